@@ -1,0 +1,153 @@
+//! The orchestration: each command is a list of named phases, timed for `--verbose`.
+
+use crate::config::Config;
+use crate::controls;
+use crate::import::{self, Import, ImportError};
+use crate::model::Status;
+use crate::model::Verdict;
+use crate::output::OutputError;
+use crate::report::{self, Summary};
+use crate::search::{self, SearchError};
+use crate::site::{self, SiteError, SiteInput};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// What a run can fail on. Every variant is about the run's inputs or outputs; a bad
+/// offer is a verdict, never an error.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error(transparent)]
+    Import(#[from] ImportError),
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    #[error(transparent)]
+    Site(#[from] SiteError),
+    #[error(transparent)]
+    Search(#[from] SearchError),
+}
+
+impl BuildError {
+    /// Exit status: 2 when the input itself was unusable, 1 for anything else.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            BuildError::Import(_) => 2,
+            BuildError::Output(_) | BuildError::Site(_) | BuildError::Search(_) => 1,
+        }
+    }
+}
+
+/// Options common to `check` and `build`, already resolved against the configuration.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub input: PathBuf,
+    pub report: PathBuf,
+    pub public: PathBuf,
+}
+
+impl Options {
+    /// The configuration's paths, overridden by the command line where given.
+    pub fn new(
+        config: &Config,
+        input: Option<PathBuf>,
+        report: Option<PathBuf>,
+        public: Option<PathBuf>,
+    ) -> Self {
+        Options {
+            input: input.unwrap_or_else(|| config.path(&config.input.export)),
+            report: report.unwrap_or_else(|| config.path(&config.output.report)),
+            public: public.unwrap_or_else(|| config.path(&config.output.public)),
+        }
+    }
+}
+
+/// The result of `check`: what was read, what was decided, and how long each phase took.
+#[derive(Debug)]
+pub struct Checked {
+    pub import: Import,
+    pub verdicts: Vec<Verdict>,
+    pub summary: Summary,
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// Import and controls, then the report written atomically.
+pub fn check(config: &Config, opts: &Options) -> Result<Checked, BuildError> {
+    let mut checked = check_only(config, opts)?;
+    let t = Instant::now();
+    report::render(&checked.summary, &checked.verdicts).write_atomic(&opts.report)?;
+    checked.timings.push(("report", t.elapsed()));
+    Ok(checked)
+}
+
+/// Import and controls, nothing written.
+fn check_only(config: &Config, opts: &Options) -> Result<Checked, BuildError> {
+    let mut timings = Vec::new();
+    let mut phase = |name: &'static str, start: Instant| timings.push((name, start.elapsed()));
+
+    let t = Instant::now();
+    let import = import::read(&opts.input, &config.limits)?;
+    phase("import", t);
+
+    let t = Instant::now();
+    let verdicts = controls::run(&import.offers);
+    phase("controls", t);
+
+    let summary = Summary::of(&import, &verdicts);
+
+    Ok(Checked {
+        import,
+        verdicts,
+        summary,
+        timings,
+    })
+}
+
+/// The result of `build`: the check, plus what the site stage reported.
+#[derive(Debug)]
+pub struct Built {
+    pub checked: Checked,
+    pub pages: usize,
+    pub notes: Vec<String>,
+}
+
+/// The whole job: check, search index, site, each tree swapped in atomically. The report
+/// and the site are both rendered before either is written, so a failure leaves both
+/// previous trees as they were.
+pub fn build(config: &Config, opts: &Options) -> Result<Built, BuildError> {
+    let mut checked = check_only(config, opts)?;
+    let published: Vec<_> = checked
+        .import
+        .offers
+        .iter()
+        .zip(&checked.verdicts)
+        .filter(|(_, v)| v.status == Status::Published)
+        .map(|(o, _)| o)
+        .collect();
+
+    let t = Instant::now();
+    let assets = search::build(config, &published)?;
+    checked.timings.push(("search index", t.elapsed()));
+
+    let t = Instant::now();
+    let rendered = site::render(&SiteInput {
+        config,
+        offers: &checked.import.offers,
+        verdicts: &checked.verdicts,
+        search: &assets,
+    })?;
+    checked.timings.push(("render", t.elapsed()));
+
+    let t = Instant::now();
+    report::render(&checked.summary, &checked.verdicts).write_atomic(&opts.report)?;
+    rendered.files.write_atomic(&opts.public)?;
+    checked.timings.push(("write", t.elapsed()));
+
+    Ok(Built {
+        pages: rendered
+            .files
+            .iter()
+            .filter(|(p, _)| p.ends_with(".html"))
+            .count(),
+        notes: rendered.notes,
+        checked,
+    })
+}

@@ -1,0 +1,16 @@
+//! vitrine: a BROF export in, a static catalogue and a conformity report out.
+//!
+//! The flow goes one way: [`import`] → [`controls`] → [`report`] / [`site`] / [`search`],
+//! orchestrated by [`build`]; [`output`] writes every tree atomically.
+pub mod build;
+pub mod communes;
+pub mod config;
+pub mod controls;
+pub mod import;
+pub mod model;
+pub mod output;
+pub mod report;
+pub mod search;
+pub mod site;
+pub mod summary;
+pub mod urls;

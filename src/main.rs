@@ -1,0 +1,86 @@
+//! The command line: parse arguments, call the library, print, set the exit status.
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use vitrine::build::{self, BuildError, Options};
+use vitrine::config::Config;
+
+#[derive(Parser)]
+#[command(
+    name = "vitrine",
+    version,
+    about = "Catalogue public de l'offre en apprentissage"
+)]
+struct Cli {
+    /// Site configuration.
+    #[arg(long, global = true, default_value = "vitrine.toml")]
+    config: PathBuf,
+    /// Print the time of each phase.
+    #[arg(long, short, global = true)]
+    verbose: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Import, controls, report, search index and site.
+    Build {
+        /// The BROF export (xlsx, ods or csv); default: the one named in vitrine.toml.
+        #[arg(long)]
+        input: Option<PathBuf>,
+        /// Public site folder; default: public/.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Report folder; default: report/.
+        #[arg(long)]
+        report: Option<PathBuf>,
+    },
+    /// Import and controls only: writes the conformity report.
+    Check {
+        /// The BROF export (xlsx, ods or csv); default: the one named in vitrine.toml.
+        #[arg(long)]
+        input: Option<PathBuf>,
+        /// Report folder; default: report/.
+        #[arg(long)]
+        report: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::load(&cli.config) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = match cli.command {
+        Command::Build { input, out, report } => {
+            let opts = Options::new(&config, input, report, out);
+            build::build(&config, &opts).map(|done| {
+                print!("{}", vitrine::summary::render(&done.checked, cli.verbose));
+                println!("  pages written        {:>7}", done.pages);
+                for note in &done.notes {
+                    println!("  {note}");
+                }
+            })
+        }
+        Command::Check { input, report } => {
+            let opts = Options::new(&config, input, report, None);
+            build::check(&config, &opts)
+                .map(|done| print!("{}", vitrine::summary::render(&done, cli.verbose)))
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(&e),
+    }
+}
+
+fn fail(e: &BuildError) -> ExitCode {
+    eprintln!("error: {e}");
+    ExitCode::from(e.exit_code() as u8)
+}

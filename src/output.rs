@@ -1,0 +1,177 @@
+//! Outputs as data: a stage returns the files it wants written, and one writer puts a
+//! whole tree in place atomically (temporary folder beside the target, then a rename),
+//! so a failed or killed build never leaves a half-written `public/` or `report/`.
+
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+
+/// A tree of files to write: relative path (with `/`) → bytes. Ordered, so writing and
+/// listing are deterministic.
+#[derive(Debug, Default, Clone)]
+pub struct Files {
+    files: BTreeMap<String, Vec<u8>>,
+}
+
+/// Writing an output tree failed.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("{path}: cannot write the output: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("refusing to write outside the output folder: {0}")]
+    UnsafePath(String),
+}
+
+impl Files {
+    /// An empty tree.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds (or replaces) one file.
+    pub fn insert(&mut self, path: impl Into<String>, bytes: impl Into<Vec<u8>>) {
+        self.files.insert(path.into(), bytes.into());
+    }
+
+    /// The bytes of one file, if present.
+    pub fn get(&self, path: &str) -> Option<&[u8]> {
+        self.files.get(path).map(Vec::as_slice)
+    }
+
+    /// Whether a file is present.
+    pub fn contains(&self, path: &str) -> bool {
+        self.files.contains_key(path)
+    }
+
+    /// Moves every file of `other` under `prefix` (e.g. `"recherche/"`).
+    pub fn merge(&mut self, prefix: &str, other: Files) {
+        for (p, b) in other.files {
+            self.files.insert(format!("{prefix}{p}"), b);
+        }
+    }
+
+    /// Iterates in path order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        self.files.iter().map(|(p, b)| (p.as_str(), b.as_slice()))
+    }
+
+    /// Number of files.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Whether the tree is empty.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// Writes the tree to `dir` atomically: everything goes to a fresh sibling folder,
+    /// which then replaces `dir` (the old tree is removed only after the swap).
+    pub fn write_atomic(&self, dir: &Path) -> Result<(), OutputError> {
+        let io = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| OutputError::Io { path, source }
+        };
+        let parent = match dir.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent).map_err(io(&parent))?;
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "out".into());
+        let staging = tempfile::Builder::new()
+            .prefix(&format!(".{name}.new-"))
+            .tempdir_in(&parent)
+            .map_err(io(&parent))?;
+        for (rel, bytes) in &self.files {
+            let target = safe_join(staging.path(), rel)?;
+            if let Some(p) = target.parent() {
+                std::fs::create_dir_all(p).map_err(io(p))?;
+            }
+            std::fs::write(&target, bytes).map_err(io(&target))?;
+        }
+        let staged = staging.keep();
+        let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+        let had_old = dir.exists();
+        if had_old {
+            std::fs::rename(dir, &old).map_err(io(dir))?;
+        }
+        if let Err(source) = std::fs::rename(&staged, dir) {
+            // Put the previous tree back: the user keeps a working site.
+            if had_old {
+                let _ = std::fs::rename(&old, dir);
+            }
+            let _ = std::fs::remove_dir_all(&staged);
+            return Err(OutputError::Io {
+                path: dir.to_path_buf(),
+                source,
+            });
+        }
+        if had_old {
+            std::fs::remove_dir_all(&old).map_err(io(&old))?;
+        }
+        Ok(())
+    }
+}
+
+/// Joins a relative output path, refusing anything that could climb out of `root`.
+fn safe_join(root: &Path, rel: &str) -> Result<PathBuf, OutputError> {
+    let p = Path::new(rel);
+    let ok = !rel.is_empty() && p.components().all(|c| matches!(c, Component::Normal(_)));
+    if ok {
+        Ok(root.join(p))
+    } else {
+        Err(OutputError::UnsafePath(rel.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tree_replaces_the_previous_one_whole() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("public");
+        let mut a = Files::new();
+        a.insert("index.html", "one");
+        a.insert("old/page.html", "gone soon");
+        a.write_atomic(&dir).unwrap();
+        let mut b = Files::new();
+        b.insert("index.html", "two");
+        b.write_atomic(&dir).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(dir.join("index.html")).unwrap(),
+            "two"
+        );
+        assert!(!dir.join("old").exists());
+        // No staging or backup folder is left beside it.
+        let names: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
+        assert_eq!(names.len(), 1);
+    }
+
+    #[test]
+    fn paths_that_climb_out_are_refused_and_the_old_tree_stays() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("public");
+        let mut a = Files::new();
+        a.insert("index.html", "kept");
+        a.write_atomic(&dir).unwrap();
+        for bad in ["../evil", "/etc/passwd", "a/../../b", ""] {
+            let mut f = Files::new();
+            f.insert(bad, "x");
+            assert!(
+                matches!(f.write_atomic(&dir), Err(OutputError::UnsafePath(_))),
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            std::fs::read_to_string(dir.join("index.html")).unwrap(),
+            "kept"
+        );
+    }
+}
