@@ -139,6 +139,8 @@ pub fn build(config: &Config, opts: &Options) -> Result<Built, BuildError> {
     let t = Instant::now();
     report::render(&checked.summary, &checked.verdicts).write_atomic(&opts.report)?;
     rendered.files.write_atomic(&opts.public)?;
+    // The ledger follows the site it describes: written only once the site is in place.
+    site::write_ledger(&rendered)?;
     checked.timings.push(("write", t.elapsed()));
 
     Ok(Built {

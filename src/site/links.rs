@@ -1,0 +1,158 @@
+//! Build-time checks of the finished tree: every internal link (an `href` or `src`
+//! starting with `/`) must name a generated file, and no folder may hold more than
+//! [`MAX_FOLDER_ENTRIES`] entries (Netlify refuses ~54,000 files in one folder).
+
+use crate::output::Files;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashSet};
+
+/// Most entries one output folder may hold.
+pub const MAX_FOLDER_ENTRIES: usize = 50_000;
+
+/// Internal link targets of an HTML document, as written (quoted or not, since the
+/// minifier drops quotes it does not need).
+pub fn internal_links(html: &str) -> Vec<&str> {
+    let bytes = html.as_bytes();
+    let mut out = Vec::new();
+    for attr in ["href=", "src="] {
+        let mut from = 0;
+        while let Some(pos) = html[from..].find(attr) {
+            let start = from + pos;
+            from = start + attr.len();
+            // Only a whole attribute name (` href=`), not `data-href=`.
+            if start > 0 && !matches!(bytes[start - 1], b' ' | b'\n' | b'\t' | b'\r' | b'"' | b'\'') {
+                continue;
+            }
+            let rest = &html[from..];
+            let value = match rest.as_bytes().first() {
+                Some(q @ (b'"' | b'\'')) => {
+                    let q = *q as char;
+                    rest[1..].split(q).next().unwrap_or("")
+                }
+                _ => rest
+                    .split(|c: char| c.is_ascii_whitespace() || c == '>')
+                    .next()
+                    .unwrap_or(""),
+            };
+            if value.starts_with('/') && !value.starts_with("//") {
+                out.push(value);
+            }
+        }
+    }
+    out
+}
+
+/// The file a link path resolves to (`/a/` → `a/index.html`), query and fragment off.
+pub fn target(link: &str) -> String {
+    let path = link.split(['?', '#']).next().unwrap_or("");
+    let path = path.trim_start_matches('/');
+    if path.is_empty() {
+        "index.html".into()
+    } else if path.ends_with('/') {
+        format!("{path}index.html")
+    } else {
+        path.to_string()
+    }
+}
+
+/// Broken internal links as (page, link), sorted.
+pub fn broken_links(files: &Files) -> Vec<(String, String)> {
+    let known: HashSet<&str> = files.iter().map(|(p, _)| p).collect();
+    let pages: Vec<(&str, &[u8])> = files.iter().filter(|(p, _)| p.ends_with(".html")).collect();
+    let mut broken: Vec<(String, String)> = pages
+        .par_iter()
+        .flat_map_iter(|(page, bytes)| {
+            let html = String::from_utf8_lossy(bytes);
+            internal_links(&html)
+                .into_iter()
+                .filter(|l| {
+                    let t = target(&html_unescape(l));
+                    !known.contains(t.as_str())
+                        && !known.contains(format!("{t}/index.html").as_str())
+                })
+                .map(|l| (page.to_string(), l.to_string()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    broken.sort();
+    broken.dedup();
+    broken
+}
+
+fn html_unescape(s: &str) -> String {
+    s.replace("&amp;", "&")
+}
+
+/// Number of entries (files and sub-folders) of every folder; the root is `/`.
+pub fn folder_counts(files: &Files) -> BTreeMap<String, usize> {
+    let mut children: BTreeMap<&str, HashSet<&str>> = BTreeMap::new();
+    for (path, _) in files.iter() {
+        let mut parent_end = 0;
+        let mut start = 0;
+        for (i, b) in path.bytes().enumerate() {
+            if b == b'/' {
+                children
+                    .entry(&path[..parent_end])
+                    .or_default()
+                    .insert(&path[start..i]);
+                parent_end = i;
+                start = i + 1;
+            }
+        }
+        children
+            .entry(&path[..parent_end])
+            .or_default()
+            .insert(&path[start..]);
+    }
+    children
+        .into_iter()
+        .map(|(p, c)| (if p.is_empty() { "/".into() } else { p.to_string() }, c.len()))
+        .collect()
+}
+
+/// Folders holding more than [`MAX_FOLDER_ENTRIES`], with their entry counts.
+pub fn crowded_folders(files: &Files) -> Vec<(String, usize)> {
+    folder_counts(files)
+        .into_iter()
+        .filter(|(_, n)| *n > MAX_FOLDER_ENTRIES)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_are_found_quoted_or_not() {
+        let html = r#"<a href=/a/>x</a><a href="/b/?q=1#t">y</a><img src='/c.png' alt=""><a data-href="/no/">z</a><a href="https://ext/">e</a><a href=//cdn/x>f</a>"#;
+        assert_eq!(internal_links(html), ["/a/", "/b/?q=1#t", "/c.png"]);
+        assert_eq!(target("/b/?q=1#t"), "b/index.html");
+        assert_eq!(target("/"), "index.html");
+        assert_eq!(target("/c.png"), "c.png");
+    }
+
+    #[test]
+    fn a_broken_link_names_its_page() {
+        let mut f = Files::new();
+        f.insert("index.html", "<a href=/ok/>a</a><a href=/missing/>b</a>");
+        f.insert("ok/index.html", "<a href=/>home</a>");
+        assert_eq!(
+            broken_links(&f),
+            vec![("index.html".to_string(), "/missing/".to_string())]
+        );
+    }
+
+    #[test]
+    fn folder_entries_are_counted_per_folder() {
+        let mut f = Files::new();
+        f.insert("a/b/index.html", "");
+        f.insert("a/c/index.html", "");
+        f.insert("a/d.txt", "");
+        f.insert("index.html", "");
+        let counts = folder_counts(&f);
+        assert_eq!(counts["/"], 2);
+        assert_eq!(counts["a"], 3);
+        assert_eq!(counts["a/b"], 1);
+        assert!(crowded_folders(&f).is_empty());
+    }
+}
