@@ -59,6 +59,7 @@ impl Theme {
         }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
+        tera.set_escape_fn(escape_html);
         let mut list: Vec<(String, String)> = sources
             .iter()
             .map(|(name, (_, text))| (name.clone(), text.clone()))
@@ -139,6 +140,24 @@ fn read_templates(
         into.insert(name, (entry.path().to_path_buf(), text));
     }
     Ok(())
+}
+
+/// HTML escaping of every printed value: `& < > " '`. Unlike Tera's default it leaves
+/// `/` alone (escaping it protects nothing inside quoted attributes and would hide
+/// internal links from the link check).
+pub fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + 16);
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A Tera error with its causes (Tera puts the useful part in the source chain).
