@@ -32,10 +32,12 @@ fn postal_address(o: &OfferView) -> Value {
 
 /// The JSON-LD of an offer page, escaped for the `<script>` element.
 pub fn offer(o: &OfferView, base_url: &str, site_title: &str) -> String {
+    let cfa_id = format!("{base_url}{}", o.cfa.path);
     let provider = json!({
         "@type": "EducationalOrganization",
+        "@id": cfa_id,
         "name": o.cfa.name,
-        "url": format!("{base_url}{}", o.cfa.path),
+        "url": cfa_id,
     });
     let mut place = Map::new();
     place.insert("@type".into(), json!("Place"));
@@ -93,23 +95,23 @@ pub fn offer(o: &OfferView, base_url: &str, site_title: &str) -> String {
     course.insert("@id".into(), json!(format!("{}#formation", o.url)));
     course.insert("name".into(), json!(o.title));
     course.insert("url".into(), json!(o.url));
-    put(&mut course, "description", description.clone());
+    put(&mut course, "description", description);
     put(&mut course, "courseCode", o.rncp.clone().map(Value::from));
-    put(&mut course, "educationalCredentialAwarded", credential.clone());
-    course.insert("provider".into(), provider.clone());
+    put(&mut course, "educationalCredentialAwarded", credential);
+    course.insert("provider".into(), provider);
     course.insert("inLanguage".into(), json!("fr"));
     course.insert("hasCourseInstance".into(), json!([Value::Object(instance)]));
 
+    // The programme points at the course and its provider instead of repeating them:
+    // the page stays small (descriptions can be long) and the graph stays one graph.
     let mut program = Map::new();
     program.insert("@type".into(), json!("EducationalOccupationalProgram"));
     program.insert("@id".into(), json!(format!("{}#programme", o.url)));
     program.insert("name".into(), json!(o.title));
     program.insert("url".into(), json!(o.url));
-    put(&mut program, "description", description);
-    program.insert("provider".into(), provider);
+    program.insert("provider".into(), json!({"@id": cfa_id}));
     program.insert("educationalProgramMode".into(), json!("apprentissage"));
     program.insert("programType".into(), json!("Apprentissage"));
-    put(&mut program, "educationalCredentialAwarded", credential);
     put(
         &mut program,
         "timeToComplete",

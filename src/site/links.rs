@@ -3,7 +3,6 @@
 //! [`MAX_FOLDER_ENTRIES`] entries (Netlify refuses ~54,000 files in one folder).
 
 use crate::output::Files;
-use rayon::prelude::*;
 use std::collections::{BTreeMap, HashSet};
 
 /// Most entries one output folder may hold.
@@ -55,34 +54,6 @@ pub fn target(link: &str) -> String {
     }
 }
 
-/// Broken internal links as (page, link), sorted.
-pub fn broken_links(files: &Files) -> Vec<(String, String)> {
-    let known: HashSet<&str> = files.iter().map(|(p, _)| p).collect();
-    let pages: Vec<(&str, &[u8])> = files.iter().filter(|(p, _)| p.ends_with(".html")).collect();
-    let mut broken: Vec<(String, String)> = pages
-        .par_iter()
-        .flat_map_iter(|(page, bytes)| {
-            let html = String::from_utf8_lossy(bytes);
-            internal_links(&html)
-                .into_iter()
-                .filter(|l| {
-                    let t = target(&html_unescape(l));
-                    !known.contains(t.as_str())
-                        && !known.contains(format!("{t}/index.html").as_str())
-                })
-                .map(|l| (page.to_string(), l.to_string()))
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    broken.sort();
-    broken.dedup();
-    broken
-}
-
-fn html_unescape(s: &str) -> String {
-    s.replace("&amp;", "&")
-}
-
 /// Number of entries (files and sub-folders) of every folder; the root is `/`.
 pub fn folder_counts(files: &Files) -> BTreeMap<String, usize> {
     let mut children: BTreeMap<&str, HashSet<&str>> = BTreeMap::new();
@@ -129,17 +100,6 @@ mod tests {
         assert_eq!(target("/b/?q=1#t"), "b/index.html");
         assert_eq!(target("/"), "index.html");
         assert_eq!(target("/c.png"), "c.png");
-    }
-
-    #[test]
-    fn a_broken_link_names_its_page() {
-        let mut f = Files::new();
-        f.insert("index.html", "<a href=/ok/>a</a><a href=/missing/>b</a>");
-        f.insert("ok/index.html", "<a href=/>home</a>");
-        assert_eq!(
-            broken_links(&f),
-            vec![("index.html".to_string(), "/missing/".to_string())]
-        );
     }
 
     #[test]

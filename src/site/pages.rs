@@ -17,6 +17,13 @@ use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use tera::Context;
 
+/// Stands for an offer's JSON-LD while its page is rendered and minified.
+const JSONLD_MARKER: &str = "<!--vitrine:jsonld-->";
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
 /// Offers per browse page.
 pub const PER_PAGE: usize = 50;
 
@@ -97,6 +104,28 @@ enum Job<'a> {
     },
 }
 
+/// What every page render shares: the base context and the files of the tree.
+struct Env {
+    base: Context,
+    /// Every file the build writes, pages included.
+    known: HashSet<String>,
+}
+
+impl Env {
+    /// Whether an internal link names a file of the tree.
+    fn exists(&self, link: &str) -> bool {
+        let t = links::target(&link.replace("&amp;", "&"));
+        self.known.contains(&t) || self.known.contains(&format!("{t}/index.html"))
+    }
+}
+
+/// A rendered page and the links of it that lead nowhere.
+struct Page {
+    file: String,
+    html: Vec<u8>,
+    broken: Vec<(String, String)>,
+}
+
 /// Everything loaded and computed before rendering.
 pub struct Site<'a> {
     input: &'a SiteInput<'a>,
@@ -109,6 +138,8 @@ pub struct Site<'a> {
     /// Views of the published offers, in sheet order.
     offers: Vec<OfferView>,
     summaries: Vec<OfferSummary>,
+    /// JSON-LD of each offer (same order), escaped for its `<script>` block.
+    jsonld: Vec<String>,
     /// Indices of `offers` in listing order (title, town, id).
     sorted: Vec<usize>,
     cfas: Vec<Cfa>,
@@ -175,9 +206,14 @@ fn pagination(base: &str, current: usize, total: usize) -> Pagination {
     }
 }
 
-/// `a/b/` → `a/b/index.html`.
+/// `/a/b/` → `a/b/index.html`; `/404.html` → `404.html`.
 fn file_of(path: &str) -> String {
-    format!("{}index.html", path.trim_start_matches('/'))
+    let p = path.trim_start_matches('/');
+    if p.is_empty() || p.ends_with('/') {
+        format!("{p}index.html")
+    } else {
+        p.to_string()
+    }
 }
 
 impl<'a> Site<'a> {
@@ -237,15 +273,20 @@ impl<'a> Site<'a> {
 
         let privacy = config.privacy.publish_referent_name;
         let site_title = &config.site.title;
-        let offers: Vec<OfferView> = published
+        let mut offers: Vec<OfferView> = published
             .par_iter()
             .zip(offer_cfa.par_iter())
             .map(|(o, c)| {
-                let mut v = views::offer_view(o, &cfas[*c].path, &base_url, privacy);
-                v.jsonld = jsonld::offer(&v, &base_url, site_title);
-                v
+                views::offer_view(o, &cfas[*c].path, &base_url, privacy)
             })
             .collect();
+        let jsonlds: Vec<String> = offers
+            .par_iter()
+            .map(|v| jsonld::offer(v, &base_url, site_title))
+            .collect();
+        for v in &mut offers {
+            v.jsonld = JSONLD_MARKER.to_string();
+        }
         let summaries: Vec<OfferSummary> = offers.iter().map(OfferView::summary).collect();
         let mut sorted: Vec<usize> = (0..offers.len()).collect();
         let keys: Vec<(String, String, String)> = offers
@@ -279,6 +320,7 @@ impl<'a> Site<'a> {
             base_url,
             offers,
             summaries,
+            jsonld: jsonlds,
             sorted,
             cfas,
             facets,
@@ -314,12 +356,12 @@ impl<'a> Site<'a> {
 
     fn render_page(
         &self,
-        base: &Context,
+        env: &Env,
         path: &str,
         template: &str,
         fill: impl FnOnce(&mut Context),
-    ) -> Result<(String, Vec<u8>), SiteError> {
-        let mut ctx = base.clone();
+    ) -> Result<Page, SiteError> {
+        let mut ctx = env.base.clone();
         ctx.insert("page_url", path);
         ctx.insert("canonical_url", &format!("{}{path}", self.base_url));
         fill(&mut ctx);
@@ -332,30 +374,55 @@ impl<'a> Site<'a> {
                 page: path.to_string(),
                 message: tera_message(&e),
             })?;
-        let file = if path.ends_with('/') {
-            file_of(path)
-        } else {
-            path.trim_start_matches('/').to_string()
-        };
-        Ok((file, minify::html(html.as_bytes())))
+        let file = file_of(path);
+        // Links are checked here, on the page just rendered, against every file the
+        // build writes (known before any page is rendered).
+        let broken = links::internal_links(&html)
+            .into_iter()
+            .filter(|l| !env.exists(l))
+            .map(|l| (file.clone(), l.to_string()))
+            .collect();
+        Ok(Page {
+            html: minify::html(html.as_bytes()),
+            file,
+            broken,
+        })
     }
 
-    fn render_job(
-        &self,
-        base: &Context,
-        known: &HashSet<String>,
-        job: &Job<'_>,
-    ) -> Result<(String, Vec<u8>), SiteError> {
+    /// URL path of a page (`/a/b/`, or `/404.html`).
+    fn job_path(&self, job: &Job<'_>) -> String {
+        match job {
+            Job::Offer(i) => self.offers[*i].path.clone(),
+            Job::Cfa(c) => c.path.clone(),
+            Job::Browse { dim, facet, page } => {
+                page_url(&format!("/{}/{}/", dim.segment(), facet.slug), *page)
+            }
+            Job::Retired(e) => e.path.clone(),
+            Job::Redirect { from, .. } => from.to_string(),
+            Job::Plain { path, .. } => path.clone(),
+        }
+    }
+
+    fn render_job(&self, env: &Env, job: &Job<'_>) -> Result<Page, SiteError> {
         match job {
             Job::Offer(i) => {
                 let o = &self.offers[*i];
-                self.render_page(base, &o.path, "offer.html", |ctx| {
+                // The JSON-LD goes in after minification, through a marker only the
+                // `| safe` JSON-LD can produce (printed text would read `&lt;!--`):
+                // minify-html leaves script data as it is, so this only spares it a
+                // scan of the largest part of the page.
+                let mut page = self.render_page(env, &o.path, "offer.html", |ctx| {
                     ctx.insert("offer", o);
-                })
+                })?;
+                if let Some(at) = find(&page.html, JSONLD_MARKER.as_bytes()) {
+                    page.html
+                        .splice(at..at + JSONLD_MARKER.len(), self.jsonld[*i].bytes());
+                }
+                Ok(page)
             }
             Job::Cfa(c) => {
                 let view = self.cfa_view(c);
-                self.render_page(base, &c.path, "cfa.html", |ctx| {
+                self.render_page(env, &c.path, "cfa.html", |ctx| {
                     ctx.insert("cfa", &view);
                 })
             }
@@ -371,7 +438,7 @@ impl<'a> Site<'a> {
                     .map(|i| &self.summaries[*i])
                     .collect();
                 let first = (page - 1) * PER_PAGE + 1;
-                self.render_page(base, &path, "browse.html", |ctx| {
+                self.render_page(env, &path, "browse.html", |ctx| {
                     ctx.insert("heading", &dim.value_title(&facet.label));
                     ctx.insert(
                         "dimension",
@@ -394,20 +461,20 @@ impl<'a> Site<'a> {
                         format!("/departements/{}/", urls::slug(&e.department)),
                     )
                 });
-                self.render_page(base, &e.path, "withdrawn.html", |ctx| {
+                self.render_page(env, &e.path, "withdrawn.html", |ctx| {
                     ctx.insert(
                         "withdrawn",
                         &json!({
                             "kind": match e.kind { Kind::Offer => "offre", Kind::Cfa => "cfa" },
                             "title": e.title,
-                            "cfa_path": (e.kind == Kind::Offer && known.contains(&e.cfa_path)).then_some(&e.cfa_path),
-                            "department": department_link.filter(|d| known.contains(&d.1)).map(|(label, url)| json!({"label": label, "url": url})),
+                            "cfa_path": (e.kind == Kind::Offer && env.exists(&e.cfa_path)).then_some(&e.cfa_path),
+                            "department": department_link.filter(|d| env.exists(&d.1)).map(|(label, url)| json!({"label": label, "url": url})),
                         }),
                     );
                     ctx.insert("similar", &similar);
                 })
             }
-            Job::Redirect { from, to } => self.render_page(base, from, "redirect.html", |ctx| {
+            Job::Redirect { from, to } => self.render_page(env, from, "redirect.html", |ctx| {
                 ctx.insert("target", to);
                 ctx.insert("target_url", &format!("{}{to}", self.base_url));
                 // The canonical URL of a moved page is its new address.
@@ -417,7 +484,7 @@ impl<'a> Site<'a> {
                 path,
                 template,
                 extra,
-            } => self.render_page(base, path, template, |ctx| {
+            } => self.render_page(env, path, template, |ctx| {
                 for (k, v) in extra {
                     ctx.insert(*k, v);
                 }
@@ -750,16 +817,11 @@ impl<'a> Site<'a> {
         for i in 0..self.offers.len() {
             jobs.push(Job::Offer(i));
         }
+        // Every live page is in the sitemap (404.html is not a page of its own URL).
         for job in &jobs {
-            match job {
-                Job::Plain { path, .. } if path.ends_with('/') => sitemap.push(path.clone()),
-                Job::Offer(i) => sitemap.push(self.offers[*i].path.clone()),
-                Job::Cfa(c) => sitemap.push(c.path.clone()),
-                Job::Browse { dim, facet, page } => sitemap.push(page_url(
-                    &format!("/{}/{}/", dim.segment(), facet.slug),
-                    *page,
-                )),
-                _ => {}
+            let path = self.job_path(job);
+            if path.ends_with('/') {
+                sitemap.push(path);
             }
         }
         // Old URLs: withdrawn pages and redirects, never over a live page.
@@ -777,17 +839,9 @@ impl<'a> Site<'a> {
             }
         }
 
-        let base = self.base_context();
-        let rendered: Vec<(String, Vec<u8>)> = jobs
-            .par_iter()
-            .map(|job| self.render_job(&base, &live_paths, job))
-            .collect::<Result<_, _>>()?;
+        // Everything but the pages first: then the list of files is complete before a
+        // single page renders, and each page checks its links as it is made.
         let mut files = crate::output::Files::new();
-        for (path, bytes) in rendered {
-            files.insert(path, bytes);
-        }
-
-        // Feeds, open data, calendars, host files.
         let base_url = &self.base_url;
         let sitemap_urls: Vec<String> = sitemap.iter().map(|p| format!("{base_url}{p}")).collect();
         files.merge("", feeds::sitemap(base_url, sitemap_urls));
@@ -821,11 +875,28 @@ impl<'a> Site<'a> {
         files.merge("", self.theme.assets.files.clone());
         files.merge("", self.input.search.files.clone());
 
-        // The finished tree must hold together.
-        let broken = links::broken_links(&files);
+        let mut known: HashSet<String> = files.iter().map(|(p, _)| p.to_string()).collect();
+        for job in &jobs {
+            known.insert(file_of(&self.job_path(job)));
+        }
+        let env = Env {
+            base: self.base_context(),
+            known,
+        };
+        let pages: Vec<Page> = jobs
+            .par_iter()
+            .map(|job| self.render_job(&env, job))
+            .collect::<Result<_, _>>()?;
+        let mut broken = Vec::new();
+        for page in pages {
+            broken.extend(page.broken);
+            files.insert(page.file, page.html);
+        }
         if !broken.is_empty() {
+            broken.sort();
             return Err(SiteError::BrokenLinks(broken));
         }
+        debug_assert_eq!(files.len(), env.known.len());
         if let Some((folder, entries)) = links::crowded_folders(&files).into_iter().next() {
             return Err(SiteError::CrowdedFolder { folder, entries });
         }

@@ -52,7 +52,8 @@ pub struct OfferView {
     pub contact: ContactView,
     pub referent: ReferentView,
     pub new: bool,
-    /// schema.org JSON-LD, already escaped for a `<script>` data block.
+    /// schema.org JSON-LD, already escaped for a `<script>` data block (while a page
+    /// renders: a marker the site replaces after minification).
     pub jsonld: String,
 }
 
