@@ -145,8 +145,12 @@ pub fn col(header: &str) -> usize {
 pub fn write_xlsx(path: &Path, rows: &[Row]) {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet().set_name("Offre 2027").unwrap();
-    ws.write_string(0, 0, "Offre de formation en apprentissage 2027 — à vérifier")
-        .unwrap();
+    ws.write_string(
+        0,
+        0,
+        "Offre de formation en apprentissage 2027 — à vérifier",
+    )
+    .unwrap();
     for (c, h) in HEADERS.iter().enumerate() {
         ws.write_string(2, c as u16, *h).unwrap();
     }
@@ -238,7 +242,10 @@ impl Site {
             .filter(|e| e.file_type().is_file())
             .map(|e| {
                 let p = e.path().strip_prefix(self.dir.path()).unwrap();
-                (p.to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap())
+                (
+                    p.to_string_lossy().into_owned(),
+                    std::fs::read(e.path()).unwrap(),
+                )
             })
             .collect();
         out.sort();
