@@ -88,11 +88,18 @@ pub fn record<'a>(o: &'a OfferView, base_url: &str) -> OpenOffer<'a> {
     }
 }
 
-/// `offres.json`: a pretty-printed array, in catalogue order.
+/// `offres.json`: an array in catalogue order, one offer per line (compact, yet a
+/// diff or a `grep` shows one offer at a time).
 pub fn json(offers: &[&OfferView], base_url: &str) -> Vec<u8> {
-    let records: Vec<OpenOffer<'_>> = offers.iter().map(|o| record(o, base_url)).collect();
-    let mut out = serde_json::to_vec_pretty(&records).expect("plain data serialises");
-    out.push(b'\n');
+    let mut out = Vec::with_capacity(offers.len() * 1200 + 4);
+    out.extend_from_slice(b"[\n");
+    for (i, o) in offers.iter().enumerate() {
+        if i > 0 {
+            out.extend_from_slice(b",\n");
+        }
+        serde_json::to_writer(&mut out, &record(o, base_url)).expect("plain data serialises");
+    }
+    out.extend_from_slice(b"\n]\n");
     out
 }
 

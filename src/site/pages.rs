@@ -138,8 +138,6 @@ pub struct Site<'a> {
     /// Views of the published offers, in sheet order.
     offers: Vec<OfferView>,
     summaries: Vec<OfferSummary>,
-    /// JSON-LD of each offer (same order), escaped for its `<script>` block.
-    jsonld: Vec<String>,
     /// Indices of `offers` in listing order (title, town, id).
     sorted: Vec<usize>,
     cfas: Vec<Cfa>,
@@ -272,7 +270,6 @@ impl<'a> Site<'a> {
         }
 
         let privacy = config.privacy.publish_referent_name;
-        let site_title = &config.site.title;
         let mut offers: Vec<OfferView> = published
             .par_iter()
             .zip(offer_cfa.par_iter())
@@ -280,10 +277,7 @@ impl<'a> Site<'a> {
                 views::offer_view(o, &cfas[*c].path, &base_url, privacy)
             })
             .collect();
-        let jsonlds: Vec<String> = offers
-            .par_iter()
-            .map(|v| jsonld::offer(v, &base_url, site_title))
-            .collect();
+        // The JSON-LD is made with each page (see `render_job`), never all at once.
         for v in &mut offers {
             v.jsonld = JSONLD_MARKER.to_string();
         }
@@ -320,7 +314,6 @@ impl<'a> Site<'a> {
             base_url,
             offers,
             summaries,
-            jsonld: jsonlds,
             sorted,
             cfas,
             facets,
@@ -415,8 +408,14 @@ impl<'a> Site<'a> {
                     ctx.insert("offer", o);
                 })?;
                 if let Some(at) = find(&page.html, JSONLD_MARKER.as_bytes()) {
-                    page.html
-                        .splice(at..at + JSONLD_MARKER.len(), self.jsonld[*i].bytes());
+                    let json = jsonld::offer(o, &self.base_url, &self.input.config.site.title);
+                    // Exact capacity: 100,000 pages stay in memory until written.
+                    let mut html =
+                        Vec::with_capacity(page.html.len() - JSONLD_MARKER.len() + json.len());
+                    html.extend_from_slice(&page.html[..at]);
+                    html.extend_from_slice(json.as_bytes());
+                    html.extend_from_slice(&page.html[at + JSONLD_MARKER.len()..]);
+                    page.html = html;
                 }
                 Ok(page)
             }
