@@ -10,7 +10,9 @@
 //! coordinates). Every organisation, person, phone number and address is invented;
 //! e-mails and websites use reserved `example.org` domains.
 
-use rust_xlsxwriter::{Color, ExcelDateTime, Format, FormatBorder, Workbook, XlsxError};
+use rust_xlsxwriter::{
+    Color, DocProperties, ExcelDateTime, Format, FormatBorder, Workbook, XlsxError,
+};
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -531,7 +533,7 @@ fn main() -> Result<(), XlsxError> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let towns = load_towns(&root.join("data/communes-paca.csv"));
     let mut rng = Rng(args.seed);
-    let records = generate(&mut rng, &towns, args.rows);
+    let (records, defects, warnings) = generate(&mut rng, &towns, args.rows);
     if args.csv {
         write_csv(&records, &args.out);
     } else {
@@ -541,7 +543,8 @@ fn main() -> Result<(), XlsxError> {
     let new = records.iter().filter(|r| r.new.is_some()).count();
     let changed = records.iter().filter(|r| !r.red.is_empty()).count();
     eprintln!(
-        "{}: {} rows ({closed} closed, {new} new, {changed} with changed cells)",
+        "{}: {} rows ({closed} closed, {new} new, {changed} with changed cells, \
+         {defects} with a blocking defect, {warnings} with a warning)",
         args.out.display(),
         records.len()
     );
@@ -579,7 +582,8 @@ fn make_cfas(rng: &mut Rng, towns: &[Town], n: usize) -> Vec<Cfa> {
         .collect()
 }
 
-fn generate(rng: &mut Rng, towns: &[Town], rows: usize) -> Vec<Record> {
+/// The rows, with the number of planted blocking defects and warnings.
+fn generate(rng: &mut Rng, towns: &[Town], rows: usize) -> (Vec<Record>, usize, usize) {
     let n_cfa = (rows / 12).clamp(25, 2_000);
     let cfas = make_cfas(rng, towns, n_cfa);
     let mut records = Vec::with_capacity(rows);
@@ -626,7 +630,7 @@ fn generate(rng: &mut Rng, towns: &[Town], rows: usize) -> Vec<Record> {
 
         // About 12 % of the open rows carry a defect that blocks them.
         if rec.closed.is_none()
-            && (rng.chance(0.12) || defect < DEFECTS.len() && i >= 20 && i % 11 == 0)
+            && (rng.chance(0.085) || defect < DEFECTS.len() && i >= 20 && i % 11 == 0)
         {
             let mut kind = DEFECTS[defect % DEFECTS.len()];
             defect += 1;
@@ -648,7 +652,7 @@ fn generate(rng: &mut Rng, towns: &[Town], rows: usize) -> Vec<Record> {
         }
         records.push(rec);
     }
-    records
+    (records, defect, warning)
 }
 
 fn text(s: impl Into<String>) -> Out {
@@ -899,12 +903,14 @@ fn plant(
             text(*rng.pick(&["RNCP3786123", "RNCPabc", "RNC 12"])),
         ),
         "duration_inconsistent" => {
-            // e.g. a BTS over 36 months, a CAP over 48.
-            set(
-                "Durée du cycle (mois)",
-                Out::Num(f64::from(cert.months * 2 + 12)),
-            );
-            let end = end_of((2027, 9, 1), cert.months * 2 + 12);
+            // e.g. a BTS over 36 months, a CAP over 48, beyond what the diploma allows.
+            let months = if matches!(cert.kind, "BTS" | "BTSA" | "MC" | "Licence pro") {
+                cert.months + 12
+            } else {
+                (cert.months + 24).max(42)
+            };
+            set("Durée du cycle (mois)", Out::Num(f64::from(months)));
+            let end = end_of((2027, 9, 1), months);
             set("Date de début 2027", Out::Date(2027, 9, 1));
             set("Date de fin 2027", Out::Date(end.0, end.1, end.2));
         }
@@ -1005,6 +1011,12 @@ impl Formats {
 
 fn write_xlsx(records: &[Record], out: &std::path::Path) -> Result<(), XlsxError> {
     let mut wb = Workbook::new();
+    // A fixed creation date: same arguments, same bytes.
+    let props = DocProperties::new()
+        .set_title("Offre de formation en apprentissage 2027")
+        .set_company("Carif-Oref Provence-Alpes-Côte d'Azur")
+        .set_creation_datetime(&ExcelDateTime::from_ymd(2026, 11, 15)?);
+    wb.set_properties(&props);
 
     // A first sheet of instructions, as the Carif-Oref sends it: the data sheet is not
     // the first one.
