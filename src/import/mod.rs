@@ -292,12 +292,10 @@ fn read_book(book: &mut dyn Book, file: &Path, limits: &Limits) -> Result<Import
     //    most known headers (the data sheet need not be the first, title lines are common).
     let mut best: Option<(usize, usize, Row)> = None;
     for i in 0..names.len() {
-        let at = Location::sheet(file, sheet_label(i).as_deref());
         book.visit(i, &mut |row: Row| {
             if row.number > HEADER_SEARCH_ROWS {
                 return Ok(Flow::Stop);
             }
-            check_cells(&row, &at, None, limits)?;
             let mut found: Vec<Col> = row
                 .cells
                 .iter()
@@ -333,6 +331,8 @@ fn read_book(book: &mut dyn Book, file: &Path, limits: &Limits) -> Result<Import
     };
     let sheet = sheet_label(sheet_index);
     let at = Location::sheet(file, sheet.as_deref());
+    // Data cells are checked with their column's header; the header row itself here.
+    check_cells(&header, &at, None, limits)?;
 
     // 2. The columns.
     let (layout, mut warnings) = layout(&header, &at)?;
