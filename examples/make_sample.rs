@@ -63,7 +63,7 @@ fn luhn_ok(digits: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// Appends the digit that makes the whole number pass Luhn.
@@ -663,7 +663,7 @@ fn text(s: impl Into<String>) -> Out {
 /// year rhythm, else the day before the same date `months` later.
 fn end_of(start: (u16, u8, u8), months: u32) -> (u16, u8, u8) {
     let (y, m, d) = start;
-    if m == 9 && months % 12 == 0 {
+    if m == 9 && months.is_multiple_of(12) {
         return (y + (months / 12) as u16, 6, 30);
     }
     let total = u32::from(m) - 1 + months;

@@ -59,8 +59,13 @@ pub enum Format {
 }
 
 /// A place in the export, as the user would look for it: file, sheet, row, column.
+/// Boxed, so that an error stays small on the happy path.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Location {
+pub struct Location(Box<Where>);
+
+/// The parts of a [`Location`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Where {
     pub file: PathBuf,
     pub sheet: Option<String>,
     /// Row number as the user sees it (1-based).
@@ -69,30 +74,36 @@ pub struct Location {
     pub column: Option<String>,
 }
 
+impl std::ops::Deref for Location {
+    type Target = Where;
+    fn deref(&self) -> &Where {
+        &self.0
+    }
+}
+
 impl Location {
     /// The whole file.
     pub fn file(file: &Path) -> Self {
-        Location {
+        Location(Box::new(Where {
             file: file.to_path_buf(),
-            ..Location::default()
-        }
+            ..Where::default()
+        }))
     }
 
     /// One sheet of the file.
     pub fn sheet(file: &Path, sheet: Option<&str>) -> Self {
-        Location {
-            sheet: sheet.map(str::to_string),
-            ..Location::file(file)
-        }
+        let mut at = Location::file(file);
+        at.0.sheet = sheet.map(str::to_string);
+        at
     }
 
     fn at_row(mut self, row: u32) -> Self {
-        self.row = Some(row);
+        self.0.row = Some(row);
         self
     }
 
     fn at_column(mut self, col: u32, header: Option<&str>) -> Self {
-        self.column = Some(column_label(col, header));
+        self.0.column = Some(column_label(col, header));
         self
     }
 }
