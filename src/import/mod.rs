@@ -269,6 +269,8 @@ pub(crate) trait Book {
 const HEADER_SEARCH_ROWS: u32 = 30;
 /// A row is a header row when at least this many cells are known headers.
 const MIN_HEADER_MATCHES: usize = 4;
+/// Rows handed to the conversion thread at a time.
+const BATCH: usize = 1024;
 
 /// Reads an export: xlsx, ods or csv, by extension, checked against the content.
 pub fn read(path: &Path, limits: &Limits) -> Result<Import, ImportError> {
@@ -349,25 +351,46 @@ fn read_book(book: &mut dyn Book, file: &Path, limits: &Limits) -> Result<Import
     let (layout, mut warnings) = layout(&header, &at)?;
     warnings.splice(0..0, book.warnings());
 
-    // 3. The data rows.
-    let mut offers = Vec::new();
+    // 3. The data rows. The reader parses on this thread while a second one turns rows
+    //    into offers: on a large export the two halves take comparable time.
     let header_row = header.number;
-    book.visit(sheet_index, &mut |row: Row| {
-        if row.number <= header_row {
-            return Ok(Flow::Continue);
+    let offers = std::thread::scope(|scope| -> Result<Vec<Offer>, ImportError> {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Row>>(16);
+        let layout = &layout;
+        let worker = scope.spawn(move || {
+            let mut offers = Vec::new();
+            for batch in rx {
+                offers.extend(batch.iter().map(|row| offer::offer(row, layout)));
+            }
+            offers
+        });
+        let mut batch = Vec::with_capacity(BATCH);
+        let mut count = 0usize;
+        let read = book.visit(sheet_index, &mut |row: Row| {
+            if row.number <= header_row || row.cells.iter().all(|c| c.value.is_blank()) {
+                return Ok(Flow::Continue);
+            }
+            check_cells(&row, &at, Some(layout), limits)?;
+            count += 1;
+            if count > limits.max_rows {
+                return Err(ImportError::TooManyRows {
+                    at: at.clone(),
+                    limit: limits.max_rows,
+                });
+            }
+            batch.push(row);
+            if batch.len() == BATCH {
+                // The worker only stops when this sender is dropped.
+                let _ = tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+            }
+            Ok(Flow::Continue)
+        });
+        if !batch.is_empty() {
+            let _ = tx.send(batch);
         }
-        if row.cells.iter().all(|c| c.value.is_blank()) {
-            return Ok(Flow::Continue);
-        }
-        check_cells(&row, &at, Some(&layout), limits)?;
-        if offers.len() >= limits.max_rows {
-            return Err(ImportError::TooManyRows {
-                at: at.clone(),
-                limit: limits.max_rows,
-            });
-        }
-        offers.push(offer::offer(&row, &layout));
-        Ok(Flow::Continue)
+        drop(tx);
+        let offers = worker.join().expect("the row conversion does not panic");
+        read.map(|()| offers)
     })?;
 
     let columns = Col::ALL
