@@ -26,7 +26,7 @@ impl CsvBook {
         if size > limits.max_sheet_bytes {
             return Err(ImportError::SheetTooLarge {
                 at,
-                part: "fichier CSV".into(),
+                part: "the CSV file".into(),
                 limit: limits.max_sheet_bytes,
             });
         }
@@ -34,7 +34,7 @@ impl CsvBook {
         if bytes.contains(&0) {
             return Err(ImportError::NotASpreadsheet {
                 at,
-                detail: "fichier binaire, pas un texte CSV".into(),
+                detail: "a binary file, not CSV text".into(),
             });
         }
         let (text, encoding) = decode(bytes);
@@ -107,13 +107,13 @@ impl Book for CsvBook {
 
     fn warnings(&self) -> Vec<String> {
         let sep = match self.separator {
-            b';' => "point-virgule",
-            b',' => "virgule",
-            _ => "tabulation",
+            b';' => "semicolon",
+            b',' => "comma",
+            _ => "tab",
         };
         vec![format!(
-            "{}: fichier CSV ({}, séparateur {sep}) : un CSV ne porte pas de couleurs, \
-             aucun marquage (fermée, nouvelle, modifiée) n'a pu être lu",
+            "{}: CSV file ({}, {sep}-separated): a CSV carries no colours, so no markings \
+             (closed, new, changed) could be read",
             self.file.display(),
             self.encoding
         )]

@@ -23,7 +23,7 @@ pub(super) fn open(path: &Path, limits: &Limits) -> Result<Box<dyn Book>, Import
         return Err(ImportError::UnsupportedFormat {
             at,
             extension: if extension.is_empty() {
-                "(aucune extension)".into()
+                "(no extension)".into()
             } else {
                 extension
             },
@@ -47,7 +47,7 @@ pub(super) fn open(path: &Path, limits: &Limits) -> Result<Box<dyn Book>, Import
         if head.starts_with(ZIP_MAGIC) {
             return Err(ImportError::NotASpreadsheet {
                 at,
-                detail: "c'est un classeur zippé (xlsx ou ods) nommé .csv : renommez-le".into(),
+                detail: "a zipped workbook (xlsx or ods) named .csv: rename it".into(),
             });
         }
         return Ok(Box::new(super::csv::CsvBook::open(path, limits)?));
@@ -55,7 +55,7 @@ pub(super) fn open(path: &Path, limits: &Limits) -> Result<Box<dyn Book>, Import
     if head.starts_with(EMPTY_ZIP_MAGIC) {
         return Err(ImportError::NotASpreadsheet {
             at,
-            detail: "archive zip vide".into(),
+            detail: "empty zip archive".into(),
         });
     }
     if !head.starts_with(ZIP_MAGIC) {
@@ -74,19 +74,19 @@ pub(super) fn open(path: &Path, limits: &Limits) -> Result<Box<dyn Book>, Import
 /// What the first bytes of a file that is not a zip look like, in plain words.
 fn describe(head: &[u8]) -> String {
     let what = if head.starts_with(b"\x89PNG") {
-        "une image PNG"
+        "a PNG image"
     } else if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        "une image JPEG"
+        "a JPEG image"
     } else if head.starts_with(b"%PDF") {
-        "un document PDF"
+        "a PDF document"
     } else if head.starts_with(b"<") || head.starts_with(b"\xEF\xBB\xBF<") {
-        "un document HTML ou XML"
+        "an HTML or XML document"
     } else if head.is_empty() {
-        "un fichier vide"
+        "an empty file"
     } else {
-        "un fichier qui n'est pas une archive xlsx/ods"
+        "not an xlsx/ods archive"
     };
-    format!("le contenu est {what}")
+    format!("the content is {what}")
 }
 
 /// An OLE compound file is either an encrypted OOXML workbook (its `EncryptedPackage`
@@ -107,7 +107,7 @@ fn ole(path: &Path) -> Result<ImportError, ImportError> {
     } else {
         Ok(ImportError::NotASpreadsheet {
             at,
-            detail: "ancien format Excel 97-2003 (.xls) : enregistrez-le au format .xlsx".into(),
+            detail: "old Excel 97-2003 format (.xls): save it as .xlsx".into(),
         })
     }
 }
@@ -133,7 +133,7 @@ fn check_zip(path: &Path, limits: &Limits) -> Result<ZipKind, ImportError> {
         source,
     })?;
     let mut zip = zip::ZipArchive::new(BufReader::new(file))
-        .map_err(|e| corrupt(format!("archive zip illisible : {e}")))?;
+        .map_err(|e| corrupt(format!("unreadable zip archive: {e}")))?;
 
     let small = |zip: &mut zip::ZipArchive<BufReader<File>>, name: &str| -> Option<Vec<u8>> {
         let entry = zip.by_name(name).ok()?;
@@ -154,14 +154,14 @@ fn check_zip(path: &Path, limits: &Limits) -> Result<ZipKind, ImportError> {
     } else {
         return Err(ImportError::NotASpreadsheet {
             at,
-            detail: "archive zip sans classeur (ni xl/workbook.xml ni tableur OpenDocument)".into(),
+            detail: "a zip archive without a workbook (neither xl/workbook.xml nor an OpenDocument spreadsheet)".into(),
         });
     };
 
     for i in 0..zip.len() {
         let mut entry = zip
             .by_index(i)
-            .map_err(|e| corrupt(format!("entrée {i} illisible : {e}")))?;
+            .map_err(|e| corrupt(format!("zip entry {i} unreadable: {e}")))?;
         if entry.is_dir() {
             continue;
         }
@@ -171,7 +171,7 @@ fn check_zip(path: &Path, limits: &Limits) -> Result<ZipKind, ImportError> {
             &mut (&mut entry).take(limits.max_sheet_bytes + 1),
             &mut counter,
         )
-        .map_err(|e| corrupt(format!("{name} : {e}")))?;
+        .map_err(|e| corrupt(format!("{name}: {e}")))?;
         if read > limits.max_sheet_bytes {
             let sheet = match &kind {
                 ZipKind::Xlsx(parts) => parts

@@ -125,13 +125,13 @@ impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.file.display())?;
         if let Some(s) = &self.sheet {
-            write!(f, ", feuille « {s} »")?;
+            write!(f, ", sheet \"{s}\"")?;
         }
         if let Some(r) = self.row {
-            write!(f, ", ligne {r}")?;
+            write!(f, ", row {r}")?;
         }
         if let Some(c) = &self.column {
-            write!(f, ", colonne {c}")?;
+            write!(f, ", column {c}")?;
         }
         Ok(())
     }
@@ -139,27 +139,26 @@ impl fmt::Display for Location {
 
 /// An export that cannot be used at all (exit status 2, nothing written). Each variant
 /// names the file and, where it applies, the sheet, row and column. Messages are in
-/// French: they are read by the data manager who fixes the file.
+/// English like the rest of the terminal output; the header names they quote are the
+/// export's own (French) ones.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    #[error("{at}: lecture impossible : {source}")]
+    #[error("{at}: cannot read the file: {source}")]
     Io {
         at: Location,
         source: std::io::Error,
     },
-    #[error(
-        "{at}: format « {extension} » non pris en charge : enregistrez l'export en .xlsx, .ods ou .csv"
-    )]
+    #[error("{at}: unsupported format \"{extension}\": save the export as .xlsx, .ods or .csv")]
     UnsupportedFormat { at: Location, extension: String },
-    #[error("{at}: ce n'est pas un classeur lisible ({detail})")]
+    #[error("{at}: not a spreadsheet ({detail})")]
     NotASpreadsheet { at: Location, detail: String },
-    #[error("{at}: classeur endommagé ou tronqué ({detail}) : enregistrez-le à nouveau")]
+    #[error("{at}: damaged or truncated workbook ({detail}): save it again")]
     Corrupt { at: Location, detail: String },
-    #[error("{at}: classeur protégé par un mot de passe : enregistrez une copie sans mot de passe")]
+    #[error("{at}: the workbook is password-protected (encrypted): save a copy without a password")]
     Encrypted { at: Location },
     #[error(
-        "{at}: aucune ligne d'en-tête trouvée dans les {searched} premières lignes de {sheets} \
-         (il faut au moins {needed} en-têtes reconnus, par exemple « N° action », « Intitulé de la formation »)"
+        "{at}: no header row found in the first {searched} rows of {sheets} \
+         (a header row has at least {needed} known column headers, e.g. \"N° action\", \"Intitulé de la formation\")"
     )]
     NoHeaderRow {
         at: Location,
@@ -167,9 +166,9 @@ pub enum ImportError {
         searched: u32,
         needed: usize,
     },
-    #[error("{at}: colonnes obligatoires absentes : {}", .missing.join(", "))]
+    #[error("{at}: required columns missing: {}", .missing.join(", "))]
     MissingColumns { at: Location, missing: Vec<String> },
-    #[error("{at}: la colonne « {column} » apparaît deux fois : {first} et {second}")]
+    #[error("{at}: column \"{column}\" appears twice: {first} and {second}")]
     DuplicateColumn {
         at: Location,
         column: String,
@@ -177,24 +176,22 @@ pub enum ImportError {
         second: String,
     },
     #[error(
-        "{at}: plus de {limit} octets une fois décompressé ({part}) : fichier refusé (limite `max_sheet_bytes`)"
+        "{at}: {part} inflates to more than {limit} bytes (limit `max_sheet_bytes`): file refused"
     )]
     SheetTooLarge {
         at: Location,
         part: String,
         limit: u64,
     },
-    #[error(
-        "{at}: cellule de {chars} caractères, au-delà de la limite de {limit} (`max_cell_chars`)"
-    )]
+    #[error("{at}: cell of {chars} characters, over the limit of {limit} (`max_cell_chars`)")]
     CellTooLong {
         at: Location,
         chars: usize,
         limit: usize,
     },
-    #[error("{at}: plus de {limit} lignes de données (limite `max_rows`)")]
+    #[error("{at}: more than {limit} data rows (limit `max_rows`)")]
     TooManyRows { at: Location, limit: usize },
-    #[error("{at}: lecture impossible : {detail}")]
+    #[error("{at}: cannot read the sheet: {detail}")]
     Unreadable { at: Location, detail: String },
 }
 
@@ -329,10 +326,10 @@ fn read_book(book: &mut dyn Book, file: &Path, limits: &Limits) -> Result<Import
         Some((score, i, row)) if score >= MIN_HEADER_MATCHES => (i, row),
         _ => {
             let sheets = if named {
-                let quoted: Vec<String> = names.iter().map(|n| format!("« {n} »")).collect();
-                format!("chaque feuille ({})", quoted.join(", "))
+                let quoted: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
+                format!("every sheet ({})", quoted.join(", "))
             } else {
-                "le fichier".to_string()
+                "the file".to_string()
             };
             return Err(ImportError::NoHeaderRow {
                 at: Location::file(file),
@@ -476,11 +473,11 @@ fn layout(header: &Row, at: &Location) -> Result<(Layout, Vec<String>), ImportEr
     let mut missing: Vec<String> = Col::ALL
         .iter()
         .filter(|c| COLUMNS[**c as usize].required && !has(**c))
-        .map(|c| format!("« {} »", c.name()))
+        .map(|c| format!("\"{}\"", c.name()))
         .collect();
     if !has(Col::ReferentPhone) && !has(Col::ReferentEmail) {
         missing.push(format!(
-            "« {} » ou « {} »",
+            "\"{}\" or \"{}\"",
             Col::ReferentPhone.name(),
             Col::ReferentEmail.name()
         ));
@@ -494,7 +491,7 @@ fn layout(header: &Row, at: &Location) -> Result<(Layout, Vec<String>), ImportEr
     let mut warnings = Vec::new();
     if !unknown.is_empty() {
         warnings.push(format!(
-            "{}: colonnes non reconnues, ignorées : {}",
+            "{}: unknown columns, ignored: {}",
             at_header,
             unknown.join(", ")
         ));

@@ -44,7 +44,7 @@ impl OdsBook {
             source,
         })?;
         let mut zip = zip::ZipArchive::new(BufReader::new(file))
-            .map_err(|e| corrupt(format!("archive zip illisible : {e}")))?;
+            .map_err(|e| corrupt(format!("unreadable zip archive: {e}")))?;
         let mut part = |name: &str| -> Result<Vec<u8>, ImportError> {
             let mut out = Vec::new();
             match zip.by_name(name) {
@@ -52,10 +52,10 @@ impl OdsBook {
                     entry
                         .take(limits.max_sheet_bytes)
                         .read_to_end(&mut out)
-                        .map_err(|e| corrupt(format!("{name} : {e}")))?;
+                        .map_err(|e| corrupt(format!("{name}: {e}")))?;
                 }
                 Err(zip::result::ZipError::FileNotFound) => {}
-                Err(e) => return Err(corrupt(format!("{name} : {e}"))),
+                Err(e) => return Err(corrupt(format!("{name}: {e}"))),
             }
             Ok(out)
         };
@@ -64,11 +64,11 @@ impl OdsBook {
         if content.is_empty() {
             return Err(ImportError::NotASpreadsheet {
                 at,
-                detail: "tableur OpenDocument sans content.xml".into(),
+                detail: "an OpenDocument spreadsheet without content.xml".into(),
             });
         }
         let mut styles = HashMap::new();
-        read_styles(&styles_xml, &mut styles).map_err(|e| corrupt(format!("styles.xml : {e}")))?;
+        read_styles(&styles_xml, &mut styles).map_err(|e| corrupt(format!("styles.xml: {e}")))?;
         let sheets = read_content(&content, &mut styles, path)?;
         Ok(OdsBook { sheets })
     }
@@ -215,7 +215,7 @@ fn read_content(
             .read_event_into(&mut buf)
             .map_err(|e| ImportError::Corrupt {
                 at: sheet_at(&sheets, row_number),
-                detail: format!("content.xml : {e}"),
+                detail: format!("content.xml: {e}"),
             })?;
         let empty = matches!(event, Event::Empty(_));
         match event {
