@@ -443,7 +443,12 @@ fn check_cells(
 /// Maps the header row's cells to the contract; unknown headers become a warning,
 /// missing required ones and duplicates an error.
 fn layout(header: &Row, at: &Location) -> Result<(Layout, Vec<String>), ImportError> {
-    let width = header.cells.last().map_or(0, |c| c.col as usize + 1);
+    let width = header
+        .cells
+        .iter()
+        .map(|c| c.col as usize + 1)
+        .max()
+        .unwrap_or(0);
     let mut by_index = vec![None; width];
     let mut headers = vec![String::new(); width];
     let mut first_of: Vec<Option<u32>> = vec![None; COLUMNS.len()];
