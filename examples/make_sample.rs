@@ -647,6 +647,9 @@ fn generate(rng: &mut Rng, towns: &[Town], rows: usize) -> (Vec<Record>, usize, 
             warning += 1;
             plant(rng, towns, cfa, cert, &mut rec, kind, &previous_id);
         }
+        // A red font on an empty cell shows nothing: it is not a marking.
+        let cells = &rec.cells;
+        rec.red.retain(|(c, _)| !matches!(cells[*c], Out::Empty));
         if let Out::Text(id) = &rec.cells[0] {
             previous_id = id.clone();
         }
