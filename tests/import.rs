@@ -855,9 +855,10 @@ fn a_truncated_or_corrupt_workbook_is_refused() {
     );
 }
 
-/// A minimal OLE compound file with an `EncryptedPackage` stream, as Excel writes a
-/// password-protected workbook: header, one FAT sector, one directory sector.
-fn encrypted_workbook(path: &Path) {
+/// A minimal OLE compound file with one stream: `EncryptedPackage` is what Excel writes
+/// for a password-protected workbook, `Workbook` an old binary .xls. Header, one FAT
+/// sector, one directory sector, one data sector.
+fn ole_file(path: &Path, stream: &str) {
     let mut f = vec![0u8; 512 * 4];
     f[..8].copy_from_slice(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
     f[0x18..0x1A].copy_from_slice(&0x3Eu16.to_le_bytes()); // minor version
@@ -885,7 +886,7 @@ fn encrypted_workbook(path: &Path) {
     for i in 3..128 {
         f[fat + 4 * i..fat + 4 * i + 4].copy_from_slice(&0xFFFF_FFFFu32.to_le_bytes());
     }
-    // Directory (sector 1, offset 1024): Root Entry, then EncryptedPackage.
+    // Directory (sector 1, offset 1024): Root Entry, then the stream.
     let entry =
         |f: &mut Vec<u8>, at: usize, name: &str, kind: u8, child: u32, start: u32, size: u64| {
             let utf16: Vec<u8> = name
@@ -904,15 +905,7 @@ fn encrypted_workbook(path: &Path) {
             f[at + 0x78..at + 0x80].copy_from_slice(&size.to_le_bytes());
         };
     entry(&mut f, 1024, "Root Entry", 5, 1, 0xFFFF_FFFE, 0);
-    entry(
-        &mut f,
-        1024 + 128,
-        "EncryptedPackage",
-        2,
-        0xFFFF_FFFF,
-        2,
-        512,
-    );
+    entry(&mut f, 1024 + 128, stream, 2, 0xFFFF_FFFF, 2, 512);
     std::fs::write(path, f).unwrap();
 }
 
@@ -920,13 +913,19 @@ fn encrypted_workbook(path: &Path) {
 fn a_password_protected_workbook_is_named_as_such() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("protege.xlsx");
-    encrypted_workbook(&path);
+    ole_file(&path, "EncryptedPackage");
     let (e, msg) = read_err(&path, &Limits::default());
     assert!(matches!(e, ImportError::Encrypted { .. }), "{msg}");
     assert!(
         msg.contains("protege.xlsx") && msg.contains("password-protected"),
         "{msg}"
     );
+
+    let path = dir.path().join("ancien.xlsx");
+    ole_file(&path, "Workbook");
+    let (e, msg) = read_err(&path, &Limits::default());
+    assert!(matches!(e, ImportError::NotASpreadsheet { .. }), "{msg}");
+    assert!(msg.contains("ancien.xlsx") && msg.contains(".xls"), "{msg}");
 }
 
 #[test]

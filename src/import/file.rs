@@ -90,25 +90,19 @@ fn describe(head: &[u8]) -> String {
 }
 
 /// An OLE compound file is either an encrypted OOXML workbook (its `EncryptedPackage`
-/// stream) or an old binary `.xls`.
+/// stream, which calamine's compound-file reader looks for) or an old binary `.xls`.
 fn ole(path: &Path) -> Result<ImportError, ImportError> {
     let at = Location::file(path);
-    let bytes = std::fs::read(path).map_err(|source| ImportError::Io {
+    let file = File::open(path).map_err(|source| ImportError::Io {
         at: at.clone(),
         source,
     })?;
-    // Directory entry names are UTF-16LE.
-    let needle: Vec<u8> = "EncryptedPackage"
-        .encode_utf16()
-        .flat_map(u16::to_le_bytes)
-        .collect();
-    if bytes.windows(needle.len()).any(|w| w == needle) {
-        Ok(ImportError::Encrypted { at })
-    } else {
-        Ok(ImportError::NotASpreadsheet {
+    match <calamine::Xlsx<_> as calamine::Reader<_>>::new(BufReader::new(file)) {
+        Err(calamine::XlsxError::Password) => Ok(ImportError::Encrypted { at }),
+        _ => Ok(ImportError::NotASpreadsheet {
             at,
             detail: "old Excel 97-2003 format (.xls): save it as .xlsx".into(),
-        })
+        }),
     }
 }
 
