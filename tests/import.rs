@@ -687,8 +687,9 @@ fn ods_cell(v: &V, style: Option<&str>) -> String {
             .replace('>', "&gt;")
     };
     match v {
+        // A cell comment (its paragraphs are not the value) before the value.
         V::S(t) => format!(
-            "<table:table-cell{st} office:value-type=\"string\"><text:p>{}</text:p></table:table-cell>",
+            "<table:table-cell{st} office:value-type=\"string\"><office:annotation><text:p>vu le 12/10</text:p></office:annotation><text:p>{}</text:p></table:table-cell>",
             esc(t)
         ),
         V::N(n) => format!(

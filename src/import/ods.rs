@@ -205,6 +205,8 @@ fn read_content(
     let mut column_styles: Vec<(u32, Option<String>)> = Vec::new();
     let mut cell: Option<Pending> = None;
     let mut in_p = false;
+    // A cell comment holds paragraphs too: they are not the cell's value.
+    let mut in_annotation = false;
 
     let sheet_at = |sheets: &Vec<(String, Vec<Row>)>, row: u32| {
         Location::sheet(path, sheets.last().map(|s| s.0.as_str())).at_row(row.max(1))
@@ -301,7 +303,9 @@ fn read_content(
                     );
                 }
             }
-            Event::Start(e) if e.name().as_ref() == "text:p" => {
+            Event::Start(e) if e.name().as_ref() == "office:annotation" => in_annotation = true,
+            Event::End(e) if e.name().as_ref() == "office:annotation" => in_annotation = false,
+            Event::Start(e) if e.name().as_ref() == "text:p" && !in_annotation => {
                 if let Some(c) = cell.as_mut() {
                     if c.paragraphs > 0 {
                         c.text.push('\n');
