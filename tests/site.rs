@@ -122,7 +122,10 @@ fn the_calendar_files_are_valid_icalendar() {
             assert!(events > 0, "{path}");
             let page_path = format!("/{}/", path.trim_end_matches(".ics"));
             let html = page(&out.files, &page_path);
-            assert!(html.contains(&format!("/{path}")), "{page_path} links its .ics");
+            assert!(
+                html.contains(&format!("/{path}")),
+                "{page_path} links its .ics"
+            );
         }
     }
     assert_eq!(seen, 3);
@@ -132,7 +135,10 @@ fn the_calendar_files_are_valid_icalendar() {
     let collecte = page(&out.files, "/calendrier/collecte-cfa-2027/");
     assert!(collecte.contains("du 1er juin 2026 au 31 octobre 2026"));
     let ics = std::str::from_utf8(out.files.get("calendrier/affelnet-2027.ics").unwrap()).unwrap();
-    assert!(ics.contains("DTEND;VALUE=DATE:20270201\r\n"), "end of January, inclusive");
+    assert!(
+        ics.contains("DTEND;VALUE=DATE:20270201\r\n"),
+        "end of January, inclusive"
+    );
 }
 
 #[test]
@@ -170,7 +176,8 @@ fn offer_pages_carry_parseable_json_ld_and_the_facts_families_need() {
 fn hostile_spreadsheet_text_comes_out_escaped() {
     let site = TestSite::new();
     let mut offers: Vec<Offer> = (1..=3).map(offer).collect();
-    let evil = "CAP <script>alert(1)</script> \"quoted\" 'single' {{ site.title }} {% raw %}</script><!--";
+    let evil =
+        "CAP <script>alert(1)</script> \"quoted\" 'single' {{ site.title }} {% raw %}</script><!--";
     let o = &mut offers[0];
     o.title = evil.into();
     o.description = Some(evil.into());
@@ -207,7 +214,10 @@ fn hostile_spreadsheet_text_comes_out_escaped() {
     }
     let html = page(&out.files, &urls::offer_path(&offers[0]));
     // Printed as text (the minifier keeps only the escapes HTML needs).
-    assert!(html.contains("<h1>CAP &lt;script>alert(1)&lt;/script>"), "{html}");
+    assert!(
+        html.contains("<h1>CAP &lt;script>alert(1)&lt;/script>"),
+        "{html}"
+    );
     let json = json_ld(&html);
     assert_eq!(json["@graph"][0]["name"], evil);
     let csv = out.files.get("donnees/offres.csv").unwrap();
@@ -220,7 +230,8 @@ fn formulas_in_the_open_data_csv_are_neutralised() {
     let mut offers: Vec<Offer> = (1..=2).map(offer).collect();
     offers[0].title = "=HYPERLINK(\"http://evil\")".into();
     let out = site.render(&offers, &verdicts_for(&offers, &[]));
-    let csv = String::from_utf8(out.files.get("donnees/offres.csv").unwrap()[3..].to_vec()).unwrap();
+    let csv =
+        String::from_utf8(out.files.get("donnees/offres.csv").unwrap()[3..].to_vec()).unwrap();
     let mut r = csv::ReaderBuilder::new()
         .delimiter(b';')
         .from_reader(csv.as_bytes());
@@ -228,7 +239,10 @@ fn formulas_in_the_open_data_csv_are_neutralised() {
         .records()
         .map(|rec| rec.unwrap().get(2).unwrap().to_string())
         .collect();
-    assert!(titles.contains(&"'=HYPERLINK(\"http://evil\")".to_string()), "{titles:?}");
+    assert!(
+        titles.contains(&"'=HYPERLINK(\"http://evil\")".to_string()),
+        "{titles:?}"
+    );
 }
 
 #[test]
@@ -256,26 +270,54 @@ fn old_urls_keep_answering_after_a_rename_and_a_withdrawal() {
     assert!(redirect.contains(&renamed_new));
     assert!(!redirect.contains("<script"));
     let rules = String::from_utf8(second.files.get("_redirects").unwrap().to_vec()).unwrap();
-    assert!(rules.contains(&format!("{renamed_old} {renamed_new} 301!")), "{rules}");
+    assert!(
+        rules.contains(&format!("{renamed_old} {renamed_new} 301!")),
+        "{rules}"
+    );
 
     for (gone, was) in [(&withdrawn, &offers[1]), (&vanished, &offers[2])] {
         let html = page(&second.files, gone);
-        assert!(html.contains("Cette formation n'est plus proposée") || html.contains("Cette formation n&#x27;est plus proposée"), "{gone}");
+        assert!(
+            html.contains("Cette formation n'est plus proposée")
+                || html.contains("Cette formation n&#x27;est plus proposée"),
+            "{gone}"
+        );
         assert!(html.contains(&urls::cfa_path(was)), "links to its CFA");
         assert!(html.contains("noindex"));
         // Similar offers: published ones, never itself.
         assert!(links_under(&html, "/formations/").iter().all(|l| l != gone));
-        assert!(!links_under(&html, "/formations/").is_empty(), "{gone}: similar offers");
+        assert!(
+            !links_under(&html, "/formations/").is_empty(),
+            "{gone}: similar offers"
+        );
     }
     let notes = second.notes.join("\n");
     assert!(notes.contains("offers withdrawn"), "{notes}");
-    assert!(notes.lines().any(|l| l.starts_with("offers withdrawn") && l.contains(" 2 ")), "{notes}");
-    assert!(notes.lines().any(|l| l.starts_with("offers renamed") && l.contains(" 1 ")), "{notes}");
+    assert!(
+        notes
+            .lines()
+            .any(|l| l.starts_with("offers withdrawn") && l.contains(" 2 ")),
+        "{notes}"
+    );
+    assert!(
+        notes
+            .lines()
+            .any(|l| l.starts_with("offers renamed") && l.contains(" 1 ")),
+        "{notes}"
+    );
 
     // A third build from the same data: nothing changes, the old URLs still answer.
     let third = site.render(&next, &verdicts_for(&next, &[]));
-    assert!(third.files.contains(&format!("{}index.html", &withdrawn[1..])));
-    assert!(third.files.contains(&format!("{}index.html", &renamed_old[1..])));
+    assert!(
+        third
+            .files
+            .contains(&format!("{}index.html", &withdrawn[1..]))
+    );
+    assert!(
+        third
+            .files
+            .contains(&format!("{}index.html", &renamed_old[1..]))
+    );
     assert_eq!(third.ledger, second.ledger);
     let ledger = String::from_utf8(third.ledger.clone()).unwrap();
     assert!(ledger.contains(&format!("offre,AF_2027_000001,{renamed_old},redirigee")));
@@ -374,7 +416,10 @@ fn feeds_sitemap_and_static_files_are_published() {
     let robots = String::from_utf8(out.files.get("robots.txt").unwrap().to_vec()).unwrap();
     assert!(robots.contains("Sitemap: https://exemple.test/sitemap.xml"));
     let atom = String::from_utf8(out.files.get("nouveautes.atom").unwrap().to_vec()).unwrap();
-    assert_eq!(atom.matches("<entry>").count(), offers.iter().filter(|o| o.marks.new).count());
+    assert_eq!(
+        atom.matches("<entry>").count(),
+        offers.iter().filter(|o| o.marks.new).count()
+    );
     let css: Vec<&str> = out
         .files
         .iter()
@@ -411,7 +456,11 @@ fn verdicts_for(offers: &[Offer], blocked: &[usize]) -> Vec<Verdict> {
         .map(|o| {
             let n: usize = o.id.trim_start_matches("AF_2027_").parse().unwrap();
             let problems = if blocked.contains(&n) {
-                vec![Problem::new(Reason::SiretInvalid, "SIRET organisme responsable", None)]
+                vec![Problem::new(
+                    Reason::SiretInvalid,
+                    "SIRET organisme responsable",
+                    None,
+                )]
             } else {
                 vec![]
             };

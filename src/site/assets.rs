@@ -108,7 +108,10 @@ mod tests {
             fingerprinted_name("css/style.css", "0a1b2c3d"),
             "css/style.0a1b2c3d.css"
         );
-        assert_eq!(fingerprinted_name("LICENSE", "0a1b2c3d"), "LICENSE.0a1b2c3d");
+        assert_eq!(
+            fingerprinted_name("LICENSE", "0a1b2c3d"),
+            "LICENSE.0a1b2c3d"
+        );
         let mut a = Assets::default();
         a.add("style.css", b"body{}".to_vec());
         let url = &a.urls["style.css"];

@@ -97,15 +97,24 @@ impl CalendarFile {
         let mut slugs = std::collections::BTreeSet::new();
         for c in &self.calendars {
             if crate::urls::slug(&c.slug) != c.slug || !slugs.insert(&c.slug) {
-                return Err(format!("calendar slug `{}` must be unique, a-z 0-9 -", c.slug));
+                return Err(format!(
+                    "calendar slug `{}` must be unique, a-z 0-9 -",
+                    c.slug
+                ));
             }
             let mut uids = std::collections::BTreeSet::new();
             for s in &c.steps {
                 if !uids.insert(&s.uid) || crate::urls::slug(&s.uid) != s.uid {
-                    return Err(format!("{}: step uid `{}` must be unique, a-z 0-9 -", c.slug, s.uid));
+                    return Err(format!(
+                        "{}: step uid `{}` must be unique, a-z 0-9 -",
+                        c.slug, s.uid
+                    ));
                 }
                 if s.end.is_some_and(|e| e < s.start) {
-                    return Err(format!("{}: step `{}` ends before it starts", c.slug, s.uid));
+                    return Err(format!(
+                        "{}: step `{}` ends before it starts",
+                        c.slug, s.uid
+                    ));
                 }
             }
         }
@@ -226,7 +235,7 @@ pub fn ics(cal: &Calendar, stamp: NaiveDateTime, base_url: &str) -> String {
         let mut description = s.description.clone();
         if s.provisional {
             if !description.is_empty() {
-                description.push_str("\n");
+                description.push('\n');
             }
             description.push_str("Date provisoire, à confirmer.");
         }
@@ -246,7 +255,11 @@ pub fn ics(cal: &Calendar, stamp: NaiveDateTime, base_url: &str) -> String {
         }
         lines.push(format!(
             "STATUS:{}",
-            if s.provisional { "TENTATIVE" } else { "CONFIRMED" }
+            if s.provisional {
+                "TENTATIVE"
+            } else {
+                "CONFIRMED"
+            }
         ));
         lines.push("TRANSP:TRANSPARENT".into());
         lines.push(format!("URL:{page}"));
@@ -297,8 +310,8 @@ mod tests {
                 highlight: true,
             }],
         };
-        let stamp = NaiveDateTime::parse_from_str("2026-11-01T00:00:00Z", "%Y-%m-%dT%H:%M:%SZ")
-            .unwrap();
+        let stamp =
+            NaiveDateTime::parse_from_str("2026-11-01T00:00:00Z", "%Y-%m-%dT%H:%M:%SZ").unwrap();
         let text = ics(&cal, stamp, "https://exemple.fr");
         assert!(text.contains("UID:parcoursup-2027-ouverture@exemple.fr\r\n"));
         assert!(text.contains("DTSTAMP:20261101T000000Z\r\n"));

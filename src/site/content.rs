@@ -80,7 +80,10 @@ fn content_error(file: &Path, message: String) -> SiteError {
 
 /// Parses one page: front matter, then Markdown.
 pub fn parse(name: &str, text: &str) -> Result<ContentPage, String> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text).replace("\r\n", "\n");
+    let text = text
+        .strip_prefix('\u{feff}')
+        .unwrap_or(text)
+        .replace("\r\n", "\n");
     let rest = text
         .strip_prefix("+++\n")
         .ok_or("the file must start with a `+++` line (TOML front matter)")?;
@@ -140,7 +143,11 @@ mod tests {
     #[test]
     fn a_page_without_front_matter_is_refused_with_a_reason() {
         assert!(parse("x", "# Titre\n").unwrap_err().contains("+++"));
-        assert!(parse("x", "+++\ntitle = \"x\"\n").unwrap_err().contains("closing"));
+        assert!(
+            parse("x", "+++\ntitle = \"x\"\n")
+                .unwrap_err()
+                .contains("closing")
+        );
         assert!(parse("x", "+++\ntitel = \"x\"\n+++\n").is_err());
         assert!(parse("x", "+++\ntitle = \"x\"\npath = \"/../x/\"\n+++\n").is_err());
     }

@@ -72,7 +72,9 @@ pub fn robots(base_url: &str) -> String {
 /// The Atom feed of new offers (`marks.new`). `updated` is an RFC 3339 instant given by
 /// the caller (never the clock: builds are deterministic).
 pub fn atom(site_title: &str, base_url: &str, updated: &str, offers: &[&OfferView]) -> String {
-    let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"fr\">\n");
+    let mut s = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"fr\">\n",
+    );
     s.push_str(&format!(
         "<title>{} – nouvelles formations</title>\n<id>{}/nouveautes.atom</id>\n<link rel=\"self\" href=\"{}/nouveautes.atom\"/>\n<link rel=\"alternate\" type=\"text/html\" href=\"{}/\"/>\n<updated>{updated}</updated>\n<author><name>{}</name></author>\n",
         xml_escape(site_title),
@@ -129,6 +131,9 @@ mod tests {
 
     #[test]
     fn xml_text_is_escaped_and_cleaned() {
-        assert_eq!(xml_escape("<a href=\"x\">&'\u{1}"), "&lt;a href=&quot;x&quot;&gt;&amp;&apos;");
+        assert_eq!(
+            xml_escape("<a href=\"x\">&'\u{1}"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;"
+        );
     }
 }

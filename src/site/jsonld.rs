@@ -6,11 +6,21 @@
 use super::views::OfferView;
 use serde_json::{Map, Value, json};
 
-/// Makes JSON safe inside a `<script>` data block: `</` cannot close the element and
-/// `<!--` cannot open a comment state. Both replacements are valid JSON escapes and only
-/// ever occur inside strings.
+/// Makes JSON safe inside a `<script>` data block: every `<`, `>` and `&` becomes its
+/// `\u` escape, so no `</script>` or `<!--` can appear (stronger than the usual `<\/`,
+/// and no markup at all is left for a scanner to find). These characters only ever
+/// occur inside JSON strings, where the escapes mean the same text.
 pub fn escape_for_script(json: &str) -> String {
-    json.replace("</", "<\\/").replace("<!--", "\\u003c!--")
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn put(map: &mut Map<String, Value>, key: &str, value: Option<Value>) {
@@ -44,7 +54,10 @@ pub fn offer(o: &OfferView, base_url: &str, site_title: &str) -> String {
     put(
         &mut place,
         "name",
-        o.trainer.clone().or(Some(o.cfa.name.clone())).map(Value::from),
+        o.trainer
+            .clone()
+            .or(Some(o.cfa.name.clone()))
+            .map(Value::from),
     );
     place.insert("address".into(), postal_address(o));
     if let (Some(lat), Some(lon)) = (o.place.lat, o.place.lon) {
@@ -57,7 +70,11 @@ pub fn offer(o: &OfferView, base_url: &str, site_title: &str) -> String {
     instance.insert("@type".into(), json!("CourseInstance"));
     instance.insert("courseMode".into(), json!("Blended"));
     instance.insert("location".into(), Value::Object(place));
-    put(&mut instance, "startDate", o.start_iso.clone().map(Value::from));
+    put(
+        &mut instance,
+        "startDate",
+        o.start_iso.clone().map(Value::from),
+    );
     put(&mut instance, "endDate", o.end_iso.clone().map(Value::from));
     put(
         &mut instance,
@@ -82,7 +99,8 @@ pub fn offer(o: &OfferView, base_url: &str, site_title: &str) -> String {
             "credentialCategory": d,
         });
         if let Some(l) = o.level {
-            c["educationalLevel"] = json!(format!("Niveau {l} (cadre national des certifications)"));
+            c["educationalLevel"] =
+                json!(format!("Niveau {l} (cadre national des certifications)"));
         }
         if let Some(u) = &o.rncp_url {
             c["url"] = json!(u);
@@ -117,7 +135,11 @@ pub fn offer(o: &OfferView, base_url: &str, site_title: &str) -> String {
         "timeToComplete",
         o.cycle_months.map(|m| Value::from(format!("P{m}M"))),
     );
-    put(&mut program, "startDate", o.start_iso.clone().map(Value::from));
+    put(
+        &mut program,
+        "startDate",
+        o.start_iso.clone().map(Value::from),
+    );
     put(&mut program, "endDate", o.end_iso.clone().map(Value::from));
     put(
         &mut program,
@@ -138,7 +160,10 @@ pub fn offer(o: &OfferView, base_url: &str, site_title: &str) -> String {
             ),
         );
     }
-    program.insert("hasCourse".into(), json!({"@id": format!("{}#formation", o.url)}));
+    program.insert(
+        "hasCourse".into(),
+        json!({"@id": format!("{}#formation", o.url)}),
+    );
 
     let doc = json!({
         "@context": "https://schema.org",
@@ -157,8 +182,7 @@ mod tests {
         let raw = serde_json::to_string(&json!({"name": "</script><script>alert(1)</script><!--"}))
             .unwrap();
         let safe = escape_for_script(&raw);
-        assert!(!safe.contains("</"));
-        assert!(!safe.contains("<!--"));
+        assert!(!safe.contains('<') && !safe.contains('>'));
         let back: Value = serde_json::from_str(&safe).unwrap();
         assert_eq!(back["name"], "</script><script>alert(1)</script><!--");
     }

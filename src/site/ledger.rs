@@ -243,7 +243,9 @@ impl Ledger {
             for e in old.iter().filter(|e| e.path != now.path) {
                 let mut r = (*e).clone();
                 r.state = State::Redirected;
-                changes.redirects.push((r.kind, r.path.clone(), now.path.clone()));
+                changes
+                    .redirects
+                    .push((r.kind, r.path.clone(), now.path.clone()));
                 next.insert(r);
             }
             next.insert(now);
@@ -336,11 +338,7 @@ impl Changes {
                 ids(v, Kind::Offer)
             ));
         }
-        notes.push(format!(
-            "{:<21}{:>7}",
-            "redirects",
-            self.redirects.len()
-        ));
+        notes.push(format!("{:<21}{:>7}", "redirects", self.redirects.len()));
         notes
     }
 }
@@ -350,8 +348,7 @@ fn is_site_path(p: &str) -> bool {
     p.starts_with('/')
         && p.ends_with('/')
         && !p.contains("//")
-        && p
-            .bytes()
+        && p.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'/')
 }
 
@@ -409,13 +406,17 @@ mod tests {
             entry("1", "/formations/01/a-1/", "h"),
             entry("2", "/formations/02/b-2/", "h"),
         ]);
-        let second = first.ledger.update(vec![entry("2", "/formations/02/b-2/", "h")]);
+        let second = first
+            .ledger
+            .update(vec![entry("2", "/formations/02/b-2/", "h")]);
         assert_eq!(second.withdrawn, vec![(Kind::Offer, "1".to_string())]);
         assert_eq!(second.retired.len(), 1);
         assert_eq!(second.retired[0].path, "/formations/01/a-1/");
         assert_eq!(second.ledger.len(), 2);
         // Still withdrawn a year later: still served, not counted again.
-        let third = second.ledger.update(vec![entry("2", "/formations/02/b-2/", "h")]);
+        let third = second
+            .ledger
+            .update(vec![entry("2", "/formations/02/b-2/", "h")]);
         assert!(third.withdrawn.is_empty());
         assert_eq!(third.retired.len(), 1);
         let back = third.ledger.update(vec![

@@ -19,7 +19,12 @@ pub fn internal_links(html: &str) -> Vec<&str> {
             let start = from + pos;
             from = start + attr.len();
             // Only a whole attribute name (` href=`), not `data-href=`.
-            if start > 0 && !matches!(bytes[start - 1], b' ' | b'\n' | b'\t' | b'\r' | b'"' | b'\'') {
+            if start > 0
+                && !matches!(
+                    bytes[start - 1],
+                    b' ' | b'\n' | b'\t' | b'\r' | b'"' | b'\''
+                )
+            {
                 continue;
             }
             let rest = &html[from..];
@@ -77,7 +82,16 @@ pub fn folder_counts(files: &Files) -> BTreeMap<String, usize> {
     }
     children
         .into_iter()
-        .map(|(p, c)| (if p.is_empty() { "/".into() } else { p.to_string() }, c.len()))
+        .map(|(p, c)| {
+            (
+                if p.is_empty() {
+                    "/".into()
+                } else {
+                    p.to_string()
+                },
+                c.len(),
+            )
+        })
         .collect()
 }
 

@@ -122,4 +122,3 @@ pub fn write_ledger(rendered: &Rendered) -> Result<(), SiteError> {
     tmp.persist(path).map_err(|e| err(e.error))?;
     Ok(())
 }
-

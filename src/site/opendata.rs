@@ -97,7 +97,10 @@ pub fn json(offers: &[&OfferView], base_url: &str) -> Vec<u8> {
         if i > 0 {
             out.extend_from_slice(b",\n");
         }
-        serde_json::to_writer(&mut out, &record(o, base_url)).expect("plain data serialises");
+        let line = serde_json::to_string(&record(o, base_url)).expect("plain data serialises");
+        // `<`, `>`, `&` as `\u` escapes: the same data, and no markup for a browser
+        // that would sniff the file as HTML.
+        out.extend_from_slice(super::jsonld::escape_for_script(&line).as_bytes());
     }
     out.extend_from_slice(b"\n]\n");
     out

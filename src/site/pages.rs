@@ -273,9 +273,7 @@ impl<'a> Site<'a> {
         let mut offers: Vec<OfferView> = published
             .par_iter()
             .zip(offer_cfa.par_iter())
-            .map(|(o, c)| {
-                views::offer_view(o, &cfas[*c].path, &base_url, privacy)
-            })
+            .map(|(o, c)| views::offer_view(o, &cfas[*c].path, &base_url, privacy))
             .collect();
         // The JSON-LD is made with each page (see `render_job`), never all at once.
         for v in &mut offers {
@@ -534,7 +532,11 @@ impl<'a> Site<'a> {
         for i in &c.offers {
             let o = &self.offers[*i];
             groups
-                .entry(o.diploma.clone().unwrap_or_else(|| "Autres certifications".into()))
+                .entry(
+                    o.diploma
+                        .clone()
+                        .unwrap_or_else(|| "Autres certifications".into()),
+                )
                 .or_default()
                 .push(&self.summaries[*i]);
             *sites
@@ -684,7 +686,11 @@ impl<'a> Site<'a> {
             .collect();
         for c in &self.cfas {
             let first = &self.offers[c.offers[0]];
-            let ids: Vec<&str> = c.offers.iter().map(|i| self.offers[*i].id.as_str()).collect();
+            let ids: Vec<&str> = c
+                .offers
+                .iter()
+                .map(|i| self.offers[*i].id.as_str())
+                .collect();
             live.push(Entry {
                 kind: Kind::Cfa,
                 id: c.key.clone(),
@@ -695,7 +701,9 @@ impl<'a> Site<'a> {
                 diploma: String::new(),
                 department: first.cfa.address.department.clone().unwrap_or_default(),
                 domain: String::new(),
-                fingerprint: fingerprint(format!("{}|{}", first.cfa.name, ids.join(",")).as_bytes()),
+                fingerprint: fingerprint(
+                    format!("{}|{}", first.cfa.name, ids.join(",")).as_bytes(),
+                ),
             });
         }
         live
@@ -711,12 +719,10 @@ impl<'a> Site<'a> {
         // Every page, described first, rendered in parallel.
         let mut jobs: Vec<Job<'_>> = Vec::new();
         let mut sitemap: Vec<String> = Vec::new();
-        let plain = |path: &str, template: &str, extra: Vec<(&'static str, Value)>| {
-            Job::Plain {
-                path: path.to_string(),
-                template: template.to_string(),
-                extra,
-            }
+        let plain = |path: &str, template: &str, extra: Vec<(&'static str, Value)>| Job::Plain {
+            path: path.to_string(),
+            template: template.to_string(),
+            extra,
         };
         jobs.push(plain("/", "home.html", self.home_context()));
         let search_template = if self.theme.has("search.html") {
@@ -772,10 +778,7 @@ impl<'a> Site<'a> {
             jobs.push(plain(
                 &format!("/{}/", dim.segment()),
                 "browse_index.html",
-                vec![
-                    ("heading", json!(dim.title())),
-                    ("entries", json!(entries)),
-                ],
+                vec![("heading", json!(dim.title())), ("entries", json!(entries))],
             ));
             for f in facets {
                 let pages = f.offers.len().div_ceil(PER_PAGE).max(1);
@@ -942,7 +945,9 @@ fn facets_of(dim: Dim, offers: &[OfferView], sorted: &[usize]) -> Vec<Facet> {
             },
             Dim::Diploma => (
                 o.diploma_slug.clone(),
-                o.diploma.clone().unwrap_or_else(|| "Autre certification".into()),
+                o.diploma
+                    .clone()
+                    .unwrap_or_else(|| "Autre certification".into()),
             ),
         };
         let f = map.entry(slug.clone()).or_insert_with(|| Facet {
@@ -958,9 +963,11 @@ fn facets_of(dim: Dim, offers: &[OfferView], sorted: &[usize]) -> Vec<Facet> {
     }
     let mut list: Vec<Facet> = map.into_values().collect();
     if dim == Dim::Level {
-        let rank = |s: &str| ["infrabac", "bac", "bac-2", "bac-3", "bac-5", "doctorat"]
-            .iter()
-            .position(|x| *x == s);
+        let rank = |s: &str| {
+            ["infrabac", "bac", "bac-2", "bac-3", "bac-5", "doctorat"]
+                .iter()
+                .position(|x| *x == s)
+        };
         list.sort_by_key(|f| rank(&f.slug));
     } else if dim != Dim::Department {
         list.sort_by_cached_key(|f| (crate::model::fold(&f.label), f.slug.clone()));

@@ -64,12 +64,16 @@ impl Theme {
             .iter()
             .map(|(name, (_, text))| (name.clone(), text.clone()))
             .collect();
-        list.push((SEARCH_FALLBACK_NAME.to_string(), SEARCH_FALLBACK.to_string()));
-        tera.add_raw_templates(list).map_err(|e| SiteError::Template {
-            template: "(theme)".into(),
-            page: theme_dir.display().to_string(),
-            message: tera_message(&e),
-        })?;
+        list.push((
+            SEARCH_FALLBACK_NAME.to_string(),
+            SEARCH_FALLBACK.to_string(),
+        ));
+        tera.add_raw_templates(list)
+            .map_err(|e| SiteError::Template {
+                template: "(theme)".into(),
+                page: theme_dir.display().to_string(),
+                message: tera_message(&e),
+            })?;
         for required in REQUIRED {
             if !sources.contains_key(*required) {
                 return Err(SiteError::Theme {

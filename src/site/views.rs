@@ -176,9 +176,9 @@ pub fn offer_view(
         .map(|d| d.label().to_string())
         .or_else(|| non_empty(&offer.diploma_type));
     let diploma_slug = diploma_slug(offer);
-    let rncp = offer.rncp.clone().filter(|s| !s.trim().is_empty());
+    let rncp = offer.rncp.as_deref().and_then(non_empty);
     let rncp_url = rncp.as_deref().and_then(rncp_url);
-    let domain = offer.domain.as_deref().and_then(|d| non_empty(d));
+    let domain = offer.domain.as_deref().and_then(non_empty);
     let domain_slug = domain.as_deref().map(urls::slug);
     let trainer = non_empty(&offer.trainer.name).filter(|t| {
         crate::model::fold(t) != crate::model::fold(&offer.responsible.name)
@@ -201,8 +201,8 @@ pub fn offer_view(
         level_slug: offer.level.and_then(level_slug),
         rncp,
         rncp_url,
-        cfd: offer.cfd.clone().filter(|s| !s.is_empty()),
-        rome: offer.rome.clone(),
+        cfd: offer.cfd.as_deref().and_then(non_empty),
+        rome: offer.rome.iter().filter_map(|r| non_empty(r)).collect(),
         domain,
         domain_slug,
         description: paragraphs(offer.description.as_deref().unwrap_or("")),
@@ -282,9 +282,17 @@ pub fn non_empty(s: &str) -> Option<String> {
     if t.is_empty() { None } else { Some(t) }
 }
 
-/// Collapses runs of white space (line breaks included) into single spaces.
+/// Collapses runs of white space (line breaks included) into single spaces and drops
+/// control characters (a bell or an escape sequence pasted into a cell).
 pub fn clean(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.chars().filter(|c| !c.is_control()));
+    }
+    out
 }
 
 /// Splits free text into paragraphs on blank lines (single line breaks join).
@@ -320,9 +328,7 @@ pub fn phone_view(p: &Phone) -> Option<PhoneView> {
     let href = p
         .international
         .as_deref()
-        .filter(|i| {
-            i.starts_with('+') && i.len() > 4 && i[1..].bytes().all(|b| b.is_ascii_digit())
-        })
+        .filter(|i| i.starts_with('+') && i.len() > 4 && i[1..].bytes().all(|b| b.is_ascii_digit()))
         .map(|i| format!("tel:{i}"));
     if display.is_empty() && href.is_none() {
         return None;
@@ -339,7 +345,7 @@ pub fn phone_view(p: &Phone) -> Option<PhoneView> {
 
 /// An e-mail as shown, with a `mailto:` link only for a plausible address.
 pub fn email_view(e: &str) -> Option<EmailView> {
-    let text = e.trim().to_string();
+    let text = clean(e);
     if text.is_empty() {
         return None;
     }
@@ -519,7 +525,7 @@ pub fn french_number(n: usize) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push('\u{202F}');
         }
         out.push(c);

@@ -25,8 +25,10 @@ pub struct TestSite {
 impl TestSite {
     pub fn new() -> TestSite {
         let dir = tempfile::tempdir().unwrap();
-        let mut config = Config::default();
-        config.root = dir.path().to_path_buf();
+        let mut config = Config {
+            root: dir.path().to_path_buf(),
+            ..Config::default()
+        };
         config.site.base_url = "https://exemple.test".into();
         config.input.themes = repo().join("themes");
         config.input.content = repo().join("content");
@@ -317,15 +319,18 @@ pub fn check_ics(text: &str) -> Result<usize, String> {
                 }
             }
             _ => {
-                props.last_mut().ok_or(format!("property outside a component: {l}"))?
+                props
+                    .last_mut()
+                    .ok_or(format!("property outside a component: {l}"))?
                     .push(name.to_string());
                 if name == "UID" && !uids.insert(value.to_string()) {
                     return Err(format!("duplicate UID {value}"));
                 }
-                if head.contains("VALUE=DATE") && !head.contains("DATE-TIME") {
-                    if value.len() != 8 || !value.bytes().all(|b| b.is_ascii_digit()) {
-                        return Err(format!("bad DATE: {l}"));
-                    }
+                if head.contains("VALUE=DATE")
+                    && !head.contains("DATE-TIME")
+                    && (value.len() != 8 || !value.bytes().all(|b| b.is_ascii_digit()))
+                {
+                    return Err(format!("bad DATE: {l}"));
                 }
                 if name == "DTSTAMP"
                     && (value.len() != 16 || !value.ends_with('Z') || &value[8..9] != "T")
