@@ -11,16 +11,12 @@ use serde_json::{Map, Value, json};
 /// and no markup at all is left for a scanner to find). These characters only ever
 /// occur inside JSON strings, where the escapes mean the same text.
 pub fn escape_for_script(json: &str) -> String {
-    let mut out = String::with_capacity(json.len() + 16);
-    for c in json.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            c => out.push(c),
-        }
-    }
-    out
+    super::theme::escape_bytes(json, |b| match b {
+        b'<' => Some("\\u003c"),
+        b'>' => Some("\\u003e"),
+        b'&' => Some("\\u0026"),
+        _ => None,
+    })
 }
 
 fn put(map: &mut Map<String, Value>, key: &str, value: Option<Value>) {

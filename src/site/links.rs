@@ -9,38 +9,52 @@ use std::collections::{BTreeMap, HashSet};
 pub const MAX_FOLDER_ENTRIES: usize = 50_000;
 
 /// Internal link targets of an HTML document, as written (quoted or not, since the
-/// minifier drops quotes it does not need).
+/// minifier drops quotes it does not need). One pass over the bytes: every `=` preceded
+/// by the attribute name `href` or `src`.
 pub fn internal_links(html: &str) -> Vec<&str> {
     let bytes = html.as_bytes();
     let mut out = Vec::new();
-    for attr in ["href=", "src="] {
-        let mut from = 0;
-        while let Some(pos) = html[from..].find(attr) {
-            let start = from + pos;
-            from = start + attr.len();
-            // Only a whole attribute name (` href=`), not `data-href=`.
-            if start > 0
-                && !matches!(
-                    bytes[start - 1],
-                    b' ' | b'\n' | b'\t' | b'\r' | b'"' | b'\''
-                )
-            {
-                continue;
+    let mut from = 0;
+    while let Some(pos) = bytes[from..].iter().position(|b| *b == b'=') {
+        let eq = from + pos;
+        from = eq + 1;
+        let name_len = if eq >= 4 && bytes[eq - 4..eq].eq_ignore_ascii_case(b"href") {
+            4
+        } else if eq >= 3 && bytes[eq - 3..eq].eq_ignore_ascii_case(b"src") {
+            3
+        } else {
+            continue;
+        };
+        // Only a whole attribute name (` href=`), not `data-href=`.
+        let before = eq - name_len;
+        if before == 0
+            || !matches!(
+                bytes[before - 1],
+                b' ' | b'\n' | b'\t' | b'\r' | b'"' | b'\''
+            )
+        {
+            continue;
+        }
+        let rest = &html[from..];
+        let value = match rest.as_bytes().first() {
+            Some(q @ (b'"' | b'\'')) => {
+                let q = *q;
+                let end = rest[1..]
+                    .bytes()
+                    .position(|b| b == q)
+                    .map_or(rest.len(), |p| p + 1);
+                &rest[1..end]
             }
-            let rest = &html[from..];
-            let value = match rest.as_bytes().first() {
-                Some(q @ (b'"' | b'\'')) => {
-                    let q = *q as char;
-                    rest[1..].split(q).next().unwrap_or("")
-                }
-                _ => rest
-                    .split(|c: char| c.is_ascii_whitespace() || c == '>')
-                    .next()
-                    .unwrap_or(""),
-            };
-            if value.starts_with('/') && !value.starts_with("//") {
-                out.push(value);
+            _ => {
+                let end = rest
+                    .bytes()
+                    .position(|b| b.is_ascii_whitespace() || b == b'>')
+                    .unwrap_or(rest.len());
+                &rest[..end]
             }
+        };
+        if value.starts_with('/') && !value.starts_with("//") {
+            out.push(value);
         }
     }
     out

@@ -114,7 +114,7 @@ struct Env {
 impl Env {
     /// Whether an internal link names a file of the tree.
     fn exists(&self, link: &str) -> bool {
-        let t = links::target(&link.replace("&amp;", "&"));
+        let t = links::target(link);
         self.known.contains(&t) || self.known.contains(&format!("{t}/index.html"))
     }
 }

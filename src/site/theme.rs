@@ -150,17 +150,29 @@ fn read_templates(
 /// `/` alone (escaping it protects nothing inside quoted attributes and would hide
 /// internal links from the link check).
 pub fn escape_html(input: &str) -> String {
-    let mut out = String::with_capacity(input.len() + 16);
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            c => out.push(c),
+    escape_bytes(input, |b| match b {
+        b'&' => Some("&amp;"),
+        b'<' => Some("&lt;"),
+        b'>' => Some("&gt;"),
+        b'"' => Some("&quot;"),
+        b'\'' => Some("&#x27;"),
+        _ => None,
+    })
+}
+
+/// Copies `input`, replacing the ASCII bytes `escape` maps; untouched runs are copied
+/// whole (most values have nothing to escape).
+pub fn escape_bytes(input: &str, escape: impl Fn(u8) -> Option<&'static str>) -> String {
+    let mut out = String::with_capacity(input.len() + 8);
+    let mut last = 0;
+    for (i, b) in input.bytes().enumerate() {
+        if let Some(rep) = escape(b) {
+            out.push_str(&input[last..i]);
+            out.push_str(rep);
+            last = i + 1;
         }
     }
+    out.push_str(&input[last..]);
     out
 }
 
@@ -174,4 +186,18 @@ pub fn tera_message(e: &tera::Error) -> String {
         source = s.source();
     }
     msg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn printed_values_escape_the_five_html_characters_and_keep_slashes() {
+        assert_eq!(
+            escape_html(r#"<a href="x">Tom & Jerry's</a> /cfa/"#),
+            "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#x27;s&lt;/a&gt; /cfa/"
+        );
+        assert_eq!(escape_html("é à ü"), "é à ü");
+    }
 }
