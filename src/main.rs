@@ -1,5 +1,8 @@
 //! The command line: parse arguments, call the library, print, set the exit status.
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
