@@ -127,19 +127,27 @@ pub fn build(config: &Config, opts: &Options) -> Result<Built, BuildError> {
     let assets = search::build(config, &published)?;
     checked.timings.push(("search index", t.elapsed()));
 
+    // The pages stream into the staged public tree as they render (100,000 pages would
+    // not fit in memory); the site's other files follow. Both trees are staged before
+    // either is swapped in: a failure leaves both as they were.
     let t = Instant::now();
-    let rendered = site::render(&SiteInput {
-        config,
-        offers: &checked.import.offers,
-        verdicts: &checked.verdicts,
-        search: &assets,
-    })?;
+    let public = crate::output::Files::new().stage(&opts.public)?;
+    let rendered = site::render_into(
+        &SiteInput {
+            config,
+            offers: &checked.import.offers,
+            verdicts: &checked.verdicts,
+            search: &assets,
+        },
+        &|path: &str, bytes: &[u8]| public.write(path, bytes),
+    )?;
+    for (path, bytes) in rendered.files.iter() {
+        public.write(path, bytes)?;
+    }
     checked.timings.push(("render", t.elapsed()));
 
-    // Both trees are staged before either is swapped in: a failure leaves both as they were.
     let t = Instant::now();
     let report = report::render(&checked.summary, &checked.verdicts).stage(&opts.report)?;
-    let public = rendered.files.stage(&opts.public)?;
     report.commit()?;
     public.commit()?;
     // The ledger follows the site it describes: written only once the site is in place.
@@ -147,11 +155,7 @@ pub fn build(config: &Config, opts: &Options) -> Result<Built, BuildError> {
     checked.timings.push(("write", t.elapsed()));
 
     Ok(Built {
-        pages: rendered
-            .files
-            .iter()
-            .filter(|(p, _)| p.ends_with(".html"))
-            .count(),
+        pages: rendered.pages,
         notes: rendered.notes,
         checked,
     })

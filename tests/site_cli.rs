@@ -114,7 +114,7 @@ fn old_urls_keep_answering_after_an_import_that_renames_closes_and_drops_offers(
     let new_path = old("AF_2027_000001");
     assert_ne!(new_path, renamed);
     let redirect = page(&renamed);
-    assert!(redirect.contains("http-equiv=refresh"), "{redirect}");
+    assert!(redirect.contains("http-equiv=\"refresh\""), "{redirect}");
     assert!(redirect.contains(&new_path));
     let rules = read(&site, "public/_redirects");
     assert!(
@@ -198,7 +198,7 @@ fn spreadsheet_text_with_markup_and_template_syntax_comes_out_as_text() {
         .unwrap();
     let html = read(&site, &format!("public{path}index.html"));
     assert!(
-        html.contains("<h1>CAP &lt;script>alert(1)&lt;/script>"),
+        html.contains("<h1>CAP &lt;script&gt;alert(1)&lt;/script&gt;"),
         "{html}"
     );
     assert!(html.contains("{{ site.title }} {% if true %}"));

@@ -24,7 +24,7 @@ pub mod views;
 
 use crate::config::Config;
 use crate::model::{Offer, Verdict};
-use crate::output::Files;
+use crate::output::{Files, OutputError};
 use crate::search::SearchAssets;
 use std::path::PathBuf;
 
@@ -48,7 +48,13 @@ pub struct Rendered {
     pub ledger: Vec<u8>,
     /// Where the ledger is kept (`[input] ledger` of `vitrine.toml`).
     pub ledger_path: PathBuf,
+    /// Number of HTML pages made (streamed ones included).
+    pub pages: usize,
 }
+
+/// Where [`render_into`] sends each page as soon as it is made: path relative to the
+/// public root, and bytes. Called from several threads at once.
+pub type PageSink<'s> = &'s (dyn Fn(&str, &[u8]) -> Result<(), OutputError> + Sync);
 
 /// Rendering failed (a template error, a broken internal link...).
 #[derive(Debug, thiserror::Error)]
@@ -77,6 +83,8 @@ pub enum SiteError {
     BrokenLinks(Vec<(String, String)>),
     #[error("output folder {folder} would hold {entries} entries (limit {limit})", limit = links::MAX_FOLDER_ENTRIES)]
     CrowdedFolder { folder: String, entries: usize },
+    #[error(transparent)]
+    Output(#[from] OutputError),
     #[error("cannot write {path}: {source}")]
     Write {
         path: PathBuf,
@@ -96,9 +104,18 @@ fn list_links(l: &[(String, String)]) -> String {
     s.join("; ")
 }
 
-/// Renders the public site.
+/// Renders the public site, every file in memory (tests, small sites).
 pub fn render(input: &SiteInput<'_>) -> Result<Rendered, SiteError> {
-    pages::Site::load(input)?.render()
+    pages::Site::load(input)?.render(None)
+}
+
+/// Renders the public site, sending each page to `sink` as soon as it is made instead of
+/// keeping it: [`Rendered::files`] then holds everything else (feeds, open data,
+/// calendars, assets, search files). Memory stays flat however many offers there are.
+/// On error, some pages may have reached the sink: the caller discards them (the build
+/// streams into a staged tree that is only swapped in on success).
+pub fn render_into(input: &SiteInput<'_>, sink: PageSink<'_>) -> Result<Rendered, SiteError> {
+    pages::Site::load(input)?.render(Some(sink))
 }
 
 /// Writes the updated ledger next to its old version, then renames it into place (a

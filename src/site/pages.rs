@@ -8,7 +8,7 @@ use super::theme::{SEARCH_FALLBACK_NAME, Theme, tera_message};
 use super::views::{
     self, OfferSummary, OfferView, ReferentView, department_name, french_number, level_slug,
 };
-use super::{Rendered, SiteError, SiteInput, feeds, jsonld, links, minify, opendata};
+use super::{PageSink, Rendered, SiteError, SiteInput, feeds, jsonld, links, minify, opendata};
 use crate::model::{Offer, Status, level_label};
 use crate::urls;
 use rayon::prelude::*;
@@ -710,7 +710,7 @@ impl<'a> Site<'a> {
     }
 
     /// Renders the whole tree.
-    pub fn render(mut self) -> Result<Rendered, SiteError> {
+    pub fn render(mut self, sink: Option<PageSink<'_>>) -> Result<Rendered, SiteError> {
         let config = self.input.config;
         let changes = self.ledger.update(self.ledger_entries());
         let mut notes = std::mem::take(&mut self.notes);
@@ -881,28 +881,48 @@ impl<'a> Site<'a> {
         for job in &jobs {
             known.insert(file_of(&self.job_path(job)));
         }
+        // The tree's shape is known before any page is made: check it first.
+        if let Some((folder, entries)) = links::folder_counts(known.iter().map(String::as_str))
+            .into_iter()
+            .find(|(_, n)| *n > links::MAX_FOLDER_ENTRIES)
+        {
+            return Err(SiteError::CrowdedFolder { folder, entries });
+        }
         let env = Env {
             base: self.base_context(),
             known,
         };
-        let pages: Vec<Page> = jobs
-            .par_iter()
-            .map(|job| self.render_job(&env, job))
-            .collect::<Result<_, _>>()?;
+        let pages = jobs.len();
         let mut broken = Vec::new();
-        for page in pages {
-            broken.extend(page.broken);
-            files.insert(page.file, page.html);
+        match sink {
+            None => {
+                let made: Vec<Page> = jobs
+                    .par_iter()
+                    .map(|job| self.render_job(&env, job))
+                    .collect::<Result<_, _>>()?;
+                for page in made {
+                    broken.extend(page.broken);
+                    files.insert(page.file, page.html);
+                }
+            }
+            Some(sink) => {
+                let found = std::sync::Mutex::new(Vec::new());
+                jobs.par_iter().try_for_each(|job| {
+                    let page = self.render_job(&env, job)?;
+                    if !page.broken.is_empty() {
+                        found.lock().expect("no panic holds it").extend(page.broken);
+                    }
+                    sink(&page.file, &page.html).map_err(SiteError::from)
+                })?;
+                broken = found.into_inner().expect("no panic holds it");
+            }
         }
         if !broken.is_empty() {
             broken.sort();
             return Err(SiteError::BrokenLinks(broken));
         }
-        debug_assert_eq!(files.len(), env.known.len());
-        if let Some((folder, entries)) = links::crowded_folders(&files).into_iter().next() {
-            return Err(SiteError::CrowdedFolder { folder, entries });
-        }
         Ok(Rendered {
+            pages: pages + files.iter().filter(|(p, _)| p.ends_with(".html")).count(),
             files,
             notes,
             ledger: changes.ledger.to_csv(),
