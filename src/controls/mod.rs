@@ -208,3 +208,6 @@ pub fn run(offers: &[Offer], ctx: &Context<'_>) -> Vec<Verdict> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests;

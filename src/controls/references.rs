@@ -300,6 +300,23 @@ impl RncpTable {
         Self::from_tables(standard, voies, certifiers, partners)
     }
 
+    /// Builds the table from the four CSV texts (Standard, VoixdAccès, Certificateurs,
+    /// Partenaires); errors name the part as `Standard.csv`...
+    pub fn from_texts(
+        standard: &str,
+        voies: &str,
+        certifiers: &str,
+        partners: &str,
+    ) -> Result<RncpTable, ReferenceError> {
+        let t = |name: &str, text: &str| Table::new(PathBuf::from(name), text.as_bytes().to_vec());
+        Self::from_tables(
+            t("Standard.csv", standard)?,
+            t("VoixdAccès.csv", voies)?,
+            t("Certificateurs.csv", certifiers)?,
+            t("Partenaires.csv", partners)?,
+        )
+    }
+
     fn from_tables(
         mut standard: Table,
         mut voies: Table,
@@ -439,7 +456,12 @@ pub struct Organismes {
 impl Organismes {
     /// Reads the semicolon CSV.
     pub fn load(path: &Path) -> Result<Organismes, ReferenceError> {
-        let mut t = Table::new(path.to_path_buf(), read_file(path)?)?;
+        Self::parse(path, read_file(path)?)
+    }
+
+    /// Parses the CSV bytes; `file` names it in errors.
+    pub fn parse(file: &Path, bytes: Vec<u8>) -> Result<Organismes, ReferenceError> {
+        let mut t = Table::new(file.to_path_buf(), bytes)?;
         let (nda, siren, siret, qualiopi) = (
             t.column("numeroDeclarationActivite")?,
             t.column("siren")?,
@@ -526,7 +548,12 @@ pub struct Sirene {
 impl Sirene {
     /// Reads `siret` and `etatAdministratifEtablissement` (`A` active, `F` closed).
     pub fn load(path: &Path) -> Result<Sirene, ReferenceError> {
-        let mut t = Table::new(path.to_path_buf(), read_file(path)?)?;
+        Self::parse(path, read_file(path)?)
+    }
+
+    /// Parses the CSV bytes; `file` names it in errors.
+    pub fn parse(file: &Path, bytes: Vec<u8>) -> Result<Sirene, ReferenceError> {
+        let mut t = Table::new(file.to_path_buf(), bytes)?;
         let (siret, etat) = (
             t.column("siret")?,
             t.column("etatAdministratifEtablissement")?,
