@@ -71,7 +71,11 @@ fn assert_cases(site: &Site, cases: &[Case]) {
             .unwrap_or_else(|| panic!("no verdict for {key}: {:?}", got.keys()));
         assert_eq!(
             (status.as_str(), reasons.as_slice(), warnings.as_slice()),
-            (c.status, c.reasons_owned().as_slice(), c.warnings_owned().as_slice()),
+            (
+                c.status,
+                c.reasons_owned().as_slice(),
+                c.warnings_owned().as_slice()
+            ),
             "{key}"
         );
     }
@@ -291,7 +295,10 @@ fn one_planted_problem_per_reason_code() {
     assert_eq!(p["column"], "UAI lieu de formation");
     assert_eq!(p["value"], "0133406G");
     let detail = p["detail"].as_str().unwrap();
-    assert!(detail.contains("km de Marseille"), "{detail}");
+    assert!(
+        detail.contains("km de l'organisme responsable (Marseille)"),
+        "{detail}"
+    );
 }
 
 // ------------------------------------------------------------ reference tables
@@ -342,7 +349,11 @@ fn write_france_competences(path: &Path) {
     voies += &q(&["RS5000", "Par expérience"]);
     let mut certifiers = q(&["Numero_Fiche", "Siret_Certificateur", "Nom_Certificateur"]);
     for code in ["RNCP37472", "RNCP35000", "RNCP30000", "RS5000", "RNCP36000"] {
-        certifiers += &q(&[code, "\t11004401300040", "MINISTERE DE L'EDUCATION NATIONALE"]);
+        certifiers += &q(&[
+            code,
+            "\t11004401300040",
+            "MINISTERE DE L'EDUCATION NATIONALE",
+        ]);
     }
     let mut partners = q(&[
         "Numero_Fiche",
@@ -371,7 +382,10 @@ fn write_france_competences(path: &Path) {
     for (name, text) in [
         ("export_fiches_CSV_Standard_2027_01_15.csv", standard),
         ("export_fiches_CSV_VoixdAccès_2027_01_15.csv", voies),
-        ("export_fiches_CSV_Certificateurs_2027_01_15.csv", certifiers),
+        (
+            "export_fiches_CSV_Certificateurs_2027_01_15.csv",
+            certifiers,
+        ),
         ("export_fiches_CSV_Partenaires_2027_01_15.csv", partners),
     ] {
         zip.start_file(name, options).unwrap();
@@ -505,7 +519,10 @@ fn reference_tables_in_their_real_formats_drive_the_controls() {
         "sirene.csv",
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", said(&out));
-    assert_eq!(std::fs::read(site.path("report/verdicts.json")).unwrap(), before);
+    assert_eq!(
+        std::fs::read(site.path("report/verdicts.json")).unwrap(),
+        before
+    );
 }
 
 #[test]
@@ -515,7 +532,10 @@ fn a_malformed_reference_file_is_refused_naming_file_row_and_column() {
     write_xlsx(&input, &[v("AF_1")]);
     std::fs::write(
         site.path("dgefp.csv"),
-        DGEFP.replace(";13001;true;false;false;false", ";13001;true;false;false;peut-être"),
+        DGEFP.replace(
+            ";13001;true;false;false;false",
+            ";13001;true;false;false;peut-être",
+        ),
     )
     .unwrap();
     let out = site.run(&[
@@ -528,10 +548,15 @@ fn a_malformed_reference_file_is_refused_naming_file_row_and_column() {
     assert_eq!(out.status.code(), Some(2), "{}", said(&out));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("dgefp.csv, row 3, column \"certifications.actionsDeFormationParApprentissage\""),
+        err.contains(
+            "dgefp.csv, row 3, column \"certifications.actionsDeFormationParApprentissage\""
+        ),
         "{err}"
     );
-    assert!(!site.path("report").exists(), "no report for an unusable run");
+    assert!(
+        !site.path("report").exists(),
+        "no report for an unusable run"
+    );
 
     // A zip without its Partenaires CSV.
     let mut zip = zip::ZipWriter::new(std::fs::File::create(site.path("fiches.zip")).unwrap());
@@ -551,7 +576,10 @@ fn a_malformed_reference_file_is_refused_naming_file_row_and_column() {
     ]);
     assert_eq!(out.status.code(), Some(2), "{}", said(&out));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("fiches.zip") && err.contains("VoixdAccès"), "{err}");
+    assert!(
+        err.contains("fiches.zip") && err.contains("VoixdAccès"),
+        "{err}"
+    );
 
     // A sheet whose end date is not a date.
     std::fs::remove_file(site.path("fiches.zip")).unwrap();
@@ -575,7 +603,9 @@ fn a_malformed_reference_file_is_refused_naming_file_row_and_column() {
     assert_eq!(out.status.code(), Some(2), "{}", said(&out));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("export_fiches_CSV_Standard_2027_01_15.csv, row 4, column \"Date_Fin_Enregistrement\""),
+        err.contains(
+            "export_fiches_CSV_Standard_2027_01_15.csv, row 4, column \"Date_Fin_Enregistrement\""
+        ),
         "{err}"
     );
 }

@@ -35,9 +35,14 @@ fn fixture() -> Vec<Row> {
         Row::valid("MA_OK"),
         Row::valid("MA_SIRET").set("SIRET organisme responsable", "73282932000075"),
         Row::valid("MA_FORMULE")
-            .set("Intitulé de la formation", "=HYPERLINK(\"http://evil.example\")")
+            .set(
+                "Intitulé de la formation",
+                "=HYPERLINK(\"http://evil.example\")",
+            )
             .set("Site web", "-1+cmd|' /C calc'!A0"),
-        Row::valid("MA_DATES").set("Date de début 2027", "").set("Qualiopi mention apprentissage", "Non"),
+        Row::valid("MA_DATES")
+            .set("Date de début 2027", "")
+            .set("Qualiopi mention apprentissage", "Non"),
         azur("AZ_OK"),
         azur("AZ_UAI").set("UAI organisme responsable", "0061234K"),
         azur("AZ_URL").set("Site web", "www.cfa-azur.fr"),
@@ -65,7 +70,10 @@ fn totals_add_up() {
             .unwrap();
     let n = |k: &str| summary[k].as_u64().unwrap();
     assert_eq!(n("rows_read"), 10);
-    assert_eq!(n("published") + n("non_reglementaire") + n("closed"), n("rows_read"));
+    assert_eq!(
+        n("published") + n("non_reglementaire") + n("closed"),
+        n("rows_read")
+    );
     assert_eq!(n("non_reglementaire"), 3);
     assert_eq!(n("closed"), 1);
     let count = |status: &str| verdicts.iter().filter(|v| v["status"] == status).count() as u64;
@@ -78,7 +86,10 @@ fn totals_add_up() {
     assert_eq!(summary["warnings"]["url_invalid"], 2);
 
     let index = std::fs::read_to_string(site.path("report/index.html")).unwrap();
-    assert!(index.contains("<strong>10</strong> actions lues"), "{index}");
+    assert!(
+        index.contains("<strong>10</strong> actions lues"),
+        "{index}"
+    );
     assert!(index.contains("<strong>3</strong> non réglementaires"));
     // The CFA names come out escaped, with links to their pages.
     assert!(index.contains("CFA Azur &lt;Formation&gt;"));
@@ -88,7 +99,10 @@ fn totals_add_up() {
         "cfa-azur-formation-98222438800016",
         "cfa-sans-faute-77572845400205",
     ] {
-        assert!(index.contains(&format!("href=\"cfa/{slug}.html\"")), "{slug}");
+        assert!(
+            index.contains(&format!("href=\"cfa/{slug}.html\"")),
+            "{slug}"
+        );
     }
     // Controls without their reference table are named.
     assert!(index.contains("<code>qualiopi_missing</code>"));
@@ -109,8 +123,16 @@ fn each_cfa_page_lists_exactly_that_cfas_problems() {
 
     let ids = |html: &str| -> Vec<&'static str> {
         [
-            "MA_OK", "MA_SIRET", "MA_FORMULE", "MA_DATES", "AZ_OK", "AZ_UAI", "AZ_URL",
-            "AZ_FERMEE", "SF_1", "SF_2",
+            "MA_OK",
+            "MA_SIRET",
+            "MA_FORMULE",
+            "MA_DATES",
+            "AZ_OK",
+            "AZ_UAI",
+            "AZ_URL",
+            "AZ_FERMEE",
+            "SF_1",
+            "SF_2",
         ]
         .into_iter()
         .filter(|id| html.contains(&format!("<td>{id}</td>")))
@@ -123,7 +145,10 @@ fn each_cfa_page_lists_exactly_that_cfas_problems() {
     assert!(propre.contains("Aucune action à corriger"));
 
     // The row, the field, the value found and what to do.
-    assert!(marseille.contains("<td class=\"n\">7</td><td>MA_DATES</td>"), "{marseille}");
+    assert!(
+        marseille.contains("<td class=\"n\">7</td><td>MA_DATES</td>"),
+        "{marseille}"
+    );
     assert!(marseille.contains("<td>Date de début 2027</td>"));
     assert!(marseille.contains("<td>Qualiopi mention apprentissage</td><td>Non</td>"));
     assert!(marseille.contains("Indiquez les dates de début et de fin"));
@@ -143,9 +168,16 @@ fn the_csv_opens_cleanly_in_french_excel() {
     let bytes = std::fs::read(site.path("report/non-conformes.csv")).unwrap();
     assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "UTF-8 BOM");
     let text = std::str::from_utf8(&bytes[3..]).unwrap();
-    assert!(text.starts_with("Ligne;N° action;Intitulé de la formation;"), "{text}");
+    assert!(
+        text.starts_with("Ligne;N° action;Intitulé de la formation;"),
+        "{text}"
+    );
     assert!(text.ends_with("\r\n"));
-    assert_eq!(text.matches('\n').count(), text.matches("\r\n").count(), "CRLF only");
+    assert_eq!(
+        text.matches('\n').count(),
+        text.matches("\r\n").count(),
+        "CRLF only"
+    );
 
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(b';')
@@ -173,10 +205,16 @@ fn the_csv_opens_cleanly_in_french_excel() {
     );
     for r in &rows {
         for cell in r.iter() {
-            assert!(!cell.starts_with(['=', '+', '-', '@', '\t', '\r']), "{cell:?}");
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "{cell:?}"
+            );
         }
     }
-    let formula = rows.iter().find(|r| &r[at("N° action")] == "MA_FORMULE").unwrap();
+    let formula = rows
+        .iter()
+        .find(|r| &r[at("N° action")] == "MA_FORMULE")
+        .unwrap();
     assert_eq!(
         &formula[at("Intitulé de la formation")],
         "'=HYPERLINK(\"http://evil.example\")"

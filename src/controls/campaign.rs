@@ -17,13 +17,11 @@ pub fn in_window(year: i32, start: NaiveDate) -> bool {
     (first..=last).contains(&start)
 }
 
-/// Length of a session in months, the end day included: 01/09/2027–30/06/2029 is
-/// exactly 22 months. Whole calendar months, plus the remaining days over 30.44.
-pub fn months_between(start: NaiveDate, end: NaiveDate) -> f64 {
-    let end = end.succ_opt().unwrap_or(end);
-    let whole = (end.year() - start.year()) * 12 + end.month() as i32 - start.month() as i32;
-    let days = end.day() as i32 - start.day() as i32;
-    f64::from(whole) + f64::from(days) / 30.44
+/// Length of a session in calendar months covered, both ends included: 06/09/2027 to
+/// 30/06/2029 covers September 2027 to June 2029, 22 months. Dates are often provisional
+/// ("early September to end of June"), so the day within the month does not count.
+pub fn months_covered(start: NaiveDate, end: NaiveDate) -> i32 {
+    (end.year() - start.year()) * 12 + end.month() as i32 - start.month() as i32 + 1
 }
 
 /// French date for messages: `01/09/2027`.
@@ -49,12 +47,12 @@ mod tests {
     }
 
     #[test]
-    fn provisional_dates_give_whole_months() {
-        assert_eq!(months_between(d(2027, 9, 1), d(2029, 6, 30)), 22.0);
-        assert_eq!(months_between(d(2027, 9, 1), d(2028, 8, 31)), 12.0);
-        assert_eq!(months_between(d(2027, 9, 1), d(2027, 9, 30)), 1.0);
-        let m = months_between(d(2027, 9, 15), d(2029, 9, 14));
-        assert_eq!(m, 24.0);
+    fn months_covered_count_calendar_months_both_ends_included() {
+        assert_eq!(months_covered(d(2027, 9, 1), d(2029, 6, 30)), 22);
+        assert_eq!(months_covered(d(2027, 9, 13), d(2029, 6, 30)), 22);
+        assert_eq!(months_covered(d(2027, 9, 1), d(2028, 8, 31)), 12);
+        assert_eq!(months_covered(d(2027, 9, 1), d(2027, 9, 30)), 1);
+        assert_eq!(months_covered(d(2027, 9, 15), d(2029, 9, 14)), 25);
         assert_eq!(french(d(2027, 9, 1)), "01/09/2027");
     }
 }

@@ -217,7 +217,9 @@ pub fn url_problem(text: &str) -> Option<&'static str> {
         &t[8..]
     } else if lower.starts_with("http://") {
         &t[7..]
-    } else if t.contains("://") || t.contains(':') && !t.contains('.') {
+    } else if t.split_once(':').is_some_and(|(scheme, _)| {
+        !scheme.is_empty() && scheme.bytes().all(|b| b.is_ascii_alphabetic())
+    }) {
         return Some("seules les adresses http:// ou https:// sont acceptées");
     } else {
         return Some("l'adresse doit commencer par https://");
@@ -441,5 +443,13 @@ mod tests {
         ] {
             assert!(url_problem(u).is_some(), "{u}");
         }
+        assert_eq!(
+            url_problem("javascript:alert(document.cookie)"),
+            Some("seules les adresses http:// ou https:// sont acceptées")
+        );
+        assert_eq!(
+            url_problem("www.cfa.fr"),
+            Some("l'adresse doit commencer par https://")
+        );
     }
 }

@@ -402,15 +402,16 @@ pub(super) fn draio(o: &Offer, ctx: &Context<'_>, locator: &Locator<'_>, out: &m
                 Reason::UaiDistance,
                 col::PLACE_UAI,
                 place_uai,
-                Some(format!(
-                    "lieu de formation à {} de {}",
-                    distance::km(d),
-                    o.responsible
-                        .address
-                        .town
-                        .as_deref()
-                        .unwrap_or("l'organisme responsable")
-                )),
+                Some(match o.responsible.address.town.as_deref() {
+                    Some(town) => format!(
+                        "lieu de formation à {} de l'organisme responsable ({town})",
+                        distance::km(d)
+                    ),
+                    None => format!(
+                        "lieu de formation à {} de l'organisme responsable",
+                        distance::km(d)
+                    ),
+                }),
             )),
             Some(_) => {}
             None => out.push(problem(
@@ -443,8 +444,8 @@ pub(super) fn warnings(o: &Offer, ctx: &Context<'_>, out: &mut Vec<Problem>) {
     if let (Some(start), Some(end), Some(months)) = (o.start, o.end, o.cycle_months)
         && end >= start
     {
-        let length = campaign::months_between(start, end);
-        if (length - f64::from(months)).abs() > 2.0 {
+        let length = campaign::months_covered(start, end);
+        if (i64::from(length) - i64::from(months)).abs() > 2 {
             out.push(problem(
                 Reason::DatesDurationMismatch,
                 col::CYCLE,
@@ -453,7 +454,7 @@ pub(super) fn warnings(o: &Offer, ctx: &Context<'_>, out: &mut Vec<Problem>) {
                     "les dates du {} au {} couvrent {} mois",
                     french(start),
                     french(end),
-                    format!("{length:.0}")
+                    length
                 )),
             ));
         }

@@ -296,7 +296,10 @@ fn a_place_beyond_20_km_needs_its_own_uai() {
     let v = only(&o, "uai_distance");
     let detail = v.problems[0].detail.clone().unwrap();
     assert!(detail.starts_with("lieu de formation à 15"), "{detail}");
-    assert!(detail.ends_with("km de Nice"), "{detail}");
+    assert!(
+        detail.ends_with("km de l'organisme responsable (Nice)"),
+        "{detail}"
+    );
     // Same place, no UAI at all: same verdict.
     o.place.uai = None;
     only(&o, "uai_distance");
@@ -390,7 +393,9 @@ fn dates_and_cycle_length_disagree_by_more_than_two_months() {
     // 22 months for 24: exactly two months, accepted (the provisional dates' shape).
     o.end = Some(d(2029, 6, 30));
     assert!(check(&o).problems.is_empty());
-    o.end = Some(d(2029, 6, 28));
+    o.start = Some(d(2027, 9, 13));
+    assert!(check(&o).problems.is_empty());
+    o.end = Some(d(2029, 5, 31)); // 21 months
     only(&o, "dates_duration_mismatch");
 }
 
