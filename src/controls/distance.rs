@@ -4,7 +4,7 @@
 
 use crate::communes::{Communes, distance_km};
 use crate::model::{Address, Coordinates, Offer};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// The distance threshold of the DRAIO rule: more than this needs the place's own UAI.
 pub const MAX_KM: f64 = 20.0;
@@ -18,13 +18,13 @@ fn key(a: &Address) -> Key<'_> {
 /// Coordinates of the towns of a set of offers, resolved once.
 #[derive(Debug, Default)]
 pub struct Locator<'a> {
-    towns: HashMap<Key<'a>, Option<Coordinates>>,
+    towns: FxHashMap<Key<'a>, Option<Coordinates>>,
 }
 
 impl<'a> Locator<'a> {
     /// Resolves the responsible and place towns of every offer through the communes table.
     pub fn new(communes: &Communes, offers: &'a [Offer]) -> Locator<'a> {
-        let mut towns: HashMap<Key<'a>, Option<Coordinates>> = HashMap::new();
+        let mut towns: FxHashMap<Key<'a>, Option<Coordinates>> = FxHashMap::default();
         for o in offers {
             for a in [&o.responsible.address, &o.place.address] {
                 towns

@@ -212,10 +212,10 @@ pub fn url_problem(text: &str) -> Option<&'static str> {
     if t.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Some("l'adresse contient des espaces");
     }
-    let lower = t.get(..8).unwrap_or(t).to_ascii_lowercase();
-    let rest = if lower.starts_with("https://") {
+    let starts = |p: &str| t.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
+    let rest = if starts("https://") {
         &t[8..]
-    } else if lower.starts_with("http://") {
+    } else if starts("http://") {
         &t[7..]
     } else if t.split_once(':').is_some_and(|(scheme, _)| {
         !scheme.is_empty() && scheme.bytes().all(|b| b.is_ascii_alphabetic())

@@ -19,8 +19,8 @@ use crate::model::{Offer, Reason, Verdict};
 use durations::{Durations, DurationsError};
 use rayon::prelude::*;
 use references::{ReferenceError, References};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// Canonical column headers (`shared/brof-format.md`), as the report names fields.
@@ -185,11 +185,20 @@ impl Context<'_> {
 
 /// Runs every control and returns one verdict per offer, in the same order.
 pub fn run(offers: &[Offer], ctx: &Context<'_>) -> Vec<Verdict> {
-    // Rows of each id, to name the other rows in a duplicate's message.
-    let mut rows: HashMap<&str, Vec<u32>> = HashMap::with_capacity(offers.len());
+    // Rows of each repeated id, to name the other rows in a duplicate's message. Counted
+    // first, so that only the (rare) repeated ids get a list.
+    let mut count: FxHashMap<&str, u32> =
+        FxHashMap::with_capacity_and_hasher(offers.len(), Default::default());
     for o in offers {
-        rows.entry(o.id.as_str()).or_default().push(o.row);
+        *count.entry(o.id.as_str()).or_default() += 1;
     }
+    let mut rows: FxHashMap<&str, Vec<u32>> = FxHashMap::default();
+    for o in offers {
+        if count[o.id.as_str()] > 1 {
+            rows.entry(o.id.as_str()).or_default().push(o.row);
+        }
+    }
+    drop(count);
     let locator = distance::Locator::new(ctx.communes, offers);
     offers
         .par_iter()
