@@ -21,7 +21,7 @@ fn luhn(digits: &[u8]) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// Digits of an identifier typed with spaces, dots or a leading apostrophe (Excel),
@@ -69,7 +69,11 @@ pub fn siret_valid(text: &str) -> bool {
     if luhn(&d) {
         return true;
     }
-    d.starts_with(b"356000000") && d.iter().map(|b| u32::from(b - b'0')).sum::<u32>() % 5 == 0
+    d.starts_with(b"356000000")
+        && d.iter()
+            .map(|b| u32::from(b - b'0'))
+            .sum::<u32>()
+            .is_multiple_of(5)
 }
 
 /// The SIREN (first 9 digits) of a SIRET as typed, when it has 13 or 14 digits.
