@@ -36,6 +36,35 @@ pub fn label(reason: Reason) -> &'static str {
     }
 }
 
+/// The check itself (not its failure), for the lists of controls a missing reference
+/// table leaves unverified.
+pub fn control(reason: Reason) -> &'static str {
+    match reason {
+        Reason::NdaMissing => {
+            "déclaration d'activité : présence du NDA seulement (liste DGEFP non fournie)"
+        }
+        Reason::QualiopiMissing => {
+            "Qualiopi apprentissage : colonne « Qualiopi mention apprentissage » (liste DGEFP non fournie)"
+        }
+        Reason::HabilitationMissing => {
+            "habilitation : colonne « Habilitation certificateur » (export France compétences non fourni)"
+        }
+        Reason::SiretInactive => {
+            "établissement actif au répertoire SIRENE (extrait SIRENE non fourni)"
+        }
+        Reason::RncpExpired => {
+            "certification active à la date de début (export France compétences non fourni)"
+        }
+        Reason::RncpNotApprenticeship => {
+            "certification ouverte à l'apprentissage (export France compétences non fourni)"
+        }
+        Reason::RncpUnknown => {
+            "fiche présente au répertoire (export France compétences non fourni)"
+        }
+        other => label(other),
+    }
+}
+
 /// What the CFA must do, in one or two sentences.
 pub fn advice(reason: Reason) -> &'static str {
     match reason {

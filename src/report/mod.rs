@@ -256,7 +256,7 @@ fn listed(codes: &[String]) -> Vec<ReasonCount> {
         .filter(|r| codes.iter().any(|c| c == r.code()))
         .map(|r| ReasonCount {
             code: r.code(),
-            label: explain::label(*r),
+            label: explain::control(*r),
             advice: explain::advice(*r),
             offers: 0,
         })
