@@ -222,3 +222,17 @@ fn the_csv_opens_cleanly_in_french_excel() {
     assert_eq!(&formula[at("Valeur trouvée")], "'-1+cmd|' /C calc'!A0");
     assert_eq!(&formula[at("Ligne")], "6");
 }
+
+#[test]
+fn the_same_export_gives_the_same_report_bytes() {
+    let site = Site::new();
+    run(&site);
+    let first = site.files("report");
+    run(&site);
+    assert_eq!(site.files("report"), first);
+    assert!(
+        first.len() >= 7,
+        "{:?}",
+        first.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
+}
