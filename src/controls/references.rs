@@ -34,7 +34,7 @@ pub enum ReferenceError {
     Value {
         file: PathBuf,
         row: u64,
-        column: &'static str,
+        column: String,
         message: String,
     },
 }
@@ -129,23 +129,39 @@ impl Table {
         // Line numbers are counted here: the csv crate's own count lags one line behind
         // after CRLF line ends (the record's position points at the `\n`).
         let (mut counted_to, mut line) = (0usize, 1u64);
+        let mut line_at = |bytes: &[u8], at: usize| {
+            let upto = (at + 1).min(bytes.len());
+            if upto > counted_to {
+                line += bytes[counted_to..upto]
+                    .iter()
+                    .filter(|b| **b == b'\n')
+                    .count() as u64;
+                counted_to = upto;
+            }
+            line
+        };
         loop {
             match self.reader.read_record(&mut rec) {
                 Ok(false) => return Ok(()),
                 Ok(true) => {
                     let at = rec.position().map_or(0, |p| p.byte() as usize);
-                    let bytes = self.reader.get_ref().get_ref();
-                    let upto = (at + 1).min(bytes.len());
-                    if upto > counted_to {
-                        line += bytes[counted_to..upto]
-                            .iter()
-                            .filter(|b| **b == b'\n')
-                            .count() as u64;
-                        counted_to = upto;
-                    }
-                    f(line, &rec)?;
+                    let row = line_at(self.reader.get_ref().get_ref(), at);
+                    f(row, &rec)?;
                 }
                 Err(e) => {
+                    if let csv::ErrorKind::Utf8 {
+                        pos: Some(pos),
+                        err,
+                    } = e.kind()
+                    {
+                        let row = line_at(self.reader.get_ref().get_ref(), pos.byte() as usize);
+                        return Err(ReferenceError::Value {
+                            file: self.file.clone(),
+                            row,
+                            column: self.headers.get(err.field()).cloned().unwrap_or_default(),
+                            message: "not UTF-8 text (save the file as CSV UTF-8)".into(),
+                        });
+                    }
                     return Err(ReferenceError::Read {
                         file: self.file.clone(),
                         message: e.to_string(),
@@ -332,10 +348,10 @@ impl RncpTable {
             standard.column("Actif")?,
         );
         let file = standard.file.clone();
-        let err = |row, column, message| ReferenceError::Value {
+        let err = |row, column: &str, message| ReferenceError::Value {
             file: file.clone(),
             row,
-            column,
+            column: column.to_string(),
             message,
         };
         standard.each(|row, rec| {
@@ -489,7 +505,7 @@ impl Organismes {
                     return Err(ReferenceError::Value {
                         file: file.clone(),
                         row,
-                        column: "certifications.actionsDeFormationParApprentissage",
+                        column: "certifications.actionsDeFormationParApprentissage".into(),
                         message: format!("expected true or false, found {v:?}"),
                     });
                 }
@@ -565,7 +581,7 @@ impl Sirene {
             let key = siret_key(value).ok_or_else(|| ReferenceError::Value {
                 file: file.clone(),
                 row,
-                column: "siret",
+                column: "siret".into(),
                 message: format!("not a SIRET (14 digits): {value:?}"),
             })?;
             let state = match cell(rec, etat) {
@@ -575,7 +591,7 @@ impl Sirene {
                     return Err(ReferenceError::Value {
                         file: file.clone(),
                         row,
-                        column: "etatAdministratifEtablissement",
+                        column: "etatAdministratifEtablissement".into(),
                         message: format!("expected A or F, found {v:?}"),
                     });
                 }
@@ -627,6 +643,19 @@ mod tests {
         assert!(!f.authorises("98222438800016"), "organiser only");
         let old = t.fiche("RNCP509").unwrap();
         assert!(!old.active && !old.apprenticeship);
+    }
+
+    #[test]
+    fn latin1_text_names_its_row_and_column() {
+        let mut bytes = b"siret;etatAdministratifEtablissement\r\n73282932000074;A\r\n".to_vec();
+        bytes.extend_from_slice(b"98222438800016;\xC9\r\n");
+        let e = Sirene::parse(Path::new("s.csv"), bytes)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("s.csv, row 3, column \"etatAdministratifEtablissement\""),
+            "{e}"
+        );
     }
 
     #[test]
