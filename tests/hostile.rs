@@ -201,9 +201,8 @@ fn formula_looking_cells_are_neutralised_in_every_csv() {
 fn huge_emoji_right_to_left_and_control_text_is_kept_and_harmless() {
     let site = Site::new();
     let input = site.path("odd-text.xlsx");
-    let long = "Apprendre le métier. ".repeat(2_000); // 42,000 characters
     let rows = [
-        Row::valid("AF_T_1").set("Description", &long),
+        Row::valid("AF_T_1").set("Description", &"Apprendre le métier. ".repeat(1_500)),
         Row::valid("AF_T_2").set("Intitulé de la formation", "CAP Pâtisserie 🎂🥐 👩🏽‍🍳"),
         Row::valid("AF_T_3").set(
             "Intitulé de la formation",
@@ -235,6 +234,23 @@ fn huge_emoji_right_to_left_and_control_text_is_kept_and_harmless() {
             "{path} holds a raw control character"
         );
     }
+}
+
+#[test]
+fn a_description_of_40000_characters_is_published_whole() {
+    // Excel cells stop at 32,767 characters: such a text can only come through a CSV.
+    let site = Site::new();
+    let input = site.path("long.csv");
+    let long = format!("{}fin.", "Apprendre le métier. ".repeat(1_905));
+    assert!(long.chars().count() > 40_000);
+    common::write_csv(&input, &[Row::valid("AF_LONG").set("Description", &long)]);
+    let out = site.build(&input);
+    assert!(out.status.success(), "{}", said(&out));
+    let offers: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(site.path("public/donnees/offres.json")).unwrap())
+            .unwrap();
+    let text = offers.to_string();
+    assert!(text.contains("Apprendre le métier. Apprendre") && text.contains("fin."));
 }
 
 /// Runs `build` on a file that cannot be used: exit 2, the message names `expected`,
