@@ -331,7 +331,7 @@ pub(super) fn draio(o: &Offer, ctx: &Context<'_>, locator: &Locator<'_>, out: &m
             col::CYCLE,
             Some(&months.to_string()),
             Some(format!(
-                "pour un {} : de {} à {} mois",
+                "durée attendue pour « {} » : de {} à {} mois",
                 o.diploma.map_or("", |d| d.label()),
                 rule.min_months,
                 rule.max_months
@@ -470,7 +470,7 @@ pub(super) fn warnings(o: &Offer, ctx: &Context<'_>, out: &mut Vec<Problem>) {
             col::LEVEL,
             Some(&level.to_string()),
             Some(format!(
-                "un {} est de niveau {}",
+                "niveau attendu pour « {} » : {}",
                 d.label(),
                 levels.join(" ou ")
             )),
