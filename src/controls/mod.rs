@@ -9,7 +9,7 @@ pub mod campaign;
 pub mod distance;
 pub mod durations;
 pub mod explain;
-pub mod identifiers;
+pub use crate::identifiers;
 pub mod references;
 mod rules;
 
