@@ -10,8 +10,8 @@ use crate::output::Files;
 pub struct SearchAssets {
     /// Files to publish, relative to the public root (index shards, script).
     pub files: Files,
-    /// URL path of the search script, fingerprinted (e.g. `/recherche/vitrine-search.1a2b3c4d.js`).
-    pub script: Option<String>,
+    /// URL path of the index manifest (content-hashed), for the search page.
+    pub manifest: String,
     /// Facet values and counts before any query, baked into the search page.
     pub facets: serde_json::Value,
 }

@@ -218,23 +218,7 @@ pub fn phone(v: &Value) -> Result<Phone, (Phone, String)> {
     if matches!(v, Value::Number(_)) && display.len() == 9 {
         display = format!("0{display}");
     }
-    let compact: String = display
-        .replace("(0)", "")
-        .chars()
-        .filter(|c| !(c.is_whitespace() || *c == '.' || *c == '-'))
-        .collect();
-    let national = if let Some(r) = compact.strip_prefix("+33") {
-        Some(r)
-    } else if let Some(r) = compact.strip_prefix("0033") {
-        Some(r)
-    } else {
-        compact.strip_prefix('0')
-    };
-    let international = national
-        .filter(|n| {
-            n.len() == 9 && n.bytes().all(|b| b.is_ascii_digit()) && n.as_bytes()[0] != b'0'
-        })
-        .map(|n| format!("+33{n}"));
+    let international = crate::identifiers::phone_international(&display);
     let ok = international.is_some();
     let phone = Phone {
         display,
@@ -256,19 +240,7 @@ pub fn email(v: &Value) -> Result<String, String> {
         .trim_start_matches("mailto:")
         .trim()
         .to_lowercase();
-    let ok = match mail.split_once('@') {
-        Some((local, domain)) => {
-            !local.is_empty()
-                && !domain.contains('@')
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-                && !mail
-                    .chars()
-                    .any(|c| c.is_whitespace() || "<>,;\"".contains(c))
-        }
-        None => false,
-    };
+    let ok = crate::identifiers::email_valid(&mail);
     if ok {
         Ok(mail)
     } else {
@@ -279,15 +251,8 @@ pub fn email(v: &Value) -> Result<String, String> {
 /// `RNCP12345`, `12345`, `rncp 12345`, `RNCP-12345` → `RNCP12345`; `RS 1234` →
 /// `RS1234`. Any other text is kept upper-cased for the controls to judge.
 pub fn rncp(v: &Value) -> String {
-    let compact: String = squeeze(&v.text())
-        .to_uppercase()
-        .chars()
-        .filter(|c| !matches!(c, '-' | '_' | ':' | '.'))
-        .collect();
-    if !compact.is_empty() && compact.bytes().all(|b| b.is_ascii_digit()) {
-        return format!("RNCP{compact}");
-    }
-    compact
+    let text = squeeze(&v.text());
+    crate::identifiers::rncp_normalise(&text).unwrap_or_else(|| text.to_uppercase())
 }
 
 /// ROME codes split on `;`, `,`, `/` and spaces, upper-cased; the tokens that are not a

@@ -619,7 +619,7 @@ impl<'a> Site<'a> {
     fn search_context(&self) -> Value {
         let s = self.input.search;
         json!({
-            "script": s.script,
+            "manifest": s.manifest,
             "facets": s.facets,
         })
     }
