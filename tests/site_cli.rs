@@ -27,6 +27,7 @@ fn rows() -> Vec<Row> {
             .set("Commune organisme responsable", "Nice")
             .set("Code postal", "06000")
             .set("Commune", "Nice")
+            .set("Code commune INSEE", "06088")
             .set(
                 "Référent handicap (courriel)",
                 "referent@cfa-nice.example.fr",
