@@ -14,8 +14,6 @@ use tera::Tera;
 pub struct Theme {
     pub tera: Tera,
     pub assets: Assets,
-    /// Folders the templates were read from, theme first (for error messages).
-    pub dirs: Vec<PathBuf>,
 }
 
 /// The search page used when the theme has no `search.html`: it works without
@@ -83,11 +81,7 @@ impl Theme {
             }
         }
         let assets = Assets::load(&[&theme_dir.join("static"), &site_dir.join("static")])?;
-        Ok(Theme {
-            tera,
-            assets,
-            dirs: template_dirs.to_vec(),
-        })
+        Ok(Theme { tera, assets })
     }
 
     /// Whether a template of that name exists (the theme's or the site's).
