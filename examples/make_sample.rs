@@ -49,21 +49,7 @@ impl Rng {
 // Identifiers with their real check rules (shared/reference-data.md).
 
 fn luhn_ok(digits: &str) -> bool {
-    let sum: u32 = digits
-        .bytes()
-        .rev()
-        .enumerate()
-        .map(|(i, b)| {
-            let d = u32::from(b - b'0');
-            if i % 2 == 1 {
-                let x = d * 2;
-                if x > 9 { x - 9 } else { x }
-            } else {
-                d
-            }
-        })
-        .sum();
-    sum.is_multiple_of(10)
+    vitrine::identifiers::luhn(digits.as_bytes())
 }
 
 /// Appends the digit that makes the whole number pass Luhn.
@@ -362,50 +348,15 @@ const RHYTHMS: &[&str] = &[
 // ---------------------------------------------------------------------------------------
 // The export's columns (contract order; the header texts a BROF extract carries).
 
-const HEADERS: &[&str] = &[
-    "N° action",
-    "Intitulé de la formation",
-    "Type de diplôme",
-    "Niveau",
-    "Code RNCP",
-    "Code diplôme (CFD)",
-    "Codes ROME",
-    "Domaine (Formacode / NSF)",
-    "Description",
-    "Organisme responsable",
-    "SIRET organisme responsable",
-    "UAI organisme responsable",
-    "N° de déclaration d'activité (NDA)",
-    "Adresse organisme responsable",
-    "Code postal organisme responsable",
-    "Commune organisme responsable",
-    "Qualiopi mention apprentissage",
-    "Habilitation certificateur",
-    "Organisme formateur",
-    "SIRET organisme formateur",
-    "UAI lieu de formation",
-    "Adresse lieu de formation",
-    "Code postal",
-    "Commune",
-    "Code commune INSEE",
-    "Latitude",
-    "Longitude",
-    "Téléphone",
-    "Courriel",
-    "Site web",
-    "Contact (nom)",
-    "Référent handicap (nom)",
-    "Référent handicap (téléphone)",
-    "Référent handicap (courriel)",
-    "Durée du cycle (mois)",
-    "Rythme de l'alternance",
-    "Capacité d'accueil",
-    "Entrée en 1re année en apprentissage",
-    "Parcoursup",
-    "Affelnet",
-    "Date de début 2027",
-    "Date de fin 2027",
-];
+/// The canonical headers, from the importer's contract table.
+fn headers() -> Vec<&'static str> {
+    vitrine::import::headers::COLUMNS
+        .iter()
+        .map(|c| c.name)
+        .collect()
+}
+
+static HEADERS: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(headers);
 
 fn col(name: &str) -> usize {
     HEADERS
@@ -974,7 +925,7 @@ fn write_csv(records: &[Record], out: &std::path::Path) {
         .delimiter(b';')
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
-    w.write_record(HEADERS).expect("in memory");
+    w.write_record(HEADERS.iter()).expect("in memory");
     for r in records {
         w.write_record(r.cells.iter().map(Out::csv))
             .expect("in memory");

@@ -3,7 +3,7 @@
 //! every offer). Rules and test vectors: `shared/reference-data.md`.
 
 /// Luhn over ASCII digits (`false` for anything else).
-fn luhn(digits: &[u8]) -> bool {
+pub fn luhn(digits: &[u8]) -> bool {
     if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
         return false;
     }
