@@ -136,6 +136,13 @@ pub fn write_ledger(rendered: &Rendered) -> Result<(), SiteError> {
     }
     let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(err)?;
     std::io::Write::write_all(&mut tmp, &rendered.ledger).map_err(err)?;
+    // A temporary file is private (0600); the ledger is a shared, committed file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::Permissions::from_mode(0o644);
+        tmp.as_file().set_permissions(mode).map_err(err)?;
+    }
     tmp.persist(path).map_err(|e| err(e.error))?;
     Ok(())
 }
