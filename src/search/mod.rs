@@ -73,3 +73,6 @@ pub fn build(config: &Config, published: &[&Offer]) -> Result<SearchAssets, Sear
         facets: serde_json::to_value(&facets).unwrap_or_default(),
     })
 }
+
+#[cfg(test)]
+mod tests;
