@@ -136,9 +136,12 @@ pub fn build(config: &Config, opts: &Options) -> Result<Built, BuildError> {
     })?;
     checked.timings.push(("render", t.elapsed()));
 
+    // Both trees are staged before either is swapped in: a failure leaves both as they were.
     let t = Instant::now();
-    report::render(&checked.summary, &checked.verdicts).write_atomic(&opts.report)?;
-    rendered.files.write_atomic(&opts.public)?;
+    let report = report::render(&checked.summary, &checked.verdicts).stage(&opts.report)?;
+    let public = rendered.files.stage(&opts.public)?;
+    report.commit()?;
+    public.commit()?;
     checked.timings.push(("write", t.elapsed()));
 
     Ok(Built {

@@ -70,10 +70,13 @@ impl Files {
     /// Writes the tree to `dir` atomically: everything goes to a fresh sibling folder,
     /// which then replaces `dir` (the old tree is removed only after the swap).
     pub fn write_atomic(&self, dir: &Path) -> Result<(), OutputError> {
-        let io = |path: &Path| {
-            let path = path.to_path_buf();
-            move |source| OutputError::Io { path, source }
-        };
+        self.stage(dir)?.commit()
+    }
+
+    /// Writes the tree to a staging folder beside `dir` without touching `dir`; the
+    /// returned [`Staged`] swaps it in. Staging every tree of a build before swapping any
+    /// keeps `public/` and `report/` consistent when one of them fails to write.
+    pub fn stage(&self, dir: &Path) -> Result<Staged, OutputError> {
         let parent = match dir.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
@@ -83,6 +86,7 @@ impl Files {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "out".into());
+        remove_leftovers(&parent, &name);
         let staging = tempfile::Builder::new()
             .prefix(&format!(".{name}.new-"))
             .tempdir_in(&parent)
@@ -94,27 +98,65 @@ impl Files {
             }
             std::fs::write(&target, bytes).map_err(io(&target))?;
         }
-        let staged = staging.keep();
-        let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+        Ok(Staged {
+            staging,
+            dir: dir.to_path_buf(),
+            old: parent.join(format!(".{name}.old-{}", std::process::id())),
+        })
+    }
+}
+
+/// A tree written beside its target, waiting to be swapped in. Dropped without
+/// [`Staged::commit`], it is deleted and the target is untouched.
+#[derive(Debug)]
+pub struct Staged {
+    staging: tempfile::TempDir,
+    dir: PathBuf,
+    old: PathBuf,
+}
+
+impl Staged {
+    /// Swaps the staged tree in place of the target (two renames), then deletes the
+    /// previous tree.
+    pub fn commit(self) -> Result<(), OutputError> {
+        let Staged { staging, dir, old } = self;
         let had_old = dir.exists();
         if had_old {
-            std::fs::rename(dir, &old).map_err(io(dir))?;
+            std::fs::rename(&dir, &old).map_err(io(&dir))?;
         }
-        if let Err(source) = std::fs::rename(&staged, dir) {
+        let staged = staging.keep();
+        if let Err(source) = std::fs::rename(&staged, &dir) {
             // Put the previous tree back: the user keeps a working site.
             if had_old {
-                let _ = std::fs::rename(&old, dir);
+                let _ = std::fs::rename(&old, &dir);
             }
             let _ = std::fs::remove_dir_all(&staged);
-            return Err(OutputError::Io {
-                path: dir.to_path_buf(),
-                source,
-            });
+            return Err(OutputError::Io { path: dir, source });
         }
         if had_old {
             std::fs::remove_dir_all(&old).map_err(io(&old))?;
         }
         Ok(())
+    }
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + use<> {
+    let path = path.to_path_buf();
+    move |source| OutputError::Io { path, source }
+}
+
+/// Staging and backup folders left by a run that was killed: never a user's files, since
+/// their names start with `.{name}.new-` or `.{name}.old-`.
+fn remove_leftovers(parent: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let prefixes = [format!(".{name}.new-"), format!(".{name}.old-")];
+    for e in entries.flatten() {
+        let n = e.file_name().to_string_lossy().into_owned();
+        if prefixes.iter().any(|p| n.starts_with(p.as_str())) {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
     }
 }
 
@@ -152,6 +194,41 @@ mod tests {
         // No staging or backup folder is left beside it.
         let names: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
         assert_eq!(names.len(), 1);
+    }
+
+    #[test]
+    fn leftovers_of_a_killed_run_are_cleared_and_the_user_files_kept() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("public");
+        std::fs::create_dir_all(tmp.path().join(".public.new-abc123/x")).unwrap();
+        std::fs::create_dir_all(tmp.path().join(".public.old-42")).unwrap();
+        std::fs::create_dir_all(tmp.path().join("mine")).unwrap();
+        let mut a = Files::new();
+        a.insert("index.html", "one");
+        a.write_atomic(&dir).unwrap();
+        let mut names: Vec<_> = std::fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["mine", "public"]);
+    }
+
+    #[test]
+    fn a_dropped_stage_leaves_the_target_untouched() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("report");
+        let mut a = Files::new();
+        a.insert("summary.json", "old");
+        a.write_atomic(&dir).unwrap();
+        let mut b = Files::new();
+        b.insert("summary.json", "new");
+        drop(b.stage(&dir).unwrap());
+        assert_eq!(
+            std::fs::read_to_string(dir.join("summary.json")).unwrap(),
+            "old"
+        );
+        assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1);
     }
 
     #[test]

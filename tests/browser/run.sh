@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The browser suite: installs Debian's Chromium (and Java for the HTML checker) and the npm
+# packages, builds the sample catalogue, then runs every tests/browser/*.test.mjs.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+
+need=()
+[ -x /usr/bin/chromium ] || need+=(chromium)
+command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
+if [ ${#need[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+(cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
+
+(cd "$root" && cargo build --release --quiet)
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+export VITRINE_BIN="$root/target/release/vitrine"
+export SITE_DIR="$work/public"
+(cd "$root" && "$VITRINE_BIN" build --out "$SITE_DIR" --report "$work/report" >/dev/null)
+
+cd "$here"
+node --test --test-concurrency=1 --test-reporter=spec ./*.test.mjs

@@ -1,0 +1,264 @@
+//! Fixtures for the integration tests: a BROF export with the canonical headers, rows
+//! that pass every control, and writers for xlsx (with markings) and csv.
+#![allow(dead_code)]
+
+use rust_xlsxwriter::{Color, Format, Workbook};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The canonical headers of the BROF contract, in the export's order.
+pub const HEADERS: [&str; 42] = [
+    "N° action",
+    "Intitulé de la formation",
+    "Type de diplôme",
+    "Niveau",
+    "Code RNCP",
+    "Code diplôme (CFD)",
+    "Codes ROME",
+    "Domaine (Formacode / NSF)",
+    "Description",
+    "Organisme responsable",
+    "SIRET organisme responsable",
+    "UAI organisme responsable",
+    "N° de déclaration d'activité (NDA)",
+    "Adresse organisme responsable",
+    "Code postal organisme responsable",
+    "Commune organisme responsable",
+    "Qualiopi mention apprentissage",
+    "Habilitation certificateur",
+    "Organisme formateur",
+    "SIRET organisme formateur",
+    "UAI lieu de formation",
+    "Adresse lieu de formation",
+    "Code postal",
+    "Commune",
+    "Code commune INSEE",
+    "Latitude",
+    "Longitude",
+    "Téléphone",
+    "Courriel",
+    "Site web",
+    "Contact (nom)",
+    "Référent handicap (nom)",
+    "Référent handicap (téléphone)",
+    "Référent handicap (courriel)",
+    "Durée du cycle (mois)",
+    "Rythme de l'alternance",
+    "Capacité d'accueil",
+    "Entrée en 1re année en apprentissage",
+    "Parcoursup",
+    "Affelnet",
+    "Date de début 2027",
+    "Date de fin 2027",
+];
+
+/// One data row: header → cell text.
+#[derive(Clone, Debug)]
+pub struct Row {
+    pub cells: Vec<String>,
+    /// Fill the whole row yellow (closed).
+    pub yellow: bool,
+    /// Write the whole row in blue (new).
+    pub blue: bool,
+    /// Headers of cells written in red (changed).
+    pub red: Vec<&'static str>,
+}
+
+impl Row {
+    /// A CAP row in Marseille that passes every control.
+    pub fn valid(id: &str) -> Row {
+        let values = [
+            id,
+            "CAP Métiers de la coiffure",
+            "CAP",
+            "3",
+            "RNCP37472",
+            "50033616",
+            "D1202",
+            "Coiffure, esthétique",
+            "Deux ans pour apprendre le métier de coiffeur.",
+            "CFA des Métiers de Marseille",
+            "73282932000074",
+            "0133406G",
+            "93130000013",
+            "12 rue de la République",
+            "13001",
+            "Marseille",
+            "Oui",
+            "Oui",
+            "CFA des Métiers de Marseille",
+            "73282932000074",
+            "0133406G",
+            "12 rue de la République",
+            "13001",
+            "Marseille",
+            "13055",
+            "",
+            "",
+            "04 91 12 34 56",
+            "contact@cfa-metiers.example.fr",
+            "https://cfa-metiers.example.fr",
+            "Mme Durand",
+            "M. Martin",
+            "04 91 12 34 57",
+            "handicap@cfa-metiers.example.fr",
+            "24",
+            "2 jours CFA / 3 jours entreprise",
+            "12",
+            "Oui",
+            "Non",
+            "Oui",
+            "01/09/2027",
+            "31/08/2029",
+        ];
+        Row {
+            cells: values.iter().map(|s| s.to_string()).collect(),
+            yellow: false,
+            blue: false,
+            red: Vec::new(),
+        }
+    }
+
+    /// Sets one cell by its header.
+    pub fn set(mut self, header: &str, value: &str) -> Row {
+        let i = col(header);
+        self.cells[i] = value.to_string();
+        self
+    }
+
+    /// The value of one cell.
+    pub fn get(&self, header: &str) -> &str {
+        &self.cells[col(header)]
+    }
+}
+
+/// Column index of a canonical header.
+pub fn col(header: &str) -> usize {
+    HEADERS
+        .iter()
+        .position(|h| *h == header)
+        .unwrap_or_else(|| panic!("no header {header:?}"))
+}
+
+/// Writes an xlsx export: a title line, a blank line, the header row on row 3, then the
+/// rows with their markings (yellow fill, blue font, red cells).
+pub fn write_xlsx(path: &Path, rows: &[Row]) {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet().set_name("Offre 2027").unwrap();
+    ws.write_string(
+        0,
+        0,
+        "Offre de formation en apprentissage 2027 — à vérifier",
+    )
+    .unwrap();
+    for (c, h) in HEADERS.iter().enumerate() {
+        ws.write_string(2, c as u16, *h).unwrap();
+    }
+    let yellow = Format::new().set_background_color(Color::RGB(0xFFFF00));
+    let blue = Format::new().set_font_color(Color::RGB(0x0070C0));
+    let red = Format::new().set_font_color(Color::RGB(0xFF0000));
+    for (r, row) in rows.iter().enumerate() {
+        let r = (r + 3) as u32;
+        for (c, v) in row.cells.iter().enumerate() {
+            let fmt = if row.yellow {
+                Some(&yellow)
+            } else if row.red.contains(&HEADERS[c]) {
+                Some(&red)
+            } else if row.blue {
+                Some(&blue)
+            } else {
+                None
+            };
+            match fmt {
+                Some(f) => ws.write_string_with_format(r, c as u16, v, f).unwrap(),
+                None => ws.write_string(r, c as u16, v).unwrap(),
+            };
+        }
+    }
+    wb.save(path).unwrap();
+}
+
+/// Writes a `;`-separated UTF-8 csv export.
+pub fn write_csv(path: &Path, rows: &[Row]) {
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_path(path)
+        .unwrap();
+    w.write_record(HEADERS).unwrap();
+    for row in rows {
+        w.write_record(&row.cells).unwrap();
+    }
+    w.flush().unwrap();
+}
+
+/// A scratch folder with a `vitrine.toml` that points at the project's data files.
+pub struct Site {
+    pub dir: tempfile::TempDir,
+}
+
+impl Site {
+    pub fn new() -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let toml = format!(
+            "[input]\nexport = {export:?}\ncommunes = {communes:?}\ndurations = {durations:?}\n\
+             calendar = {calendar:?}\nledger = {ledger:?}\ncontent = {content:?}\nthemes = {themes:?}\n",
+            export = root.join("data/offre-apprentissage-2027.xlsx"),
+            communes = root.join("data/communes-paca.csv"),
+            durations = root.join("data/durees-diplomes.toml"),
+            calendar = root.join("data/calendrier-2027.toml"),
+            ledger = dir.path().join("urls-publiees.csv"),
+            content = root.join("content"),
+            themes = root.join("themes"),
+        );
+        std::fs::write(dir.path().join("vitrine.toml"), toml).unwrap();
+        Site { dir }
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    /// Runs `vitrine ARGS` in the site folder.
+    pub fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_vitrine"))
+            .current_dir(self.dir.path())
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    /// `vitrine build --input FILE` into `public/` and `report/` of the site folder.
+    pub fn build(&self, input: &Path) -> Output {
+        self.run(&["build", "--input", input.to_str().unwrap()])
+    }
+
+    /// Every file under `rel`, with its path relative to the site folder.
+    pub fn files(&self, rel: &str) -> Vec<(String, Vec<u8>)> {
+        let base = self.path(rel);
+        let mut out: Vec<_> = walkdir::WalkDir::new(&base)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let p = e.path().strip_prefix(self.dir.path()).unwrap();
+                (
+                    p.to_string_lossy().into_owned(),
+                    std::fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect();
+        out.sort();
+        out
+    }
+}
+
+/// stdout + stderr of a run, for assertion messages.
+pub fn said(out: &Output) -> String {
+    format!(
+        "status {:?}\nstdout:\n{}\nstderr:\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}

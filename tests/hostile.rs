@@ -1,0 +1,432 @@
+//! Hostile input: what a CFA may type, and what a broken or malicious file may hold.
+//! Nothing may break the build, leak into a page as markup, or silently disappear; a file
+//! that cannot be used gets exit status 2, a message naming the problem, and no output.
+
+mod common;
+use common::{HEADERS, Row, Site, col, said, write_xlsx};
+use std::io::Write;
+
+const SCRIPT: &str = "<script>alert('xss')</script>";
+const ATTR: &str = "\"><img src=x onerror=alert(1)>";
+const TEMPLATE: &str = "{{ config }} {% raw %}";
+
+/// Every text column of a valid row, poisoned with markup, quotes and template syntax.
+fn poisoned(id: &str) -> Row {
+    let mut row = Row::valid(id);
+    for header in [
+        "Intitulé de la formation",
+        "Description",
+        "Organisme responsable",
+        "Organisme formateur",
+        "Adresse organisme responsable",
+        "Adresse lieu de formation",
+        "Contact (nom)",
+        "Référent handicap (nom)",
+        "Rythme de l'alternance",
+        "Domaine (Formacode / NSF)",
+    ] {
+        let v = format!(
+            "{} {SCRIPT} {ATTR} {TEMPLATE} ../../etc/passwd",
+            row.get(header)
+        );
+        row = row.set(header, &v);
+    }
+    row
+}
+
+/// Text of every HTML, XML, JSON and ICS file of a tree.
+fn text_files(site: &Site, dir: &str) -> Vec<(String, String)> {
+    site.files(dir)
+        .into_iter()
+        .filter(|(p, _)| {
+            [".html", ".xml", ".json", ".ics", ".atom", ".csv"]
+                .iter()
+                .any(|e| p.ends_with(e))
+        })
+        .map(|(p, b)| (p, String::from_utf8_lossy(&b).into_owned()))
+        .collect()
+}
+
+#[test]
+fn markup_and_template_syntax_come_out_escaped_everywhere() {
+    let site = Site::new();
+    let input = site.path("hostile.xlsx");
+    write_xlsx(&input, &[poisoned("AF_H_001"), poisoned("AF_H_002")]);
+    let out = site.build(&input);
+    assert!(out.status.success(), "{}", said(&out));
+
+    let mut scanned = 0;
+    for dir in ["public", "report"] {
+        for (path, text) in text_files(&site, dir) {
+            scanned += 1;
+            for planted in ["<script>alert", "<img src=x", "onerror=alert(1)>"] {
+                assert!(
+                    !text.contains(planted),
+                    "{path} holds the planted markup {planted:?} unescaped"
+                );
+            }
+            // Template syntax from data is text, never evaluated (it would have failed
+            // or printed the configuration).
+            assert!(
+                !text.contains("base_url\":"),
+                "{path} leaked the configuration"
+            );
+        }
+    }
+    assert!(scanned > 10, "too few files scanned: {scanned}");
+    // The offers themselves are published, their text kept (escaped).
+    let offers = std::fs::read_to_string(site.path("public/donnees/offres.json")).unwrap();
+    let offers: serde_json::Value = serde_json::from_str(&offers).unwrap();
+    let titles: Vec<&str> = offers
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|o| o["title"].as_str().or(o["titre"].as_str()))
+        .collect();
+    assert_eq!(titles.len(), 2, "{offers:#}");
+    assert!(
+        titles
+            .iter()
+            .all(|t| t.contains(SCRIPT) && t.contains(TEMPLATE))
+    );
+}
+
+#[test]
+fn slashes_and_dot_dots_in_names_make_safe_paths() {
+    let site = Site::new();
+    let input = site.path("paths.xlsx");
+    write_xlsx(&input, &[poisoned("../../AF/../x"), poisoned("AF_H_003")]);
+    let out = site.build(&input);
+    assert!(out.status.success(), "{}", said(&out));
+    for (path, _) in site.files("public") {
+        let rel = path.strip_prefix("public/").unwrap();
+        assert!(
+            rel.split('/').all(|seg| !seg.is_empty()
+                && seg != ".."
+                && seg
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))),
+            "unsafe output path {path:?}"
+        );
+    }
+}
+
+#[test]
+fn only_web_mail_and_phone_links_come_from_data() {
+    let site = Site::new();
+    let input = site.path("links.xlsx");
+    let rows = [
+        Row::valid("AF_L_1").set("Site web", "javascript:alert(document.cookie)"),
+        Row::valid("AF_L_2").set("Site web", "data:text/html;base64,PHNjcmlwdD4="),
+        Row::valid("AF_L_3").set("Site web", "JaVaScRiPt:alert(1)"),
+        Row::valid("AF_L_4").set("Site web", "vbscript:msgbox"),
+    ];
+    write_xlsx(&input, &rows);
+    let out = site.build(&input);
+    assert!(out.status.success(), "{}", said(&out));
+    for (path, text) in text_files(&site, "public") {
+        let lower = text.to_lowercase();
+        for bad in ["javascript:", "data:text", "vbscript:"] {
+            assert!(
+                !lower.contains(&format!("href={bad}"))
+                    && !lower.contains(&format!("href=\"{bad}"))
+                    && !lower.contains(&format!("href='{bad}")),
+                "{path} links to {bad}"
+            );
+        }
+    }
+    // The offers are still published, with a warning for the CFA.
+    let verdicts = std::fs::read_to_string(site.path("report/verdicts.json")).unwrap();
+    let verdicts: Vec<serde_json::Value> = serde_json::from_str(&verdicts).unwrap();
+    assert_eq!(verdicts.len(), 4);
+    for v in &verdicts {
+        assert_eq!(v["status"], "published", "{v}");
+        assert!(v["warnings"].to_string().contains("url_invalid"), "{v}");
+    }
+}
+
+#[test]
+fn formula_looking_cells_are_neutralised_in_every_csv() {
+    let site = Site::new();
+    let input = site.path("formulas.xlsx");
+    let rows = [
+        Row::valid("AF_F_1")
+            .set(
+                "Intitulé de la formation",
+                "=HYPERLINK(\"http://evil.example\",\"clic\")",
+            )
+            .set("Description", "+33 cmd|' /C calc'!A0"),
+        // Not compliant, so it reaches the non-conformity CSV too.
+        Row::valid("AF_F_2")
+            .set("Intitulé de la formation", "@SUM(1+1)*cmd|' /C calc'!A0")
+            .set("SIRET organisme responsable", "12345678901234")
+            .set("Organisme responsable", "-2+3+cmd|' /C calc'!A0"),
+    ];
+    write_xlsx(&input, &rows);
+    let out = site.build(&input);
+    assert!(out.status.success(), "{}", said(&out));
+    let csvs: Vec<_> = site
+        .files("public")
+        .into_iter()
+        .chain(site.files("report"))
+        .filter(|(p, _)| p.ends_with(".csv"))
+        .collect();
+    assert!(
+        csvs.len() >= 2,
+        "expected the open data and the report CSVs: {csvs:?}"
+    );
+    for (path, bytes) in csvs {
+        let text = String::from_utf8(bytes).unwrap();
+        let text = text.trim_start_matches('\u{feff}');
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(b';')
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let mut cells = 0;
+        for rec in reader.records() {
+            for cell in rec.unwrap().iter() {
+                cells += 1;
+                assert!(
+                    !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                    "{path}: cell {cell:?} would run as a formula"
+                );
+            }
+        }
+        assert!(cells > 0, "{path} is empty");
+    }
+}
+
+#[test]
+fn huge_emoji_right_to_left_and_control_text_is_kept_and_harmless() {
+    let site = Site::new();
+    let input = site.path("odd-text.xlsx");
+    let long = "Apprendre le métier. ".repeat(2_000); // 42,000 characters
+    let rows = [
+        Row::valid("AF_T_1").set("Description", &long),
+        Row::valid("AF_T_2").set("Intitulé de la formation", "CAP Pâtisserie 🎂🥐 👩🏽‍🍳"),
+        Row::valid("AF_T_3").set(
+            "Intitulé de la formation",
+            "CAP تصفيف الشعر \u{202e}evil\u{202c}",
+        ),
+        Row::valid("AF_T_4").set("Description", "bell\u{7} escape\u{1b}[31m nul-free"),
+    ];
+    write_xlsx(&input, &rows);
+    let out = site.build(&input);
+    assert!(out.status.success(), "{}", said(&out));
+    let verdicts: Vec<serde_json::Value> =
+        serde_json::from_slice(&std::fs::read(site.path("report/verdicts.json")).unwrap()).unwrap();
+    assert_eq!(verdicts.len(), 4);
+    assert!(
+        verdicts.iter().all(|v| v["status"] == "published"),
+        "{verdicts:#?}"
+    );
+    let pages = text_files(&site, "public");
+    assert!(pages.iter().any(|(_, t)| t.contains("🎂🥐")), "emoji lost");
+    assert!(
+        pages.iter().any(|(_, t)| t.contains("تصفيف")),
+        "right-to-left text lost"
+    );
+    for (path, text) in pages.iter().filter(|(p, _)| p.ends_with(".html")) {
+        assert!(
+            !text
+                .chars()
+                .any(|c| c.is_control() && !"\t\n\r".contains(c)),
+            "{path} holds a raw control character"
+        );
+    }
+}
+
+/// Runs `build` on a file that cannot be used: exit 2, the message names `expected`,
+/// and the previous public/ and report/ are left as they were.
+fn refused(site: &Site, input: &std::path::Path, expected: &[&str]) {
+    // A previous good build.
+    let good = site.path("good.xlsx");
+    write_xlsx(&good, &[Row::valid("AF_OK_1")]);
+    let out = site.build(&good);
+    assert!(out.status.success(), "{}", said(&out));
+    let before_public = site.files("public");
+    let before_report = site.files("report");
+
+    let out = site.build(input);
+    assert_eq!(out.status.code(), Some(2), "{}", said(&out));
+    let err = String::from_utf8_lossy(&out.stderr).to_lowercase();
+    let name = input.file_name().unwrap().to_string_lossy().to_lowercase();
+    assert!(err.contains(&name), "the message must name the file: {err}");
+    for e in expected {
+        assert!(
+            err.contains(&e.to_lowercase()),
+            "message lacks {e:?}: {err}"
+        );
+    }
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("panicked"),
+        "{err}"
+    );
+    assert_eq!(site.files("public"), before_public, "public/ changed");
+    assert_eq!(site.files("report"), before_report, "report/ changed");
+}
+
+#[test]
+fn a_png_renamed_xlsx_is_refused() {
+    let site = Site::new();
+    let input = site.path("photo.xlsx");
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
+    std::fs::write(&input, png).unwrap();
+    refused(&site, &input, &[]);
+}
+
+#[test]
+fn a_truncated_workbook_is_refused() {
+    let site = Site::new();
+    let whole = site.path("whole.xlsx");
+    write_xlsx(&whole, &[Row::valid("AF_1"), Row::valid("AF_2")]);
+    let bytes = std::fs::read(&whole).unwrap();
+    let input = site.path("tronque.xlsx");
+    std::fs::write(&input, &bytes[..bytes.len() / 2]).unwrap();
+    refused(&site, &input, &[]);
+}
+
+#[test]
+fn an_encrypted_workbook_is_refused_as_password_protected() {
+    let site = Site::new();
+    let input = site.path("protege.xlsx");
+    // What Excel writes for a password-protected workbook: an OLE compound file holding
+    // EncryptionInfo and EncryptedPackage streams.
+    let mut comp = cfb::create(&input).unwrap();
+    comp.create_stream("/EncryptionInfo")
+        .unwrap()
+        .write_all(&[4, 0, 4, 0, 0x40, 0, 0, 0])
+        .unwrap();
+    comp.create_stream("/EncryptedPackage")
+        .unwrap()
+        .write_all(&[0u8; 4096])
+        .unwrap();
+    comp.flush().unwrap();
+    drop(comp);
+    refused(&site, &input, &["password"]);
+}
+
+#[test]
+fn a_decompression_bomb_is_refused_before_it_is_inflated() {
+    let site = Site::new();
+    // Lower the bound so the test stays small: 4 MiB of sheet XML allowed, 40 MiB sent.
+    let toml = std::fs::read_to_string(site.path("vitrine.toml")).unwrap();
+    std::fs::write(
+        site.path("vitrine.toml"),
+        format!("{toml}\n[limits]\nmax_sheet_bytes = 4194304\n"),
+    )
+    .unwrap();
+    let good = site.path("base.xlsx");
+    write_xlsx(&good, &[Row::valid("AF_1")]);
+    // Rebuild the workbook with a sheet padded by 40 MiB of whitespace (compresses ~1000:1).
+    let input = site.path("bombe.xlsx");
+    let mut src = zip::ZipArchive::new(std::fs::File::open(&good).unwrap()).unwrap();
+    let mut dst = zip::ZipWriter::new(std::fs::File::create(&input).unwrap());
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for i in 0..src.len() {
+        let mut f = src.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut data = Vec::new();
+        std::io::Read::read_to_end(&mut f, &mut data).unwrap();
+        dst.start_file(&name, opts).unwrap();
+        if name.starts_with("xl/worksheets/sheet") {
+            let text = String::from_utf8(data).unwrap();
+            let at = text.find("<sheetData>").unwrap();
+            dst.write_all(&text.as_bytes()[..at]).unwrap();
+            let pad = vec![b' '; 1 << 20];
+            for _ in 0..40 {
+                dst.write_all(&pad).unwrap();
+            }
+            dst.write_all(&text.as_bytes()[at..]).unwrap();
+        } else {
+            dst.write_all(&data).unwrap();
+        }
+    }
+    dst.finish().unwrap();
+    assert!(std::fs::metadata(&input).unwrap().len() < 2 << 20);
+    refused(&site, &input, &["sheet"]);
+}
+
+#[test]
+fn a_workbook_without_a_data_sheet_is_refused_naming_what_is_missing() {
+    let site = Site::new();
+    let input = site.path("sans-donnees.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet().set_name("Notice").unwrap();
+    ws.write_string(0, 0, "Merci de vérifier vos offres avant le 31 octobre.")
+        .unwrap();
+    wb.save(&input).unwrap();
+    refused(&site, &input, &["header"]);
+}
+
+#[test]
+fn a_column_present_twice_is_refused_naming_it() {
+    let site = Site::new();
+    let input = site.path("doublon.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in HEADERS.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    ws.write_string(0, HEADERS.len() as u16, "Niveau").unwrap();
+    let row = Row::valid("AF_1");
+    for (c, v) in row.cells.iter().enumerate() {
+        ws.write_string(1, c as u16, v).unwrap();
+    }
+    ws.write_string(1, HEADERS.len() as u16, "5").unwrap();
+    wb.save(&input).unwrap();
+    refused(&site, &input, &["Niveau"]);
+}
+
+#[test]
+fn hidden_rows_merged_cells_and_formulas_lose_nothing() {
+    let site = Site::new();
+    let input = site.path("excel-features.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in HEADERS.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for r in 1..=4u32 {
+        let row = Row::valid(&format!("AF_X_{r}"));
+        for (c, v) in row.cells.iter().enumerate() {
+            ws.write_string(r, c as u16, v).unwrap();
+        }
+    }
+    // A hidden row and a hidden column are still data.
+    ws.set_row_hidden(2).unwrap();
+    ws.set_column_hidden(col("Description") as u16).unwrap();
+    // A formula with its cached value.
+    ws.write_formula(
+        3,
+        col("Capacité d'accueil") as u16,
+        rust_xlsxwriter::Formula::new("=6*2").set_result("12"),
+    )
+    .unwrap();
+    // A merged title over the rhythm cell of row 5.
+    let c = col("Rythme de l'alternance") as u16;
+    ws.merge_range(
+        4,
+        c,
+        4,
+        c + 1,
+        "1 semaine / 3 semaines",
+        &rust_xlsxwriter::Format::new(),
+    )
+    .unwrap();
+    ws.write_string(4, c + 1, "12").ok();
+    wb.save(&input).unwrap();
+    let out = site.run(&["check", "--input", input.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", said(&out));
+    let verdicts: Vec<serde_json::Value> =
+        serde_json::from_slice(&std::fs::read(site.path("report/verdicts.json")).unwrap()).unwrap();
+    let ids: Vec<&str> = verdicts.iter().map(|v| v["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["AF_X_1", "AF_X_2", "AF_X_3", "AF_X_4"]);
+    let rows: Vec<u64> = verdicts
+        .iter()
+        .map(|v| v["row"].as_u64().unwrap())
+        .collect();
+    assert_eq!(rows, [2, 3, 4, 5]);
+}
