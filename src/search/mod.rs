@@ -76,3 +76,33 @@ pub fn build(config: &Config, published: &[&Offer]) -> Result<SearchAssets, Sear
 
 #[cfg(test)]
 mod tests;
+
+/// The answer to a query, as `vitrine search --json` and `/api/search` print it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Answer {
+    pub query: String,
+    pub filters: query::Filters,
+    /// Number of matching offers (the hits are the first `limit` of them).
+    pub count: usize,
+    pub hits: Vec<query::Hit>,
+}
+
+impl index::Opened {
+    /// Answers a query from the tantivy index.
+    pub fn answer(
+        &self,
+        q: &str,
+        filters: &query::Filters,
+        limit: usize,
+    ) -> Result<Answer, SearchError> {
+        let (count, hits) =
+            query::search(&self.searcher(), &self.fields, &self.lexicon, q, filters, limit)
+                .map_err(|e| SearchError::Index(e.to_string()))?;
+        Ok(Answer {
+            query: q.to_string(),
+            filters: filters.clone(),
+            count,
+            hits,
+        })
+    }
+}
