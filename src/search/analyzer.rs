@@ -110,3 +110,32 @@ mod tests {
         assert_eq!(w[1].stem, "meti");
     }
 }
+
+#[cfg(test)]
+mod fixture {
+    use super::stems;
+    use std::path::Path;
+
+    /// The browser's analyzer is checked against `tests/browser/fixtures/stems.tsv` (word,
+    /// tab, indexed terms); this test keeps that file equal to what tantivy does
+    /// (`BLESS=1` rewrites the second column).
+    #[test]
+    fn the_browser_stem_fixture_matches_tantivy() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/fixtures");
+        let path = dir.join("stems.tsv");
+        let actual = std::fs::read_to_string(&path).unwrap();
+        let mut expected = String::new();
+        for w in actual.lines().map(|l| l.split('\t').next().unwrap_or("")) {
+            let s = stems(w);
+            expected.push_str(&format!("{w}\t{}\n", s.join(" ")));
+        }
+        if std::env::var_os("BLESS").is_some() {
+            std::fs::write(&path, &expected).unwrap();
+        }
+        assert!(actual.lines().count() > 5000);
+        assert!(
+            actual == expected,
+            "stems.tsv is stale: run BLESS=1 cargo test --lib the_browser_stem_fixture"
+        );
+    }
+}
