@@ -66,9 +66,10 @@ pub fn serve(config: &Config, opts: &Options, port: u16) -> Result<(), ServeErro
                 std::thread::sleep(POLL);
                 let now = fingerprint(&watched);
                 if now != seen {
-                    seen = now;
                     eprintln!("vitrine serve: change detected, rebuilding");
                     rebuild(&config, &opts, &state);
+                    // What the build itself wrote (the URL ledger in data/) is not a change.
+                    seen = fingerprint(&watched);
                 }
             }
         });

@@ -1262,7 +1262,15 @@ function start(root) {
   const more = root.querySelector('#plus');
   const town = form.elements.ville;
   const townList = root.querySelector('#communes');
-  const facets = JSON.parse(root.dataset.facets);
+  // Facet values in the page's order (the export's columns number them the same way),
+  // with the labels and counts baked into the page.
+  const facets = {};
+  for (const select of form.querySelectorAll('select')) {
+    facets[select.name] = [...select.options].filter((o) => o.value).map((o) => {
+      const m = o.textContent.match(/^([\s\S]*) \((\d+)\)$/);
+      return { value: o.value, label: m ? m[1] : o.textContent, count: m ? Number(m[2]) : 0 };
+    });
+  }
   const index = new StaticIndex(root.dataset.manifest);
   const ready = index.open();
   let seq = 0, shown = PAGE, last = null, towns = null;
