@@ -1311,6 +1311,7 @@ function start(root) {
 
   async function run() {
     const my = ++seq;
+    performance.mark('vitrine-search');
     const s = state();
     keepInUrl(s);
     await ready;
@@ -1404,6 +1405,8 @@ function start(root) {
         dates ? el('p', { text: dates }) : null);
     }));
     more.hidden = n <= shown;
+    // For the benchmark: from the start of a query to its results on screen.
+    performance.measure('vitrine-results', 'vitrine-search');
   }
 
   let timer = 0;
