@@ -17,7 +17,8 @@ if [ ! -x "$work/pf/bin/python" ]; then
 fi
 (cd "$root" && cargo build --release --quiet && cargo build --release --quiet --example make_sample)
 [ -d "$root/tests/browser/node_modules" ] || (cd "$root/tests/browser" && npm ci --no-audit --no-fund --loglevel=error)
-bin="$root/target/release/vitrine"
+target="${CARGO_TARGET_DIR:-$root/target}"
+bin="$target/release/vitrine"
 
 gz() { find "$1" -type f -print0 | xargs -0 -I{} sh -c 'gzip -6c "{}" | wc -c' | awk '{s+=$1} END {print s+0}'; }
 raw() { du -sb "$1" | cut -f1; }
@@ -26,7 +27,7 @@ kib() { awk -v b="$1" 'BEGIN { printf "%.1f KiB", b / 1024 }'; }
 for n in "${sizes[@]}"; do
   dir="$work/$n"
   rm -rf "$dir"; mkdir -p "$dir"
-  "$root/target/release/examples/make_sample" --rows "$n" --out "$dir/export.xlsx" >/dev/null
+  "$target/release/examples/make_sample" --rows "$n" --out "$dir/export.xlsx" >/dev/null
   cat > "$dir/vitrine.toml" <<TOML
 [input]
 export = "$dir/export.xlsx"

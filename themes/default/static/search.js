@@ -1365,22 +1365,24 @@ function start(root) {
     index.m?.facets.forEach((name, i) => {
       const select = form.elements[name];
       if (!select) return;
-      const counts = new Map();
+      const values = facets[name] ?? [];
+      // counts[k]: offers with the k-th value (1-based, as in the columns; voie: bit k).
+      const counts = new Uint32Array(values.length + 3);
       if (r) {
+        const col = r.cols[i];
         for (const o of r.base) {
           if (!r.keep(o, i)) continue;
-          const v = r.cols[i][o];
-          if (name === 'voie') { if (v & 1) counts.set(1, (counts.get(1) ?? 0) + 1); if (v & 2) counts.set(2, (counts.get(2) ?? 0) + 1); }
-          else counts.set(v, (counts.get(v) ?? 0) + 1);
+          const v = col[o];
+          if (name === 'voie') { if (v & 1) counts[1]++; if (v & 2) counts[2]++; } else counts[v]++;
         }
       }
-      const values = facets[name] ?? [];
+      let k = 0;
       for (const opt of select.options) {
         if (!opt.value) continue;
-        const k = name === 'voie' ? (opt.value === 'parcoursup' ? 1 : 2) : values.findIndex((x) => x.value === opt.value) + 1;
-        const base = values.find((x) => x.value === opt.value);
-        const count = r ? (counts.get(k) ?? 0) : base?.count ?? 0;
-        opt.textContent = `${base?.label ?? opt.value} (${count})`;
+        const base = values[k++];
+        const slot = name === 'voie' ? (opt.value === 'parcoursup' ? 1 : 2) : k;
+        const text = `${base.label} (${r ? counts[slot] : base.count})`;
+        if (opt.textContent !== text) opt.textContent = text;
       }
     });
   }
@@ -1410,7 +1412,7 @@ function start(root) {
   }
 
   let timer = 0;
-  const soon = () => { clearTimeout(timer); timer = setTimeout(run, 120); };
+  const soon = () => { clearTimeout(timer); timer = setTimeout(run, 80); };
   input.addEventListener('input', soon);
   form.addEventListener('change', (e) => { if (e.target !== input) run(); });
   town.addEventListener('focus', loadTowns, { once: true });
