@@ -136,7 +136,10 @@ fn search(config: &Config, query: &str, json: bool, limit: usize, filters: &[Str
     };
     match run() {
         Ok(answer) if json => {
-            println!("{}", serde_json::to_string_pretty(&answer).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&answer).unwrap_or_default()
+            );
             ExitCode::SUCCESS
         }
         Ok(answer) => {

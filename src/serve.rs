@@ -23,6 +23,9 @@ const LIVERELOAD_JS: &str = "// vitrine serve: reload after each rebuild.\n\
   events.addEventListener('reload', () => window.location.reload());\n\
 })();\n";
 
+/// How often an idle live-reload stream is pinged.
+const HEARTBEAT: Duration = Duration::from_secs(15);
+
 /// How often the inputs are checked for changes.
 const POLL: Duration = Duration::from_millis(500);
 
@@ -118,7 +121,11 @@ fn watched_folders(config: &Config, opts: &Options) -> Vec<PathBuf> {
 fn fingerprint(folders: &[PathBuf]) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
     let mut out = Vec::new();
     for f in folders {
-        for entry in walkdir::WalkDir::new(f).sort_by_file_name().into_iter().flatten() {
+        for entry in walkdir::WalkDir::new(f)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+        {
             if let Ok(meta) = entry.metadata()
                 && meta.is_file()
             {
@@ -188,13 +195,30 @@ impl Read for Events<'_> {
         } else if self.done {
             return Ok(0);
         } else {
-            let mut g = self.state.generation.lock().unwrap_or_else(|e| e.into_inner());
-            while *g == self.start {
-                g = self
+            let mut g = self
+                .state
+                .generation
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            let mut waited = Duration::ZERO;
+            while *g == self.start && waited < HEARTBEAT {
+                let (guard, timeout) = self
                     .state
                     .changed
-                    .wait(g)
+                    .wait_timeout(g, HEARTBEAT)
                     .unwrap_or_else(|e| e.into_inner());
+                g = guard;
+                if timeout.timed_out() {
+                    waited = HEARTBEAT;
+                }
+            }
+            if *g == self.start {
+                // A comment now and then: a closed tab shows as a failed write, which
+                // ends this stream's thread.
+                let msg = b": ping\n\n";
+                let n = msg.len().min(buf.len());
+                buf[..n].copy_from_slice(&msg[..n]);
+                return Ok(n);
             }
             self.done = true;
             b"event: reload\ndata: reload\n\n"
@@ -341,6 +365,9 @@ mod tests {
     fn the_reload_script_goes_before_the_end_of_the_body() {
         let out = inject(b"<html><body><p>x</p></BODY></html>".to_vec());
         let s = String::from_utf8(out).unwrap();
-        assert!(s.ends_with("livereload.js\" defer></script></BODY></html>"), "{s}");
+        assert!(
+            s.ends_with("livereload.js\" defer></script></BODY></html>"),
+            "{s}"
+        );
     }
 }

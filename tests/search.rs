@@ -16,7 +16,12 @@ fn catalogue(site: &Site) -> std::path::PathBuf {
         ("AF_2027_000101", "CAP Métiers de la coiffure", "CAP", "3"),
         ("AF_2027_000102", "BP Coiffure", "BP", "4"),
         ("AF_2027_000103", "CAP Boulanger", "CAP", "3"),
-        ("AF_2027_000104", "Mention complémentaire Boulangerie spécialisée", "MC", "3"),
+        (
+            "AF_2027_000104",
+            "Mention complémentaire Boulangerie spécialisée",
+            "MC",
+            "3",
+        ),
         ("AF_2027_000105", "CAP Pâtissier", "CAP", "3"),
         ("AF_2027_000106", "CAP Cuisine", "CAP", "3"),
         ("AF_2027_000107", "CAP Électricien", "CAP", "3"),
@@ -28,7 +33,10 @@ fn catalogue(site: &Site) -> std::path::PathBuf {
                 .set("Intitulé de la formation", title)
                 .set("Type de diplôme", diploma)
                 .set("Niveau", level)
-                .set("Description", "Deux ans en alternance entre le CFA et l'entreprise.")
+                .set(
+                    "Description",
+                    "Deux ans en alternance entre le CFA et l'entreprise.",
+                )
                 .set("Domaine (Formacode / NSF)", "Artisanat")
         })
         .collect();
@@ -69,7 +77,10 @@ fn the_index_answers_like_the_search_page_promises() {
     for h in hits {
         let url = h["url"].as_str().unwrap();
         assert!(url.starts_with("/formations/"), "{url}");
-        assert!(site.path(&format!("public{url}index.html")).exists(), "{url}");
+        assert!(
+            site.path(&format!("public{url}index.html")).exists(),
+            "{url}"
+        );
     }
 
     // Accents and case do not matter.
@@ -90,7 +101,10 @@ fn the_index_answers_like_the_search_page_promises() {
     assert_eq!(ids(&search(&site, &["cap", "--limit", "2"])).len(), 2);
     assert_eq!(search(&site, &["cap"])["count"], 6);
     assert_eq!(search(&site, &["cap", "--filter", "dep=13"])["count"], 6);
-    assert_eq!(search(&site, &["cap", "--filter", "diplome=cap"])["count"], 5);
+    assert_eq!(
+        search(&site, &["cap", "--filter", "diplome=cap"])["count"],
+        5
+    );
     assert_eq!(search(&site, &["cap", "--filter", "dep=06"])["count"], 0);
     assert_eq!(search(&site, &["", "--filter", "niveau=3"])["count"], 6);
 
@@ -107,17 +121,48 @@ fn the_static_export_is_content_hashed_and_stable() {
     let first = site.files("public/recherche/index");
     assert!(first.len() >= 6, "{}", first.len());
     assert!(first.iter().any(|(p, _)| p.contains("/manifest-")));
+    // Single files are named after their hash; numbered families (postings packs,
+    // records) live in a folder named after the hash of their files' hashes.
+    let mut families: std::collections::BTreeMap<&str, Vec<(usize, Vec<u8>)>> = Default::default();
     for (path, bytes) in &first {
-        let name = path.rsplit('/').next().unwrap();
-        let hash = name.split('-').nth(1).unwrap().split('.').next().unwrap();
-        assert_eq!(hash, vitrine::search::export::hash(bytes), "{path}");
+        let rel = path.trim_start_matches("public/recherche/index/");
+        match rel.split_once('/') {
+            None => {
+                let hash = rel.split('-').nth(1).unwrap().split('.').next().unwrap();
+                assert_eq!(hash, vitrine::search::export::hash(bytes), "{path}");
+            }
+            Some((dir, file)) => {
+                let n: usize = file.split('.').next().unwrap().parse().unwrap();
+                families.entry(dir).or_default().push((n, bytes.clone()));
+            }
+        }
+    }
+    assert_eq!(families.len(), 2, "postings and records");
+    for (dir, mut family) in families {
+        family.sort();
+        let bytes: Vec<Vec<u8>> = family.into_iter().map(|(_, b)| b).collect();
+        let hash = dir.split('-').nth(1).unwrap();
+        assert_eq!(hash, vitrine::search::export::family_hash(&bytes), "{dir}");
     }
     let page = std::fs::read_to_string(site.path("public/recherche/index.html")).unwrap();
-    let manifest = first.iter().find(|(p, _)| p.contains("/manifest-")).unwrap();
-    assert!(page.contains(manifest.0.trim_start_matches("public")), "page names the manifest");
+    let manifest = first
+        .iter()
+        .find(|(p, _)| p.contains("/manifest-"))
+        .unwrap();
+    assert!(
+        page.contains(manifest.0.trim_start_matches("public")),
+        "page names the manifest"
+    );
     assert!(site.build(&input).status.success());
-    assert_eq!(site.files("public/recherche/index"), first, "same input, same bytes");
-    assert!(site.path("build/index/meta.json").exists(), "the index stays out of public/");
+    assert_eq!(
+        site.files("public/recherche/index"),
+        first,
+        "same input, same bytes"
+    );
+    assert!(
+        site.path("build/index/meta.json").exists(),
+        "the index stays out of public/"
+    );
 }
 
 /// Kills the server however the test ends.
@@ -165,7 +210,10 @@ fn serve_answers_pages_and_the_search_api() {
         if let Some(r) = get(port, "/api/search?q=p%C3%A2tissier&limit=5") {
             break r;
         }
-        assert!(Instant::now() < deadline, "serve did not answer within 60 s");
+        assert!(
+            Instant::now() < deadline,
+            "serve did not answer within 60 s"
+        );
         std::thread::sleep(Duration::from_millis(200));
     };
     assert_eq!(status, 200, "{api}");
@@ -176,7 +224,10 @@ fn serve_answers_pages_and_the_search_api() {
     let (status, page) = get(port, "/recherche/").unwrap();
     assert_eq!(status, 200);
     assert!(page.contains("data-manifest="), "the search page");
-    assert!(page.contains("/__vitrine/livereload.js"), "live reload in serve mode");
+    assert!(
+        page.contains("/__vitrine/livereload.js"),
+        "live reload in serve mode"
+    );
     let (status, _) = get(port, "/__vitrine/livereload.js").unwrap();
     assert_eq!(status, 200);
     let (status, _) = get(port, "/../vitrine.toml").unwrap();

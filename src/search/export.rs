@@ -5,23 +5,27 @@
 //!   average lengths), the first term of each dictionary shard, the file lists.
 //! - `t-*.bin` dictionary shards, by term order: front-coded terms, each with its
 //!   postings location and, per field, document frequency and byte length.
-//! - `p-*.bin` postings packs: per (term, field), entries `varint(Δord·2 | tf>1)`,
+//! - `p-*/N.bin` postings packs: per (term, field), entries `varint(Δord·2 | tf>1)`,
 //!   `u8 fieldnorm id`, then `varint(tf)` when tf > 1.
-//! - `f-*.bin` facet columns (run-length), `x-*.bin` start dates and coordinates
-//!   (delta varints), `r-*.json` result records by blocks of [`RECORDS_PER_FILE`],
-//!   `communes-*.json` the towns for "near a town".
+//! - `r-*/N.json` result records by blocks of [`RECORDS_PER_FILE`] documents.
+//! - `f-*.bin` facet columns (run-length; loaded for filters and counts),
+//!   `d-*.bin` start dates and `g-*.bin` coordinates (delta varints; loaded to sort by
+//!   date, or for "near a town"), `communes-*.json` the towns for "near a town".
+//!
+//! Packs and records are many small files: each family lives in a folder named after
+//! the hash of all its files, so the manifest lists a folder and a count, not names.
 
+use super::SearchError;
 use super::facets::{self, Facets};
 use super::query::{Lexicon, MAX_EXPANSIONS, STOP_WORDS, TYPO_MIN_CHARS};
 use super::schema::{Fields, SearchDoc, TEXT_FIELDS};
-use super::SearchError;
 use crate::communes::Communes;
 use crate::output::Files;
 use serde_json::json;
 use std::collections::BTreeMap;
+use tantivy::postings::Postings;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocSet, Searcher, TERMINATED, Term};
-use tantivy::postings::Postings;
 
 /// Folder of the export under the public root.
 pub const DIR: &str = "recherche/index/";
@@ -54,7 +58,7 @@ pub fn export(
 ) -> Result<Export, SearchError> {
     let err = |e: &dyn std::fmt::Display| SearchError::Index(format!("export: {e}"));
     let mut files = Files::new();
-    let mut put = |kind: &str, ext: &str, bytes: Vec<u8>| -> String {
+    let put = |files: &mut Files, kind: &str, ext: &str, bytes: Vec<u8>| -> String {
         let name = format!("{kind}-{}.{ext}", hash(&bytes));
         files.insert(format!("{DIR}{name}"), bytes);
         name
@@ -155,10 +159,11 @@ pub fn export(
         }
         prev_term = bytes.to_vec();
     }
-    let pack_names: Vec<String> = packs.into_iter().map(|p| put("p", "bin", p)).collect();
+    let pack_count = packs.len();
+    let packs_dir = put_family(&mut files, "p", "bin", packs);
     let dict: Vec<(String, String)> = shards
         .into_iter()
-        .map(|(first, bytes)| (first, put("t", "bin", bytes)))
+        .map(|(first, bytes)| (first, put(&mut files, "t", "bin", bytes)))
         .collect();
 
     // Facet columns, run-length encoded (documents are sorted so that runs are long).
@@ -182,10 +187,11 @@ pub fn export(
             .collect();
         run_length(&mut columns, &values);
     }
-    let columns = put("f", "bin", columns);
+    let columns = put(&mut files, "f", "bin", columns);
 
-    // Start dates and coordinates, for sorting and "near a town".
-    let mut extras = Vec::new();
+    // Start dates (for sorting) and coordinates (for "near a town"), apart: each is
+    // loaded only by the feature that needs it.
+    let (mut dates, mut geo) = (Vec::new(), Vec::new());
     let (mut p_day, mut p_lat, mut p_lon) = (0i64, 0i64, 0i64);
     for d in docs {
         let day = d
@@ -201,24 +207,27 @@ pub fn export(
                 ((c.lon + 180.0) * 1e5).round() as i64 + 1,
             )
         });
-        for (v, p) in [(day, &mut p_day), (lat, &mut p_lat), (lon, &mut p_lon)] {
-            varint(&mut extras, zigzag(v - *p));
-            *p = v;
-        }
+        varint(&mut dates, zigzag(day - p_day));
+        varint(&mut geo, zigzag(lat - p_lat));
+        varint(&mut geo, zigzag(lon - p_lon));
+        (p_day, p_lat, p_lon) = (day, lat, lon);
     }
-    let extras = put("x", "bin", extras);
+    let dates = put(&mut files, "d", "bin", dates);
+    let geo = put(&mut files, "g", "bin", geo);
 
     // Result records.
-    let records: Vec<String> = docs
+    let records: Vec<Vec<u8>> = docs
         .chunks(RECORDS_PER_FILE)
         .map(|chunk| {
             let rows: Vec<_> = chunk
                 .iter()
                 .map(|d| json!([d.id, d.title, d.cfa, d.town, d.start, d.end, d.url]))
                 .collect();
-            put("r", "json", serde_json::to_vec(&rows).unwrap_or_default())
+            serde_json::to_vec(&rows).unwrap_or_default()
         })
         .collect();
+    let record_count = records.len();
+    let records_dir = put_family(&mut files, "r", "json", records);
 
     // Towns with coordinates, for the "near a town" picker.
     let towns: Vec<_> = communes
@@ -229,7 +238,12 @@ pub fn export(
             Some(json!([c.name, c.department, round5(p.lat), round5(p.lon)]))
         })
         .collect();
-    let towns = put("communes", "json", serde_json::to_vec(&towns).unwrap_or_default());
+    let towns = put(
+        &mut files,
+        "communes",
+        "json",
+        serde_json::to_vec(&towns).unwrap_or_default(),
+    );
 
     // BM25 statistics: tantivy's averages come from these totals.
     let n = searcher.num_docs();
@@ -245,7 +259,12 @@ pub fn export(
         field_meta.push(json!({"name": name, "boost": boost, "tokens": tokens}));
     }
     let mut overrides = BTreeMap::new();
-    for df in lexicon.terms.values().flatten().map(|(_, df)| u64::from(*df)) {
+    for df in lexicon
+        .terms
+        .values()
+        .flatten()
+        .map(|(_, df)| u64::from(*df))
+    {
         let exact = idf(df, n);
         if idf_as_browser(df, n).to_bits() != exact.to_bits() {
             overrides.insert(df.to_string(), exact.to_bits());
@@ -257,17 +276,19 @@ pub fn export(
         "fields": field_meta,
         "idf": overrides,
         "dict": dict,
-        "packs": pack_names,
-        "records": {"per": RECORDS_PER_FILE, "files": records},
+        "packs": {"dir": packs_dir, "count": pack_count},
+        "records": {"per": RECORDS_PER_FILE, "dir": records_dir, "count": record_count},
         "columns": columns,
         "facets": facets::NAMES,
-        "extras": extras,
+        "dates": dates,
+        "geo": geo,
         "communes": towns,
         "expansions": MAX_EXPANSIONS,
         "typo": TYPO_MIN_CHARS,
         "stop": STOP_WORDS,
     });
     let name = put(
+        &mut files,
         "manifest",
         "json",
         serde_json::to_vec(&manifest).unwrap_or_default(),
@@ -276,6 +297,27 @@ pub fn export(
         files,
         manifest: format!("/{DIR}{name}"),
     })
+}
+
+/// Puts numbered files (`0.bin`, `1.bin`…) in a folder named after the hash of them all.
+fn put_family(files: &mut Files, kind: &str, ext: &str, family: Vec<Vec<u8>>) -> String {
+    let dir = format!("{kind}-{}", family_hash(&family));
+    for (i, bytes) in family.into_iter().enumerate() {
+        files.insert(format!("{DIR}{dir}/{i}.{ext}"), bytes);
+    }
+    dir
+}
+
+/// The hash naming a family folder: of the files' hashes, in order.
+pub fn family_hash(family: &[Vec<u8>]) -> String {
+    hash(
+        family
+            .iter()
+            .map(|b| hash(b))
+            .collect::<Vec<_>>()
+            .join("\n")
+            .as_bytes(),
+    )
 }
 
 fn round5(x: f64) -> f64 {

@@ -1,10 +1,10 @@
 //! The tantivy index on disk (in the build folder, never published): written from
 //! scratch at each build, opened by `search` and `serve`.
 
+use super::SearchError;
 use super::analyzer;
 use super::query::Lexicon;
 use super::schema::{Fields, SearchDoc};
-use super::SearchError;
 use std::path::{Path, PathBuf};
 use tantivy::{Index, IndexReader, ReloadPolicy, Searcher};
 

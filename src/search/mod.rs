@@ -95,9 +95,15 @@ impl index::Opened {
         filters: &query::Filters,
         limit: usize,
     ) -> Result<Answer, SearchError> {
-        let (count, hits) =
-            query::search(&self.searcher(), &self.fields, &self.lexicon, q, filters, limit)
-                .map_err(|e| SearchError::Index(e.to_string()))?;
+        let (count, hits) = query::search(
+            &self.searcher(),
+            &self.fields,
+            &self.lexicon,
+            q,
+            filters,
+            limit,
+        )
+        .map_err(|e| SearchError::Index(e.to_string()))?;
         Ok(Answer {
             query: q.to_string(),
             filters: filters.clone(),

@@ -21,8 +21,8 @@ pub const MAX_EXPANSIONS: usize = 50;
 pub const TYPO_MIN_CHARS: usize = 5;
 /// Words left out of a query unless it has nothing else (folded forms).
 pub const STOP_WORDS: [&str; 27] = [
-    "a", "au", "aux", "avec", "ce", "ces", "d", "dans", "de", "des", "du", "en", "et", "l",
-    "la", "le", "les", "leur", "ou", "par", "pour", "qu", "que", "sur", "un", "une", "y",
+    "a", "au", "aux", "avec", "ce", "ces", "d", "dans", "de", "des", "du", "en", "et", "l", "la",
+    "le", "les", "leur", "ou", "par", "pour", "qu", "que", "sur", "un", "une", "y",
 ];
 
 /// Every term of the index with, per text field, its document frequency.
@@ -63,7 +63,10 @@ impl Lexicon {
 
     fn with_prefix<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a str> + 'a {
         self.terms
-            .range::<str, _>((std::ops::Bound::Included(prefix), std::ops::Bound::Unbounded))
+            .range::<str, _>((
+                std::ops::Bound::Included(prefix),
+                std::ops::Bound::Unbounded,
+            ))
             .map(|(t, _)| t.as_str())
             .take_while(move |t| t.starts_with(prefix))
     }
@@ -126,7 +129,10 @@ fn word_terms(w: &Word, last: bool, lexicon: &Lexicon) -> Vec<String> {
         terms.push(w.stem.clone());
     }
     if last && letters >= 2 {
-        for t in lexicon.with_prefix(&w.stem).chain(lexicon.with_prefix(&w.folded)) {
+        for t in lexicon
+            .with_prefix(&w.stem)
+            .chain(lexicon.with_prefix(&w.folded))
+        {
             if !terms.iter().any(|x| x == t) {
                 terms.push(t.to_string());
             }
@@ -391,7 +397,10 @@ mod tests {
         assert_eq!(terms_of(&p), [vec!["coiffur"], vec!["nic", "nicol"]]);
         // The first word is not a prefix.
         assert_eq!(plan("coiff nice", &lex).words, None);
-        assert_eq!(terms_of(&plan("coiff", &lex)), [vec!["coiffeur", "coiffur"]]);
+        assert_eq!(
+            terms_of(&plan("coiff", &lex)),
+            [vec!["coiffeur", "coiffur"]]
+        );
     }
 
     #[test]

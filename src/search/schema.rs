@@ -2,7 +2,7 @@
 //! stored values the results and the filters need.
 
 use super::analyzer;
-use super::facets::{self, Facets, FacetValue};
+use super::facets::{self, FacetValue, Facets};
 use crate::communes::Communes;
 use crate::model::{Coordinates, Offer, fold, level_label};
 use crate::urls;

@@ -16,21 +16,66 @@ use tantivy::schema::IndexRecordOption;
 /// A catalogue with realistic words, repeated titles (ties) and several towns.
 pub(crate) fn catalogue(n: usize) -> Vec<Offer> {
     let titles = [
-        ("CAP Métiers de la coiffure", "CAP", 3, "Coiffure, esthétique"),
+        (
+            "CAP Métiers de la coiffure",
+            "CAP",
+            3,
+            "Coiffure, esthétique",
+        ),
         ("BP Coiffure", "BP", 4, "Coiffure, esthétique"),
         ("CAP Boulanger", "CAP", 3, "Alimentation"),
-        ("Mention complémentaire Boulangerie spécialisée", "MC", 3, "Alimentation"),
-        ("BTS Management commercial opérationnel", "BTS", 5, "Commerce"),
-        ("Bac pro Métiers du commerce et de la vente", "BAC PRO", 4, "Commerce"),
+        (
+            "Mention complémentaire Boulangerie spécialisée",
+            "MC",
+            3,
+            "Alimentation",
+        ),
+        (
+            "BTS Management commercial opérationnel",
+            "BTS",
+            5,
+            "Commerce",
+        ),
+        (
+            "Bac pro Métiers du commerce et de la vente",
+            "BAC PRO",
+            4,
+            "Commerce",
+        ),
         ("CAP Pâtissier", "CAP", 3, "Alimentation"),
-        ("BTS Services informatiques aux organisations", "BTS", 5, "Informatique"),
-        ("Titre professionnel Développeur web et web mobile", "TP", 5, "Informatique"),
+        (
+            "BTS Services informatiques aux organisations",
+            "BTS",
+            5,
+            "Informatique",
+        ),
+        (
+            "Titre professionnel Développeur web et web mobile",
+            "TP",
+            5,
+            "Informatique",
+        ),
         ("CAP Électricien", "CAP", 3, "Électricité"),
-        ("Licence pro Métiers de l'électricité et de l'énergie", "LP", 6, "Électricité"),
+        (
+            "Licence pro Métiers de l'électricité et de l'énergie",
+            "LP",
+            6,
+            "Électricité",
+        ),
         ("CAP Cuisine", "CAP", 3, "Hôtellerie, restauration"),
         ("BP Arts de la cuisine", "BP", 4, "Hôtellerie, restauration"),
-        ("Diplôme d'ingénieur Génie mécanique", "Diplôme d'ingénieur", 7, "Mécanique"),
-        ("CAP Maintenance des véhicules option voitures particulières", "CAP", 3, "Mécanique"),
+        (
+            "Diplôme d'ingénieur Génie mécanique",
+            "Diplôme d'ingénieur",
+            7,
+            "Mécanique",
+        ),
+        (
+            "CAP Maintenance des véhicules option voitures particulières",
+            "CAP",
+            3,
+            "Mécanique",
+        ),
     ];
     let places = [
         ("Nice", "06000", 43.70313, 7.26608),
@@ -64,7 +109,11 @@ pub(crate) fn catalogue(n: usize) -> Vec<Offer> {
                 description: Some(format!(
                     "Formation en apprentissage à {town}. {} Les apprentis alternent \
                      entre le centre et l'entreprise ; {}.",
-                    if i % 4 == 0 { "Accès aux métiers de la coiffure et de l'esthétique." } else { "" },
+                    if i % 4 == 0 {
+                        "Accès aux métiers de la coiffure et de l'esthétique."
+                    } else {
+                        ""
+                    },
                     ["cours pratiques", "ateliers", "stages", "projets tutorés"][i % 4]
                 )),
                 parcoursup: Some(level == 5),
@@ -74,8 +123,15 @@ pub(crate) fn catalogue(n: usize) -> Vec<Offer> {
                 ..Offer::default()
             };
             o.responsible.name = cfa.into();
-            o.responsible.siret = Some(format!("{:014}", 13_000_000_000_000u64 + (i as u64 * 5 / 3) % 6));
-            o.trainer.name = if i % 3 == 0 { "Lycée Les Palmiers".into() } else { cfa.into() };
+            o.responsible.siret = Some(format!(
+                "{:014}",
+                13_000_000_000_000u64 + (i as u64 * 5 / 3) % 6
+            ));
+            o.trainer.name = if i % 3 == 0 {
+                "Lycée Les Palmiers".into()
+            } else {
+                cfa.into()
+            };
             o.place.address.town = Some(town.into());
             o.place.address.postcode = Some(cp.into());
             o.place.coordinates = Some(Coordinates { lat, lon });
@@ -158,11 +214,9 @@ fn decode(assets: &SearchAssets) -> Decoded {
     };
     let manifest_name = assets.manifest.rsplit('/').next().unwrap();
     let manifest: Value = serde_json::from_slice(&file(manifest_name)).unwrap();
-    let packs = manifest["packs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| file(p.as_str().unwrap()))
+    let dir = manifest["packs"]["dir"].as_str().unwrap().to_string();
+    let packs = (0..manifest["packs"]["count"].as_u64().unwrap())
+        .map(|i| file(&format!("{dir}/{i}.bin")))
         .collect();
     let mut lexicon = Lexicon::default();
     let mut places = HashMap::new();
@@ -194,9 +248,10 @@ fn decode(assets: &SearchAssets) -> Decoded {
                 assert_eq!(term, shard[0].as_str().unwrap(), "shard key");
                 first = false;
             }
-            lexicon
-                .terms
-                .insert(term.clone(), fields.iter().map(|(f, df, _)| (*f, *df)).collect());
+            lexicon.terms.insert(
+                term.clone(),
+                fields.iter().map(|(f, df, _)| (*f, *df)).collect(),
+            );
             prev = term.clone().into_bytes();
             places.insert(term, (pack, offset, fields));
         }
@@ -229,7 +284,11 @@ impl Decoded {
                     ord += (v >> 1) as u32;
                     let fid = b[pos];
                     pos += 1;
-                    let tf = if v & 1 == 1 { read_varint(b, &mut pos) as u32 } else { 1 };
+                    let tf = if v & 1 == 1 {
+                        read_varint(b, &mut pos) as u32
+                    } else {
+                        1
+                    };
                     out.push((ord, tf, fid));
                 }
                 assert_eq!(pos, offset + len);
@@ -262,7 +321,9 @@ impl Decoded {
 
     fn search(&self, q: &str, limit: usize) -> Vec<(u32, f32)> {
         let plan = query::plan(q, &self.lexicon);
-        let Some(words) = plan.words else { return Vec::new() };
+        let Some(words) = plan.words else {
+            return Vec::new();
+        };
         let mut total: Option<HashMap<u32, f32>> = None;
         for clauses in &words {
             let mut acc: HashMap<u32, f32> = HashMap::new();
@@ -302,9 +363,15 @@ fn the_decoded_export_ranks_exactly_like_the_index() {
     assert_eq!(decoded.lexicon, opened.lexicon);
     let mut non_empty = 0;
     for q in QUERIES {
-        let (_, hits) =
-            query::search(&searcher, &opened.fields, &opened.lexicon, q, &Filters::new(), 10)
-                .unwrap();
+        let (_, hits) = query::search(
+            &searcher,
+            &opened.fields,
+            &opened.lexicon,
+            q,
+            &Filters::new(),
+            10,
+        )
+        .unwrap();
         let from_index: Vec<(u32, u32)> = hits.iter().map(|h| (h.ord, h.score.to_bits())).collect();
         let from_export: Vec<(u32, u32)> = decoded
             .search(q, 10)
@@ -322,7 +389,12 @@ fn scores_agree_with_tantivys_own_boolean_query() {
     let (_tmp, config, _) = built(400);
     let opened = index::Opened::open(&index_dir(&config)).unwrap();
     let searcher = opened.searcher();
-    for q in ["coiffure nice", "cuisine marseille", "bts commerce", "patissier"] {
+    for q in [
+        "coiffure nice",
+        "cuisine marseille",
+        "bts commerce",
+        "patissier",
+    ] {
         let plan = query::plan(q, &opened.lexicon);
         let musts: Vec<(Occur, Box<dyn Query>)> = plan
             .words
@@ -337,8 +409,10 @@ fn scores_agree_with_tantivys_own_boolean_query() {
                             tantivy::Term::from_field_text(field, &c.term),
                             IndexRecordOption::WithFreqs,
                         );
-                        let boosted: Box<dyn Query> =
-                            Box::new(BoostQuery::new(Box::new(tq), TEXT_FIELDS[c.field as usize].1));
+                        let boosted: Box<dyn Query> = Box::new(BoostQuery::new(
+                            Box::new(tq),
+                            TEXT_FIELDS[c.field as usize].1,
+                        ));
                         (Occur::Should, boosted)
                     })
                     .collect();
@@ -348,22 +422,41 @@ fn scores_agree_with_tantivys_own_boolean_query() {
             .collect();
         let bq = BooleanQuery::new(musts);
         let top = searcher
-            .search(&bq, &tantivy::collector::TopDocs::with_limit(1000).order_by_score())
+            .search(
+                &bq,
+                &tantivy::collector::TopDocs::with_limit(1000).order_by_score(),
+            )
             .unwrap();
-        let (count, hits) =
-            query::search(&searcher, &opened.fields, &opened.lexicon, q, &Filters::new(), 1000)
-                .unwrap();
+        let (count, hits) = query::search(
+            &searcher,
+            &opened.fields,
+            &opened.lexicon,
+            q,
+            &Filters::new(),
+            1000,
+        )
+        .unwrap();
         assert_eq!(top.len(), count, "{q}");
         let theirs: HashMap<u32, f32> = top
             .iter()
             .map(|(s, addr)| {
-                let ord = searcher.segment_reader(addr.segment_ord).fast_fields().u64("ord").unwrap().first(addr.doc_id).unwrap() as u32;
+                let ord = searcher
+                    .segment_reader(addr.segment_ord)
+                    .fast_fields()
+                    .u64("ord")
+                    .unwrap()
+                    .first(addr.doc_id)
+                    .unwrap() as u32;
                 (ord, *s)
             })
             .collect();
         for h in &hits {
             let t = theirs[&h.ord];
-            assert!((t - h.score).abs() <= 1e-5 * t.abs(), "{q}: {t} vs {}", h.score);
+            assert!(
+                (t - h.score).abs() <= 1e-5 * t.abs(),
+                "{q}: {t} vs {}",
+                h.score
+            );
         }
     }
 }
@@ -387,7 +480,9 @@ fn filters_keep_only_matching_offers() {
         .unwrap()["count"]
         .as_u64()
         .unwrap();
-    let (all06, _) =
-        query::search(&searcher, &opened.fields, &opened.lexicon, "", &f, 0).unwrap();
-    assert_eq!(all06 as u64, dep06, "an empty query lists what the filter keeps");
+    let (all06, _) = query::search(&searcher, &opened.fields, &opened.lexicon, "", &f, 0).unwrap();
+    assert_eq!(
+        all06 as u64, dep06,
+        "an empty query lists what the filter keeps"
+    );
 }

@@ -91,9 +91,23 @@ test('the query is kept in the URL and typing gives the same answer', async () =
   await page.waitForFunction(() => new URL(window.location.href).searchParams.get('q') === 'cap cuisi');
   const got = await browserAnswer(page);
   assert.deepEqual(got.ids, cli({ q: 'cap cuisi' }).hits.map((h) => h.id));
-  // Keyboard only: Tab from the field reaches the controls, then Enter follows a result.
-  await page.selectOption('#f-dep', { index: 1 });
-  assert.match(page.url(), /dep=/);
+  // Tab reaches the filters; their counts then follow the query.
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.closest('fieldset') !== null), true);
+  // Department labels end in their code, "Var (83)": the count comes after, "Var (83) (4)".
+  const option = await page.waitForFunction(() => {
+    const o = document.querySelector('#f-dep option:nth-child(2)');
+    return /\) \(\d+\)$/.test(o.textContent) ? [o.value, o.textContent] : null;
+  });
+  const [dep, text] = await option.jsonValue();
+  const expected = cli({ q: 'cap cuisi', dep }).count;
+  assert.match(text, new RegExp(`\\(${expected}\\)$`), `count for dep ${dep}`);
+  // Choosing a value filters and lands in the URL.
+  await page.selectOption('#f-dep', dep);
+  await page.waitForFunction((d) => new URL(window.location.href).searchParams.get('dep') === d, dep);
+  const filtered = await browserAnswer(page);
+  assert.deepEqual(filtered.ids, cli({ q: 'cap cuisi', dep }).hits.map((h) => h.id));
   assert.deepEqual(problems, []);
 });
 
@@ -116,4 +130,24 @@ test('without JavaScript the page links to the browse pages', async () => {
   for (const l of ['/departements/', '/niveaux/', '/domaines/', '/diplomes/']) assert.ok(links.includes(l), l);
   assert.equal(await page.isVisible('#recherche'), false, 'the search form needs JavaScript');
   await context.close();
+});
+
+test('near a town: results within the radius, nearest first; sorting by start date', async () => {
+  const { page, problems } = await watchedPage(browser);
+  await page.goto(pageUrl({ q: 'cap', ville: 'Toulon (83)', tri: 'distance' }));
+  const near = await browserAnswer(page);
+  const radius = Number(near.status.match(/rayon de (\d+) km/)?.[1]);
+  assert.ok([20, 30, 50, 75, 100].includes(radius), near.status);
+  const km = await page.$$eval('#resultats li', (lis) => lis.map((li) => Number(li.textContent.match(/à (\d+) km/)?.[1])));
+  assert.ok(km.length > 0, 'something near Toulon');
+  assert.ok(km.every((d, i) => d <= radius && (i === 0 || d >= km[i - 1])), km.join(' '));
+
+  await page.goto(pageUrl({ q: 'cap', tri: 'date' }));
+  await browserAnswer(page);
+  const days = await page.$$eval('#resultats li', (lis) => lis.map((li) => {
+    const m = li.textContent.match(/Du (\d\d)\/(\d\d)\/(\d{4})/);
+    return m ? `${m[3]}-${m[2]}-${m[1]}` : '9999';
+  }));
+  assert.deepEqual(days, [...days].sort(), 'earliest start first');
+  assert.deepEqual(problems, []);
 });

@@ -1016,6 +1016,8 @@ function varint(bytes, pos) {
   return v;
 }
 
+const zigzag = (v) => (v % 2 ? -(v + 1) / 2 : v / 2);
+
 class StaticIndex {
   constructor(manifestUrl) {
     this.url = new URL(manifestUrl, document.baseURI);
@@ -1086,10 +1088,13 @@ class StaticIndex {
     }
     return this.shards.get(i);
   }
-  async entry(term) { return (await this.shard(this.shardOf(term))).get(term); }
+  async entry(term) {
+    return this.m.dict.length ? (await this.shard(this.shardOf(term))).get(term) : undefined;
+  }
   // Every term starting with `prefix`, with its entry.
   async withPrefix(prefix) {
     const d = this.m.dict;
+    if (!d.length) return [];
     const ids = [this.shardOf(prefix)];
     for (let i = ids[0] + 1; i < d.length && d[i][0].startsWith(prefix); i++) ids.push(i);
     const out = [];
@@ -1099,7 +1104,7 @@ class StaticIndex {
     return out;
   }
   async postings(p) {
-    const bytes = await this.file(this.m.packs[p.pack], 'bin');
+    const bytes = await this.file(`${this.m.packs.dir}/${p.pack}.bin`, 'bin');
     return bytes.subarray(p.offset, p.offset + p.len);
   }
   // The clauses of each word, as src/search/query.rs plans them; null: no match.
@@ -1142,9 +1147,11 @@ class StaticIndex {
     }
     return terms.sort(cmp);
   }
-  // Ranked matches: { ords (best first), scores } — BM25 exactly as tantivy scores it.
+  // Ranked matches: { ords (best first), scores } — BM25 exactly as tantivy scores it;
+  // null when the query has no word at all.
   async search(query) {
     const plan = await this.plan(query);
+    if (plan && !plan.length) return null;
     if (!plan) return { ords: [], scores: new Float32Array(0) };
     const n = this.n;
     const total = new Float32Array(n);
@@ -1197,28 +1204,41 @@ class StaticIndex {
     }
     return this.cols;
   }
-  async extras() {
-    if (!this.ext) {
-      this.ext = this.file(this.m.extras, 'bin').then((bytes) => {
+  // Start dates (days since 1970 + 1; 0: none), for sorting by date.
+  async dates() {
+    if (!this.days) {
+      this.days = this.file(this.m.dates, 'bin').then((bytes) => {
         const pos = { i: 0 };
-        const start = new Int32Array(this.n), lat = new Float64Array(this.n), lon = new Float64Array(this.n);
-        const has = new Uint8Array(this.n);
-        let d = 0, a = 0, o = 0;
-        const zz = () => { const v = varint(bytes, pos); return v % 2 ? -(v + 1) / 2 : v / 2; };
-        for (let i = 0; i < this.n; i++) {
-          d += zz(); a += zz(); o += zz();
-          start[i] = d;
-          if (a) { has[i] = 1; lat[i] = (a - 1) / 1e5 - 90; lon[i] = (o - 1) / 1e5 - 180; }
-        }
-        return { start, lat, lon, has };
+        const start = new Int32Array(this.n);
+        let d = 0;
+        for (let i = 0; i < this.n; i++) { d += zigzag(varint(bytes, pos)); start[i] = d; }
+        return start;
       });
     }
-    return this.ext;
+    return this.days;
+  }
+  // Coordinates of each offer's place, for "near a town".
+  async geo() {
+    if (!this.places) {
+      this.places = this.file(this.m.geo, 'bin').then((bytes) => {
+        const pos = { i: 0 };
+        const lat = new Float64Array(this.n), lon = new Float64Array(this.n);
+        const has = new Uint8Array(this.n);
+        let a = 0, o = 0;
+        for (let i = 0; i < this.n; i++) {
+          a += zigzag(varint(bytes, pos)); o += zigzag(varint(bytes, pos));
+          if (a) { has[i] = 1; lat[i] = (a - 1) / 1e5 - 90; lon[i] = (o - 1) / 1e5 - 180; }
+        }
+        return { lat, lon, has };
+      });
+    }
+    return this.places;
   }
   async records(ords) {
     const per = this.m.records.per;
     const files = [...new Set(ords.map((o) => Math.floor(o / per)))];
-    const loaded = new Map(await Promise.all(files.map(async (f) => [f, await this.file(this.m.records.files[f], 'json')])));
+    const dir = this.m.records.dir;
+    const loaded = new Map(await Promise.all(files.map(async (f) => [f, await this.file(`${dir}/${f}.json`, 'json')])));
     return ords.map((o) => {
       const [id, title, cfa, town, start, end, url] = loaded.get(Math.floor(o / per))[o % per];
       return { ord: o, id, title, cfa, town, start, end, url };
@@ -1273,7 +1293,7 @@ function start(root) {
   }
   const index = new StaticIndex(root.dataset.manifest);
   const ready = index.open();
-  let seq = 0, shown = PAGE, last = null, towns = null;
+  let seq = 0, shown = PAGE, last = null, towns = null, wantCounts = false;
 
   root.hidden = false;
   const params = new URLSearchParams(window.location.search);
@@ -1318,15 +1338,18 @@ function start(root) {
     const filters = index.m.facets.map((name) => s[name] ?? '');
     const anyFilter = filters.some(Boolean);
     const place = s.ville ? (await loadTowns()).get(fold(s.ville.toLowerCase())) : null;
-    if (!s.q && !anyFilter && !place) {
+    const found = s.q ? await index.search(s.q) : null;
+    if (!found && !anyFilter && !place) {
       if (my !== seq) return;
-      list.replaceChildren(); more.hidden = true; status.textContent = '';
+      list.replaceChildren(); more.hidden = true;
+      status.textContent = s.ville ? 'Choisissez une commune dans la liste proposée.' : '';
       updateCounts(null);
       return;
     }
-    const found = s.q ? await index.search(s.q) : null;
-    const cols = await index.columns();
-    const ext = place || s.tri === 'date' ? await index.extras() : null;
+    // Facet columns only when a filter is set or the filters are in use (for counts).
+    const cols = anyFilter || wantCounts ? await index.columns() : null;
+    const geo = place ? await index.geo() : null;
+    const days = s.tri === 'date' ? await index.dates() : null;
     if (my !== seq) return;
     let ords = found ? found.ords : Array.from({ length: index.n }, (_, i) => i);
     const want = filters.map((v, i) => {
@@ -1335,15 +1358,15 @@ function start(root) {
       const k = (facets[index.m.facets[i]] ?? []).findIndex((x) => x.value === v);
       return k < 0 ? -1 : k + 1;
     });
-    const keep = (o, skip) => want.every((w, i) => i === skip || !w ||
-      (index.m.facets[i] === 'voie' ? (cols[i][o] & w) !== 0 : cols[i][o] === w));
+    const keep = (o, skip, c) => want.every((w, i) => i === skip || !w ||
+      (index.m.facets[i] === 'voie' ? (c[i][o] & w) !== 0 : c[i][o] === w));
     const base = ords;
-    ords = ords.filter((o) => keep(o, -1));
+    if (anyFilter) ords = ords.filter((o) => keep(o, -1, cols));
     let radius = null;
     const dist = new Map();
     if (place) {
-      const near = ords.filter((o) => ext.has[o]);
-      for (const o of near) dist.set(o, distanceKm(place.lat, place.lon, ext.lat[o], ext.lon[o]));
+      const near = ords.filter((o) => geo.has[o]);
+      for (const o of near) dist.set(o, distanceKm(place.lat, place.lon, geo.lat[o], geo.lon[o]));
       for (const r of RADII) {
         radius = r;
         const within = near.filter((o) => dist.get(o) <= r);
@@ -1352,7 +1375,7 @@ function start(root) {
     }
     if (s.tri === 'distance' && place) ords.sort((a, b) => (dist.get(a) - dist.get(b)) || (a - b));
     if (s.tri === 'date') {
-      const day = (o) => ext.start[o] || Infinity;
+      const day = (o) => days[o] || Infinity;
       ords.sort((a, b) => (day(a) - day(b)) || (a - b));
     }
     last = { s, ords, dist, radius, base, keep, cols, want };
@@ -1368,10 +1391,10 @@ function start(root) {
       const values = facets[name] ?? [];
       // counts[k]: offers with the k-th value (1-based, as in the columns; voie: bit k).
       const counts = new Uint32Array(values.length + 3);
-      if (r) {
+      if (r?.cols) {
         const col = r.cols[i];
         for (const o of r.base) {
-          if (!r.keep(o, i)) continue;
+          if (!r.keep(o, i, r.cols)) continue;
           const v = col[o];
           if (name === 'voie') { if (v & 1) counts[1]++; if (v & 2) counts[2]++; } else counts[v]++;
         }
@@ -1381,7 +1404,8 @@ function start(root) {
         if (!opt.value) continue;
         const base = values[k++];
         const slot = name === 'voie' ? (opt.value === 'parcoursup' ? 1 : 2) : k;
-        const text = `${base.label} (${r ? counts[slot] : base.count})`;
+        // After a query, counts show once the columns are here (the filters' first use).
+        const text = !r ? `${base.label} (${base.count})` : r.cols ? `${base.label} (${counts[slot]})` : base.label;
         if (opt.textContent !== text) opt.textContent = text;
       }
     });
@@ -1393,7 +1417,8 @@ function start(root) {
     const recs = await index.records(page);
     if (my !== seq) return;
     const n = ords.length;
-    const where = radius ? ` dans un rayon de ${radius} km autour de ${s.ville}` : '';
+    const where = radius ? ` dans un rayon de ${radius} km autour de ${s.ville}`
+      : s.ville ? ' (commune inconnue : choisissez-la dans la liste proposée)' : '';
     status.textContent = n === 0
       ? `Aucune formation ne correspond à votre recherche${where}.`
       : `${n} formation${n > 1 ? 's' : ''} trouvée${n > 1 ? 's' : ''}${where}.`;
@@ -1416,6 +1441,17 @@ function start(root) {
   input.addEventListener('input', soon);
   form.addEventListener('change', (e) => { if (e.target !== input) run(); });
   town.addEventListener('focus', loadTowns, { once: true });
+  // Using the filters is what makes their counts worth a download.
+  const filters = form.querySelector('fieldset');
+  const counting = async () => {
+    if (wantCounts) return;
+    wantCounts = true;
+    await ready;
+    const cols = await index.columns();
+    if (last && !last.cols) { last.cols = cols; updateCounts(last); }
+  };
+  filters.addEventListener('focusin', counting);
+  filters.addEventListener('pointerdown', counting);
   town.addEventListener('input', () => { if (!town.value || towns) soon(); });
   form.addEventListener('submit', (e) => { e.preventDefault(); clearTimeout(timer); run(); });
   more.addEventListener('click', () => { shown += PAGE; render(seq); });
