@@ -182,12 +182,15 @@ pub(crate) const QUERIES: [&str; 24] = [
     "xyzzy",
 ];
 
+/// Where a term's postings are: pack, offset, then per field (field, df, byte length).
+type Place = (usize, usize, Vec<(u8, u32, usize)>);
+
 /// The exported files, decoded the way the browser reads them.
 struct Decoded {
     manifest: Value,
     lexicon: Lexicon,
     /// term → (pack, offset, [(field, df, length)])
-    places: HashMap<String, (usize, usize, Vec<(u8, u32, usize)>)>,
+    places: HashMap<String, Place>,
     packs: Vec<Vec<u8>>,
 }
 
