@@ -7,6 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { writeFileSync, existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const lib = await import(join(root, 'tests/browser/lib.mjs'));
@@ -40,6 +41,14 @@ for (const q of queries) {
   const search = got.filter((r) => isSearch(r.path)).reduce((s, r) => s + r.bytes, 0);
   const html = got.filter((r) => r.path === '/recherche/').reduce((s, r) => s + r.bytes, 0);
   const files = got.filter((r) => isSearch(r.path)).length;
+  // Same top 10 as the index itself (when the bench says where the build's config is).
+  let parity = null;
+  if (process.env.VITRINE_BIN && process.env.VITRINE_CONFIG) {
+    const cli = JSON.parse(execFileSync(process.env.VITRINE_BIN,
+      ['--config', process.env.VITRINE_CONFIG, 'search', '--json', q], { encoding: 'utf8' }));
+    const shown = await page.$$eval('#resultats li', (lis) => lis.map((li) => li.dataset.id));
+    parity = JSON.stringify(shown) === JSON.stringify(cli.hits.map((h) => h.id));
+  }
   // Keystroke to results, data already loaded: type one more letter then take it back.
   const times = [];
   for (let i = 0; i < 5; i++) {
@@ -54,11 +63,11 @@ for (const q of queries) {
     }, i % 2 ? q : `${q} `);
     times.push(t);
   }
-  out.vitrine.push({ q, bytes: search, html, files, compute: median(times.map((t) => t.compute)), keystroke: median(times.map((t) => t.keystroke)) });
+  out.vitrine.push({ q, bytes: search, html, files, parity, compute: median(times.map((t) => t.compute)), keystroke: median(times.map((t) => t.keystroke)) });
   await context.close();
 
   // Pagefind over the same site: its JS API, search then the top 10 results' data.
-  if (existsSync(join(site, 'pagefind', 'pagefind.js'))) {
+  if (!process.env.NO_PAGEFIND && existsSync(join(site, 'pagefind', 'pagefind.js'))) {
     writeFileSync(join(site, 'pagefind-bench.html'), '<!doctype html><html lang="fr"><title>pf</title><body></body></html>');
     const c2 = await browser.newContext();
     const r2 = await recorded(c2);

@@ -56,7 +56,8 @@ TOML
   pf_wall=$(grep 'Elapsed (wall' "$dir/pagefind.time" | awk '{print $NF}')
   pf_rss=$(grep 'Maximum resident' "$dir/pagefind.time" | awk '{print $NF}')
 
-  json=$(cd "$root" && node scripts/bench-search.mjs "$dir/public" "${queries[@]}")
+  json=$(cd "$root" && VITRINE_BIN="$bin" VITRINE_CONFIG="$dir/vitrine.toml" \
+    node scripts/bench-search.mjs "$dir/public" "${queries[@]}")
   echo "$json" > "$dir/browser.json"
 
   echo
@@ -77,7 +78,8 @@ TOML
     for (const v of r.vitrine) {
       const p = r.pagefind.find((x) => x.q === v.q) ?? {};
       console.log(`  ${v.q.padEnd(16)} vitrine ${pad(kib(v.bytes), 10)} (${v.files} files, page ${kib(v.html)})`
-        + ` | keystroke→results ${v.keystroke.toFixed(1)} ms, search+render ${v.compute.toFixed(1)} ms`);
+        + ` | keystroke→results ${v.keystroke.toFixed(1)} ms, search+render ${v.compute.toFixed(1)} ms`
+        + (v.parity === null ? "" : v.parity ? ", top 10 = vitrine search" : ", TOP 10 DIFFERS FROM vitrine search"));
       if (p.bytes !== undefined) console.log(`  ${"".padEnd(16)} Pagefind ${pad(kib(p.bytes), 9)} (${p.files} files)`
         + ` | first search+top10 ${p.cold.toFixed(1)} ms, again ${p.warm.toFixed(1)} ms, ${p.count} results`);
     }' "$json"
