@@ -1,6 +1,6 @@
 //! The orchestration: each command is a list of named phases, timed for `--verbose`.
 
-use crate::config::Config;
+use crate::config::{Config, References};
 use crate::controls;
 use crate::import::{self, Import, ImportError};
 use crate::model::Status;
@@ -24,14 +24,22 @@ pub enum BuildError {
     Site(#[from] SiteError),
     #[error(transparent)]
     Search(#[from] SearchError),
+    #[error(transparent)]
+    Report(#[from] report::ReportError),
+    /// A data file (communes, durations) or a reference table is unusable.
+    #[error(transparent)]
+    Tables(#[from] controls::TablesError),
 }
 
 impl BuildError {
     /// Exit status: 2 when the input itself was unusable, 1 for anything else.
     pub fn exit_code(&self) -> i32 {
         match self {
-            BuildError::Import(_) => 2,
-            BuildError::Output(_) | BuildError::Site(_) | BuildError::Search(_) => 1,
+            BuildError::Import(_) | BuildError::Tables(_) => 2,
+            BuildError::Output(_)
+            | BuildError::Site(_)
+            | BuildError::Search(_)
+            | BuildError::Report(_) => 1,
         }
     }
 }
@@ -42,6 +50,9 @@ pub struct Options {
     pub input: PathBuf,
     pub report: PathBuf,
     pub public: PathBuf,
+    /// Reference tables (`[references]`, overridden by `--rncp`, `--organismes`,
+    /// `--sirene`), paths resolved.
+    pub references: References,
 }
 
 impl Options {
@@ -56,6 +67,15 @@ impl Options {
             input: input.unwrap_or_else(|| config.path(&config.input.export)),
             report: report.unwrap_or_else(|| config.path(&config.output.report)),
             public: public.unwrap_or_else(|| config.path(&config.output.public)),
+            references: References {
+                rncp: config.references.rncp.as_deref().map(|p| config.path(p)),
+                organismes: config
+                    .references
+                    .organismes
+                    .as_deref()
+                    .map(|p| config.path(p)),
+                sirene: config.references.sirene.as_deref().map(|p| config.path(p)),
+            },
         }
     }
 }
@@ -73,7 +93,8 @@ pub struct Checked {
 pub fn check(config: &Config, opts: &Options) -> Result<Checked, BuildError> {
     let mut checked = check_only(config, opts)?;
     let t = Instant::now();
-    report::render(&checked.summary, &checked.verdicts).write_atomic(&opts.report)?;
+    report::render(&checked.summary, &checked.import.offers, &checked.verdicts)?
+        .write_atomic(&opts.report)?;
     checked.timings.push(("report", t.elapsed()));
     Ok(checked)
 }
@@ -83,15 +104,21 @@ fn check_only(config: &Config, opts: &Options) -> Result<Checked, BuildError> {
     let mut timings = Vec::new();
     let mut phase = |name: &'static str, start: Instant| timings.push((name, start.elapsed()));
 
+    // The tables first: a malformed reference file fails before a long import.
+    let t = Instant::now();
+    let tables = controls::Tables::load(config, &opts.references)?;
+    phase("reference tables", t);
+
     let t = Instant::now();
     let import = import::read(&opts.input, &config.limits)?;
     phase("import", t);
 
     let t = Instant::now();
-    let verdicts = controls::run(&import.offers);
+    let ctx = tables.context(config.campaign.year);
+    let verdicts = controls::run(&import.offers, &ctx);
     phase("controls", t);
 
-    let summary = Summary::of(&import, &verdicts);
+    let summary = Summary::of(&import, &verdicts, &ctx.coverage(), &tables.reference_files);
 
     Ok(Checked {
         import,
@@ -127,29 +154,36 @@ pub fn build(config: &Config, opts: &Options) -> Result<Built, BuildError> {
     let assets = search::build(config, &published)?;
     checked.timings.push(("search index", t.elapsed()));
 
+    // The pages stream into the staged public tree as they render (100,000 pages would
+    // not fit in memory); the site's other files follow. Both trees are staged before
+    // either is swapped in: a failure leaves both as they were.
     let t = Instant::now();
-    let rendered = site::render(&SiteInput {
-        config,
-        offers: &checked.import.offers,
-        verdicts: &checked.verdicts,
-        search: &assets,
-    })?;
+    let public = crate::output::Files::new().stage(&opts.public)?;
+    let rendered = site::render_into(
+        &SiteInput {
+            config,
+            offers: &checked.import.offers,
+            verdicts: &checked.verdicts,
+            search: &assets,
+        },
+        &|path: &str, bytes: &[u8]| public.write(path, bytes),
+    )?;
+    for (path, bytes) in rendered.files.iter() {
+        public.write(path, bytes)?;
+    }
     checked.timings.push(("render", t.elapsed()));
 
-    // Both trees are staged before either is swapped in: a failure leaves both as they were.
     let t = Instant::now();
-    let report = report::render(&checked.summary, &checked.verdicts).stage(&opts.report)?;
-    let public = rendered.files.stage(&opts.public)?;
+    let report = report::render(&checked.summary, &checked.import.offers, &checked.verdicts)?
+        .stage(&opts.report)?;
     report.commit()?;
     public.commit()?;
+    // The ledger follows the site it describes: written only once the site is in place.
+    site::write_ledger(&rendered)?;
     checked.timings.push(("write", t.elapsed()));
 
     Ok(Built {
-        pages: rendered
-            .files
-            .iter()
-            .filter(|(p, _)| p.ends_with(".html"))
-            .count(),
+        pages: rendered.pages,
         notes: rendered.notes,
         checked,
     })

@@ -128,9 +128,15 @@ impl Communes {
         &self.all
     }
 
-    /// The commune with this INSEE code.
+    /// The commune with this INSEE code. Marseille's arrondissement codes (13201–13216),
+    /// which addresses often carry, give Marseille (13055).
     pub fn by_insee(&self, insee: &str) -> Option<&Commune> {
-        self.by_insee.get(insee.trim()).map(|&i| &self.all[i])
+        let code = insee.trim();
+        let code = match code.parse::<u32>() {
+            Ok(13201..=13216) if code.len() == 5 => "13055",
+            _ => code,
+        };
+        self.by_insee.get(code).map(|&i| &self.all[i])
     }
 
     /// The commune of an address: by INSEE code when given, else by town name — using
@@ -167,9 +173,12 @@ impl Communes {
 }
 
 /// Town names compare without case, accents, hyphens, and with `St`/`Ste` spelled out.
+/// A `CEDEX` suffix and an arrondissement (`Marseille 8e`, `MARSEILLE 08`) are dropped:
+/// no commune name holds a digit.
 fn name_key(name: &str) -> String {
     fold(name)
         .split(' ')
+        .take_while(|w| *w != "cedex" && !w.starts_with(|c: char| c.is_ascii_digit()))
         .map(|w| match w {
             "st" => "saint",
             "ste" => "sainte",
@@ -236,6 +245,30 @@ mod tests {
         assert!(t.locate(&addr("Nice", Some("75001"))).is_none());
         // Known town without coordinates.
         assert!(t.coordinates(&addr("Aiglun", Some("04510"))).is_none());
+    }
+
+    #[test]
+    fn cedex_and_arrondissements_are_the_commune() {
+        let t = table();
+        for town in [
+            "MARSEILLE CEDEX 20",
+            "Marseille 8e",
+            "Marseille 08",
+            "Marseille 1er arrondissement",
+        ] {
+            assert_eq!(
+                t.locate(&addr(town, Some("13001")))
+                    .map(|c| c.insee.as_str()),
+                Some("13055"),
+                "{town}"
+            );
+        }
+        let a = Address {
+            insee: Some("13208".into()),
+            ..Address::default()
+        };
+        assert_eq!(t.locate(&a).unwrap().name, "Marseille");
+        assert!(t.by_insee("13217").is_none());
     }
 
     #[test]

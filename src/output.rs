@@ -116,6 +116,17 @@ pub struct Staged {
 }
 
 impl Staged {
+    /// Writes one more file into the staged tree. Safe from several threads at once: a
+    /// stage too large to hold in memory (the site's pages) streams its files here as
+    /// they are made, and is still swapped in whole by [`Staged::commit`] or not at all.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        let target = safe_join(self.staging.path(), rel)?;
+        if let Some(p) = target.parent() {
+            std::fs::create_dir_all(p).map_err(io(p))?;
+        }
+        std::fs::write(&target, bytes).map_err(io(&target))
+    }
+
     /// Swaps the staged tree in place of the target (two renames), then deletes the
     /// previous tree.
     pub fn commit(self) -> Result<(), OutputError> {

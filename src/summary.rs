@@ -19,7 +19,7 @@ pub fn render(done: &Checked, verbose: bool) -> String {
     let _ = writeln!(out, "  published            {:>7}", s.published);
     let _ = writeln!(out, "  non réglementaires   {:>7}", s.non_reglementaire);
     for (code, n) in by_count(&s.reasons) {
-        let _ = writeln!(out, "    {code:<28}{n:>5}");
+        let _ = writeln!(out, "    {code:<32}{n:>5}");
     }
     let _ = writeln!(out, "  closed (yellow)      {:>7}", s.closed);
     if s.markings_read {
@@ -34,8 +34,22 @@ pub fn render(done: &Checked, verbose: bool) -> String {
     if !s.warnings.is_empty() {
         let _ = writeln!(out, "  warnings (published anyway)");
         for (code, n) in by_count(&s.warnings) {
-            let _ = writeln!(out, "    {code:<28}{n:>5}");
+            let _ = writeln!(out, "    {code:<32}{n:>5}");
         }
+    }
+    if !s.declared_only.is_empty() {
+        let _ = writeln!(
+            out,
+            "  checked on declared values only (no reference table): {}",
+            s.declared_only.join(", ")
+        );
+    }
+    if !s.not_checked.is_empty() {
+        let _ = writeln!(
+            out,
+            "  not checked (needs a reference table): {}",
+            s.not_checked.join(", ")
+        );
     }
     let total: std::time::Duration = done.timings.iter().map(|t| t.1).sum();
     if verbose {

@@ -1,0 +1,459 @@
+//! Identifier rules: SIRET, SIREN, UAI, NDA, RNCP/RS, CFD, phone, e-mail, URL.
+//! Pure functions over text, no allocation on the hot path (the controls call them on
+//! every offer). Rules and test vectors: `shared/reference-data.md`.
+
+/// Luhn over ASCII digits (`false` for anything else).
+fn luhn(digits: &[u8]) -> bool {
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let sum: u32 = digits
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, b)| {
+            let d = u32::from(b - b'0');
+            if i % 2 == 1 {
+                let x = d * 2;
+                if x > 9 { x - 9 } else { x }
+            } else {
+                d
+            }
+        })
+        .sum();
+    sum.is_multiple_of(10)
+}
+
+/// Digits of an identifier typed with spaces, dots or a leading apostrophe (Excel),
+/// without allocating: `None` when anything else is in it or it is too long.
+fn compact<const N: usize>(text: &str) -> Option<([u8; N], usize)> {
+    let mut out = [0u8; N];
+    let mut n = 0;
+    for b in text.bytes() {
+        match b {
+            b' ' | b'.' | b'\t' | b'\'' | b'-' => {}
+            b'0'..=b'9' if n < N => {
+                out[n] = b;
+                n += 1;
+            }
+            _ => return None,
+        }
+    }
+    Some((out, n))
+}
+
+/// Normalises a SIRET as typed: spaces removed, a leading zero lost by Excel restored
+/// (13 digits). `None` when it is not 13 or 14 digits.
+pub fn siret_digits(text: &str) -> Option<[u8; 14]> {
+    let (digits, n) = compact::<14>(text)?;
+    match n {
+        14 => Some(digits),
+        13 => {
+            let mut out = [b'0'; 14];
+            out[1..].copy_from_slice(&digits[..13]);
+            Some(out)
+        }
+        _ => None,
+    }
+}
+
+/// A valid SIRET: 14 digits, Luhn, with La Poste's exception (numbers starting with
+/// `356000000` whose digit sum is a multiple of 5); all zeros is rejected.
+pub fn siret_valid(text: &str) -> bool {
+    let Some(d) = siret_digits(text) else {
+        return false;
+    };
+    if d.iter().all(|&b| b == b'0') {
+        return false;
+    }
+    if luhn(&d) {
+        return true;
+    }
+    d.starts_with(b"356000000")
+        && d.iter()
+            .map(|b| u32::from(b - b'0'))
+            .sum::<u32>()
+            .is_multiple_of(5)
+}
+
+/// The SIREN (first 9 digits) of a SIRET as typed, when it has 13 or 14 digits.
+pub fn siren_of(siret: &str) -> Option<[u8; 9]> {
+    let d = siret_digits(siret)?;
+    let mut out = [0u8; 9];
+    out.copy_from_slice(&d[..9]);
+    Some(out)
+}
+
+/// A valid SIREN: 9 digits, Luhn (La Poste's `356000000` passes it), not all zeros.
+pub fn siren_valid(text: &str) -> bool {
+    match compact::<9>(text) {
+        Some((d, 9)) => !d.iter().all(|&b| b == b'0') && luhn(&d),
+        _ => false,
+    }
+}
+
+/// Letters of the UAI check key: the alphabet without I, O and Q.
+const UAI_KEYS: &[u8; 23] = b"ABCDEFGHJKLMNPRSTUVWXYZ";
+
+/// A valid UAI: a 3-digit department code (`001`–`095`, `620`/`720` for Corsica,
+/// `971`–`976` overseas), 4 digits, then the check letter `UAI_KEYS[n mod 23]` where
+/// `n` is the 7-digit number. Case is ignored; surrounding spaces too.
+pub fn uai_valid(text: &str) -> bool {
+    let t = text.trim().as_bytes();
+    if t.len() != 8 || !t[..7].iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let department = t[..3]
+        .iter()
+        .fold(0u32, |n, b| n * 10 + u32::from(b - b'0'));
+    if !matches!(department, 1..=95 | 620 | 720 | 971..=976) {
+        return false;
+    }
+    let n = t[..7]
+        .iter()
+        .fold(0u32, |n, b| n * 10 + u32::from(b - b'0'));
+    t[7].to_ascii_uppercase() == UAI_KEYS[(n % 23) as usize]
+}
+
+/// A well-formed NDA (`N° de déclaration d'activité`): 11 digits, spaces allowed.
+/// There is no checksum; whether it is declared needs the DGEFP list.
+pub fn nda_valid(text: &str) -> bool {
+    matches!(compact::<11>(text), Some((_, 11)))
+}
+
+/// The NDA as 11 digits, when well formed.
+pub fn nda_digits(text: &str) -> Option<[u8; 11]> {
+    match compact::<11>(text)? {
+        (d, 11) => Some(d),
+        _ => None,
+    }
+}
+
+/// A well-formed RNCP or RS code, as the importer normalises it: `RNCP` + 3 to 5
+/// digits, or `RS` + 3 to 5 digits.
+pub fn rncp_valid(code: &str) -> bool {
+    let digits = if let Some(rest) = code.strip_prefix("RNCP") {
+        rest
+    } else if let Some(rest) = code.strip_prefix("RS") {
+        rest
+    } else {
+        return false;
+    };
+    (3..=5).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Normalises an RNCP/RS code as typed (`12345`, `rncp 12345`, `RNCP12345`) to
+/// `RNCP12345` / `RS1234`; `None` when it does not have that shape.
+pub fn rncp_normalise(text: &str) -> Option<String> {
+    let compacted: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-' && *c != '_')
+        .collect::<String>()
+        .to_ascii_uppercase();
+    let code = if compacted.bytes().all(|b| b.is_ascii_digit()) {
+        format!("RNCP{compacted}")
+    } else {
+        compacted
+    };
+    rncp_valid(&code).then_some(code)
+}
+
+/// A well-formed CFD (Éducation nationale diploma code): 3 letters or digits, 3 digits,
+/// 2 letters or digits, and an optional 9th speciality letter.
+pub fn cfd_valid(text: &str) -> bool {
+    let t = text.as_bytes();
+    let alnum = |b: &u8| b.is_ascii_digit() || b.is_ascii_uppercase();
+    (t.len() == 8 || (t.len() == 9 && t[8].is_ascii_uppercase()))
+        && t[..3].iter().all(alnum)
+        && t[3..6].iter().all(u8::is_ascii_digit)
+        && t[6..8].iter().all(alnum)
+}
+
+/// A French phone number in international form (`+33XXXXXXXXX`), or `None`. Spaces,
+/// dots, dashes and a `(0)` are ignored; `0…`, `+33…` and `0033…` are accepted.
+pub fn phone_international(text: &str) -> Option<String> {
+    let cleaned: String = text
+        .replace("(0)", "")
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '.' | '-' | '\u{a0}' | '\t'))
+        .collect();
+    let national = if let Some(rest) = cleaned.strip_prefix("+33") {
+        rest
+    } else if let Some(rest) = cleaned.strip_prefix("0033") {
+        rest
+    } else {
+        cleaned.strip_prefix('0')?
+    };
+    let b = national.as_bytes();
+    (b.len() == 9 && b.iter().all(u8::is_ascii_digit) && b[0] != b'0')
+        .then(|| format!("+33{national}"))
+}
+
+/// A plausible e-mail address: one `@`, a non-empty local part, a domain of at least two
+/// non-empty labels, no spaces or control characters. Deliverability is not checked.
+pub fn email_valid(text: &str) -> bool {
+    let t = text.trim();
+    let Some((local, domain)) = t.split_once('@') else {
+        return false;
+    };
+    let clean = |s: &str| {
+        s.chars()
+            .all(|c| !c.is_whitespace() && !c.is_control() && !"<>()[],;:\"\\@".contains(c))
+    };
+    !local.is_empty()
+        && clean(local)
+        && clean(domain)
+        && domain.contains('.')
+        && domain
+            .split('.')
+            .all(|l| !l.is_empty() && !l.starts_with('-') && !l.ends_with('-'))
+}
+
+/// Why a website is not usable as a link, in plain French; `None` when it is an
+/// `http`/`https` URL with a host name (letters, digits, hyphens, dots, optional port).
+pub fn url_problem(text: &str) -> Option<&'static str> {
+    let t = text.trim();
+    if t.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Some("l'adresse contient des espaces");
+    }
+    let starts = |p: &str| t.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
+    let rest = if starts("https://") {
+        &t[8..]
+    } else if starts("http://") {
+        &t[7..]
+    } else if t.split_once(':').is_some_and(|(scheme, _)| {
+        !scheme.is_empty() && scheme.bytes().all(|b| b.is_ascii_alphabetic())
+    }) {
+        return Some("seules les adresses http:// ou https:// sont acceptées");
+    } else {
+        return Some("l'adresse doit commencer par https://");
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if authority.contains('@') {
+        return Some("l'adresse ne doit pas contenir d'identifiant (@)");
+    }
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((h, p)) => (h, Some(p)),
+        None => (authority, None),
+    };
+    if port.is_some_and(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit())) {
+        return Some("le port de l'adresse est illisible");
+    }
+    let label_ok = |l: &str| {
+        !l.is_empty()
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+    };
+    let host = host.strip_suffix('.').unwrap_or(host);
+    if !host.contains('.') || !host.split('.').all(label_ok) {
+        return Some("le nom de domaine est illisible");
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn siret_vectors_of_the_reference_page() {
+        for s in [
+            "73282932000074",
+            "35600000000048",
+            "35600000009075",
+            "35600000009093",
+            "98222438800016",
+            "19350030300014",
+            "26590673500120",
+            "77572845400205",
+            "13002975400020",
+            "18974011100035",
+        ] {
+            assert!(siret_valid(s), "{s} should be valid");
+        }
+        for s in [
+            "50000000000000",
+            "35600000009090",
+            "35600000000049",
+            "73282932000075",
+            "12345678901234",
+        ] {
+            assert!(!siret_valid(s), "{s} should be invalid");
+        }
+    }
+
+    #[test]
+    fn siret_all_zeros_passes_luhn_but_is_rejected() {
+        assert!(luhn(b"00000000000000"));
+        assert!(!siret_valid("00000000000000"));
+    }
+
+    #[test]
+    fn siret_as_typed_spaces_and_a_lost_leading_zero() {
+        assert!(siret_valid("732 829 320 00074"));
+        // A SIRET whose leading zero Excel dropped: 13 digits, padded.
+        assert_eq!(
+            siret_digits("1234567890123").map(|d| d.to_vec()),
+            Some(b"01234567890123".to_vec())
+        );
+        assert!(siret_digits("123456789012").is_none());
+        assert!(siret_digits("732829320000745").is_none());
+        assert!(!siret_valid("7328293200007A"));
+        assert!(!siret_valid(""));
+    }
+
+    #[test]
+    fn siren_vectors() {
+        for s in ["732829320", "356000000", "130029754", "552100554"] {
+            assert!(siren_valid(s), "{s}");
+        }
+        assert!(!siren_valid("123456789"));
+        assert!(!siren_valid("000000000"));
+        assert!(!siren_valid("73282932"));
+        assert_eq!(&siren_of("73282932000074").unwrap(), b"732829320");
+    }
+
+    #[test]
+    fn uai_vectors_of_the_reference_page() {
+        for u in [
+            "0951099D", "0594899E", "0491801S", "0631408N", "0851372E", "0010856A", "0751234J",
+            "0694551X", "0597114M",
+        ] {
+            assert!(uai_valid(u), "{u} should be valid");
+        }
+        for u in ["0951099C", "0010856B", "0123456", "0123456AA", "00108"] {
+            assert!(!uai_valid(u), "{u} should be invalid");
+        }
+    }
+
+    #[test]
+    fn uai_case_departments_and_letters() {
+        assert!(uai_valid("0951099d"));
+        assert!(uai_valid(" 0951099D "));
+        // Department 000 and 099 do not exist; 620/720 (Corsica) and 974 do.
+        let key = |n: u32| UAI_KEYS[(n % 23) as usize] as char;
+        assert!(!uai_valid(&format!("0001234{}", key(1234))));
+        assert!(!uai_valid(&format!("0991234{}", key(991_234))));
+        assert!(uai_valid(&format!("6201234{}", key(6_201_234))));
+        assert!(uai_valid(&format!("7201234{}", key(7_201_234))));
+        assert!(uai_valid(&format!("9741234{}", key(9_741_234))));
+        assert!(!uai_valid(&format!("9771234{}", key(9_771_234))));
+        // The keys skip I, O and Q.
+        assert!(!UAI_KEYS.contains(&b'I') && !UAI_KEYS.contains(&b'O'));
+        assert!(!UAI_KEYS.contains(&b'Q'));
+    }
+
+    #[test]
+    fn nda_is_eleven_digits() {
+        assert!(nda_valid("93131234513"));
+        assert!(nda_valid("93 13 12345 13"));
+        assert!(!nda_valid("9313123451"));
+        assert!(!nda_valid("931312345130"));
+        assert!(!nda_valid("9313123451A"));
+        assert!(!nda_valid(""));
+    }
+
+    #[test]
+    fn rncp_and_rs_codes() {
+        for c in ["RNCP36629", "RNCP509", "RS5000"] {
+            assert!(rncp_valid(c), "{c}");
+        }
+        for c in [
+            "RNCPabc",
+            "RNCP123456",
+            "RNCP12",
+            "12345",
+            "RS",
+            "rncp36629",
+        ] {
+            assert!(!rncp_valid(c), "{c}");
+        }
+        assert_eq!(rncp_normalise("12345").as_deref(), Some("RNCP12345"));
+        assert_eq!(rncp_normalise("rncp 12345").as_deref(), Some("RNCP12345"));
+        assert_eq!(rncp_normalise("RS 5000").as_deref(), Some("RS5000"));
+        assert_eq!(rncp_normalise("RNCPabc"), None);
+    }
+
+    #[test]
+    fn cfd_codes() {
+        for c in ["50033616", "36T31203", "26033206T"] {
+            assert!(cfd_valid(c), "{c}");
+        }
+        for c in ["5002242", "500-22427", "5003361", "ABCDEFGH", "500336161"] {
+            assert!(!cfd_valid(c), "{c}");
+        }
+    }
+
+    #[test]
+    fn phone_vectors_of_the_reference_page() {
+        for (p, want) in [
+            ("0491123456", "+33491123456"),
+            ("04 91 12 34 56", "+33491123456"),
+            ("+33 4 91 12 34 56", "+33491123456"),
+            ("06.12.34.56.78", "+33612345678"),
+            ("+33 (0)4 91 12 34 56", "+33491123456"),
+            ("0033491123456", "+33491123456"),
+            ("0590 12 34 56", "+33590123456"),
+        ] {
+            assert_eq!(phone_international(p).as_deref(), Some(want), "{p}");
+        }
+        for p in ["0012345678", "061234567", "491123456", "", "06 12 34 56 7A"] {
+            assert_eq!(phone_international(p), None, "{p}");
+        }
+    }
+
+    #[test]
+    fn emails() {
+        for e in ["contact@cfa-nice.fr", "a.b+c@sub.example.org"] {
+            assert!(email_valid(e), "{e}");
+        }
+        for e in [
+            "",
+            "contact",
+            "contact@",
+            "@cfa.fr",
+            "contact@cfa",
+            "con tact@cfa.fr",
+            "a@@cfa.fr",
+            "a@cfa..fr",
+            "a@-cfa.fr",
+        ] {
+            assert!(!email_valid(e), "{e}");
+        }
+    }
+
+    #[test]
+    fn websites() {
+        for u in [
+            "https://www.cfa-nice.fr",
+            "http://cfa.example.org/formations?x=1#a",
+            "HTTPS://CFA.FR/",
+            "https://www.cfa.fr:8443/x",
+            "https://école.fr",
+        ] {
+            assert_eq!(url_problem(u), None, "{u}");
+        }
+        for u in [
+            "javascript:alert(1)",
+            "ftp://cfa.fr",
+            "www.cfa-nice.fr",
+            "https://",
+            "https://localhost",
+            "https://user@cfa.fr",
+            "https://cfa .fr",
+            "https://cfa.fr:x",
+            "data:text/html,<script>",
+        ] {
+            assert!(url_problem(u).is_some(), "{u}");
+        }
+        assert_eq!(
+            url_problem("javascript:alert(document.cookie)"),
+            Some("seules les adresses http:// ou https:// sont acceptées")
+        );
+        assert_eq!(
+            url_problem("www.cfa.fr"),
+            Some("l'adresse doit commencer par https://")
+        );
+    }
+}

@@ -1,0 +1,253 @@
+//! Opening an export: the extension says what is expected, the first bytes say what the
+//! file really is, and a zip is checked entry by entry before any parser touches it.
+
+use super::{Book, ImportError, Location};
+use crate::config::Limits;
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::Path;
+
+const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+const EMPTY_ZIP_MAGIC: &[u8] = b"PK\x05\x06";
+const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// Opens the export with the reader its content calls for.
+pub(super) fn open(path: &Path, limits: &Limits) -> Result<Box<dyn Book>, ImportError> {
+    let at = Location::file(path);
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if !matches!(extension.as_str(), "xlsx" | "xlsm" | "ods" | "csv") {
+        return Err(ImportError::UnsupportedFormat {
+            at,
+            extension: if extension.is_empty() {
+                "(no extension)".into()
+            } else {
+                extension
+            },
+        });
+    }
+    let io = |source| ImportError::Io {
+        at: at.clone(),
+        source,
+    };
+    let mut head = Vec::with_capacity(8);
+    File::open(path)
+        .map_err(io)?
+        .take(8)
+        .read_to_end(&mut head)
+        .map_err(io)?;
+
+    if head.starts_with(OLE_MAGIC) {
+        return Err(ole(path)?);
+    }
+    if extension == "csv" {
+        if head.starts_with(ZIP_MAGIC) {
+            return Err(ImportError::NotASpreadsheet {
+                at,
+                detail: "a zipped workbook (xlsx or ods) named .csv: rename it".into(),
+            });
+        }
+        return Ok(Box::new(super::csv::CsvBook::open(path, limits)?));
+    }
+    if head.starts_with(EMPTY_ZIP_MAGIC) {
+        return Err(ImportError::NotASpreadsheet {
+            at,
+            detail: "empty zip archive".into(),
+        });
+    }
+    if !head.starts_with(ZIP_MAGIC) {
+        return Err(ImportError::NotASpreadsheet {
+            at,
+            detail: describe(&head),
+        });
+    }
+    let kind = check_zip(path, limits)?;
+    match kind {
+        ZipKind::Xlsx(_) => Ok(Box::new(super::xlsx::XlsxBook::open(path)?)),
+        ZipKind::Ods => Ok(Box::new(super::ods::OdsBook::open(path, limits)?)),
+    }
+}
+
+/// What the first bytes of a file that is not a zip look like, in plain words.
+fn describe(head: &[u8]) -> String {
+    let what = if head.starts_with(b"\x89PNG") {
+        "a PNG image"
+    } else if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        "a JPEG image"
+    } else if head.starts_with(b"%PDF") {
+        "a PDF document"
+    } else if head.starts_with(b"<") || head.starts_with(b"\xEF\xBB\xBF<") {
+        "an HTML or XML document"
+    } else if head.is_empty() {
+        "an empty file"
+    } else {
+        "not an xlsx/ods archive"
+    };
+    format!("the content is {what}")
+}
+
+/// An OLE compound file is either an encrypted OOXML workbook (its `EncryptedPackage`
+/// stream, which calamine's compound-file reader looks for) or an old binary `.xls`.
+fn ole(path: &Path) -> Result<ImportError, ImportError> {
+    let at = Location::file(path);
+    let file = File::open(path).map_err(|source| ImportError::Io {
+        at: at.clone(),
+        source,
+    })?;
+    match <calamine::Xlsx<_> as calamine::Reader<_>>::new(BufReader::new(file)) {
+        Err(calamine::XlsxError::Password) => Ok(ImportError::Encrypted { at }),
+        _ => Ok(ImportError::NotASpreadsheet {
+            at,
+            detail: "old Excel 97-2003 format (.xls): save it as .xlsx".into(),
+        }),
+    }
+}
+
+/// What a zip turned out to hold.
+enum ZipKind {
+    /// Sheet names with the path of their part, in workbook order.
+    Xlsx(Vec<(String, String)>),
+    Ods,
+}
+
+/// Reads every entry of the archive through a bounded counter (the sizes a zip declares
+/// can lie), so a decompression bomb or a truncated entry is refused before a parser
+/// allocates anything.
+fn check_zip(path: &Path, limits: &Limits) -> Result<ZipKind, ImportError> {
+    let at = Location::file(path);
+    let corrupt = |detail: String| ImportError::Corrupt {
+        at: at.clone(),
+        detail,
+    };
+    let file = File::open(path).map_err(|source| ImportError::Io {
+        at: at.clone(),
+        source,
+    })?;
+    let mut zip = zip::ZipArchive::new(BufReader::new(file))
+        .map_err(|e| corrupt(format!("unreadable zip archive: {e}")))?;
+
+    let small = |zip: &mut zip::ZipArchive<BufReader<File>>, name: &str| -> Option<Vec<u8>> {
+        let entry = zip.by_name(name).ok()?;
+        let mut out = Vec::new();
+        entry
+            .take(limits.max_sheet_bytes)
+            .read_to_end(&mut out)
+            .ok()?;
+        Some(out)
+    };
+    let kind = if let Some(workbook) = small(&mut zip, "xl/workbook.xml") {
+        let rels = small(&mut zip, "xl/_rels/workbook.xml.rels").unwrap_or_default();
+        ZipKind::Xlsx(sheet_parts(&workbook, &rels))
+    } else if small(&mut zip, "mimetype")
+        .is_some_and(|m| m.starts_with(b"application/vnd.oasis.opendocument.spreadsheet"))
+    {
+        ZipKind::Ods
+    } else {
+        return Err(ImportError::NotASpreadsheet {
+            at,
+            detail: "a zip archive without a workbook (neither xl/workbook.xml nor an OpenDocument spreadsheet)".into(),
+        });
+    };
+
+    for i in 0..zip.len() {
+        let mut entry = zip
+            .by_index(i)
+            .map_err(|e| corrupt(format!("zip entry {i} unreadable: {e}")))?;
+        if entry.is_dir() {
+            continue;
+        }
+        let name = entry.name().map(|n| n.into_owned()).unwrap_or_default();
+        let mut counter = std::io::sink();
+        let read = std::io::copy(
+            &mut (&mut entry).take(limits.max_sheet_bytes + 1),
+            &mut counter,
+        )
+        .map_err(|e| corrupt(format!("{name}: {e}")))?;
+        if read > limits.max_sheet_bytes {
+            let sheet = match &kind {
+                ZipKind::Xlsx(parts) => parts
+                    .iter()
+                    .find(|(_, p)| *p == name)
+                    .map(|(s, _)| s.clone()),
+                ZipKind::Ods => None,
+            };
+            return Err(ImportError::SheetTooLarge {
+                at: Location::sheet(path, sheet.as_deref()),
+                part: name,
+                limit: limits.max_sheet_bytes,
+            });
+        }
+    }
+    Ok(kind)
+}
+
+/// Sheet names and their part paths from `xl/workbook.xml` and its relationships.
+/// Parsed loosely: this only serves to name a sheet in an error message.
+fn sheet_parts(workbook: &[u8], rels: &[u8]) -> Vec<(String, String)> {
+    let workbook = String::from_utf8_lossy(workbook);
+    let rels = String::from_utf8_lossy(rels);
+    let attr = |tag: &str, name: &str| -> Option<String> {
+        let key = format!(" {name}=\"");
+        let start = tag.find(&key)? + key.len();
+        let end = tag[start..].find('"')? + start;
+        Some(unescape(&tag[start..end]))
+    };
+    let targets: Vec<(String, String)> = rels
+        .split("<Relationship ")
+        .skip(1)
+        .filter_map(|t| {
+            Some((
+                attr(&format!(" {t}"), "Id")?,
+                attr(&format!(" {t}"), "Target")?,
+            ))
+        })
+        .collect();
+    workbook
+        .split("<sheet ")
+        .skip(1)
+        .filter_map(|t| {
+            let t = format!(" {t}");
+            let name = attr(&t, "name")?;
+            let id = attr(&t, "r:id")?;
+            let target = targets.iter().find(|(i, _)| *i == id)?.1.clone();
+            let path = match target.strip_prefix('/') {
+                Some(abs) => abs.to_string(),
+                None => format!("xl/{target}"),
+            };
+            Some((name, path))
+        })
+        .collect()
+}
+
+/// Resolves the five predefined XML entities.
+pub(super) fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sheet_parts_name_each_sheet_file() {
+        let wb = br#"<workbook><sheets><sheet name="Notes &amp; co" sheetId="1" r:id="rId2"/><sheet name="Offre" sheetId="2" r:id="rId1"/></sheets></workbook>"#;
+        let rels = br#"<Relationships><Relationship Id="rId1" Type="x" Target="worksheets/sheet2.xml"/><Relationship Id="rId2" Type="x" Target="/xl/worksheets/sheet1.xml"/></Relationships>"#;
+        assert_eq!(
+            sheet_parts(wb, rels),
+            vec![
+                (
+                    "Notes & co".to_string(),
+                    "xl/worksheets/sheet1.xml".to_string()
+                ),
+                ("Offre".to_string(), "xl/worksheets/sheet2.xml".to_string()),
+            ]
+        );
+    }
+}

@@ -1,0 +1,513 @@
+//! Cell values → typed fields. Each parser returns `Err(why)` in plain French when the
+//! value cannot be understood; the caller turns that into a finding on the offer.
+
+use crate::model::Phone;
+use chrono::{Duration, NaiveDate, NaiveDateTime};
+
+/// A non-empty cell value as the spreadsheet stored it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Text(String),
+    Number(f64),
+    Bool(bool),
+    DateTime(NaiveDateTime),
+}
+
+impl Value {
+    /// The text a user sees (numbers without a spurious `.0`, dates as dd/mm/yyyy).
+    pub fn text(&self) -> String {
+        match self {
+            Value::Text(s) => s.trim().to_string(),
+            Value::Number(n) => number_text(*n),
+            Value::Bool(b) => if *b { "VRAI" } else { "FAUX" }.to_string(),
+            Value::DateTime(d) => d.format("%d/%m/%Y").to_string(),
+        }
+    }
+
+    /// Whether the cell holds nothing but spaces.
+    pub fn is_blank(&self) -> bool {
+        matches!(self, Value::Text(s) if s.trim().is_empty())
+    }
+}
+
+/// A number as a person writes it: integers without decimals.
+pub fn number_text(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+/// Removes every kind of space (incl. no-break spaces Excel users paste).
+fn squeeze(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// An identifier: spaces removed, upper-cased. When it is all digits and shorter than
+/// `width` because a spreadsheet stored it as a number, the lost leading zeros come back
+/// (one or two only: a longer gap is a wrong value, not a lost zero).
+pub fn identifier(v: &Value, width: Option<usize>) -> String {
+    let mut id = squeeze(&v.text()).to_uppercase();
+    if let Some(w) = width
+        && !id.is_empty()
+        && id.len() < w
+        && w - id.len() <= 2
+        && id.bytes().all(|b| b.is_ascii_digit())
+    {
+        id = format!("{id:0>w$}");
+    }
+    id
+}
+
+/// `N° de déclaration d'activité`: digits only (spaces, dots, dashes dropped).
+pub fn nda(v: &Value) -> String {
+    let raw = v.text();
+    let digits: String = raw.chars().filter(|c| c.is_ascii_digit()).collect();
+    let only_separators = raw
+        .chars()
+        .all(|c| c.is_ascii_digit() || c.is_whitespace() || ".-/".contains(c));
+    let digits = if only_separators {
+        digits
+    } else {
+        squeeze(&raw).to_uppercase()
+    };
+    if matches!(v, Value::Number(_)) && digits.len() == 10 {
+        format!("0{digits}")
+    } else {
+        digits
+    }
+}
+
+/// Excel's day 0 (serial dates count from 1899-12-30 once the 1900 leap-year bug is
+/// accounted for, which only matters before March 1900).
+fn excel_epoch() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1899, 12, 30).expect("valid date")
+}
+
+/// A date from an Excel date, an Excel serial number or text (`01/09/2027`, `1/9/27`,
+/// `2027-09-01`, `01-09-2027`, `01.09.2027`, with or without a time).
+pub fn date(v: &Value) -> Result<NaiveDate, String> {
+    match v {
+        Value::DateTime(d) => Ok(d.date()),
+        Value::Number(n) => serial_date(*n),
+        Value::Bool(_) => Err("une date est attendue (jj/mm/aaaa)".into()),
+        Value::Text(s) => text_date(s.trim()),
+    }
+}
+
+fn serial_date(n: f64) -> Result<NaiveDate, String> {
+    // 1 Jan 1950 .. 31 Dec 2099: anything else is not a date someone meant.
+    if !(18_264.0..=73_415.0).contains(&n) {
+        return Err(format!(
+            "le nombre {} n'est pas une date (jj/mm/aaaa attendu)",
+            number_text(n)
+        ));
+    }
+    Ok(excel_epoch() + Duration::days(n.floor() as i64))
+}
+
+fn text_date(s: &str) -> Result<NaiveDate, String> {
+    let bad = || format!("date non reconnue « {s} » (jj/mm/aaaa attendu)");
+    // Drop a time part: `01/09/2027 00:00`, `2027-09-01T00:00:00`.
+    let day_part = s
+        .split(|c: char| c == 'T' || c.is_whitespace())
+        .next()
+        .unwrap_or("");
+    // A serial number typed as text (what a CSV of an Excel date column holds).
+    if !day_part.is_empty() && day_part.bytes().all(|b| b.is_ascii_digit()) {
+        return serial_date(day_part.parse::<f64>().map_err(|_| bad())?);
+    }
+    let parts: Vec<&str> = day_part.split(['/', '-', '.']).collect();
+    if parts.len() != 3
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(bad());
+    }
+    let num = |p: &str| p.parse::<u32>().map_err(|_| bad());
+    let (y, m, d) = if parts[0].len() == 4 {
+        (num(parts[0])? as i32, num(parts[1])?, num(parts[2])?)
+    } else {
+        let y = num(parts[2])?;
+        let y = match parts[2].len() {
+            2 => 2000 + y as i32,
+            4 => y as i32,
+            _ => return Err(bad()),
+        };
+        (y, num(parts[1])?, num(parts[0])?)
+    };
+    NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| format!("date impossible « {s} »"))
+}
+
+/// Level of the 2019 nomenclature from `5`, `Niveau 5`, `5 (Bac+2)`, `NIV5`, or the old
+/// nomenclature `niveau III` (V→3, IV→4, III→5, II→6, I→7).
+pub fn level(v: &Value) -> Result<u8, String> {
+    let raw = v.text();
+    let bad = || format!("niveau non reconnu « {raw} » (3 à 8 attendu)");
+    let key = crate::model::fold(&raw);
+    let mut words = key.split(' ').peekable();
+    let mut first = words.next().unwrap_or("");
+    if matches!(first, "niveau" | "niv" | "level") {
+        first = words.next().unwrap_or("");
+    } else if let Some(rest) = first.strip_prefix("niv") {
+        first = rest;
+    }
+    let level = match first {
+        "i" => 7,
+        "ii" => 6,
+        "iii" => 5,
+        "iv" => 4,
+        "v" => 3,
+        n => n.parse::<u8>().map_err(|_| bad())?,
+    };
+    if (3..=8).contains(&level) {
+        Ok(level)
+    } else {
+        Err(bad())
+    }
+}
+
+/// Cycle length in months from `24`, `24 mois`, `2 ans`, `18 mois`, `1,5 an`,
+/// `1 an et demi`, `2 années`.
+pub fn cycle_months(v: &Value) -> Result<u32, String> {
+    let raw = v.text();
+    let bad = || format!("durée non reconnue « {raw} » (en mois, par exemple 24)");
+    let lower = raw.to_lowercase().replace(',', ".");
+    let number_end = lower
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(lower.len());
+    let n: f64 = lower[..number_end].parse().map_err(|_| bad())?;
+    let rest = crate::model::fold(&lower[number_end..]);
+    let mut words = rest.split(' ').filter(|w| !w.is_empty());
+    let unit = words.next();
+    let rest: Vec<&str> = words.collect();
+    let half = rest.starts_with(&["et", "demi"]) || rest.starts_with(&["et", "demie"]);
+    let months = match unit {
+        None | Some("mois" | "m") => n,
+        Some("an" | "ans" | "annee" | "annees" | "a") => 12.0 * (n + if half { 0.5 } else { 0.0 }),
+        Some(_) => return Err(bad()),
+    };
+    if months <= 0.0 || months > 120.0 || months.fract() != 0.0 {
+        return Err(bad());
+    }
+    Ok(months as u32)
+}
+
+/// Oui / Non in any spelling: `Oui`, `O`, `X`, `yes`, `true`, `vrai`, `1` / `Non`, `N`,
+/// `no`, `false`, `faux`, `0`.
+pub fn yes_no(v: &Value) -> Result<bool, String> {
+    match v {
+        Value::Bool(b) => Ok(*b),
+        Value::Number(n) if *n == 1.0 => Ok(true),
+        Value::Number(n) if *n == 0.0 => Ok(false),
+        _ => match crate::model::fold(&v.text()).as_str() {
+            "oui" | "o" | "x" | "yes" | "y" | "true" | "vrai" | "1" => Ok(true),
+            "non" | "n" | "no" | "false" | "faux" | "0" => Ok(false),
+            _ => Err(format!("« {} » : Oui ou Non attendu", v.text())),
+        },
+    }
+}
+
+/// A phone number kept as written, plus `+33…` when it is a valid French number
+/// (after removing spaces, dots, dashes and `(0)`). A number stored as a spreadsheet
+/// number has lost its leading zero: it is restored.
+pub fn phone(v: &Value) -> Result<Phone, (Phone, String)> {
+    let mut display = v.text();
+    if matches!(v, Value::Number(_)) && display.len() == 9 {
+        display = format!("0{display}");
+    }
+    let international = crate::identifiers::phone_international(&display);
+    let ok = international.is_some();
+    let phone = Phone {
+        display,
+        international,
+    };
+    if ok {
+        Ok(phone)
+    } else {
+        let why = format!("numéro de téléphone non reconnu « {} »", phone.display);
+        Err((phone, why))
+    }
+}
+
+/// An e-mail address: trimmed, lower-cased, `mailto:` dropped; the shape is checked.
+pub fn email(v: &Value) -> Result<String, String> {
+    let raw = v.text();
+    let mail = raw
+        .trim()
+        .trim_start_matches("mailto:")
+        .trim()
+        .to_lowercase();
+    let ok = crate::identifiers::email_valid(&mail);
+    if ok {
+        Ok(mail)
+    } else {
+        Err(format!("adresse de courriel non reconnue « {raw} »"))
+    }
+}
+
+/// `RNCP12345`, `12345`, `rncp 12345`, `RNCP-12345` → `RNCP12345`; `RS 1234` →
+/// `RS1234`. Any other text is kept upper-cased for the controls to judge.
+pub fn rncp(v: &Value) -> String {
+    let text = squeeze(&v.text());
+    crate::identifiers::rncp_normalise(&text).unwrap_or_else(|| text.to_uppercase())
+}
+
+/// ROME codes split on `;`, `,`, `/` and spaces, upper-cased; the tokens that are not a
+/// ROME code (`A1234`) are returned apart.
+pub fn rome(v: &Value) -> (Vec<String>, Vec<String>) {
+    let mut good = Vec::new();
+    let mut bad = Vec::new();
+    for token in v
+        .text()
+        .split(|c: char| c == ';' || c == ',' || c == '/' || c.is_whitespace())
+        .filter(|t| !t.is_empty())
+    {
+        let t = token.to_uppercase();
+        let b = t.as_bytes();
+        if b.len() == 5 && b[0].is_ascii_uppercase() && b[1..].iter().all(u8::is_ascii_digit) {
+            if !good.contains(&t) {
+                good.push(t);
+            }
+        } else {
+            bad.push(token.to_string());
+        }
+    }
+    (good, bad)
+}
+
+/// A decimal degree (`43.2965`, `43,2965`) within `-limit..=limit`.
+pub fn degrees(v: &Value, limit: f64) -> Result<f64, String> {
+    let n = match v {
+        Value::Number(n) => *n,
+        _ => v
+            .text()
+            .replace(',', ".")
+            .trim_end_matches('°')
+            .trim()
+            .parse::<f64>()
+            .map_err(|_| {
+                format!(
+                    "coordonnée non reconnue « {} » (degrés décimaux attendus)",
+                    v.text()
+                )
+            })?,
+    };
+    if n.is_finite() && n.abs() <= limit {
+        Ok(n)
+    } else {
+        Err(format!("coordonnée hors limites « {} »", v.text()))
+    }
+}
+
+/// A whole count (`12`, `12 places`).
+pub fn count(v: &Value) -> Result<u32, String> {
+    let raw = v.text();
+    let digits: String = raw.chars().take_while(char::is_ascii_digit).collect();
+    let rest = crate::model::fold(&raw[digits.len()..]);
+    match digits.parse::<u32>() {
+        Ok(n) if rest.is_empty() || rest.starts_with("place") || rest.starts_with("apprenti") => {
+            Ok(n)
+        }
+        _ => Err(format!("nombre entier attendu, « {raw} » trouvé")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> Value {
+        Value::Text(s.into())
+    }
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn identifiers_lose_spaces_and_get_their_leading_zeros_back() {
+        assert_eq!(
+            identifier(&t(" 732 829 320 00074 "), Some(14)),
+            "73282932000074"
+        );
+        assert_eq!(
+            identifier(&Value::Number(1_935_003_030_014.0), Some(14)),
+            "01935003030014"
+        );
+        assert_eq!(identifier(&Value::Number(4000.0), Some(5)), "04000");
+        assert_eq!(identifier(&t("4000"), Some(5)), "04000");
+        assert_eq!(identifier(&t("0133406g"), None), "0133406G");
+        assert_eq!(
+            identifier(&t("123"), Some(14)),
+            "123",
+            "a long gap is not a lost zero"
+        );
+        assert_eq!(identifier(&t("AB 12"), Some(5)), "AB12");
+        assert_eq!(nda(&t("93 13 12345 13")), "93131234513");
+        assert_eq!(nda(&Value::Number(93_131_234_513.0)), "93131234513");
+        assert_eq!(nda(&Value::Number(1_131_234_513.0)), "01131234513");
+    }
+
+    #[test]
+    fn dates_are_read_from_every_usual_form() {
+        let sept = d(2027, 9, 1);
+        for s in [
+            "01/09/2027",
+            "1/9/2027",
+            "1/9/27",
+            "2027-09-01",
+            "01-09-2027",
+            "01.09.2027",
+            "01/09/2027 00:00",
+            "2027-09-01T00:00:00",
+            " 01/09/2027 ",
+            "46631",
+        ] {
+            assert_eq!(date(&t(s)), Ok(sept), "{s}");
+        }
+        assert_eq!(date(&Value::Number(46631.0)), Ok(sept));
+        let dt = sept.and_hms_opt(0, 0, 0).unwrap();
+        assert_eq!(date(&Value::DateTime(dt)), Ok(sept));
+        for s in ["septembre 2027", "31/02/2027", "01/09", "2027", "x"] {
+            assert!(date(&t(s)).is_err(), "{s}");
+        }
+        assert!(date(&Value::Number(12.0)).is_err());
+    }
+
+    #[test]
+    fn levels_read_the_new_and_the_old_nomenclature() {
+        for (s, l) in [
+            ("5", 5),
+            ("Niveau 5", 5),
+            ("5 (Bac+2)", 5),
+            ("niveau 3", 3),
+            ("NIV7", 7),
+            ("Niv. 6", 6),
+            ("niveau III", 5),
+            ("Niveau V", 3),
+            ("IV", 4),
+            ("niveau II", 6),
+            ("Niveau I", 7),
+            ("8", 8),
+        ] {
+            assert_eq!(level(&t(s)), Ok(l), "{s}");
+        }
+        assert_eq!(level(&Value::Number(4.0)), Ok(4));
+        for s in ["Bac+2", "2", "9", "niveau", "X"] {
+            assert!(level(&t(s)).is_err(), "{s}");
+        }
+    }
+
+    #[test]
+    fn cycle_lengths_are_read_in_months_or_years() {
+        for (s, m) in [
+            ("24", 24),
+            ("24 mois", 24),
+            ("2 ans", 24),
+            ("18 mois", 18),
+            ("1 an", 12),
+            ("1 an et demi", 18),
+            ("1,5 an", 18),
+            ("3 années", 36),
+            ("6 Mois", 6),
+        ] {
+            assert_eq!(cycle_months(&t(s)), Ok(m), "{s}");
+        }
+        assert_eq!(cycle_months(&Value::Number(36.0)), Ok(36));
+        for s in ["deux ans", "24 semaines", "0", "1,3 mois", ""] {
+            assert!(cycle_months(&t(s)).is_err(), "{s}");
+        }
+    }
+
+    #[test]
+    fn yes_and_no_in_any_spelling() {
+        for s in [
+            "Oui", "OUI", "oui ", "O", "x", "X", "yes", "TRUE", "Vrai", "1",
+        ] {
+            assert_eq!(yes_no(&t(s)), Ok(true), "{s}");
+        }
+        for s in ["Non", "NON", "n", "no", "false", "Faux", "0"] {
+            assert_eq!(yes_no(&t(s)), Ok(false), "{s}");
+        }
+        assert_eq!(yes_no(&Value::Bool(true)), Ok(true));
+        assert_eq!(yes_no(&Value::Number(0.0)), Ok(false));
+        assert!(yes_no(&t("peut-être")).is_err());
+    }
+
+    #[test]
+    fn phones_keep_their_display_and_get_an_international_form() {
+        for (s, i) in [
+            ("0491123456", "+33491123456"),
+            ("04 91 12 34 56", "+33491123456"),
+            ("+33 4 91 12 34 56", "+33491123456"),
+            ("+33 (0)4 91 12 34 56", "+33491123456"),
+            ("0033491123456", "+33491123456"),
+            ("06.12.34.56.78", "+33612345678"),
+            ("06-12-34-56-78", "+33612345678"),
+        ] {
+            let p = phone(&t(s)).unwrap();
+            assert_eq!(p.display, s.trim());
+            assert_eq!(p.international.as_deref(), Some(i), "{s}");
+        }
+        let p = phone(&Value::Number(491_123_456.0)).unwrap();
+        assert_eq!(p.display, "0491123456");
+        for s in ["0012345678", "061234567", "491123456", "04 91 12 34 5X"] {
+            let (p, why) = phone(&t(s)).unwrap_err();
+            assert_eq!(p.display, s);
+            assert!(p.international.is_none());
+            assert!(why.contains(s), "{why}");
+        }
+    }
+
+    #[test]
+    fn emails_are_trimmed_and_lower_cased() {
+        assert_eq!(
+            email(&t("  Contact@CFA-Exemple.fr ")),
+            Ok("contact@cfa-exemple.fr".into())
+        );
+        assert_eq!(
+            email(&t("mailto:a.b@example.org")),
+            Ok("a.b@example.org".into())
+        );
+        for s in [
+            "contact",
+            "a@b",
+            "a b@example.org",
+            "@example.org",
+            "a@@b.fr",
+        ] {
+            assert!(email(&t(s)).is_err(), "{s}");
+        }
+    }
+
+    #[test]
+    fn rncp_codes_are_normalised() {
+        assert_eq!(rncp(&t("12345")), "RNCP12345");
+        assert_eq!(rncp(&Value::Number(36629.0)), "RNCP36629");
+        assert_eq!(rncp(&t("rncp 12345")), "RNCP12345");
+        assert_eq!(rncp(&t("RNCP-509")), "RNCP509");
+        assert_eq!(rncp(&t("rs 5000")), "RS5000");
+        assert_eq!(rncp(&t("RNCPabc")), "RNCPABC");
+    }
+
+    #[test]
+    fn rome_codes_are_split_and_checked() {
+        let (good, bad) = rome(&t("d1202; d1203,M1607 / K2111  X12"));
+        assert_eq!(good, ["D1202", "D1203", "M1607", "K2111"]);
+        assert_eq!(bad, ["X12"]);
+    }
+
+    #[test]
+    fn coordinates_and_counts() {
+        assert_eq!(degrees(&t("43,2965"), 90.0), Ok(43.2965));
+        assert_eq!(degrees(&Value::Number(5.37), 180.0), Ok(5.37));
+        assert!(degrees(&t("143.2"), 90.0).is_err());
+        assert!(degrees(&t("nord"), 90.0).is_err());
+        assert_eq!(count(&t("12")), Ok(12));
+        assert_eq!(count(&t("15 places")), Ok(15));
+        assert_eq!(count(&Value::Number(20.0)), Ok(20));
+        assert!(count(&t("une douzaine")).is_err());
+    }
+}

@@ -1,0 +1,358 @@
+//! The conformity report: verdicts → `report/` files (never inside `public/`).
+//!
+//! - `index.html`: totals, reasons by frequency, the CFAs with their counts;
+//! - `cfa/{slug}.html`: one printable page per responsible CFA, the list the Carif-Oref
+//!   sends it (row, N° action, title, field, value found, what to do);
+//! - `non-conformes.csv`: one line per offer and problem, for French Excel;
+//! - `verdicts.json`, `summary.json`: the machine-readable contract.
+
+mod csv_export;
+
+use crate::controls::{Coverage, ReferenceFiles, explain};
+use crate::import::Import;
+use crate::model::{Offer, Problem, Reason, Status, Verdict};
+use crate::output::Files;
+use crate::urls;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+pub use csv_export::{neutralise, non_conformes_csv};
+
+/// Totals of a run; `published + non_reglementaire + closed == rows_read`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub rows_read: usize,
+    pub published: usize,
+    pub non_reglementaire: usize,
+    pub closed: usize,
+    /// Rows marked new (blue), whatever their status.
+    pub new: usize,
+    /// Rows with at least one cell marked changed (red), whatever their status.
+    pub changed: usize,
+    /// Offers per blocking reason code.
+    pub reasons: BTreeMap<String, usize>,
+    /// Offers per warning code.
+    pub warnings: BTreeMap<String, usize>,
+    /// Whether the input could carry colour markings (a CSV cannot).
+    pub markings_read: bool,
+    /// Controls checked on the export's declared values only (no reference table).
+    pub declared_only: Vec<String>,
+    /// Controls not run at all for want of their reference table.
+    pub not_checked: Vec<String>,
+    /// The reference tables used (file names).
+    pub references: ReferenceFiles,
+}
+
+impl Summary {
+    /// Counts the verdicts; `coverage` and `references` say what the controls could use.
+    pub fn of(
+        import: &Import,
+        verdicts: &[Verdict],
+        coverage: &Coverage,
+        references: &ReferenceFiles,
+    ) -> Summary {
+        let codes = |v: &[Reason]| v.iter().map(|r| r.code().to_string()).collect();
+        let mut s = Summary {
+            rows_read: verdicts.len(),
+            markings_read: import.source.has_markings,
+            declared_only: codes(&coverage.declared_only),
+            not_checked: codes(&coverage.not_checked),
+            references: references.clone(),
+            ..Summary::default()
+        };
+        let bump = |map: &mut BTreeMap<String, usize>, r: &Reason| {
+            *map.entry(r.code().to_string()).or_default() += 1;
+        };
+        for v in verdicts {
+            match v.status {
+                Status::Published => s.published += 1,
+                Status::NonReglementaire => s.non_reglementaire += 1,
+                Status::Closed => s.closed += 1,
+            }
+            s.new += usize::from(v.new);
+            s.changed += usize::from(!v.changed_columns.is_empty());
+            v.reasons.iter().for_each(|r| bump(&mut s.reasons, r));
+            v.warnings.iter().for_each(|r| bump(&mut s.warnings, r));
+        }
+        s
+    }
+}
+
+/// The report could not be rendered (a template error: a bug, not bad input).
+#[derive(Debug, thiserror::Error)]
+#[error("report template {template}: {message}")]
+pub struct ReportError {
+    pub template: &'static str,
+    pub message: String,
+}
+
+/// One problem as the report shows it.
+#[derive(Debug, Clone, Serialize)]
+struct ProblemView<'a> {
+    code: &'static str,
+    label: &'static str,
+    blocking: bool,
+    column: &'a str,
+    value: &'a str,
+    detail: &'a str,
+    advice: &'static str,
+}
+
+impl<'a> ProblemView<'a> {
+    fn of(p: &'a Problem) -> Self {
+        ProblemView {
+            code: p.reason.code(),
+            label: explain::label(p.reason),
+            blocking: p.reason.is_blocking(),
+            column: p.column.as_deref().unwrap_or(""),
+            value: p.value.as_deref().unwrap_or(""),
+            detail: p.detail.as_deref().unwrap_or(""),
+            advice: explain::advice(p.reason),
+        }
+    }
+}
+
+/// An offer with something to fix or check.
+#[derive(Debug, Clone, Serialize)]
+struct OfferView<'a> {
+    row: u32,
+    id: &'a str,
+    title: &'a str,
+    town: &'a str,
+    problems: Vec<ProblemView<'a>>,
+}
+
+/// A responsible CFA and its offers to fix.
+#[derive(Debug, Clone, Serialize)]
+struct CfaView<'a> {
+    slug: String,
+    name: &'a str,
+    siret: &'a str,
+    uai: &'a str,
+    town: &'a str,
+    offers: usize,
+    published: usize,
+    non_conformes: usize,
+    closed: usize,
+    with_warnings: usize,
+    /// Non réglementaire offers, in row order.
+    to_fix: Vec<OfferView<'a>>,
+    /// Published offers with warnings, in row order.
+    to_check: Vec<OfferView<'a>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct ReasonCount {
+    code: &'static str,
+    label: &'static str,
+    advice: &'static str,
+    offers: usize,
+}
+
+#[derive(Serialize)]
+struct IndexPage<'a> {
+    summary: &'a Summary,
+    reasons: Vec<ReasonCount>,
+    warnings: Vec<ReasonCount>,
+    declared_only: Vec<ReasonCount>,
+    not_checked: Vec<ReasonCount>,
+    cfas: &'a [CfaView<'a>],
+}
+
+#[derive(Serialize)]
+struct CfaPage<'a> {
+    cfa: &'a CfaView<'a>,
+    declared_only: &'a [ReasonCount],
+}
+
+/// The slug of a CFA's page: the segment of its public path (`/cfa/{slug}/`).
+pub fn cfa_slug(offer: &Offer) -> String {
+    urls::cfa_path(offer)
+        .trim_start_matches("/cfa/")
+        .trim_end_matches('/')
+        .to_string()
+}
+
+fn group<'a>(offers: &'a [Offer], verdicts: &'a [Verdict]) -> Vec<CfaView<'a>> {
+    let mut by_key: BTreeMap<String, CfaView<'a>> = BTreeMap::new();
+    for (o, v) in offers.iter().zip(verdicts) {
+        let r = &o.responsible;
+        let cfa = by_key.entry(urls::cfa_key(o)).or_insert_with(|| CfaView {
+            slug: cfa_slug(o),
+            name: &r.name,
+            siret: r.siret.as_deref().unwrap_or(""),
+            uai: r.uai.as_deref().unwrap_or(""),
+            town: r.address.town.as_deref().unwrap_or(""),
+            offers: 0,
+            published: 0,
+            non_conformes: 0,
+            closed: 0,
+            with_warnings: 0,
+            to_fix: Vec::new(),
+            to_check: Vec::new(),
+        });
+        cfa.offers += 1;
+        let view = || OfferView {
+            row: v.row,
+            id: &v.id,
+            title: &o.title,
+            town: o.place.address.town.as_deref().unwrap_or(""),
+            problems: v.problems.iter().map(ProblemView::of).collect(),
+        };
+        match v.status {
+            Status::Closed => cfa.closed += 1,
+            Status::NonReglementaire => {
+                cfa.non_conformes += 1;
+                cfa.to_fix.push(view());
+            }
+            Status::Published => {
+                cfa.published += 1;
+                if !v.problems.is_empty() {
+                    cfa.with_warnings += 1;
+                    cfa.to_check.push(view());
+                }
+            }
+        }
+    }
+    let mut cfas: Vec<CfaView<'a>> = by_key.into_values().collect();
+    // Two CFAs whose names and keys slug alike would share a page: number the later ones.
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for c in &mut cfas {
+        let n = seen.entry(c.slug.clone()).or_default();
+        *n += 1;
+        if *n > 1 {
+            c.slug = format!("{}-{}", c.slug, n);
+        }
+    }
+    cfas.sort_by(|a, b| {
+        b.non_conformes
+            .cmp(&a.non_conformes)
+            .then(b.with_warnings.cmp(&a.with_warnings))
+            .then(a.name.cmp(b.name))
+            .then(a.slug.cmp(&b.slug))
+    });
+    cfas
+}
+
+fn counts(map: &BTreeMap<String, usize>) -> Vec<ReasonCount> {
+    let mut v: Vec<ReasonCount> = Reason::ALL
+        .iter()
+        .filter_map(|r| {
+            map.get(r.code()).map(|&n| ReasonCount {
+                code: r.code(),
+                label: explain::label(*r),
+                advice: explain::advice(*r),
+                offers: n,
+            })
+        })
+        .collect();
+    v.sort_by(|a, b| b.offers.cmp(&a.offers).then(a.code.cmp(b.code)));
+    v
+}
+
+fn listed(codes: &[String]) -> Vec<ReasonCount> {
+    Reason::ALL
+        .iter()
+        .filter(|r| codes.iter().any(|c| c == r.code()))
+        .map(|r| ReasonCount {
+            code: r.code(),
+            label: explain::control(*r),
+            advice: explain::advice(*r),
+            offers: 0,
+        })
+        .collect()
+}
+
+const INDEX: &str = include_str!("templates/index.html");
+const CFA: &str = include_str!("templates/cfa.html");
+const STYLE: &str = include_str!("templates/style.css");
+
+fn templates() -> Result<tera::Tera, ReportError> {
+    let mut tera = tera::Tera::default();
+    tera.add_raw_templates([
+        ("style.css", STYLE),
+        ("index.html", INDEX),
+        ("cfa.html", CFA),
+    ])
+    .map_err(|e| ReportError {
+        template: "templates",
+        message: format!("{e:?}"),
+    })?;
+    Ok(tera)
+}
+
+fn render_one(
+    tera: &tera::Tera,
+    template: &'static str,
+    data: &impl Serialize,
+) -> Result<Vec<u8>, ReportError> {
+    let ctx = tera::Context::from_serialize(data).map_err(|e| ReportError {
+        template,
+        message: e.to_string(),
+    })?;
+    tera.render(template, &ctx)
+        .map(String::into_bytes)
+        .map_err(|e| ReportError {
+            template,
+            message: format!("{e:?}"),
+        })
+}
+
+/// The report files. `offers` and `verdicts` are parallel (one verdict per offer).
+pub fn render(
+    summary: &Summary,
+    offers: &[Offer],
+    verdicts: &[Verdict],
+) -> Result<Files, ReportError> {
+    let tera = templates()?;
+    let cfas = group(offers, verdicts);
+    let declared_only = listed(&summary.declared_only);
+    let mut files = Files::new();
+    files.insert(
+        "index.html",
+        render_one(
+            &tera,
+            "index.html",
+            &IndexPage {
+                summary,
+                reasons: counts(&summary.reasons),
+                warnings: counts(&summary.warnings),
+                declared_only: declared_only.clone(),
+                not_checked: listed(&summary.not_checked),
+                cfas: &cfas,
+            },
+        )?,
+    );
+    for cfa in &cfas {
+        files.insert(
+            format!("cfa/{}.html", cfa.slug),
+            render_one(
+                &tera,
+                "cfa.html",
+                &CfaPage {
+                    cfa,
+                    declared_only: &declared_only,
+                },
+            )?,
+        );
+    }
+    files.insert("non-conformes.csv", non_conformes_csv(offers, verdicts));
+    let json = |v: &dyn erased::Json| v.to_pretty();
+    files.insert("verdicts.json", json(&verdicts));
+    files.insert("summary.json", json(summary));
+    Ok(files)
+}
+
+mod erased {
+    /// Pretty JSON with a final newline; serialising our own types cannot fail.
+    pub(super) trait Json {
+        fn to_pretty(&self) -> Vec<u8>;
+    }
+    impl<T: serde::Serialize> Json for T {
+        fn to_pretty(&self) -> Vec<u8> {
+            let mut v = serde_json::to_vec_pretty(self).expect("report types serialise");
+            v.push(b'\n');
+            v
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! Build-time checks of the finished tree: every internal link (an `href` or `src`
+//! starting with `/`) must name a generated file, and no folder may hold more than
+//! [`MAX_FOLDER_ENTRIES`] entries (Netlify refuses ~54,000 files in one folder).
+
+use std::collections::{BTreeMap, HashSet};
+
+/// Most entries one output folder may hold.
+pub const MAX_FOLDER_ENTRIES: usize = 50_000;
+
+/// Internal link targets of an HTML document, as written (quoted or not, since the
+/// minifier drops quotes it does not need). One pass over the bytes: every `=` preceded
+/// by the attribute name `href` or `src`.
+pub fn internal_links(html: &str) -> Vec<&str> {
+    let bytes = html.as_bytes();
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(pos) = bytes[from..].iter().position(|b| *b == b'=') {
+        let eq = from + pos;
+        from = eq + 1;
+        let name_len = if eq >= 4 && bytes[eq - 4..eq].eq_ignore_ascii_case(b"href") {
+            4
+        } else if eq >= 3 && bytes[eq - 3..eq].eq_ignore_ascii_case(b"src") {
+            3
+        } else {
+            continue;
+        };
+        // Only a whole attribute name (` href=`), not `data-href=`.
+        let before = eq - name_len;
+        if before == 0
+            || !matches!(
+                bytes[before - 1],
+                b' ' | b'\n' | b'\t' | b'\r' | b'"' | b'\''
+            )
+        {
+            continue;
+        }
+        let rest = &html[from..];
+        let value = match rest.as_bytes().first() {
+            Some(q @ (b'"' | b'\'')) => {
+                let q = *q;
+                let end = rest[1..]
+                    .bytes()
+                    .position(|b| b == q)
+                    .map_or(rest.len(), |p| p + 1);
+                &rest[1..end]
+            }
+            _ => {
+                let end = rest
+                    .bytes()
+                    .position(|b| b.is_ascii_whitespace() || b == b'>')
+                    .unwrap_or(rest.len());
+                &rest[..end]
+            }
+        };
+        if value.starts_with('/') && !value.starts_with("//") {
+            out.push(value);
+        }
+    }
+    out
+}
+
+/// The file a link path resolves to (`/a/` → `a/index.html`), query and fragment off.
+pub fn target(link: &str) -> String {
+    let path = link.split(['?', '#']).next().unwrap_or("");
+    let path = path.trim_start_matches('/');
+    if path.is_empty() {
+        "index.html".into()
+    } else if path.ends_with('/') {
+        format!("{path}index.html")
+    } else {
+        path.to_string()
+    }
+}
+
+/// Number of entries (files and sub-folders) of every folder of a tree given by its
+/// file paths; the root is `/`.
+pub fn folder_counts<'a>(paths: impl Iterator<Item = &'a str>) -> BTreeMap<String, usize> {
+    let mut children: BTreeMap<&str, HashSet<&str>> = BTreeMap::new();
+    for path in paths {
+        let mut parent_end = 0;
+        let mut start = 0;
+        for (i, b) in path.bytes().enumerate() {
+            if b == b'/' {
+                children
+                    .entry(&path[..parent_end])
+                    .or_default()
+                    .insert(&path[start..i]);
+                parent_end = i;
+                start = i + 1;
+            }
+        }
+        children
+            .entry(&path[..parent_end])
+            .or_default()
+            .insert(&path[start..]);
+    }
+    children
+        .into_iter()
+        .map(|(p, c)| {
+            (
+                if p.is_empty() {
+                    "/".into()
+                } else {
+                    p.to_string()
+                },
+                c.len(),
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::Files;
+
+    #[test]
+    fn links_are_found_quoted_or_not() {
+        let html = r#"<a href=/a/>x</a><a href="/b/?q=1#t">y</a><img src='/c.png' alt=""><a data-href="/no/">z</a><a href="https://ext/">e</a><a href=//cdn/x>f</a>"#;
+        assert_eq!(internal_links(html), ["/a/", "/b/?q=1#t", "/c.png"]);
+        assert_eq!(target("/b/?q=1#t"), "b/index.html");
+        assert_eq!(target("/"), "index.html");
+        assert_eq!(target("/c.png"), "c.png");
+    }
+
+    #[test]
+    fn folder_entries_are_counted_per_folder() {
+        let mut f = Files::new();
+        f.insert("a/b/index.html", "");
+        f.insert("a/c/index.html", "");
+        f.insert("a/d.txt", "");
+        f.insert("index.html", "");
+        let counts = folder_counts(f.iter().map(|(p, _)| p));
+        assert_eq!(counts["/"], 2);
+        assert_eq!(counts["a"], 3);
+        assert_eq!(counts["a/b"], 1);
+    }
+}

@@ -1,0 +1,1013 @@
+//! The site model (offers, CFAs, facets) and the rendering of every page.
+
+use super::assets::fingerprint;
+use super::calendar::{CalendarFile, CalendarView};
+use super::content::ContentPage;
+use super::ledger::{self, Entry, Kind, Ledger, State};
+use super::theme::{SEARCH_FALLBACK_NAME, Theme, tera_message};
+use super::views::{
+    self, OfferSummary, OfferView, ReferentView, department_name, french_number, level_slug,
+};
+use super::{PageSink, Rendered, SiteError, SiteInput, feeds, jsonld, links, minify, opendata};
+use crate::model::{Offer, Status, level_label};
+use crate::urls;
+use rayon::prelude::*;
+use serde::Serialize;
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use tera::Context;
+
+/// Stands for an offer's JSON-LD while its page is rendered and minified.
+const JSONLD_MARKER: &str = "<!--vitrine:jsonld-->";
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Offers per browse page.
+pub const PER_PAGE: usize = 50;
+
+/// A browse dimension (`/departements/`, `/niveaux/`, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Dim {
+    Department,
+    Level,
+    Domain,
+    Diploma,
+}
+
+impl Dim {
+    const ALL: [Dim; 4] = [Dim::Level, Dim::Department, Dim::Domain, Dim::Diploma];
+
+    fn segment(self) -> &'static str {
+        match self {
+            Dim::Department => "departements",
+            Dim::Level => "niveaux",
+            Dim::Domain => "domaines",
+            Dim::Diploma => "diplomes",
+        }
+    }
+
+    fn title(self) -> &'static str {
+        match self {
+            Dim::Department => "Formations par département",
+            Dim::Level => "Formations par niveau",
+            Dim::Domain => "Formations par domaine",
+            Dim::Diploma => "Formations par diplôme",
+        }
+    }
+
+    fn value_title(self, label: &str) -> String {
+        match self {
+            Dim::Department => format!("Formations en apprentissage : {label}"),
+            Dim::Level => format!("Formations en apprentissage de niveau {label}"),
+            Dim::Domain => format!("Formations en apprentissage – {label}"),
+            Dim::Diploma => format!("Formations en apprentissage : {label}"),
+        }
+    }
+}
+
+/// One value of a dimension, with its offers in listing order.
+#[derive(Debug)]
+struct Facet {
+    slug: String,
+    label: String,
+    offers: Vec<usize>,
+}
+
+/// A responsible CFA and its published offers.
+#[derive(Debug)]
+struct Cfa {
+    key: String,
+    path: String,
+    offers: Vec<usize>,
+}
+
+/// A page to render.
+enum Job<'a> {
+    Offer(usize),
+    Cfa(&'a Cfa),
+    Browse {
+        dim: Dim,
+        facet: &'a Facet,
+        page: usize,
+    },
+    Retired(&'a Entry),
+    Redirect {
+        from: &'a str,
+        to: &'a str,
+    },
+    Plain {
+        path: String,
+        template: String,
+        extra: Vec<(&'static str, Value)>,
+    },
+}
+
+/// What every page render shares: the base context and the files of the tree.
+struct Env {
+    base: Context,
+    /// Every file the build writes, pages included.
+    known: HashSet<String>,
+}
+
+impl Env {
+    /// Whether an internal link names a file of the tree.
+    fn exists(&self, link: &str) -> bool {
+        let t = links::target(link);
+        self.known.contains(&t) || self.known.contains(&format!("{t}/index.html"))
+    }
+}
+
+/// A rendered page and the links of it that lead nowhere.
+struct Page {
+    file: String,
+    html: Vec<u8>,
+    broken: Vec<(String, String)>,
+}
+
+/// Everything loaded and computed before rendering.
+pub struct Site<'a> {
+    input: &'a SiteInput<'a>,
+    theme: Theme,
+    content: Vec<ContentPage>,
+    calendar: CalendarFile,
+    calendars: Vec<CalendarView>,
+    ledger: Ledger,
+    base_url: String,
+    /// Views of the published offers, in sheet order.
+    offers: Vec<OfferView>,
+    summaries: Vec<OfferSummary>,
+    /// Indices of `offers` in listing order (title, town, id).
+    sorted: Vec<usize>,
+    cfas: Vec<Cfa>,
+    facets: Vec<(Dim, Vec<Facet>)>,
+    notes: Vec<String>,
+}
+
+/// A pagination block for the templates.
+#[derive(Debug, Serialize)]
+struct Pagination {
+    current: usize,
+    total: usize,
+    prev: Option<String>,
+    next: Option<String>,
+    /// Page links around the current one (`number` 0 is an ellipsis).
+    pages: Vec<PageLink>,
+}
+
+#[derive(Debug, Serialize)]
+struct PageLink {
+    number: usize,
+    url: String,
+    current: bool,
+}
+
+fn page_url(base: &str, n: usize) -> String {
+    if n <= 1 {
+        base.to_string()
+    } else {
+        format!("{base}page/{n}/")
+    }
+}
+
+fn pagination(base: &str, current: usize, total: usize) -> Pagination {
+    let mut numbers: BTreeSet<usize> = [1, total].into_iter().collect();
+    for n in current.saturating_sub(2)..=current + 2 {
+        if n >= 1 && n <= total {
+            numbers.insert(n);
+        }
+    }
+    let mut pages = Vec::new();
+    let mut last = 0;
+    for n in numbers {
+        if n > last + 1 {
+            pages.push(PageLink {
+                number: 0,
+                url: String::new(),
+                current: false,
+            });
+        }
+        pages.push(PageLink {
+            number: n,
+            url: page_url(base, n),
+            current: n == current,
+        });
+        last = n;
+    }
+    Pagination {
+        current,
+        total,
+        prev: (current > 1).then(|| page_url(base, current - 1)),
+        next: (current < total).then(|| page_url(base, current + 1)),
+        pages,
+    }
+}
+
+/// `/a/b/` → `a/b/index.html`; `/404.html` → `404.html`.
+fn file_of(path: &str) -> String {
+    let p = path.trim_start_matches('/');
+    if p.is_empty() || p.ends_with('/') {
+        format!("{p}index.html")
+    } else {
+        p.to_string()
+    }
+}
+
+impl<'a> Site<'a> {
+    /// Loads the theme and data files and builds the site model.
+    pub fn load(input: &'a SiteInput<'a>) -> Result<Site<'a>, SiteError> {
+        let config = input.config;
+        if input.offers.len() != input.verdicts.len() {
+            return Err(SiteError::Render(format!(
+                "{} offers but {} verdicts",
+                input.offers.len(),
+                input.verdicts.len()
+            )));
+        }
+        let theme = Theme::load(config)?;
+        let content = super::content::load(&config.path(&config.input.content))?;
+        let calendar = CalendarFile::load(&config.path(&config.input.calendar))?;
+        let calendars = calendar.views();
+        let ledger = Ledger::load(&ledger::path(config))?;
+        let base_url = config.site.base_url.trim_end_matches('/').to_string();
+
+        // Published offers, one page per URL (a slug collision keeps the first row).
+        let mut notes = Vec::new();
+        let mut seen_paths = HashSet::new();
+        let mut published: Vec<&Offer> = Vec::new();
+        for (o, v) in input.offers.iter().zip(input.verdicts) {
+            if v.status != Status::Published {
+                continue;
+            }
+            if seen_paths.insert(urls::offer_path(o)) {
+                published.push(o);
+            } else {
+                notes.push(format!(
+                    "offer {} (row {}) has the URL of an earlier offer: not published",
+                    o.id, o.row
+                ));
+            }
+        }
+
+        // One CFA page per CFA key; its path comes from the key's first offer, so
+        // spelling variants of the name on other rows do not split the CFA.
+        let mut cfa_index: BTreeMap<String, usize> = BTreeMap::new();
+        let mut cfas: Vec<Cfa> = Vec::new();
+        let mut offer_cfa: Vec<usize> = Vec::with_capacity(published.len());
+        for (i, o) in published.iter().enumerate() {
+            let key = urls::cfa_key(o);
+            let n = *cfa_index.entry(key.clone()).or_insert_with(|| {
+                cfas.push(Cfa {
+                    key,
+                    path: urls::cfa_path(o),
+                    offers: Vec::new(),
+                });
+                cfas.len() - 1
+            });
+            cfas[n].offers.push(i);
+            offer_cfa.push(n);
+        }
+
+        let privacy = config.privacy.publish_referent_name;
+        let mut offers: Vec<OfferView> = published
+            .par_iter()
+            .zip(offer_cfa.par_iter())
+            .map(|(o, c)| views::offer_view(o, &cfas[*c].path, &base_url, privacy))
+            .collect();
+        // The JSON-LD is made with each page (see `render_job`), never all at once.
+        for v in &mut offers {
+            v.jsonld = JSONLD_MARKER.to_string();
+        }
+        let summaries: Vec<OfferSummary> = offers.iter().map(OfferView::summary).collect();
+        let mut sorted: Vec<usize> = (0..offers.len()).collect();
+        let keys: Vec<(String, String, String)> = offers
+            .iter()
+            .map(|o| {
+                (
+                    crate::model::fold(&o.title),
+                    o.place.address.town.clone().unwrap_or_default(),
+                    o.id.clone(),
+                )
+            })
+            .collect();
+        sorted.sort_by(|a, b| keys[*a].cmp(&keys[*b]));
+        for c in &mut cfas {
+            c.offers.sort_by(|a, b| keys[*a].cmp(&keys[*b]));
+        }
+        cfas.sort_by(|a, b| a.path.cmp(&b.path));
+
+        let facets = Dim::ALL
+            .iter()
+            .map(|d| (*d, facets_of(*d, &offers, &sorted)))
+            .collect();
+
+        Ok(Site {
+            input,
+            theme,
+            content,
+            calendar,
+            calendars,
+            ledger,
+            base_url,
+            offers,
+            summaries,
+            sorted,
+            cfas,
+            facets,
+            notes,
+        })
+    }
+
+    fn base_context(&self) -> Context {
+        let config = self.input.config;
+        let mut nav = vec![
+            json!({"label": "Accueil", "url": "/"}),
+            json!({"label": "Rechercher", "url": "/recherche/"}),
+            json!({"label": "Les CFA", "url": "/cfa/"}),
+            json!({"label": "Calendrier", "url": "/calendrier/"}),
+            json!({"label": "Handicap", "url": "/handicap/"}),
+        ];
+        for c in self.content.iter().filter(|c| c.menu) {
+            nav.push(json!({"label": c.title, "url": c.path}));
+        }
+        let footer: Vec<Value> = self
+            .content
+            .iter()
+            .filter(|c| c.path != "/handicap/")
+            .map(|c| json!({"label": c.title, "url": c.path}))
+            .collect();
+        let mut ctx = Context::new();
+        ctx.insert("site", &config.site);
+        ctx.insert("assets", &self.theme.assets.urls);
+        ctx.insert("nav", &nav);
+        ctx.insert("footer", &footer);
+        ctx
+    }
+
+    fn render_page(
+        &self,
+        env: &Env,
+        path: &str,
+        template: &str,
+        fill: impl FnOnce(&mut Context),
+    ) -> Result<Page, SiteError> {
+        let mut ctx = env.base.clone();
+        ctx.insert("page_url", path);
+        ctx.insert("canonical_url", &format!("{}{path}", self.base_url));
+        fill(&mut ctx);
+        let html = self
+            .theme
+            .tera
+            .render(template, &ctx)
+            .map_err(|e| SiteError::Template {
+                template: template.to_string(),
+                page: path.to_string(),
+                message: tera_message(&e),
+            })?;
+        let file = file_of(path);
+        // Links are checked here, on the page just rendered, against every file the
+        // build writes (known before any page is rendered).
+        let broken = links::internal_links(&html)
+            .into_iter()
+            .filter(|l| !env.exists(l))
+            .map(|l| (file.clone(), l.to_string()))
+            .collect();
+        Ok(Page {
+            html: minify::html(html.as_bytes()),
+            file,
+            broken,
+        })
+    }
+
+    /// URL path of a page (`/a/b/`, or `/404.html`).
+    fn job_path(&self, job: &Job<'_>) -> String {
+        match job {
+            Job::Offer(i) => self.offers[*i].path.clone(),
+            Job::Cfa(c) => c.path.clone(),
+            Job::Browse { dim, facet, page } => {
+                page_url(&format!("/{}/{}/", dim.segment(), facet.slug), *page)
+            }
+            Job::Retired(e) => e.path.clone(),
+            Job::Redirect { from, .. } => from.to_string(),
+            Job::Plain { path, .. } => path.clone(),
+        }
+    }
+
+    fn render_job(&self, env: &Env, job: &Job<'_>) -> Result<Page, SiteError> {
+        match job {
+            Job::Offer(i) => {
+                let o = &self.offers[*i];
+                // The JSON-LD goes in after minification, through a marker only the
+                // `| safe` JSON-LD can produce (printed text would read `&lt;!--`):
+                // minify-html leaves script data as it is, so this only spares it a
+                // scan of the largest part of the page.
+                let mut page = self.render_page(env, &o.path, "offer.html", |ctx| {
+                    ctx.insert("offer", o);
+                })?;
+                if let Some(at) = find(&page.html, JSONLD_MARKER.as_bytes()) {
+                    let json = jsonld::offer(o, &self.base_url, &self.input.config.site.title);
+                    // Exact capacity: 100,000 pages stay in memory until written.
+                    let mut html =
+                        Vec::with_capacity(page.html.len() - JSONLD_MARKER.len() + json.len());
+                    html.extend_from_slice(&page.html[..at]);
+                    html.extend_from_slice(json.as_bytes());
+                    html.extend_from_slice(&page.html[at + JSONLD_MARKER.len()..]);
+                    page.html = html;
+                }
+                Ok(page)
+            }
+            Job::Cfa(c) => {
+                let view = self.cfa_view(c);
+                self.render_page(env, &c.path, "cfa.html", |ctx| {
+                    ctx.insert("cfa", &view);
+                })
+            }
+            Job::Browse { dim, facet, page } => {
+                let base_path = format!("/{}/{}/", dim.segment(), facet.slug);
+                let total = facet.offers.len().div_ceil(PER_PAGE).max(1);
+                let path = page_url(&base_path, *page);
+                let list: Vec<&OfferSummary> = facet
+                    .offers
+                    .iter()
+                    .skip((page - 1) * PER_PAGE)
+                    .take(PER_PAGE)
+                    .map(|i| &self.summaries[*i])
+                    .collect();
+                let first = (page - 1) * PER_PAGE + 1;
+                self.render_page(env, &path, "browse.html", |ctx| {
+                    ctx.insert("heading", &dim.value_title(&facet.label));
+                    ctx.insert(
+                        "dimension",
+                        &json!({"title": dim.title(), "url": format!("/{}/", dim.segment())}),
+                    );
+                    ctx.insert("label", &facet.label);
+                    ctx.insert("offers", &list);
+                    ctx.insert("total", &french_number(facet.offers.len()));
+                    ctx.insert("count", &facet.offers.len());
+                    ctx.insert("first", &first);
+                    ctx.insert("last", &(first + list.len() - 1));
+                    ctx.insert("pagination", &pagination(&base_path, *page, total));
+                })
+            }
+            Job::Retired(e) => {
+                let similar = self.similar(e);
+                let department_link = (!e.department.is_empty()).then(|| {
+                    (
+                        department_name(&e.department),
+                        format!("/departements/{}/", urls::slug(&e.department)),
+                    )
+                });
+                self.render_page(env, &e.path, "withdrawn.html", |ctx| {
+                    ctx.insert(
+                        "withdrawn",
+                        &json!({
+                            "kind": match e.kind { Kind::Offer => "offre", Kind::Cfa => "cfa" },
+                            "title": e.title,
+                            "cfa_path": (e.kind == Kind::Offer && env.exists(&e.cfa_path)).then_some(&e.cfa_path),
+                            "department": department_link.filter(|d| env.exists(&d.1)).map(|(label, url)| json!({"label": label, "url": url})),
+                        }),
+                    );
+                    ctx.insert("similar", &similar);
+                })
+            }
+            Job::Redirect { from, to } => self.render_page(env, from, "redirect.html", |ctx| {
+                ctx.insert("target", to);
+                ctx.insert("target_url", &format!("{}{to}", self.base_url));
+                // The canonical URL of a moved page is its new address.
+                ctx.insert("canonical_url", &format!("{}{to}", self.base_url));
+            }),
+            Job::Plain {
+                path,
+                template,
+                extra,
+            } => self.render_page(env, path, template, |ctx| {
+                for (k, v) in extra {
+                    ctx.insert(*k, v);
+                }
+            }),
+        }
+    }
+
+    /// Published offers close to a withdrawn one: same diploma in the same department,
+    /// then same domain, then the same department.
+    fn similar(&self, e: &Entry) -> Vec<&OfferSummary> {
+        let mut out: Vec<usize> = Vec::new();
+        let wanted = 6;
+        let same_dept = |i: &usize| {
+            self.offers[*i].place.address.department.as_deref() == Some(e.department.as_str())
+                || e.department.is_empty()
+        };
+        let tiers: [&dyn Fn(&usize) -> bool; 3] = [
+            &|i| !e.diploma.is_empty() && self.offers[*i].diploma_slug == e.diploma && same_dept(i),
+            &|i| {
+                !e.domain.is_empty()
+                    && self.offers[*i].domain_slug.as_deref() == Some(e.domain.as_str())
+                    && same_dept(i)
+            },
+            &|i| !e.department.is_empty() && same_dept(i),
+        ];
+        if e.kind == Kind::Offer {
+            for tier in tiers {
+                for i in self.sorted.iter().filter(|i| tier(i)) {
+                    if out.len() >= wanted {
+                        break;
+                    }
+                    if !out.contains(i) && self.offers[*i].id != e.id {
+                        out.push(*i);
+                    }
+                }
+            }
+        }
+        out.into_iter().map(|i| &self.summaries[i]).collect()
+    }
+
+    fn cfa_view(&self, c: &Cfa) -> Value {
+        let first = &self.offers[c.offers[0]];
+        let mut groups: BTreeMap<String, Vec<&OfferSummary>> = BTreeMap::new();
+        let mut sites: BTreeMap<(Option<String>, views::AddressView), usize> = BTreeMap::new();
+        let mut contacts: BTreeSet<&views::ContactView> = BTreeSet::new();
+        let mut referents: BTreeSet<&ReferentView> = BTreeSet::new();
+        let mut qualiopi = None;
+        for i in &c.offers {
+            let o = &self.offers[*i];
+            groups
+                .entry(
+                    o.diploma
+                        .clone()
+                        .unwrap_or_else(|| "Autres certifications".into()),
+                )
+                .or_default()
+                .push(&self.summaries[*i]);
+            *sites
+                .entry((o.place.uai.clone(), o.place.address.clone()))
+                .or_default() += 1;
+            if o.contact != views::ContactView::default() {
+                contacts.insert(&o.contact);
+            }
+            if !o.referent.is_empty() {
+                referents.insert(&o.referent);
+            }
+            qualiopi = match (qualiopi, o.cfa.qualiopi) {
+                (None, q) => q,
+                (Some(true), Some(true)) => Some(true),
+                (Some(_), Some(false)) | (Some(false), _) => Some(false),
+                (q, None) => q,
+            };
+        }
+        json!({
+            "name": first.cfa.name,
+            "path": c.path,
+            "key": c.key,
+            "siret": first.cfa.siret,
+            "uai": first.cfa.uai,
+            "nda": first.cfa.nda,
+            "qualiopi": qualiopi,
+            "address": first.cfa.address,
+            "count": c.offers.len(),
+            "count_label": french_number(c.offers.len()),
+            "groups": groups.into_iter().map(|(d, l)| json!({"diploma": d, "offers": l})).collect::<Vec<_>>(),
+            "sites": sites.into_iter().map(|((uai, a), n)| json!({"uai": uai, "address": a, "count": n})).collect::<Vec<_>>(),
+            "contacts": contacts,
+            "referents": referents,
+        })
+    }
+
+    fn handicap_context(&self) -> Value {
+        // CFAs by the department of their own address (else of their first place).
+        let mut by_dept: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+        for c in &self.cfas {
+            let first = &self.offers[c.offers[0]];
+            let dept = first
+                .cfa
+                .address
+                .department
+                .clone()
+                .or_else(|| first.place.address.department.clone())
+                .unwrap_or_else(|| "zz".into());
+            let referents: BTreeSet<&ReferentView> = c
+                .offers
+                .iter()
+                .map(|i| &self.offers[*i].referent)
+                .filter(|r| !r.is_empty())
+                .collect();
+            by_dept.entry(dept).or_default().push(json!({
+                "name": first.cfa.name,
+                "path": c.path,
+                "town": first.cfa.address.town,
+                "referents": referents,
+            }));
+        }
+        let groups: Vec<Value> = by_dept
+            .into_iter()
+            .map(|(d, mut list)| {
+                list.sort_by(|a, b| {
+                    crate::model::fold(a["name"].as_str().unwrap_or(""))
+                        .cmp(&crate::model::fold(b["name"].as_str().unwrap_or("")))
+                });
+                let label = if d == "zz" {
+                    "Département non renseigné".to_string()
+                } else {
+                    department_name(&d)
+                };
+                json!({"department": label, "id": format!("dep-{}", urls::slug(&d)), "cfas": list})
+            })
+            .collect();
+        json!({ "groups": groups, "count": self.cfas.len() })
+    }
+
+    fn search_context(&self) -> Value {
+        let s = self.input.search;
+        json!({
+            "manifest": s.manifest,
+            "facets": s.facets,
+        })
+    }
+
+    fn home_context(&self) -> Vec<(&'static str, Value)> {
+        let facet_list = |dim: Dim| -> Vec<Value> {
+            self.facets
+                .iter()
+                .find(|(d, _)| *d == dim)
+                .map(|(_, fs)| {
+                    fs.iter()
+                        .map(|f| {
+                            json!({"label": f.label, "url": format!("/{}/{}/", dim.segment(), f.slug),
+                               "count": f.offers.len()})
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let mut domains = facet_list(Dim::Domain);
+        domains.sort_by(|a, b| {
+            b["count"]
+                .as_u64()
+                .cmp(&a["count"].as_u64())
+                .then_with(|| a["label"].as_str().cmp(&b["label"].as_str()))
+        });
+        let more_domains = domains.len() > 12;
+        domains.truncate(12);
+        vec![
+            ("levels", json!(facet_list(Dim::Level))),
+            ("departments", json!(facet_list(Dim::Department))),
+            ("domains", json!(domains)),
+            ("more_domains", json!(more_domains)),
+            ("highlights", json!(self.calendar.highlights())),
+            (
+                "counts",
+                json!({
+                    "offers": french_number(self.offers.len()),
+                    "offers_n": self.offers.len(),
+                    "cfas": french_number(self.cfas.len()),
+                    "cfas_n": self.cfas.len(),
+                    "new": french_number(self.offers.iter().filter(|o| o.new).count()),
+                }),
+            ),
+        ]
+    }
+
+    fn ledger_entries(&self) -> Vec<Entry> {
+        let mut live: Vec<Entry> = self
+            .offers
+            .par_iter()
+            .map(|o| Entry {
+                kind: Kind::Offer,
+                id: o.id.clone(),
+                path: o.path.clone(),
+                state: State::Published,
+                title: o.title.clone(),
+                cfa_path: o.cfa.path.clone(),
+                diploma: o.diploma_slug.clone(),
+                department: o.place.address.department.clone().unwrap_or_default(),
+                domain: o.domain_slug.clone().unwrap_or_default(),
+                fingerprint: fingerprint(&serde_json::to_vec(o).expect("plain data")),
+            })
+            .collect();
+        for c in &self.cfas {
+            let first = &self.offers[c.offers[0]];
+            let ids: Vec<&str> = c
+                .offers
+                .iter()
+                .map(|i| self.offers[*i].id.as_str())
+                .collect();
+            live.push(Entry {
+                kind: Kind::Cfa,
+                id: c.key.clone(),
+                path: c.path.clone(),
+                state: State::Published,
+                title: first.cfa.name.clone(),
+                cfa_path: String::new(),
+                diploma: String::new(),
+                department: first.cfa.address.department.clone().unwrap_or_default(),
+                domain: String::new(),
+                fingerprint: fingerprint(
+                    format!("{}|{}", first.cfa.name, ids.join(",")).as_bytes(),
+                ),
+            });
+        }
+        live
+    }
+
+    /// Renders the whole tree.
+    pub fn render(mut self, sink: Option<PageSink<'_>>) -> Result<Rendered, SiteError> {
+        let config = self.input.config;
+        let changes = self.ledger.update(self.ledger_entries());
+        let mut notes = std::mem::take(&mut self.notes);
+        notes.extend(changes.notes());
+
+        // Every page, described first, rendered in parallel.
+        let mut jobs: Vec<Job<'_>> = Vec::new();
+        let mut sitemap: Vec<String> = Vec::new();
+        let plain = |path: &str, template: &str, extra: Vec<(&'static str, Value)>| Job::Plain {
+            path: path.to_string(),
+            template: template.to_string(),
+            extra,
+        };
+        jobs.push(plain("/", "home.html", self.home_context()));
+        let search_template = if self.theme.has("search.html") {
+            "search.html"
+        } else {
+            SEARCH_FALLBACK_NAME
+        };
+        jobs.push(plain(
+            "/recherche/",
+            search_template,
+            vec![("search", self.search_context())],
+        ));
+        jobs.push(plain("/404.html", "404.html", vec![]));
+        let handicap_page = self.content.iter().find(|c| c.path == "/handicap/");
+        jobs.push(plain(
+            "/handicap/",
+            "handicap.html",
+            vec![
+                ("handicap", self.handicap_context()),
+                ("page", json!(handicap_page)),
+            ],
+        ));
+        for c in self.content.iter().filter(|c| c.path != "/handicap/") {
+            jobs.push(plain(&c.path, "content.html", vec![("page", json!(c))]));
+        }
+        jobs.push(plain(
+            "/calendrier/",
+            "calendars.html",
+            vec![
+                ("calendars", json!(self.calendars)),
+                ("source", json!(self.calendar.source)),
+            ],
+        ));
+        for c in &self.calendars {
+            jobs.push(plain(
+                &c.path,
+                "calendar.html",
+                vec![
+                    ("calendar", json!(c)),
+                    ("source", json!(self.calendar.source)),
+                ],
+            ));
+        }
+        // Browse: an index per dimension, then each value, paginated.
+        for (dim, facets) in &self.facets {
+            let entries: Vec<Value> = facets
+                .iter()
+                .map(|f| {
+                    json!({"label": f.label, "url": format!("/{}/{}/", dim.segment(), f.slug),
+                           "count": f.offers.len()})
+                })
+                .collect();
+            jobs.push(plain(
+                &format!("/{}/", dim.segment()),
+                "browse_index.html",
+                vec![("heading", json!(dim.title())), ("entries", json!(entries))],
+            ));
+            for f in facets {
+                let pages = f.offers.len().div_ceil(PER_PAGE).max(1);
+                for page in 1..=pages {
+                    jobs.push(Job::Browse {
+                        dim: *dim,
+                        facet: f,
+                        page,
+                    });
+                }
+            }
+        }
+        let cfa_entries: Vec<Value> = {
+            let mut list: Vec<(&Cfa, &str)> = self
+                .cfas
+                .iter()
+                .map(|c| (c, self.offers[c.offers[0]].cfa.name.as_str()))
+                .collect();
+            list.sort_by_cached_key(|(c, n)| (crate::model::fold(n), c.path.clone()));
+            list.iter()
+                .map(|(c, n)| {
+                    let town = &self.offers[c.offers[0]].cfa.address.town;
+                    json!({"label": n, "url": c.path, "count": c.offers.len(), "detail": town})
+                })
+                .collect()
+        };
+        jobs.push(plain(
+            "/cfa/",
+            "browse_index.html",
+            vec![
+                ("heading", json!("Les CFA et leurs formations")),
+                ("entries", json!(cfa_entries)),
+            ],
+        ));
+        for c in &self.cfas {
+            jobs.push(Job::Cfa(c));
+        }
+        for i in 0..self.offers.len() {
+            jobs.push(Job::Offer(i));
+        }
+        // Every live page is in the sitemap (404.html is not a page of its own URL).
+        for job in &jobs {
+            let path = self.job_path(job);
+            if path.ends_with('/') {
+                sitemap.push(path);
+            }
+        }
+        // Old URLs: withdrawn pages and redirects, never over a live page.
+        let mut live_paths: HashSet<String> = sitemap.iter().cloned().collect();
+        for e in &changes.retired {
+            if live_paths.insert(e.path.clone()) {
+                jobs.push(Job::Retired(e));
+            }
+        }
+        let mut redirects = String::new();
+        for (_, from, to) in &changes.redirects {
+            if live_paths.insert(from.clone()) {
+                jobs.push(Job::Redirect { from, to });
+                redirects.push_str(&format!("{from} {to} 301!\n"));
+            }
+        }
+
+        // Everything but the pages first: then the list of files is complete before a
+        // single page renders, and each page checks its links as it is made.
+        let mut files = crate::output::Files::new();
+        let base_url = &self.base_url;
+        let sitemap_urls: Vec<String> = sitemap.iter().map(|p| format!("{base_url}{p}")).collect();
+        files.merge("", feeds::sitemap(base_url, sitemap_urls));
+        files.insert("robots.txt", feeds::robots(base_url));
+        let updated = atom_updated(&self.calendar);
+        let mut new_offers: Vec<&OfferView> = self
+            .sorted
+            .iter()
+            .map(|i| &self.offers[*i])
+            .filter(|o| o.new)
+            .collect();
+        new_offers.truncate(500);
+        files.insert(
+            "nouveautes.atom",
+            feeds::atom(&config.site.title, base_url, &updated, &new_offers),
+        );
+        let catalogue: Vec<&OfferView> = self.sorted.iter().map(|i| &self.offers[*i]).collect();
+        files.insert("donnees/offres.json", opendata::json(&catalogue, base_url));
+        files.insert("donnees/offres.csv", opendata::csv(&catalogue, base_url));
+        let stamp = self
+            .calendar
+            .stamp()
+            .map_err(|m| SiteError::Render(format!("calendar: {m}")))?;
+        for c in &self.calendar.calendars {
+            files.insert(
+                format!("calendrier/{}.ics", c.slug),
+                super::calendar::ics(c, stamp, base_url),
+            );
+        }
+        files.insert("_redirects", redirects);
+        files.merge("", self.theme.assets.files.clone());
+        files.merge("", self.input.search.files.clone());
+
+        let mut known: HashSet<String> = files.iter().map(|(p, _)| p.to_string()).collect();
+        for job in &jobs {
+            known.insert(file_of(&self.job_path(job)));
+        }
+        // The tree's shape is known before any page is made: check it first.
+        if let Some((folder, entries)) = links::folder_counts(known.iter().map(String::as_str))
+            .into_iter()
+            .find(|(_, n)| *n > links::MAX_FOLDER_ENTRIES)
+        {
+            return Err(SiteError::CrowdedFolder { folder, entries });
+        }
+        let env = Env {
+            base: self.base_context(),
+            known,
+        };
+        let pages = jobs.len();
+        let mut broken = Vec::new();
+        match sink {
+            None => {
+                let made: Vec<Page> = jobs
+                    .par_iter()
+                    .map(|job| self.render_job(&env, job))
+                    .collect::<Result<_, _>>()?;
+                for page in made {
+                    broken.extend(page.broken);
+                    files.insert(page.file, page.html);
+                }
+            }
+            Some(sink) => {
+                let found = std::sync::Mutex::new(Vec::new());
+                jobs.par_iter().try_for_each(|job| {
+                    let page = self.render_job(&env, job)?;
+                    if !page.broken.is_empty() {
+                        found.lock().expect("no panic holds it").extend(page.broken);
+                    }
+                    sink(&page.file, &page.html).map_err(SiteError::from)
+                })?;
+                broken = found.into_inner().expect("no panic holds it");
+            }
+        }
+        if !broken.is_empty() {
+            broken.sort();
+            return Err(SiteError::BrokenLinks(broken));
+        }
+        Ok(Rendered {
+            pages: pages + files.iter().filter(|(p, _)| p.ends_with(".html")).count(),
+            files,
+            notes,
+            ledger: changes.ledger.to_csv(),
+            ledger_path: ledger::path(config),
+        })
+    }
+}
+
+/// The feed's `updated`: `SOURCE_DATE_EPOCH` when the CI sets it (the reproducible-builds
+/// convention: the commit time of the data), else the calendar's fixed stamp. Never the
+/// clock.
+fn atom_updated(calendar: &CalendarFile) -> String {
+    if let Some(t) = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
+    {
+        return t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    }
+    calendar.dtstamp.clone()
+}
+
+/// The values of one dimension with their offers (listing order kept).
+fn facets_of(dim: Dim, offers: &[OfferView], sorted: &[usize]) -> Vec<Facet> {
+    let mut map: BTreeMap<String, Facet> = BTreeMap::new();
+    for &i in sorted {
+        let o = &offers[i];
+        let (slug, label) = match dim {
+            Dim::Department => match &o.place.address.department {
+                Some(d) => (urls::slug(d), department_name(d)),
+                None => continue,
+            },
+            Dim::Level => match o.level.and_then(|l| level_slug(l).map(|s| (s, l))) {
+                Some((s, l)) => (s.to_string(), level_label(l).to_string()),
+                None => continue,
+            },
+            Dim::Domain => match (&o.domain_slug, &o.domain) {
+                (Some(s), Some(l)) => (s.clone(), l.clone()),
+                _ => continue,
+            },
+            Dim::Diploma => (
+                o.diploma_slug.clone(),
+                o.diploma
+                    .clone()
+                    .unwrap_or_else(|| "Autre certification".into()),
+            ),
+        };
+        let f = map.entry(slug.clone()).or_insert_with(|| Facet {
+            slug,
+            label: label.clone(),
+            offers: Vec::new(),
+        });
+        // The same value spelt differently: keep the smallest label, whatever the order.
+        if label < f.label {
+            f.label = label;
+        }
+        f.offers.push(i);
+    }
+    let mut list: Vec<Facet> = map.into_values().collect();
+    if dim == Dim::Level {
+        let rank = |s: &str| {
+            ["infrabac", "bac", "bac-2", "bac-3", "bac-5", "doctorat"]
+                .iter()
+                .position(|x| *x == s)
+        };
+        list.sort_by_key(|f| rank(&f.slug));
+    } else if dim != Dim::Department {
+        list.sort_by_cached_key(|f| (crate::model::fold(&f.label), f.slug.clone()));
+    }
+    list
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pagination_shows_the_ends_and_the_neighbourhood() {
+        let p = pagination("/niveaux/bac/", 5, 40);
+        let numbers: Vec<usize> = p.pages.iter().map(|l| l.number).collect();
+        assert_eq!(numbers, [1, 0, 3, 4, 5, 6, 7, 0, 40]);
+        assert_eq!(p.prev.as_deref(), Some("/niveaux/bac/page/4/"));
+        assert_eq!(p.next.as_deref(), Some("/niveaux/bac/page/6/"));
+        let first = pagination("/niveaux/bac/", 1, 1);
+        assert!(first.prev.is_none() && first.next.is_none());
+        assert_eq!(first.pages[0].url, "/niveaux/bac/");
+    }
+}

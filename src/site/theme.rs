@@ -1,0 +1,197 @@
+//! The theme: Tera templates and static files, read at run time from
+//! `{input.themes}/{site.theme}/`. A site overrides one template by putting a file of the
+//! same name in `templates/` beside its `vitrine.toml` (and one static file the same way
+//! in `static/`). Templates are compiled once per build and shared by every page.
+
+use super::SiteError;
+use super::assets::Assets;
+use crate::config::Config;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use tera::Tera;
+
+/// Compiled templates and fingerprinted static files.
+pub struct Theme {
+    pub tera: Tera,
+    pub assets: Assets,
+}
+
+/// The search page used when the theme has no `search.html`: it works without
+/// JavaScript by sending the reader to the browse pages.
+const SEARCH_FALLBACK: &str = r#"{% extends "base.html" %}
+{% block title %}Rechercher une formation – {{ site.title }}{% endblock title %}
+{% block main %}
+<h1>Rechercher une formation</h1>
+<p>La recherche n'est pas disponible sur cette version du site. Vous pouvez parcourir toutes les formations :</p>
+<ul>
+<li><a href="/niveaux/">par niveau</a></li>
+<li><a href="/departements/">par département</a></li>
+<li><a href="/domaines/">par domaine</a></li>
+<li><a href="/diplomes/">par diplôme</a></li>
+<li><a href="/cfa/">par CFA</a></li>
+</ul>
+{% endblock main %}
+"#;
+
+/// Name under which the fallback search page is registered.
+pub const SEARCH_FALLBACK_NAME: &str = "vitrine-search-fallback.html";
+
+impl Theme {
+    /// Reads and compiles the theme named in the configuration, with the site's overrides.
+    pub fn load(config: &Config) -> Result<Theme, SiteError> {
+        let theme_dir = config.path(&config.input.themes).join(&config.site.theme);
+        if !theme_dir.join("templates").is_dir() {
+            return Err(SiteError::Theme {
+                path: theme_dir.join("templates"),
+                message: format!(
+                    "no template folder for theme `{}` (set [site] theme and [input] themes in vitrine.toml)",
+                    config.site.theme
+                ),
+            });
+        }
+        let site_dir = config.root.clone();
+        let template_dirs = [theme_dir.join("templates"), site_dir.join("templates")];
+        let mut sources: BTreeMap<String, (PathBuf, String)> = BTreeMap::new();
+        for dir in &template_dirs {
+            read_templates(dir, &mut sources)?;
+        }
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        tera.set_escape_fn(escape_html);
+        let mut list: Vec<(String, String)> = sources
+            .iter()
+            .map(|(name, (_, text))| (name.clone(), text.clone()))
+            .collect();
+        list.push((
+            SEARCH_FALLBACK_NAME.to_string(),
+            SEARCH_FALLBACK.to_string(),
+        ));
+        tera.add_raw_templates(list)
+            .map_err(|e| SiteError::Template {
+                template: "(theme)".into(),
+                page: theme_dir.display().to_string(),
+                message: tera_message(&e),
+            })?;
+        for required in REQUIRED {
+            if !sources.contains_key(*required) {
+                return Err(SiteError::Theme {
+                    path: theme_dir.join("templates").join(required),
+                    message: "required template missing".into(),
+                });
+            }
+        }
+        let assets = Assets::load(&[&theme_dir.join("static"), &site_dir.join("static")])?;
+        Ok(Theme { tera, assets })
+    }
+
+    /// Whether a template of that name exists (the theme's or the site's).
+    pub fn has(&self, name: &str) -> bool {
+        self.tera.get_template_names().any(|n| n == name)
+    }
+}
+
+/// Templates every theme must provide.
+pub const REQUIRED: &[&str] = &[
+    "base.html",
+    "home.html",
+    "offer.html",
+    "cfa.html",
+    "handicap.html",
+    "calendar.html",
+    "calendars.html",
+    "content.html",
+    "browse.html",
+    "browse_index.html",
+    "withdrawn.html",
+    "redirect.html",
+    "404.html",
+];
+
+fn read_templates(
+    dir: &Path,
+    into: &mut BTreeMap<String, (PathBuf, String)>,
+) -> Result<(), SiteError> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| SiteError::Theme {
+            path: dir.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(dir).expect("under root");
+        let name = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        if name.starts_with('.') || name.contains("/.") {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path()).map_err(|e| SiteError::Theme {
+            path: entry.path().to_path_buf(),
+            message: e.to_string(),
+        })?;
+        into.insert(name, (entry.path().to_path_buf(), text));
+    }
+    Ok(())
+}
+
+/// HTML escaping of every printed value: `& < > " '`. Unlike Tera's default it leaves
+/// `/` alone (escaping it protects nothing inside quoted attributes and would hide
+/// internal links from the link check).
+pub fn escape_html(input: &str) -> String {
+    escape_bytes(input, |b| match b {
+        b'&' => Some("&amp;"),
+        b'<' => Some("&lt;"),
+        b'>' => Some("&gt;"),
+        b'"' => Some("&quot;"),
+        b'\'' => Some("&#x27;"),
+        _ => None,
+    })
+}
+
+/// Copies `input`, replacing the ASCII bytes `escape` maps; untouched runs are copied
+/// whole (most values have nothing to escape).
+pub fn escape_bytes(input: &str, escape: impl Fn(u8) -> Option<&'static str>) -> String {
+    let mut out = String::with_capacity(input.len() + 8);
+    let mut last = 0;
+    for (i, b) in input.bytes().enumerate() {
+        if let Some(rep) = escape(b) {
+            out.push_str(&input[last..i]);
+            out.push_str(rep);
+            last = i + 1;
+        }
+    }
+    out.push_str(&input[last..]);
+    out
+}
+
+/// A Tera error with its causes (Tera puts the useful part in the source chain).
+pub fn tera_message(e: &tera::Error) -> String {
+    let mut msg = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    msg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn printed_values_escape_the_five_html_characters_and_keep_slashes() {
+        assert_eq!(
+            escape_html(r#"<a href="x">Tom & Jerry's</a> /cfa/"#),
+            "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#x27;s&lt;/a&gt; /cfa/"
+        );
+        assert_eq!(escape_html("é à ü"), "é à ü");
+    }
+}

@@ -1,0 +1,634 @@
+//! What the templates see: offers, CFAs and list items as plain, already formatted,
+//! already validated values. Every link built here comes from a checked value (a
+//! `tel:` from a valid international number, a `mailto:` from an address that passed
+//! [`valid_email`], a website only when it is http(s)), so the templates only print.
+
+use crate::model::{Address, Offer, Phone, level_label};
+use crate::urls;
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+
+/// An offer page's values.
+#[derive(Debug, Clone, Serialize)]
+pub struct OfferView {
+    pub id: String,
+    pub title: String,
+    /// URL path (`/formations/23/cap-coiffure-af-123/`).
+    pub path: String,
+    /// Absolute canonical URL.
+    pub url: String,
+    /// Diploma family in plain words (`Bac pro`), or the raw type when unknown.
+    pub diploma: Option<String>,
+    /// Browse key of the diploma (`bac-pro`).
+    pub diploma_slug: String,
+    pub level: Option<u8>,
+    pub level_label: Option<&'static str>,
+    pub level_slug: Option<&'static str>,
+    pub rncp: Option<String>,
+    /// France compétences sheet of the certification.
+    pub rncp_url: Option<String>,
+    pub cfd: Option<String>,
+    pub rome: Vec<String>,
+    pub domain: Option<String>,
+    pub domain_slug: Option<String>,
+    /// Description split into paragraphs.
+    pub description: Vec<String>,
+    pub cfa: OrgView,
+    /// The training organisation when it is not the responsible CFA.
+    pub trainer: Option<String>,
+    pub trainer_siret: Option<String>,
+    pub place: PlaceView,
+    pub start: Option<String>,
+    pub end: Option<String>,
+    pub start_iso: Option<String>,
+    pub end_iso: Option<String>,
+    pub cycle: Option<String>,
+    pub cycle_months: Option<u32>,
+    pub rhythm: Option<String>,
+    pub capacity: Option<u32>,
+    pub first_year: Option<bool>,
+    pub parcoursup: Option<bool>,
+    pub affelnet: Option<bool>,
+    pub contact: ContactView,
+    pub referent: ReferentView,
+    pub new: bool,
+    /// schema.org JSON-LD, already escaped for a `<script>` data block (while a page
+    /// renders: a marker the site replaces after minification).
+    pub jsonld: String,
+}
+
+/// The responsible CFA as shown on an offer page.
+#[derive(Debug, Clone, Serialize)]
+pub struct OrgView {
+    pub name: String,
+    pub path: String,
+    pub siret: Option<String>,
+    pub uai: Option<String>,
+    pub nda: Option<String>,
+    pub qualiopi: Option<bool>,
+    pub address: AddressView,
+}
+
+/// A postal address, with its department and a map link.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct AddressView {
+    pub street: Option<String>,
+    pub postcode: Option<String>,
+    pub town: Option<String>,
+    pub department: Option<String>,
+    pub department_name: Option<String>,
+    /// OpenStreetMap link (a plain link: no embedded map, no request to another host).
+    pub osm_url: Option<String>,
+}
+
+/// The training place.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlaceView {
+    pub uai: Option<String>,
+    pub address: AddressView,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+}
+
+/// A phone number to print and, when valid, to call.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct PhoneView {
+    pub display: String,
+    /// `tel:+33…`, only from a validated international number.
+    pub href: Option<String>,
+}
+
+/// An e-mail address to print and, when valid, to write to.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct EmailView {
+    pub text: String,
+    /// `mailto:…`, only from an address that passed [`valid_email`].
+    pub href: Option<String>,
+}
+
+/// How to reach a training.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ContactView {
+    pub name: Option<String>,
+    pub phone: Option<PhoneView>,
+    pub email: Option<EmailView>,
+    /// Only an http(s) URL.
+    pub website: Option<String>,
+}
+
+/// The disability referent (the name only when the configuration allows it).
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ReferentView {
+    pub name: Option<String>,
+    pub phone: Option<PhoneView>,
+    pub email: Option<EmailView>,
+}
+
+impl ReferentView {
+    /// Whether there is anything to show.
+    pub fn is_empty(&self) -> bool {
+        self.name.is_none() && self.phone.is_none() && self.email.is_none()
+    }
+}
+
+/// One line of a list of offers (browse, CFA and similar-offer lists).
+#[derive(Debug, Clone, Serialize)]
+pub struct OfferSummary {
+    pub title: String,
+    pub path: String,
+    pub town: Option<String>,
+    pub department_name: Option<String>,
+    pub diploma: Option<String>,
+    pub level_label: Option<&'static str>,
+    pub cfa: String,
+    pub start: Option<String>,
+    pub new: bool,
+}
+
+impl OfferView {
+    /// The list line of this offer.
+    pub fn summary(&self) -> OfferSummary {
+        OfferSummary {
+            title: self.title.clone(),
+            path: self.path.clone(),
+            town: self.place.address.town.clone(),
+            department_name: self.place.address.department_name.clone(),
+            diploma: self.diploma.clone(),
+            level_label: self.level_label,
+            cfa: self.cfa.name.clone(),
+            start: self.start.clone(),
+            new: self.new,
+        }
+    }
+}
+
+/// Builds the view of a published offer. `cfa_path` is the CFA page chosen for the
+/// offer's CFA key (one page per key, whatever the spelling of the name on each row).
+pub fn offer_view(
+    offer: &Offer,
+    cfa_path: &str,
+    base_url: &str,
+    publish_referent_name: bool,
+) -> OfferView {
+    let path = urls::offer_path(offer);
+    let diploma = offer
+        .diploma
+        .map(|d| d.label().to_string())
+        .or_else(|| non_empty(&offer.diploma_type));
+    let diploma_slug = diploma_slug(offer);
+    let rncp = offer.rncp.as_deref().and_then(non_empty);
+    let rncp_url = rncp.as_deref().and_then(rncp_url);
+    let domain = offer.domain.as_deref().and_then(non_empty);
+    let domain_slug = domain.as_deref().map(urls::slug);
+    let trainer = non_empty(&offer.trainer.name).filter(|t| {
+        crate::model::fold(t) != crate::model::fold(&offer.responsible.name)
+            || offer.trainer.siret != offer.responsible.siret
+    });
+    let coords = offer.place.coordinates;
+    let mut place_address = address_view(&offer.place.address);
+    if let Some(c) = coords {
+        place_address.osm_url = Some(osm_point(c.lat, c.lon));
+    }
+    OfferView {
+        id: offer.id.clone(),
+        title: clean(&offer.title),
+        url: format!("{base_url}{path}"),
+        path,
+        diploma,
+        diploma_slug,
+        level: offer.level,
+        level_label: offer.level.map(level_label),
+        level_slug: offer.level.and_then(level_slug),
+        rncp,
+        rncp_url,
+        cfd: offer.cfd.as_deref().and_then(non_empty),
+        rome: offer.rome.iter().filter_map(|r| non_empty(r)).collect(),
+        domain,
+        domain_slug,
+        description: paragraphs(offer.description.as_deref().unwrap_or("")),
+        cfa: OrgView {
+            name: clean(&offer.responsible.name),
+            path: cfa_path.to_string(),
+            siret: offer.responsible.siret.clone(),
+            uai: offer.responsible.uai.clone(),
+            nda: offer.responsible.nda.clone(),
+            qualiopi: offer.responsible.qualiopi,
+            address: address_view(&offer.responsible.address),
+        },
+        trainer_siret: trainer.as_ref().and(offer.trainer.siret.clone()),
+        trainer,
+        place: PlaceView {
+            uai: offer.place.uai.clone(),
+            address: place_address,
+            lat: coords.map(|c| c.lat),
+            lon: coords.map(|c| c.lon),
+        },
+        start: offer.start.map(french_date),
+        end: offer.end.map(french_date),
+        start_iso: offer.start.map(|d| d.to_string()),
+        end_iso: offer.end.map(|d| d.to_string()),
+        cycle: offer.cycle_months.map(cycle_text),
+        cycle_months: offer.cycle_months,
+        rhythm: offer.rhythm.as_deref().and_then(non_empty),
+        capacity: offer.capacity,
+        first_year: offer.first_year_apprenticeship,
+        parcoursup: offer.parcoursup,
+        affelnet: offer.affelnet,
+        contact: ContactView {
+            name: offer.contact.name.as_deref().and_then(non_empty),
+            phone: offer.contact.phone.as_ref().and_then(phone_view),
+            email: offer.contact.email.as_deref().and_then(email_view),
+            website: offer.contact.website.as_deref().and_then(web_url),
+        },
+        referent: ReferentView {
+            name: if publish_referent_name {
+                offer.referent.name.as_deref().and_then(non_empty)
+            } else {
+                None
+            },
+            phone: offer.referent.phone.as_ref().and_then(phone_view),
+            email: offer.referent.email.as_deref().and_then(email_view),
+        },
+        new: offer.marks.new,
+        jsonld: String::new(),
+    }
+}
+
+/// Browse key of an offer's diploma: the family code, else the slug of the raw type.
+pub fn diploma_slug(offer: &Offer) -> String {
+    match offer.diploma {
+        Some(d) => urls::slug(d.code()),
+        None if !offer.diploma_type.trim().is_empty() => urls::slug(&offer.diploma_type),
+        None => "autre".into(),
+    }
+}
+
+/// URL segment of a level, in the words families use.
+pub fn level_slug(level: u8) -> Option<&'static str> {
+    Some(match level {
+        3 => "infrabac",
+        4 => "bac",
+        5 => "bac-2",
+        6 => "bac-3",
+        7 => "bac-5",
+        8 => "doctorat",
+        _ => return None,
+    })
+}
+
+/// Trimmed text, `None` when empty.
+pub fn non_empty(s: &str) -> Option<String> {
+    let t = clean(s);
+    if t.is_empty() { None } else { Some(t) }
+}
+
+/// Collapses runs of white space (line breaks included) into single spaces and drops
+/// control characters (a bell or an escape sequence pasted into a cell).
+pub fn clean(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.chars().filter(|c| !c.is_control()));
+    }
+    out
+}
+
+/// Splits free text into paragraphs on blank lines (single line breaks join).
+pub fn paragraphs(s: &str) -> Vec<String> {
+    s.replace("\r\n", "\n")
+        .split("\n\n")
+        .map(clean)
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+/// France compétences sheet of an `RNCP12345` / `RS1234` code.
+pub fn rncp_url(code: &str) -> Option<String> {
+    let upper = code.trim().to_ascii_uppercase();
+    let (kind, digits) = if let Some(d) = upper.strip_prefix("RNCP") {
+        ("rncp", d)
+    } else if let Some(d) = upper.strip_prefix("RS") {
+        ("rs", d)
+    } else {
+        return None;
+    };
+    if digits.is_empty() || digits.len() > 6 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(format!(
+        "https://www.francecompetences.fr/recherche/{kind}/{digits}/"
+    ))
+}
+
+/// A phone as shown, with a `tel:` link only for a validated number.
+pub fn phone_view(p: &Phone) -> Option<PhoneView> {
+    let display = clean(&p.display);
+    let href = p
+        .international
+        .as_deref()
+        .filter(|i| i.starts_with('+') && i.len() > 4 && i[1..].bytes().all(|b| b.is_ascii_digit()))
+        .map(|i| format!("tel:{i}"));
+    if display.is_empty() && href.is_none() {
+        return None;
+    }
+    Some(PhoneView {
+        display: if display.is_empty() {
+            href.clone().unwrap_or_default()[4..].to_string()
+        } else {
+            display
+        },
+        href,
+    })
+}
+
+/// An e-mail as shown, with a `mailto:` link only for a plausible address.
+pub fn email_view(e: &str) -> Option<EmailView> {
+    let text = clean(e);
+    if text.is_empty() {
+        return None;
+    }
+    let href = valid_email(&text).then(|| format!("mailto:{text}"));
+    Some(EmailView { text, href })
+}
+
+/// A conservative address check: one `@`, a local part and a dotted domain from safe
+/// alphabets. Anything that could smuggle headers (`?`, `&`, spaces) into a `mailto:`
+/// fails.
+pub fn valid_email(e: &str) -> bool {
+    let Some((local, domain)) = e.split_once('@') else {
+        return false;
+    };
+    let local_ok = !local.is_empty()
+        && local.len() <= 64
+        && local
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._%+-'".contains(&b))
+        && !local.starts_with('.')
+        && !local.ends_with('.');
+    let labels: Vec<&str> = domain.split('.').collect();
+    let domain_ok = labels.len() >= 2
+        && domain.len() <= 253
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
+        && labels
+            .last()
+            .is_some_and(|tld| tld.len() >= 2 && tld.bytes().all(|b| b.is_ascii_alphabetic()));
+    local_ok && domain_ok
+}
+
+/// A website link only when it is an absolute http(s) URL without spaces or controls.
+pub fn web_url(u: &str) -> Option<String> {
+    let u = u.trim();
+    let lower = u.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"))?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let ok = !host.is_empty()
+        && host.contains('.')
+        && u.chars()
+            .all(|c| !c.is_whitespace() && !c.is_control() && !"<>\"'`\\".contains(c));
+    ok.then(|| u.to_string())
+}
+
+/// An address with its department and an OpenStreetMap search link.
+pub fn address_view(a: &Address) -> AddressView {
+    let street = a.street.as_deref().and_then(non_empty);
+    let postcode = a.postcode.as_deref().and_then(non_empty);
+    let town = a.town.as_deref().and_then(non_empty);
+    let department = postcode.as_deref().and_then(department_of);
+    let query: Vec<&str> = [street.as_deref(), postcode.as_deref(), town.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    let osm_url = (town.is_some() || postcode.is_some()).then(|| {
+        format!(
+            "https://www.openstreetmap.org/search?query={}",
+            encode_query(&query.join(" "))
+        )
+    });
+    AddressView {
+        department_name: department.as_deref().map(department_name),
+        department,
+        street,
+        postcode,
+        town,
+        osm_url,
+    }
+}
+
+/// OpenStreetMap link centred on a point.
+pub fn osm_point(lat: f64, lon: f64) -> String {
+    format!("https://www.openstreetmap.org/?mlat={lat:.5}&mlon={lon:.5}#map=16/{lat:.5}/{lon:.5}")
+}
+
+/// Percent-encodes a query value (unreserved characters kept, spaces as `+`).
+pub fn encode_query(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 3);
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// Department code of a French postcode: `13`, `2A`/`2B` for Corsica, `971`… overseas.
+pub fn department_of(postcode: &str) -> Option<String> {
+    let p = postcode.trim();
+    if p.len() != 5 || !p.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(match &p[..2] {
+        "97" | "98" => p[..3].to_string(),
+        "20" => {
+            if p < "20200" {
+                "2A".into()
+            } else {
+                "2B".into()
+            }
+        }
+        "00" => return None,
+        d => d.to_string(),
+    })
+}
+
+/// Name of a department (the region's six and their neighbours; else "Département NN").
+pub fn department_name(code: &str) -> String {
+    let name = match code {
+        "04" => "Alpes-de-Haute-Provence",
+        "05" => "Hautes-Alpes",
+        "06" => "Alpes-Maritimes",
+        "13" => "Bouches-du-Rhône",
+        "83" => "Var",
+        "84" => "Vaucluse",
+        "26" => "Drôme",
+        "30" => "Gard",
+        "38" => "Isère",
+        "73" => "Savoie",
+        "2A" => "Corse-du-Sud",
+        "2B" => "Haute-Corse",
+        "75" => "Paris",
+        "69" => "Rhône",
+        "34" => "Hérault",
+        _ => return format!("Département {code}"),
+    };
+    format!("{name} ({code})")
+}
+
+const MONTHS: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
+/// `1er septembre 2027`, `17 décembre 2026`.
+pub fn french_date(d: NaiveDate) -> String {
+    let day = if d.day() == 1 {
+        "1er".to_string()
+    } else {
+        d.day().to_string()
+    };
+    format!("{day} {} {}", MONTHS[d.month0() as usize], d.year())
+}
+
+/// `24 mois (2 ans)`, `12 mois (1 an)`, `18 mois`.
+pub fn cycle_text(months: u32) -> String {
+    match (months / 12, months % 12) {
+        (0, _) | (_, 1..) => format!("{months} mois"),
+        (1, 0) => "12 mois (1 an)".into(),
+        (y, 0) => format!("{months} mois ({y} ans)"),
+    }
+}
+
+/// A French number with a narrow no-break space between thousands (`10 000`).
+pub fn french_number(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push('\u{202F}');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rncp_codes_link_to_their_france_competences_sheet() {
+        assert_eq!(
+            rncp_url("RNCP36629").as_deref(),
+            Some("https://www.francecompetences.fr/recherche/rncp/36629/")
+        );
+        assert_eq!(
+            rncp_url("RS5000").as_deref(),
+            Some("https://www.francecompetences.fr/recherche/rs/5000/")
+        );
+        assert_eq!(rncp_url("RNCPabc"), None);
+        assert_eq!(rncp_url("12345"), None);
+    }
+
+    #[test]
+    fn only_plausible_addresses_get_a_mailto_link() {
+        assert!(valid_email("contact@cfa-nice.fr"));
+        assert!(valid_email("j.dupont+apprentis@ac-aix-marseille.fr"));
+        assert!(!valid_email("contact@cfa"));
+        assert!(!valid_email("a b@cfa.fr"));
+        assert!(!valid_email("x@cfa.fr?subject=spam"));
+        assert!(!valid_email("x@cfa.fr&cc=y@z.fr"));
+        assert!(!valid_email("<script>@x.fr"));
+        assert_eq!(email_view("pas une adresse").unwrap().href, None);
+    }
+
+    #[test]
+    fn only_http_websites_are_linked() {
+        assert_eq!(
+            web_url(" https://www.cfa.fr/a?b=1 ").as_deref(),
+            Some("https://www.cfa.fr/a?b=1")
+        );
+        assert_eq!(web_url("javascript:alert(1)"), None);
+        assert_eq!(web_url("www.cfa.fr"), None);
+        assert_eq!(web_url("http://x.fr/\"onmouseover=\"x"), None);
+        assert_eq!(web_url("data:text/html,hi"), None);
+    }
+
+    #[test]
+    fn tel_links_come_only_from_validated_numbers() {
+        let ok = Phone {
+            display: "04 91 12 34 56".into(),
+            international: Some("+33491123456".into()),
+        };
+        assert_eq!(
+            phone_view(&ok).unwrap().href.as_deref(),
+            Some("tel:+33491123456")
+        );
+        let bad = Phone {
+            display: "0491 javascript".into(),
+            international: None,
+        };
+        assert_eq!(phone_view(&bad).unwrap().href, None);
+    }
+
+    #[test]
+    fn departments_come_from_postcodes() {
+        assert_eq!(department_of("13001").as_deref(), Some("13"));
+        assert_eq!(department_of("06000").as_deref(), Some("06"));
+        assert_eq!(department_of("20090").as_deref(), Some("2A"));
+        assert_eq!(department_of("97400").as_deref(), Some("974"));
+        assert_eq!(department_of("1300"), None);
+        assert_eq!(department_name("84"), "Vaucluse (84)");
+    }
+
+    #[test]
+    fn dates_and_durations_read_as_families_say_them() {
+        let d = NaiveDate::from_ymd_opt(2027, 9, 1).unwrap();
+        assert_eq!(french_date(d), "1er septembre 2027");
+        let d = NaiveDate::from_ymd_opt(2026, 12, 17).unwrap();
+        assert_eq!(french_date(d), "17 décembre 2026");
+        assert_eq!(cycle_text(24), "24 mois (2 ans)");
+        assert_eq!(cycle_text(12), "12 mois (1 an)");
+        assert_eq!(cycle_text(18), "18 mois");
+        assert_eq!(cycle_text(6), "6 mois");
+        assert_eq!(french_number(10000), "10\u{202F}000");
+        assert_eq!(french_number(999), "999");
+    }
+
+    #[test]
+    fn osm_search_links_are_percent_encoded() {
+        let a = Address {
+            street: Some("12 rue d'Italie & co".into()),
+            postcode: Some("06000".into()),
+            town: Some("Nice".into()),
+            insee: None,
+        };
+        let v = address_view(&a);
+        assert_eq!(
+            v.osm_url.as_deref(),
+            Some("https://www.openstreetmap.org/search?query=12+rue+d%27Italie+%26+co+06000+Nice")
+        );
+        assert_eq!(v.department_name.as_deref(), Some("Alpes-Maritimes (06)"));
+    }
+}

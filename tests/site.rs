@@ -1,0 +1,470 @@
+//! The public catalogue, built from offers made here (the input is beside the
+//! assertions): one page per published offer and none for the others, CFA pages,
+//! the disability page, calendars, JSON-LD, open data, links that never break,
+//! escaping of hostile spreadsheet text, determinism.
+
+mod site_support;
+
+use site_support::*;
+use std::collections::BTreeSet;
+use vitrine::model::{Offer, Phone, Problem, Reason, Status, Verdict};
+use vitrine::search::SearchAssets;
+use vitrine::site::{self, SiteInput};
+use vitrine::urls;
+
+#[test]
+fn every_published_offer_has_a_page_and_no_other_offer_has_one() {
+    let site = TestSite::new();
+    let mut offers: Vec<Offer> = (1..=12).map(offer).collect();
+    offers[3].marks.closed = true;
+    let verdicts = verdicts_for(&offers, &[5, 7]);
+    let out = site.render(&offers, &verdicts);
+    for (o, v) in offers.iter().zip(&verdicts) {
+        let page = format!("{}index.html", &urls::offer_path(o)[1..]);
+        assert_eq!(
+            out.files.contains(&page),
+            v.status == Status::Published,
+            "{} ({:?})",
+            o.id,
+            v.status
+        );
+    }
+    let pages = offer_pages(&out.files);
+    assert_eq!(pages.len(), 9);
+    // Not published: not in the open data, the sitemap or any list either.
+    let json: serde_json::Value =
+        serde_json::from_slice(out.files.get("donnees/offres.json").unwrap()).unwrap();
+    let ids: BTreeSet<&str> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 9);
+    for hidden in ["AF_2027_000004", "AF_2027_000005", "AF_2027_000007"] {
+        assert!(!ids.contains(hidden));
+        for (path, bytes) in out.files.iter() {
+            assert!(
+                !String::from_utf8_lossy(bytes).contains(hidden),
+                "{hidden} appears in {path}"
+            );
+        }
+    }
+    for o in json.as_array().unwrap() {
+        let url = o["url"].as_str().unwrap();
+        assert!(url.starts_with("https://exemple.test/formations/"), "{url}");
+    }
+}
+
+#[test]
+fn cfa_pages_list_exactly_their_offers() {
+    let site = TestSite::new();
+    let offers: Vec<Offer> = (1..=10).map(offer).collect();
+    let verdicts = verdicts_for(&offers, &[2]);
+    let out = site.render(&offers, &verdicts);
+    let mut cfa_paths = BTreeSet::new();
+    for o in &offers {
+        cfa_paths.insert(urls::cfa_path(o));
+    }
+    assert_eq!(cfa_paths.len(), 3, "the fixture has three CFAs");
+    for cfa in &cfa_paths {
+        let html = page(&out.files, cfa);
+        let listed: BTreeSet<String> = links_under(&html, "/formations/");
+        let expected: BTreeSet<String> = offers
+            .iter()
+            .zip(&verdicts)
+            .filter(|(o, v)| v.status == Status::Published && &urls::cfa_path(o) == cfa)
+            .map(|(o, _)| urls::offer_path(o))
+            .collect();
+        assert_eq!(listed, expected, "{cfa}");
+    }
+}
+
+#[test]
+fn the_disability_page_lists_every_cfa_referent() {
+    let site = TestSite::new();
+    let offers: Vec<Offer> = (1..=9).map(offer).collect();
+    let verdicts = verdicts_for(&offers, &[]);
+    let out = site.render(&offers, &verdicts);
+    let html = page(&out.files, "/handicap/");
+    for o in &offers {
+        assert!(html.contains(&attr_escape(&urls::cfa_path(o))), "{}", o.id);
+        let r = &o.referent;
+        assert!(html.contains(r.name.as_deref().unwrap()), "{:?}", r.name);
+        assert!(html.contains(r.email.as_deref().unwrap()));
+        assert!(html.contains(&format!(
+            "tel:{}",
+            r.phone.as_ref().unwrap().international.as_deref().unwrap()
+        )));
+    }
+    assert!(html.contains("Bouches-du-Rhône (13)"));
+    assert!(html.contains("Alpes-Maritimes (06)"));
+    // The privacy switch hides the names, not the ways to reach them.
+    let mut private = TestSite::new();
+    private.config.privacy.publish_referent_name = false;
+    let out = private.render(&offers, &verdicts);
+    let html = page(&out.files, "/handicap/");
+    assert!(!html.contains(offers[0].referent.name.as_deref().unwrap()));
+    assert!(html.contains(offers[0].referent.email.as_deref().unwrap()));
+}
+
+#[test]
+fn the_calendar_files_are_valid_icalendar() {
+    let site = TestSite::new();
+    let offers: Vec<Offer> = (1..=3).map(offer).collect();
+    let out = site.render(&offers, &verdicts_for(&offers, &[]));
+    let mut seen = 0;
+    for (path, bytes) in out.files.iter() {
+        if path.ends_with(".ics") {
+            seen += 1;
+            let text = std::str::from_utf8(bytes).unwrap();
+            let events = check_ics(text).unwrap_or_else(|e| panic!("{path}: {e}"));
+            assert!(events > 0, "{path}");
+            let page_path = format!("/{}/", path.trim_end_matches(".ics"));
+            let html = page(&out.files, &page_path);
+            assert!(
+                html.contains(&format!("/{path}")),
+                "{page_path} links its .ics"
+            );
+        }
+    }
+    assert_eq!(seen, 3);
+    let parcoursup = page(&out.files, "/calendrier/parcoursup-2027/");
+    assert!(parcoursup.contains("17 décembre 2026"));
+    assert!(parcoursup.contains("date provisoire"));
+    let collecte = page(&out.files, "/calendrier/collecte-cfa-2027/");
+    assert!(collecte.contains("du 1er juin 2026 au 31 octobre 2026"));
+    let ics = std::str::from_utf8(out.files.get("calendrier/affelnet-2027.ics").unwrap()).unwrap();
+    assert!(
+        ics.contains("DTEND;VALUE=DATE:20270201\r\n"),
+        "end of January, inclusive"
+    );
+}
+
+#[test]
+fn offer_pages_carry_parseable_json_ld_and_the_facts_families_need() {
+    let site = TestSite::new();
+    let offers: Vec<Offer> = (1..=4).map(offer).collect();
+    let out = site.render(&offers, &verdicts_for(&offers, &[]));
+    let o = &offers[0];
+    let html = page(&out.files, &urls::offer_path(o));
+    let json = json_ld(&html);
+    let graph = json["@graph"].as_array().unwrap();
+    let course = &graph[0];
+    assert_eq!(course["@type"], "Course");
+    assert_eq!(course["name"], o.title);
+    assert_eq!(course["hasCourseInstance"][0]["@type"], "CourseInstance");
+    assert_eq!(course["hasCourseInstance"][0]["startDate"], "2027-09-01");
+    assert_eq!(graph[1]["@type"], "EducationalOccupationalProgram");
+    assert_eq!(graph[1]["timeToComplete"], "P24M");
+    assert!(html.contains("https://www.francecompetences.fr/recherche/rncp/37875/"));
+    assert!(html.contains("https://www.openstreetmap.org/?mlat=43.29650"));
+    assert!(html.contains("tel:+33491123456"));
+    assert!(html.contains("mailto:contact1@cfa-exemple.fr"));
+    assert!(html.contains("Nouveau"), "offer 1 is marked new");
+    assert!(html.contains("1er septembre 2027"));
+    assert!(html.contains("24 mois (2 ans)"));
+    assert!(html.contains("Accessibilité : partiellement conforme"));
+    assert!(html.contains("<html lang=fr>") || html.contains("<html lang=\"fr\">"));
+    // No inline script or style: only the JSON-LD data block.
+    assert_eq!(html.matches("<script").count(), 1);
+    assert!(!html.contains(" style="));
+    assert!(!html.contains("<style"));
+}
+
+#[test]
+fn hostile_spreadsheet_text_comes_out_escaped() {
+    let site = TestSite::new();
+    let mut offers: Vec<Offer> = (1..=3).map(offer).collect();
+    let evil =
+        "CAP <script>alert(1)</script> \"quoted\" 'single' {{ site.title }} {% raw %}</script><!--";
+    let o = &mut offers[0];
+    o.title = evil.into();
+    o.description = Some(evil.into());
+    o.responsible.name = format!("CFA {evil}");
+    o.domain = Some(evil.into());
+    o.rhythm = Some(evil.into());
+    o.contact.name = Some(evil.into());
+    o.contact.email = Some("x@y.fr?cc=<script>".into());
+    o.contact.website = Some("javascript:alert(1)".into());
+    o.referent.name = Some(evil.into());
+    o.contact.phone = Some(Phone {
+        display: evil.into(),
+        international: None,
+    });
+    let out = site.render(&offers, &verdicts_for(&offers, &[]));
+    for (path, bytes) in out.files.iter() {
+        if !(path.ends_with(".html") || path.ends_with(".xml") || path.ends_with(".atom")) {
+            continue;
+        }
+        let text = String::from_utf8_lossy(bytes);
+        let tags = tags_only(&text);
+        assert!(!tags.contains("<script>"), "{path}: a real script element");
+        assert!(
+            tags.matches("<script").count() == text.matches("application/ld+json").count(),
+            "{path}: only JSON-LD blocks"
+        );
+        assert!(!text.contains("javascript:"), "{path}");
+        assert!(!text.contains("mailto:x@y.fr"), "{path}");
+        // Template syntax is printed as text, never evaluated.
+        if text.contains("alert(1)") {
+            assert!(text.contains("{{ site.title }}"), "{path}");
+            assert!(text.contains("{% raw %}"), "{path}");
+        }
+    }
+    let html = page(&out.files, &urls::offer_path(&offers[0]));
+    // Printed as text.
+    assert!(
+        html.contains("<h1>CAP &lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{html}"
+    );
+    let json = json_ld(&html);
+    assert_eq!(json["@graph"][0]["name"], evil);
+    let csv = out.files.get("donnees/offres.csv").unwrap();
+    assert!(csv.starts_with(&[0xEF, 0xBB, 0xBF]));
+}
+
+#[test]
+fn formulas_in_the_open_data_csv_are_neutralised() {
+    let site = TestSite::new();
+    let mut offers: Vec<Offer> = (1..=2).map(offer).collect();
+    offers[0].title = "=HYPERLINK(\"http://evil\")".into();
+    let out = site.render(&offers, &verdicts_for(&offers, &[]));
+    let csv =
+        String::from_utf8(out.files.get("donnees/offres.csv").unwrap()[3..].to_vec()).unwrap();
+    let mut r = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(csv.as_bytes());
+    let titles: Vec<String> = r
+        .records()
+        .map(|rec| rec.unwrap().get(2).unwrap().to_string())
+        .collect();
+    assert!(
+        titles.contains(&"'=HYPERLINK(\"http://evil\")".to_string()),
+        "{titles:?}"
+    );
+}
+
+#[test]
+fn old_urls_keep_answering_after_a_rename_and_a_withdrawal() {
+    let site = TestSite::new();
+    let offers: Vec<Offer> = (1..=6).map(offer).collect();
+    let first = site.render(&offers, &verdicts_for(&offers, &[]));
+    site::write_ledger(&first).unwrap();
+    let renamed_old = urls::offer_path(&offers[0]);
+    let withdrawn = urls::offer_path(&offers[1]);
+    let vanished = urls::offer_path(&offers[2]);
+
+    // Next import: offer 1 renamed, offer 2 closed by its CFA, offer 3 gone from the file.
+    let mut next: Vec<Offer> = offers.clone();
+    next[0].title = "CAP Métiers de la coiffure (nouveau programme)".into();
+    next[1].marks.closed = true;
+    next.remove(2);
+    let second = site.render(&next, &verdicts_for(&next, &[]));
+    site::write_ledger(&second).unwrap();
+    let renamed_new = urls::offer_path(&next[0]);
+    assert_ne!(renamed_old, renamed_new);
+
+    let redirect = page(&second.files, &renamed_old);
+    assert!(redirect.contains("http-equiv=refresh") || redirect.contains("http-equiv=\"refresh\""));
+    assert!(redirect.contains(&renamed_new));
+    assert!(!redirect.contains("<script"));
+    let rules = String::from_utf8(second.files.get("_redirects").unwrap().to_vec()).unwrap();
+    assert!(
+        rules.contains(&format!("{renamed_old} {renamed_new} 301!")),
+        "{rules}"
+    );
+
+    for (gone, was) in [(&withdrawn, &offers[1]), (&vanished, &offers[2])] {
+        let html = page(&second.files, gone);
+        assert!(
+            html.contains("Cette formation n'est plus proposée")
+                || html.contains("Cette formation n&#x27;est plus proposée"),
+            "{gone}"
+        );
+        assert!(html.contains(&urls::cfa_path(was)), "links to its CFA");
+        assert!(html.contains("noindex"));
+        // Similar offers: published ones, never itself.
+        assert!(links_under(&html, "/formations/").iter().all(|l| l != gone));
+        assert!(
+            !links_under(&html, "/formations/").is_empty(),
+            "{gone}: similar offers"
+        );
+    }
+    let notes = second.notes.join("\n");
+    assert!(notes.contains("offers withdrawn"), "{notes}");
+    assert!(
+        notes
+            .lines()
+            .any(|l| l.starts_with("offers withdrawn") && l.contains(" 2 ")),
+        "{notes}"
+    );
+    assert!(
+        notes
+            .lines()
+            .any(|l| l.starts_with("offers renamed") && l.contains(" 1 ")),
+        "{notes}"
+    );
+
+    // A third build from the same data: nothing changes, the old URLs still answer.
+    let third = site.render(&next, &verdicts_for(&next, &[]));
+    assert!(
+        third
+            .files
+            .contains(&format!("{}index.html", &withdrawn[1..]))
+    );
+    assert!(
+        third
+            .files
+            .contains(&format!("{}index.html", &renamed_old[1..]))
+    );
+    assert_eq!(third.ledger, second.ledger);
+    let ledger = String::from_utf8(third.ledger.clone()).unwrap();
+    assert!(ledger.contains(&format!("offre,AF_2027_000001,{renamed_old},redirigee")));
+    assert!(ledger.contains(&format!("offre,AF_2027_000002,{withdrawn},retiree")));
+}
+
+#[test]
+fn two_builds_of_the_same_input_are_byte_identical() {
+    let site = TestSite::new();
+    let offers: Vec<Offer> = (1..=40).map(offer).collect();
+    let verdicts = verdicts_for(&offers, &[3]);
+    let a = site.render(&offers, &verdicts);
+    let b = site.render(&offers, &verdicts);
+    let list = |f: &vitrine::output::Files| {
+        f.iter()
+            .map(|(p, b)| (p.to_string(), b.to_vec()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(list(&a.files), list(&b.files));
+    assert_eq!(a.ledger, b.ledger);
+}
+
+#[test]
+fn browse_pages_paginate_accessibly_and_reach_every_offer_without_javascript() {
+    let site = TestSite::new();
+    let offers: Vec<Offer> = (1..=170).map(offer).collect();
+    let out = site.render(&offers, &verdicts_for(&offers, &[]));
+    // Level 3 (CAP) holds a third of the fixture: more than one page.
+    let first = page(&out.files, "/niveaux/infrabac/");
+    assert!(first.contains("aria-label=Pagination") || first.contains("aria-label=\"Pagination\""));
+    assert!(first.contains("aria-current=page") || first.contains("aria-current=\"page\""));
+    assert!(first.contains("role=status") || first.contains("role=\"status\""));
+    assert!(out.files.contains("niveaux/infrabac/page/2/index.html"));
+    // Every offer is linked from some browse page.
+    let mut reached = BTreeSet::new();
+    for (path, bytes) in out.files.iter() {
+        if path.starts_with("niveaux/") {
+            reached.extend(links_under(&String::from_utf8_lossy(bytes), "/formations/"));
+        }
+    }
+    for o in &offers {
+        assert!(reached.contains(&urls::offer_path(o)), "{}", o.id);
+    }
+}
+
+#[test]
+fn a_broken_internal_link_fails_the_build_naming_page_and_link() {
+    let site = TestSite::new();
+    std::fs::create_dir_all(site.root().join("templates")).unwrap();
+    std::fs::write(
+        site.root().join("templates/404.html"),
+        "{% extends \"base.html\" %}{% block main %}<h1>Perdu</h1><a href=\"/nulle-part/\">x</a>{% endblock main %}",
+    )
+    .unwrap();
+    let offers: Vec<Offer> = (1..=2).map(offer).collect();
+    let verdicts = verdicts_for(&offers, &[]);
+    let search = SearchAssets::default();
+    let err = site::render(&SiteInput {
+        config: &site.config,
+        offers: &offers,
+        verdicts: &verdicts,
+        search: &search,
+    })
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("404.html → /nulle-part/"), "{err}");
+}
+
+#[test]
+fn a_site_overrides_one_template_of_the_theme() {
+    let site = TestSite::new();
+    std::fs::create_dir_all(site.root().join("templates")).unwrap();
+    std::fs::write(
+        site.root().join("templates/404.html"),
+        "{% extends \"base.html\" %}{% block main %}<h1>Page perdue, page retrouvée</h1>{% endblock main %}",
+    )
+    .unwrap();
+    let offers: Vec<Offer> = (1..=2).map(offer).collect();
+    let out = site.render(&offers, &verdicts_for(&offers, &[]));
+    let html = String::from_utf8(out.files.get("404.html").unwrap().to_vec()).unwrap();
+    assert!(html.contains("Page perdue, page retrouvée"));
+    // The rest of the theme is untouched.
+    assert!(page(&out.files, "/").contains("Trouver une formation"));
+}
+
+#[test]
+fn feeds_sitemap_and_static_files_are_published() {
+    let site = TestSite::new();
+    let offers: Vec<Offer> = (1..=5).map(offer).collect();
+    let out = site.render(&offers, &verdicts_for(&offers, &[]));
+    let sitemap = String::from_utf8(out.files.get("sitemap.xml").unwrap().to_vec()).unwrap();
+    assert!(sitemap.contains(&format!(
+        "<loc>https://exemple.test{}</loc>",
+        urls::offer_path(&offers[0])
+    )));
+    let robots = String::from_utf8(out.files.get("robots.txt").unwrap().to_vec()).unwrap();
+    assert!(robots.contains("Sitemap: https://exemple.test/sitemap.xml"));
+    let atom = String::from_utf8(out.files.get("nouveautes.atom").unwrap().to_vec()).unwrap();
+    assert_eq!(
+        atom.matches("<entry>").count(),
+        offers.iter().filter(|o| o.marks.new).count()
+    );
+    let css: Vec<&str> = out
+        .files
+        .iter()
+        .map(|(p, _)| p)
+        .filter(|p| p.starts_with("assets/style.") && p.ends_with(".css"))
+        .collect();
+    assert_eq!(css.len(), 1, "one fingerprinted stylesheet");
+    assert!(page(&out.files, "/").contains(&format!("/{}", css[0])));
+    assert!(out.files.contains("404.html"));
+    assert!(out.files.contains("recherche/index.html"));
+}
+
+#[test]
+fn search_files_are_merged_into_the_public_tree() {
+    let site = TestSite::new();
+    let offers: Vec<Offer> = (1..=2).map(offer).collect();
+    let verdicts = verdicts_for(&offers, &[]);
+    let mut search = SearchAssets::default();
+    search.files.insert("recherche/index/manifest.json", "{}");
+    let out = site::render(&SiteInput {
+        config: &site.config,
+        offers: &offers,
+        verdicts: &verdicts,
+        search: &search,
+    })
+    .unwrap();
+    assert!(out.files.contains("recherche/index/manifest.json"));
+}
+
+/// Verdicts for a fixture: `blocked` (1-based offer numbers) are non réglementaire.
+fn verdicts_for(offers: &[Offer], blocked: &[usize]) -> Vec<Verdict> {
+    offers
+        .iter()
+        .map(|o| {
+            let n: usize = o.id.trim_start_matches("AF_2027_").parse().unwrap();
+            let problems = if blocked.contains(&n) {
+                vec![Problem::new(
+                    Reason::SiretInvalid,
+                    "SIRET organisme responsable",
+                    None,
+                )]
+            } else {
+                vec![]
+            };
+            Verdict::from_problems(o, problems)
+        })
+        .collect()
+}
