@@ -223,7 +223,7 @@ pub fn export(
                 .iter()
                 .map(|d| json!([d.id, d.title, d.cfa, d.town, d.start, d.end, d.url]))
                 .collect();
-            serde_json::to_vec(&rows).unwrap_or_default()
+            json_bytes(&rows)
         })
         .collect();
     let record_count = records.len();
@@ -238,12 +238,7 @@ pub fn export(
             Some(json!([c.name, c.department, round5(p.lat), round5(p.lon)]))
         })
         .collect();
-    let towns = put(
-        &mut files,
-        "communes",
-        "json",
-        serde_json::to_vec(&towns).unwrap_or_default(),
-    );
+    let towns = put(&mut files, "communes", "json", json_bytes(&towns));
 
     // BM25 statistics: tantivy's averages come from these totals.
     let n = searcher.num_docs();
@@ -287,16 +282,28 @@ pub fn export(
         "typo": TYPO_MIN_CHARS,
         "stop": STOP_WORDS,
     });
-    let name = put(
-        &mut files,
-        "manifest",
-        "json",
-        serde_json::to_vec(&manifest).unwrap_or_default(),
-    );
+    let name = put(&mut files, "manifest", "json", json_bytes(&manifest));
     Ok(Export {
         files,
         manifest: format!("/{DIR}{name}"),
     })
+}
+
+/// JSON with `<`, `>` and `&` written as `\u003c`…: the CFAs' text can never read as
+/// markup, whatever a browser or a proxy guesses the file to be. (Outside strings JSON
+/// has none of these characters, so the substitution is safe byte for byte.)
+pub fn json_bytes<T: serde::Serialize + ?Sized>(value: &T) -> Vec<u8> {
+    let raw = serde_json::to_vec(value).unwrap_or_default();
+    let mut out = Vec::with_capacity(raw.len());
+    for b in raw {
+        match b {
+            b'<' => out.extend_from_slice(b"\\u003c"),
+            b'>' => out.extend_from_slice(b"\\u003e"),
+            b'&' => out.extend_from_slice(b"\\u0026"),
+            b => out.push(b),
+        }
+    }
+    out
 }
 
 /// Puts numbered files (`0.bin`, `1.bin`…) in a folder named after the hash of them all.
@@ -372,4 +379,32 @@ pub fn hash(bytes: &[u8]) -> String {
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
     format!("{h:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_files_hold_no_markup_characters() {
+        let bytes = json_bytes(&json!(["<script>alert(1)</script> & co", {"a": "x>y"}]));
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(
+            !text.contains('<') && !text.contains('>') && !text.contains('&'),
+            "{text}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back[0], "<script>alert(1)</script> & co");
+        assert_eq!(back[1]["a"], "x>y");
+    }
+
+    #[test]
+    fn varints_and_zigzag() {
+        let mut out = Vec::new();
+        varint(&mut out, 300);
+        assert_eq!(out, [0xac, 0x02]);
+        assert_eq!(zigzag(-1), 1);
+        assert_eq!(zigzag(1), 2);
+        assert_eq!(zigzag(-3), 5);
+    }
 }
