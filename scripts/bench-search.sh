@@ -7,7 +7,7 @@
 # pip (pagefind-bin). Usage: scripts/bench-search.sh [ROWS...]   (default: 10000 100000)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-work="${BENCH_DIR:-/dev/shm/vitrine-bench}"
+work="${BENCH_DIR:-/dev/shm/vitrine-bench-search}"
 sizes=("$@"); [ ${#sizes[@]} -gt 0 ] || sizes=(10000 100000)
 queries=("coiffure" "boulanger" "cap cuisine" "bts commerce" "electricien" "aide soignant")
 
