@@ -12,6 +12,7 @@ pub mod model;
 pub mod output;
 pub mod report;
 pub mod search;
+pub mod serve;
 pub mod site;
 pub mod summary;
 pub mod urls;

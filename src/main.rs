@@ -44,6 +44,29 @@ enum Command {
         #[command(flatten)]
         references: ReferenceArgs,
     },
+    /// Query the search index of the last build (same answers as the site's search).
+    Search {
+        /// The words to look for (every word must match; the last one may be a prefix).
+        query: String,
+        /// Print JSON (ids, titles, URLs, scores).
+        #[arg(long)]
+        json: bool,
+        /// Number of results.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Filters, as in the page's URL: niveau=4, dep=06, diplome=cap, cfa=SIRET, voie=parcoursup.
+        #[arg(long = "filter", value_name = "NAME=VALUE")]
+        filters: Vec<String>,
+    },
+    /// Preview the site on 127.0.0.1, rebuilt and reloaded when data, content or theme change.
+    Serve {
+        /// Port to listen on.
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+        /// The BROF export (xlsx, ods or csv); default: the one named in vitrine.toml.
+        #[arg(long)]
+        input: Option<PathBuf>,
+    },
     /// Import and controls only: writes the conformity report.
     Check {
         /// The BROF export (xlsx, ods or csv); default: the one named in vitrine.toml.
@@ -90,6 +113,22 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
+        Command::Search {
+            query,
+            json,
+            limit,
+            filters,
+        } => return search(&config, &query, json, limit, &filters),
+        Command::Serve { port, input } => {
+            let opts = Options::new(&config, input, None, None);
+            return match vitrine::serve::serve(&config, &opts, port) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(1)
+                }
+            };
+        }
         Command::Build {
             input,
             out,
@@ -120,6 +159,43 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(&e),
+    }
+}
+
+fn search(config: &Config, query: &str, json: bool, limit: usize, filters: &[String]) -> ExitCode {
+    let run = || -> anyhow::Result<vitrine::search::Answer> {
+        let mut f = vitrine::search::query::Filters::new();
+        for kv in filters {
+            let (k, v) = kv
+                .split_once('=')
+                .ok_or_else(|| anyhow::anyhow!("--filter {kv:?}: expected NAME=VALUE"))?;
+            if !vitrine::search::facets::NAMES.contains(&k) {
+                anyhow::bail!("--filter {k}: unknown filter (niveau, dep, diplome, cfa, voie)");
+            }
+            f.insert(k.to_string(), v.to_string());
+        }
+        let opened = vitrine::search::index::Opened::open(&vitrine::search::index_dir(config))?;
+        Ok(opened.answer(query, &f, limit)?)
+    };
+    match run() {
+        Ok(answer) if json => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&answer).unwrap_or_default()
+            );
+            ExitCode::SUCCESS
+        }
+        Ok(answer) => {
+            println!("{} offre(s) pour {:?}", answer.count, answer.query);
+            for h in &answer.hits {
+                println!("{:>8.3}  {:<16} {}  {}", h.score, h.id, h.title, h.url);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
     }
 }
 

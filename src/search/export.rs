@@ -1,0 +1,410 @@
+//! The static form of the index for the browser, derived from the tantivy index:
+//! content-hashed files under `recherche/index/`, each loaded only when a query needs it.
+//!
+//! - `manifest-*.json` (small): document count, per-field boost and token total (BM25
+//!   average lengths), the first term of each dictionary shard, the file lists.
+//! - `t-*.bin` dictionary shards, by term order: front-coded terms, each with its
+//!   postings location and, per field, document frequency and byte length.
+//! - `p-*/N.bin` postings packs: per (term, field), entries `varint(Δord·2 | tf>1)`,
+//!   `u8 fieldnorm id`, then `varint(tf)` when tf > 1.
+//! - `r-*/N.json` result records by blocks of [`RECORDS_PER_FILE`] documents.
+//! - `f-*.bin` facet columns (run-length; loaded for filters and counts),
+//!   `d-*.bin` start dates and `g-*.bin` coordinates (delta varints; loaded to sort by
+//!   date, or for "near a town"), `communes-*.json` the towns for "near a town".
+//!
+//! Packs and records are many small files: each family lives in a folder named after
+//! the hash of all its files, so the manifest lists a folder and a count, not names.
+
+use super::SearchError;
+use super::facets::{self, Facets};
+use super::query::{Lexicon, MAX_EXPANSIONS, STOP_WORDS, TYPO_MIN_CHARS};
+use super::schema::{Fields, SearchDoc, TEXT_FIELDS};
+use crate::communes::Communes;
+use crate::output::Files;
+use serde_json::json;
+use std::collections::BTreeMap;
+use tantivy::postings::Postings;
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocSet, Searcher, TERMINATED, Term};
+
+/// Folder of the export under the public root.
+pub const DIR: &str = "recherche/index/";
+/// Result records per file.
+pub const RECORDS_PER_FILE: usize = 64;
+/// Postings packs are cut after this many bytes (a list is never split).
+const PACK_BYTES: usize = 8 * 1024;
+/// Dictionary shards are cut after this many bytes.
+const SHARD_BYTES: usize = 4 * 1024;
+
+/// BM25 constants, as tantivy has them.
+pub const K1: f32 = 1.2;
+/// BM25 length normalisation, as tantivy has it.
+pub const B: f32 = 0.75;
+
+/// The export and the URL of its manifest.
+pub struct Export {
+    pub files: Files,
+    pub manifest: String,
+}
+
+/// Builds every file of the export.
+pub fn export(
+    searcher: &Searcher,
+    fields: &Fields,
+    lexicon: &Lexicon,
+    docs: &[SearchDoc],
+    facets: &Facets,
+    communes: &Communes,
+) -> Result<Export, SearchError> {
+    let err = |e: &dyn std::fmt::Display| SearchError::Index(format!("export: {e}"));
+    let mut files = Files::new();
+    let put = |files: &mut Files, kind: &str, ext: &str, bytes: Vec<u8>| -> String {
+        let name = format!("{kind}-{}.{ext}", hash(&bytes));
+        files.insert(format!("{DIR}{name}"), bytes);
+        name
+    };
+
+    // Postings, straight from tantivy's inverted index, mapped to export order.
+    let readers = searcher.segment_readers();
+    let ords: Vec<_> = readers
+        .iter()
+        .map(|r| r.fast_fields().u64("ord"))
+        .collect::<Result<_, _>>()
+        .map_err(|e| err(&e))?;
+    let norms: Vec<Vec<_>> = readers
+        .iter()
+        .map(|r| {
+            fields
+                .text
+                .iter()
+                .map(|f| r.get_fieldnorms_reader(*f))
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .collect::<Result<_, _>>()
+        .map_err(|e| err(&e))?;
+
+    let mut packs: Vec<Vec<u8>> = vec![Vec::new()];
+    let mut shards: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut prev_term: Vec<u8> = Vec::new();
+    let mut entries: Vec<(u32, u32)> = Vec::new();
+    for (term, in_fields) in &lexicon.terms {
+        let mut lists: Vec<(u8, u32, Vec<u8>)> = Vec::new();
+        for &(f, df) in in_fields {
+            entries.clear();
+            let field = fields.text[f as usize];
+            for (s, reader) in readers.iter().enumerate() {
+                let inverted = reader.inverted_index(field).map_err(|e| err(&e))?;
+                let t = Term::from_field_text(field, term);
+                let Some(mut postings) = inverted
+                    .read_postings(&t, IndexRecordOption::WithFreqs)
+                    .map_err(|e| err(&e))?
+                else {
+                    continue;
+                };
+                let mut doc = postings.doc();
+                while doc != TERMINATED {
+                    let ord = ords[s].first(doc).unwrap_or(0) as u32;
+                    let fieldnorm = norms[s][f as usize].fieldnorm_id(doc);
+                    entries.push((ord, postings.term_freq() << 8 | u32::from(fieldnorm)));
+                    doc = postings.advance();
+                }
+            }
+            entries.sort_unstable();
+            debug_assert_eq!(entries.len(), df as usize);
+            let mut bytes = Vec::with_capacity(entries.len() * 3);
+            let mut prev = 0u32;
+            for &(ord, packed) in &entries {
+                let tf = packed >> 8;
+                varint(&mut bytes, u64::from(ord - prev) << 1 | u64::from(tf > 1));
+                bytes.push(packed as u8);
+                if tf > 1 {
+                    varint(&mut bytes, u64::from(tf));
+                }
+                prev = ord;
+            }
+            lists.push((f, df, bytes));
+        }
+        let size: usize = lists.iter().map(|l| l.2.len()).sum();
+        if !packs.last().unwrap().is_empty() && packs.last().unwrap().len() + size > PACK_BYTES {
+            packs.push(Vec::new());
+        }
+        let pack = packs.len() - 1;
+        let offset = packs[pack].len();
+        for l in &lists {
+            packs[pack].extend_from_slice(&l.2);
+        }
+
+        // Dictionary entry.
+        if shards.is_empty() || shards.last().unwrap().1.len() >= SHARD_BYTES {
+            shards.push((term.clone(), Vec::new()));
+            prev_term.clear();
+        }
+        let out = &mut shards.last_mut().unwrap().1;
+        let bytes = term.as_bytes();
+        let shared = bytes
+            .iter()
+            .zip(&prev_term)
+            .take_while(|(a, b)| a == b)
+            .count();
+        varint(out, shared as u64);
+        varint(out, (bytes.len() - shared) as u64);
+        out.extend_from_slice(&bytes[shared..]);
+        varint(out, pack as u64);
+        varint(out, offset as u64);
+        out.push(lists.len() as u8);
+        for (f, df, b) in &lists {
+            out.push(*f);
+            varint(out, u64::from(*df));
+            varint(out, b.len() as u64);
+        }
+        prev_term = bytes.to_vec();
+    }
+    let pack_count = packs.len();
+    let packs_dir = put_family(&mut files, "p", "bin", packs);
+    let dict: Vec<(String, String)> = shards
+        .into_iter()
+        .map(|(first, bytes)| (first, put(&mut files, "t", "bin", bytes)))
+        .collect();
+
+    // Facet columns, run-length encoded (documents are sorted so that runs are long).
+    let index_of = |list: &[facets::FacetValue], v: &Option<String>| -> u64 {
+        v.as_ref()
+            .and_then(|v| list.iter().position(|x| &x.value == v))
+            .map_or(0, |i| i as u64 + 1)
+    };
+    let mut columns = Vec::new();
+    for (i, name) in facets::NAMES.iter().enumerate() {
+        let list = facets.get(name).unwrap_or(&[]);
+        let values: Vec<u64> = docs
+            .iter()
+            .map(|d| {
+                if i < 4 {
+                    index_of(list, &d.facet[i])
+                } else {
+                    u64::from(d.parcoursup) | u64::from(d.affelnet) << 1
+                }
+            })
+            .collect();
+        run_length(&mut columns, &values);
+    }
+    let columns = put(&mut files, "f", "bin", columns);
+
+    // Start dates (for sorting) and coordinates (for "near a town"), apart: each is
+    // loaded only by the feature that needs it.
+    let (mut dates, mut geo) = (Vec::new(), Vec::new());
+    let (mut p_day, mut p_lat, mut p_lon) = (0i64, 0i64, 0i64);
+    for d in docs {
+        let day = d
+            .start
+            .as_deref()
+            .and_then(|s| s.parse::<chrono::NaiveDate>().ok())
+            .map_or(0, |s| {
+                (s - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()).num_days() + 1
+            });
+        let (lat, lon) = d.coordinates.map_or((0, 0), |c| {
+            (
+                ((c.lat + 90.0) * 1e5).round() as i64 + 1,
+                ((c.lon + 180.0) * 1e5).round() as i64 + 1,
+            )
+        });
+        varint(&mut dates, zigzag(day - p_day));
+        varint(&mut geo, zigzag(lat - p_lat));
+        varint(&mut geo, zigzag(lon - p_lon));
+        (p_day, p_lat, p_lon) = (day, lat, lon);
+    }
+    let dates = put(&mut files, "d", "bin", dates);
+    let geo = put(&mut files, "g", "bin", geo);
+
+    // Result records.
+    let records: Vec<Vec<u8>> = docs
+        .chunks(RECORDS_PER_FILE)
+        .map(|chunk| {
+            let rows: Vec<_> = chunk
+                .iter()
+                .map(|d| json!([d.id, d.title, d.cfa, d.town, d.start, d.end, d.url]))
+                .collect();
+            json_bytes(&rows)
+        })
+        .collect();
+    let record_count = records.len();
+    let records_dir = put_family(&mut files, "r", "json", records);
+
+    // Towns with coordinates, for the "near a town" picker.
+    let towns: Vec<_> = communes
+        .all()
+        .iter()
+        .filter_map(|c| {
+            let p = c.coordinates?;
+            Some(json!([c.name, c.department, round5(p.lat), round5(p.lon)]))
+        })
+        .collect();
+    let towns = put(&mut files, "communes", "json", json_bytes(&towns));
+
+    // BM25 statistics: tantivy's averages come from these totals.
+    let n = searcher.num_docs();
+    let mut field_meta = Vec::new();
+    for (i, (name, boost)) in TEXT_FIELDS.iter().enumerate() {
+        let mut tokens = 0u64;
+        for r in readers {
+            tokens += r
+                .inverted_index(fields.text[i])
+                .map_err(|e| err(&e))?
+                .total_num_tokens();
+        }
+        field_meta.push(json!({"name": name, "boost": boost, "tokens": tokens}));
+    }
+    let mut overrides = BTreeMap::new();
+    for df in lexicon
+        .terms
+        .values()
+        .flatten()
+        .map(|(_, df)| u64::from(*df))
+    {
+        let exact = idf(df, n);
+        if idf_as_browser(df, n).to_bits() != exact.to_bits() {
+            overrides.insert(df.to_string(), exact.to_bits());
+        }
+    }
+    let manifest = json!({
+        "version": 1,
+        "docs": n,
+        "fields": field_meta,
+        "idf": overrides,
+        "dict": dict,
+        "packs": {"dir": packs_dir, "count": pack_count},
+        "records": {"per": RECORDS_PER_FILE, "dir": records_dir, "count": record_count},
+        "columns": columns,
+        "facets": facets::NAMES,
+        "dates": dates,
+        "geo": geo,
+        "communes": towns,
+        "expansions": MAX_EXPANSIONS,
+        "typo": TYPO_MIN_CHARS,
+        "stop": STOP_WORDS,
+    });
+    let name = put(&mut files, "manifest", "json", json_bytes(&manifest));
+    Ok(Export {
+        files,
+        manifest: format!("/{DIR}{name}"),
+    })
+}
+
+/// JSON with `<`, `>` and `&` written as `\u003c`…: the CFAs' text can never read as
+/// markup, whatever a browser or a proxy guesses the file to be. (Outside strings JSON
+/// has none of these characters, so the substitution is safe byte for byte.)
+pub fn json_bytes<T: serde::Serialize + ?Sized>(value: &T) -> Vec<u8> {
+    let raw = serde_json::to_vec(value).unwrap_or_default();
+    let mut out = Vec::with_capacity(raw.len());
+    for b in raw {
+        match b {
+            b'<' => out.extend_from_slice(b"\\u003c"),
+            b'>' => out.extend_from_slice(b"\\u003e"),
+            b'&' => out.extend_from_slice(b"\\u0026"),
+            b => out.push(b),
+        }
+    }
+    out
+}
+
+/// Puts numbered files (`0.bin`, `1.bin`…) in a folder named after the hash of them all.
+fn put_family(files: &mut Files, kind: &str, ext: &str, family: Vec<Vec<u8>>) -> String {
+    let dir = format!("{kind}-{}", family_hash(&family));
+    for (i, bytes) in family.into_iter().enumerate() {
+        files.insert(format!("{DIR}{dir}/{i}.{ext}"), bytes);
+    }
+    dir
+}
+
+/// The hash naming a family folder: of the files' hashes, in order.
+pub fn family_hash(family: &[Vec<u8>]) -> String {
+    hash(
+        family
+            .iter()
+            .map(|b| hash(b))
+            .collect::<Vec<_>>()
+            .join("\n")
+            .as_bytes(),
+    )
+}
+
+fn round5(x: f64) -> f64 {
+    (x * 1e5).round() / 1e5
+}
+
+/// tantivy's idf: `ln(1 + (N - n + 0.5) / (n + 0.5))` in single precision.
+pub fn idf(df: u64, n: u64) -> f32 {
+    let x = ((n - df) as f32 + 0.5) / (df as f32 + 0.5);
+    (1.0 + x).ln()
+}
+
+/// The same as the browser computes it (double-precision log, rounded to single);
+/// where the two differ by an ulp, the manifest carries tantivy's value.
+pub fn idf_as_browser(df: u64, n: u64) -> f32 {
+    let x = ((n - df) as f32 + 0.5) / (df as f32 + 0.5);
+    f64::from(1.0f32 + x).ln() as f32
+}
+
+fn run_length(out: &mut Vec<u8>, values: &[u64]) {
+    let mut runs: Vec<(u64, u64)> = Vec::new();
+    for &v in values {
+        match runs.last_mut() {
+            Some((last, len)) if *last == v => *len += 1,
+            _ => runs.push((v, 1)),
+        }
+    }
+    varint(out, runs.len() as u64);
+    for (v, len) in runs {
+        varint(out, v);
+        varint(out, len);
+    }
+}
+
+fn varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+fn zigzag(v: i64) -> u64 {
+    ((v << 1) ^ (v >> 63)) as u64
+}
+
+/// A stable 64-bit FNV-1a content hash, in hex: file names change with their bytes.
+pub fn hash(bytes: &[u8]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_files_hold_no_markup_characters() {
+        let bytes = json_bytes(&json!(["<script>alert(1)</script> & co", {"a": "x>y"}]));
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(
+            !text.contains('<') && !text.contains('>') && !text.contains('&'),
+            "{text}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back[0], "<script>alert(1)</script> & co");
+        assert_eq!(back[1]["a"], "x>y");
+    }
+
+    #[test]
+    fn varints_and_zigzag() {
+        let mut out = Vec::new();
+        varint(&mut out, 300);
+        assert_eq!(out, [0xac, 0x02]);
+        assert_eq!(zigzag(-1), 1);
+        assert_eq!(zigzag(1), 2);
+        assert_eq!(zigzag(-3), 5);
+    }
+}

@@ -1,0 +1,95 @@
+//! The tantivy index on disk (in the build folder, never published): written from
+//! scratch at each build, opened by `search` and `serve`.
+
+use super::SearchError;
+use super::analyzer;
+use super::query::Lexicon;
+use super::schema::{Fields, SearchDoc};
+use std::path::{Path, PathBuf};
+use tantivy::{Index, IndexReader, ReloadPolicy, Searcher};
+
+/// Memory given to the index writer (one thread, so documents keep their order).
+const WRITER_MEMORY: usize = 200_000_000;
+
+/// Writes the index of `docs` to `dir`, replacing what was there. The new index is
+/// written beside it and swapped in, so a failed build leaves the old one usable.
+pub fn write(dir: &Path, docs: &[SearchDoc]) -> Result<(), SearchError> {
+    let err = |e: &dyn std::fmt::Display| SearchError::Index(format!("{}: {e}", dir.display()));
+    let tmp = sibling(dir, "tmp");
+    let old = sibling(dir, "old");
+    for p in [&tmp, &old] {
+        if p.exists() {
+            std::fs::remove_dir_all(p).map_err(|e| err(&e))?;
+        }
+    }
+    std::fs::create_dir_all(&tmp).map_err(|e| err(&e))?;
+    let fields = Fields::new();
+    let index = Index::create_in_dir(&tmp, fields.schema.clone()).map_err(|e| err(&e))?;
+    analyzer::register(index.tokenizers());
+    let mut writer = index
+        .writer_with_num_threads::<tantivy::TantivyDocument>(1, WRITER_MEMORY)
+        .map_err(|e| err(&e))?;
+    for d in docs {
+        writer
+            .add_document(fields.document(d))
+            .map_err(|e| err(&e))?;
+    }
+    writer.commit().map_err(|e| err(&e))?;
+    writer.wait_merging_threads().map_err(|e| err(&e))?;
+    if dir.exists() {
+        std::fs::rename(dir, &old).map_err(|e| err(&e))?;
+    }
+    std::fs::rename(&tmp, dir).map_err(|e| err(&e))?;
+    if old.exists() {
+        std::fs::remove_dir_all(&old).map_err(|e| err(&e))?;
+    }
+    Ok(())
+}
+
+fn sibling(dir: &Path, suffix: &str) -> PathBuf {
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "index".into());
+    dir.with_file_name(format!(".{name}.{suffix}"))
+}
+
+/// An opened index with what queries need.
+pub struct Opened {
+    pub index: Index,
+    pub reader: IndexReader,
+    pub fields: Fields,
+    pub lexicon: Lexicon,
+}
+
+impl Opened {
+    /// Opens the index written by [`write`].
+    pub fn open(dir: &Path) -> Result<Opened, SearchError> {
+        let err = |e: &dyn std::fmt::Display| {
+            SearchError::Index(format!(
+                "{}: cannot open the search index ({e}); run `vitrine build` first",
+                dir.display()
+            ))
+        };
+        let index = Index::open_in_dir(dir).map_err(|e| err(&e))?;
+        analyzer::register(index.tokenizers());
+        let fields = Fields::of(&index.schema()).map_err(|e| err(&e))?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e| err(&e))?;
+        let lexicon = Lexicon::of(&reader.searcher(), &fields).map_err(|e| err(&e))?;
+        Ok(Opened {
+            index,
+            reader,
+            fields,
+            lexicon,
+        })
+    }
+
+    /// A searcher over the index as opened.
+    pub fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+}

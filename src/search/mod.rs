@@ -1,0 +1,114 @@
+//! Search: published offers → a tantivy index (in the build folder) and its static,
+//! sharded form for the browser (in `public/recherche/index/`), plus the queries that
+//! `vitrine search` and `vitrine serve` answer from the index.
+//!
+//! - [`analyzer`]: the French analysis chain (lower case, accent folding, stemming).
+//! - [`schema`]: what is indexed about an offer, with the field boosts.
+//! - [`index`]: writing and opening the tantivy index.
+//! - [`query`]: the query semantics shared with the browser.
+//! - [`export`]: the static files the browser loads on demand.
+
+pub mod analyzer;
+pub mod export;
+pub mod facets;
+pub mod index;
+pub mod query;
+pub mod schema;
+
+use crate::communes::Communes;
+use crate::config::Config;
+use crate::model::Offer;
+use crate::output::Files;
+use serde::Serialize;
+use std::path::PathBuf;
+
+/// What the site needs from the search stage.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct SearchAssets {
+    /// Files to publish, relative to the public root (`recherche/index/…`).
+    #[serde(skip)]
+    pub files: Files,
+    /// URL path of the export's manifest (content-hashed), for the page's `data-manifest`.
+    pub manifest: String,
+    /// Facet values, labels and counts before any query, baked into the page
+    /// (`{"niveau": [{"value", "label", "count"}…], "dep": …, "diplome": …, "cfa": …,
+    /// "voie": …}`).
+    pub facets: serde_json::Value,
+}
+
+/// The search stage failed (the index could not be written or read).
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("search index: {0}")]
+    Index(String),
+    #[error(transparent)]
+    Communes(#[from] crate::communes::CommunesError),
+}
+
+/// Where the tantivy index lives.
+pub fn index_dir(config: &Config) -> PathBuf {
+    config.path(&config.output.build).join("index")
+}
+
+/// Builds the index of the published offers (replacing the previous one) and its
+/// static form.
+pub fn build(config: &Config, published: &[&Offer]) -> Result<SearchAssets, SearchError> {
+    let communes = Communes::load(&config.path(&config.input.communes))?;
+    let docs = schema::documents(published, &communes);
+    let facets = schema::facets(&docs);
+    let dir = index_dir(config);
+    index::write(&dir, &docs)?;
+    let opened = index::Opened::open(&dir)?;
+    let export = export::export(
+        &opened.searcher(),
+        &opened.fields,
+        &opened.lexicon,
+        &docs,
+        &facets,
+        &communes,
+    )?;
+    Ok(SearchAssets {
+        files: export.files,
+        manifest: export.manifest,
+        facets: serde_json::to_value(&facets).unwrap_or_default(),
+    })
+}
+
+#[cfg(test)]
+mod tests;
+
+/// The answer to a query, as `vitrine search --json` and `/api/search` print it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Answer {
+    pub query: String,
+    pub filters: query::Filters,
+    /// Number of matching offers (the hits are the first `limit` of them).
+    pub count: usize,
+    pub hits: Vec<query::Hit>,
+}
+
+impl index::Opened {
+    /// Answers a query from the tantivy index.
+    pub fn answer(
+        &self,
+        q: &str,
+        filters: &query::Filters,
+        limit: usize,
+    ) -> Result<Answer, SearchError> {
+        let (count, hits) = query::search(
+            &self.searcher(),
+            &self.fields,
+            &self.lexicon,
+            q,
+            filters,
+            limit,
+        )
+        .map_err(|e| SearchError::Index(e.to_string()))?;
+        Ok(Answer {
+            query: q.to_string(),
+            filters: filters.clone(),
+            count,
+            hits,
+        })
+    }
+}

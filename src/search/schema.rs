@@ -1,0 +1,354 @@
+//! What is indexed about an offer: the searchable text fields with their boosts, and the
+//! stored values the results and the filters need.
+
+use super::analyzer;
+use super::facets::{self, FacetValue, Facets};
+use crate::communes::Communes;
+use crate::model::{Coordinates, Offer, fold, level_label};
+use crate::urls;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use tantivy::schema::{
+    Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+
+/// The searchable fields, in the order the browser numbers them, with their BM25 boost.
+pub const TEXT_FIELDS: [(&str, f32); 9] = [
+    ("title", 3.0),
+    ("diploma", 2.0),
+    ("level", 1.0),
+    ("domain", 1.5),
+    ("rome", 1.0),
+    ("organisation", 1.0),
+    ("town", 1.5),
+    ("department", 1.0),
+    ("description", 0.5),
+];
+
+/// One published offer as the search sees it (built once, used by the index and the
+/// static export).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchDoc {
+    /// Position in the index and in the export: offers sorted by department, CFA,
+    /// diploma, level, title, id — neighbours share facet values, so columns compress.
+    pub ord: u32,
+    pub id: String,
+    pub url: String,
+    pub title: String,
+    pub cfa: String,
+    pub town: Option<String>,
+    pub start: Option<String>,
+    pub end: Option<String>,
+    pub coordinates: Option<Coordinates>,
+    /// The text of each of [`TEXT_FIELDS`], same order.
+    pub texts: Vec<String>,
+    /// Facet values: `niveau`, `dep`, `diplome`, `cfa` (one or none each).
+    pub facet: [Option<String>; 4],
+    pub parcoursup: bool,
+    pub affelnet: bool,
+}
+
+impl SearchDoc {
+    /// What the search needs from an offer; `communes` fills the department and the
+    /// coordinates when the export left them out.
+    pub fn of(offer: &Offer, communes: &Communes) -> SearchDoc {
+        let place = &offer.place.address;
+        let commune = communes
+            .locate(place)
+            .or_else(|| communes.locate(&offer.responsible.address));
+        let dep = place
+            .postcode
+            .as_deref()
+            .and_then(facets::department_of_postcode)
+            .or_else(|| commune.map(|c| c.department.clone()))
+            .or_else(|| {
+                offer
+                    .responsible
+                    .address
+                    .postcode
+                    .as_deref()
+                    .and_then(facets::department_of_postcode)
+            });
+        let town = place
+            .town
+            .clone()
+            .or_else(|| offer.responsible.address.town.clone())
+            .filter(|t| !t.trim().is_empty());
+        let coordinates = offer
+            .place
+            .coordinates
+            .or_else(|| commune.and_then(|c| c.coordinates));
+        let diploma_text = match offer.diploma {
+            Some(d) if fold(d.label()) != fold(&offer.diploma_type) => {
+                format!("{} {}", offer.diploma_type, d.label())
+            }
+            _ => offer.diploma_type.clone(),
+        };
+        let mut organisation = offer.responsible.name.clone();
+        if !offer.trainer.name.is_empty() && fold(&offer.trainer.name) != fold(&organisation) {
+            organisation = format!("{organisation} {}", offer.trainer.name);
+        }
+        let department = dep
+            .as_deref()
+            .map(|d| format!("{} {d}", facets::department_name(d).unwrap_or("")))
+            .unwrap_or_default();
+        let texts = vec![
+            offer.title.clone(),
+            diploma_text,
+            offer.level.map(level_label).unwrap_or("").to_string(),
+            offer.domain.clone().unwrap_or_default(),
+            offer.rome.join(" "),
+            organisation,
+            town.clone().unwrap_or_default(),
+            department,
+            offer.description.clone().unwrap_or_default(),
+        ];
+        SearchDoc {
+            ord: 0,
+            id: offer.id.clone(),
+            url: urls::offer_path(offer),
+            title: offer.title.clone(),
+            cfa: offer.responsible.name.clone(),
+            town,
+            start: offer.start.map(|d| d.to_string()),
+            end: offer.end.map(|d| d.to_string()),
+            coordinates,
+            texts,
+            facet: [
+                offer.level.map(|l| l.to_string()),
+                dep,
+                offer.diploma.map(|d| d.code().to_string()),
+                Some(urls::cfa_key(offer)),
+            ],
+            parcoursup: offer.parcoursup == Some(true),
+            affelnet: offer.affelnet == Some(true),
+        }
+    }
+
+    /// The values of the `voie` facet.
+    pub fn voies(&self) -> impl Iterator<Item = &'static str> {
+        [self.parcoursup, self.affelnet]
+            .into_iter()
+            .zip(facets::VOIES)
+            .filter(|(on, _)| *on)
+            .map(|(_, (v, _))| v)
+    }
+}
+
+/// The published offers in index order, with `ord` set.
+pub fn documents(published: &[&Offer], communes: &Communes) -> Vec<SearchDoc> {
+    let mut docs: Vec<SearchDoc> = published
+        .iter()
+        .map(|o| SearchDoc::of(o, communes))
+        .collect();
+    docs.sort_by_cached_key(|d| {
+        (
+            d.facet[1].clone(),
+            d.facet[3].clone(),
+            d.facet[2].clone(),
+            d.facet[0].clone(),
+            fold(&d.title),
+            d.id.clone(),
+        )
+    });
+    for (i, d) in docs.iter_mut().enumerate() {
+        d.ord = i as u32;
+    }
+    docs
+}
+
+/// Facet values, labels and counts over all documents, in display order.
+pub fn facets(docs: &[SearchDoc]) -> Facets {
+    let mut counts: [BTreeMap<String, (String, u32)>; 4] = Default::default();
+    let mut voies = [0u32; 2];
+    for d in docs {
+        for (i, v) in d.facet.iter().enumerate() {
+            let Some(v) = v else { continue };
+            let label = match i {
+                0 => v
+                    .parse()
+                    .map(|l| level_label(l).to_string())
+                    .unwrap_or_default(),
+                1 => match facets::department_name(v) {
+                    Some(n) => format!("{n} ({v})"),
+                    None => v.clone(),
+                },
+                2 => crate::model::Diploma::ALL
+                    .iter()
+                    .find(|d| d.code() == v)
+                    .map(|d| d.label().to_string())
+                    .unwrap_or_default(),
+                _ => d.cfa.clone(),
+            };
+            counts[i].entry(v.clone()).or_insert((label, 0)).1 += 1;
+        }
+        voies[0] += d.parcoursup as u32;
+        voies[1] += d.affelnet as u32;
+    }
+    let list = |m: &BTreeMap<String, (String, u32)>| -> Vec<FacetValue> {
+        m.iter()
+            .map(|(v, (l, c))| FacetValue {
+                value: v.clone(),
+                label: l.clone(),
+                count: *c,
+            })
+            .collect()
+    };
+    let [niveau, dep, diplome, cfa] = &counts;
+    let mut diplome = list(diplome);
+    diplome.sort_by_key(|v| {
+        crate::model::Diploma::ALL
+            .iter()
+            .position(|d| d.code() == v.value)
+    });
+    let mut cfa = list(cfa);
+    cfa.sort_by(|a, b| (fold(&a.label), &a.value).cmp(&(fold(&b.label), &b.value)));
+    Facets {
+        niveau: list(niveau),
+        dep: list(dep),
+        diplome,
+        cfa,
+        voie: facets::VOIES
+            .iter()
+            .zip(voies)
+            .filter(|(_, c)| *c > 0)
+            .map(|((v, l), c)| FacetValue {
+                value: v.to_string(),
+                label: l.to_string(),
+                count: c,
+            })
+            .collect(),
+    }
+}
+
+/// The tantivy schema and its field handles.
+#[derive(Debug, Clone)]
+pub struct Fields {
+    pub schema: Schema,
+    /// Handles of [`TEXT_FIELDS`], same order.
+    pub text: Vec<Field>,
+    pub ord: Field,
+    pub id: Field,
+    pub url: Field,
+    pub stored_title: Field,
+    pub cfa: Field,
+    pub town: Field,
+    pub start: Field,
+    pub end: Field,
+    pub lat: Field,
+    pub lon: Field,
+    /// `niveau`, `dep`, `diplome`, `cfa`, `voie`: raw, indexed for filters.
+    pub facets: Vec<Field>,
+}
+
+impl Fields {
+    /// The schema every vitrine index has.
+    pub fn new() -> Fields {
+        let mut b = Schema::builder();
+        let indexing = TextFieldIndexing::default()
+            .set_tokenizer(analyzer::FRENCH)
+            .set_index_option(IndexRecordOption::WithFreqs)
+            .set_fieldnorms(true);
+        let text_opts = TextOptions::default().set_indexing_options(indexing);
+        let text = TEXT_FIELDS
+            .iter()
+            .map(|(name, _)| b.add_text_field(name, text_opts.clone()))
+            .collect();
+        let ord = b.add_u64_field("ord", INDEXED | STORED | tantivy::schema::FAST);
+        let id = b.add_text_field("id", STRING | STORED);
+        let url = b.add_text_field("url", STORED);
+        let stored_title = b.add_text_field("stored_title", STORED);
+        let cfa = b.add_text_field("cfa", STORED);
+        let town = b.add_text_field("stored_town", STORED);
+        let start = b.add_text_field("start", STORED);
+        let end = b.add_text_field("end", STORED);
+        let lat = b.add_f64_field("lat", STORED);
+        let lon = b.add_f64_field("lon", STORED);
+        let facets = facets::NAMES
+            .iter()
+            .map(|n| b.add_text_field(&format!("facet_{n}"), STRING | STORED))
+            .collect();
+        Fields {
+            schema: b.build(),
+            text,
+            ord,
+            id,
+            url,
+            stored_title,
+            cfa,
+            town,
+            start,
+            end,
+            lat,
+            lon,
+            facets,
+        }
+    }
+
+    /// The field handles of an existing index (same schema, looked up by name).
+    pub fn of(schema: &Schema) -> tantivy::Result<Fields> {
+        let f = |n: &str| schema.get_field(n);
+        Ok(Fields {
+            schema: schema.clone(),
+            text: TEXT_FIELDS
+                .iter()
+                .map(|(n, _)| f(n))
+                .collect::<Result<_, _>>()?,
+            ord: f("ord")?,
+            id: f("id")?,
+            url: f("url")?,
+            stored_title: f("stored_title")?,
+            cfa: f("cfa")?,
+            town: f("stored_town")?,
+            start: f("start")?,
+            end: f("end")?,
+            lat: f("lat")?,
+            lon: f("lon")?,
+            facets: facets::NAMES
+                .iter()
+                .map(|n| f(&format!("facet_{n}")))
+                .collect::<Result<_, _>>()?,
+        })
+    }
+
+    /// The tantivy document of a search document.
+    pub fn document(&self, d: &SearchDoc) -> tantivy::TantivyDocument {
+        let mut doc = tantivy::TantivyDocument::default();
+        for (field, text) in self.text.iter().zip(&d.texts) {
+            doc.add_text(*field, text);
+        }
+        doc.add_u64(self.ord, u64::from(d.ord));
+        doc.add_text(self.id, &d.id);
+        doc.add_text(self.url, &d.url);
+        doc.add_text(self.stored_title, &d.title);
+        doc.add_text(self.cfa, &d.cfa);
+        if let Some(t) = &d.town {
+            doc.add_text(self.town, t);
+        }
+        if let Some(s) = &d.start {
+            doc.add_text(self.start, s);
+        }
+        if let Some(e) = &d.end {
+            doc.add_text(self.end, e);
+        }
+        if let Some(c) = d.coordinates {
+            doc.add_f64(self.lat, c.lat);
+            doc.add_f64(self.lon, c.lon);
+        }
+        for (field, v) in self.facets.iter().zip(&d.facet) {
+            if let Some(v) = v {
+                doc.add_text(*field, v);
+            }
+        }
+        for v in d.voies() {
+            doc.add_text(self.facets[4], v);
+        }
+        doc
+    }
+}
+
+impl Default for Fields {
+    fn default() -> Self {
+        Self::new()
+    }
+}

@@ -1,0 +1,491 @@
+//! End-to-end checks of the search stage on a generated catalogue: the index answers
+//! like tantivy's own boolean query, and the static export, decoded and ranked the way
+//! the browser does, gives the same results bit for bit.
+
+use super::export::{self, B, K1};
+use super::query::{self, Filters, Lexicon};
+use super::schema::TEXT_FIELDS;
+use super::*;
+use crate::model::{Coordinates, Diploma};
+use chrono::NaiveDate;
+use serde_json::Value;
+use std::collections::HashMap;
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
+
+/// A catalogue with realistic words, repeated titles (ties) and several towns.
+pub(crate) fn catalogue(n: usize) -> Vec<Offer> {
+    let titles = [
+        (
+            "CAP Métiers de la coiffure",
+            "CAP",
+            3,
+            "Coiffure, esthétique",
+        ),
+        ("BP Coiffure", "BP", 4, "Coiffure, esthétique"),
+        ("CAP Boulanger", "CAP", 3, "Alimentation"),
+        (
+            "Mention complémentaire Boulangerie spécialisée",
+            "MC",
+            3,
+            "Alimentation",
+        ),
+        (
+            "BTS Management commercial opérationnel",
+            "BTS",
+            5,
+            "Commerce",
+        ),
+        (
+            "Bac pro Métiers du commerce et de la vente",
+            "BAC PRO",
+            4,
+            "Commerce",
+        ),
+        ("CAP Pâtissier", "CAP", 3, "Alimentation"),
+        (
+            "BTS Services informatiques aux organisations",
+            "BTS",
+            5,
+            "Informatique",
+        ),
+        (
+            "Titre professionnel Développeur web et web mobile",
+            "TP",
+            5,
+            "Informatique",
+        ),
+        ("CAP Électricien", "CAP", 3, "Électricité"),
+        (
+            "Licence pro Métiers de l'électricité et de l'énergie",
+            "LP",
+            6,
+            "Électricité",
+        ),
+        ("CAP Cuisine", "CAP", 3, "Hôtellerie, restauration"),
+        ("BP Arts de la cuisine", "BP", 4, "Hôtellerie, restauration"),
+        (
+            "Diplôme d'ingénieur Génie mécanique",
+            "Diplôme d'ingénieur",
+            7,
+            "Mécanique",
+        ),
+        (
+            "CAP Maintenance des véhicules option voitures particulières",
+            "CAP",
+            3,
+            "Mécanique",
+        ),
+    ];
+    let places = [
+        ("Nice", "06000", 43.70313, 7.26608),
+        ("Marseille", "13001", 43.29695, 5.38107),
+        ("Avignon", "84000", 43.94834, 4.80892),
+        ("Toulon", "83000", 43.12442, 5.92836),
+        ("Gap", "05000", 44.55858, 6.07868),
+    ];
+    let cfas = [
+        "CFA des métiers de l'artisanat",
+        "CFA Régional de la coiffure",
+        "Faculté des métiers",
+        "CFA Interprofessionnel Formaposte",
+        "Institut de formation commerciale",
+        "CFA Hôtellerie Restauration Méditerranée",
+    ];
+    (0..n)
+        .map(|i| {
+            let (title, dtype, level, domain) = titles[(i * 7 + i / 5) % titles.len()];
+            let (town, cp, lat, lon) = places[(i / 3) % places.len()];
+            let cfa = cfas[(i * 5 / 3) % cfas.len()];
+            let mut o = Offer {
+                id: format!("AF_{:06}", 1000 + i),
+                row: i as u32 + 2,
+                title: title.into(),
+                diploma_type: dtype.into(),
+                diploma: Diploma::parse(dtype),
+                level: Some(level),
+                domain: Some(domain.into()),
+                rome: vec![format!("D{}", 1100 + i % 9)],
+                description: Some(format!(
+                    "Formation en apprentissage à {town}. {} Les apprentis alternent \
+                     entre le centre et l'entreprise ; {}.",
+                    if i % 4 == 0 {
+                        "Accès aux métiers de la coiffure et de l'esthétique."
+                    } else {
+                        ""
+                    },
+                    ["cours pratiques", "ateliers", "stages", "projets tutorés"][i % 4]
+                )),
+                parcoursup: Some(level == 5),
+                affelnet: Some(level == 3 && i % 2 == 0),
+                start: NaiveDate::from_ymd_opt(2027, 9, 1 + (i % 28) as u32),
+                end: NaiveDate::from_ymd_opt(2029, 6, 30),
+                ..Offer::default()
+            };
+            o.responsible.name = cfa.into();
+            o.responsible.siret = Some(format!(
+                "{:014}",
+                13_000_000_000_000u64 + (i as u64 * 5 / 3) % 6
+            ));
+            o.trainer.name = if i % 3 == 0 {
+                "Lycée Les Palmiers".into()
+            } else {
+                cfa.into()
+            };
+            o.place.address.town = Some(town.into());
+            o.place.address.postcode = Some(cp.into());
+            o.place.coordinates = Some(Coordinates { lat, lon });
+            o
+        })
+        .collect()
+}
+
+/// Builds the search stage into a temporary folder.
+pub(crate) fn built(n: usize) -> (tempfile::TempDir, Config, SearchAssets) {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut config = Config {
+        root: tmp.path().to_path_buf(),
+        ..Config::default()
+    };
+    config.input.communes =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/communes-paca.csv");
+    let offers = catalogue(n);
+    let published: Vec<&Offer> = offers.iter().collect();
+    let assets = build(&config, &published).unwrap();
+    (tmp, config, assets)
+}
+
+pub(crate) const QUERIES: [&str; 24] = [
+    "coiffure",
+    "Coiffure Nice",
+    "coif",
+    "boulanger",
+    "boulangerie",
+    "pâtissier",
+    "patissier",
+    "PATISSIER",
+    "cuisine marseille",
+    "électricité",
+    "electricite energie",
+    "bts commerce",
+    "commercial op",
+    "developpeur web",
+    "informatique avignon",
+    "métiers de la coiffure",
+    "coifure",
+    "boulamger",
+    "mecanique",
+    "cap",
+    "ingénieur",
+    "vente gap",
+    "art",
+    "xyzzy",
+];
+
+/// Where a term's postings are: pack, offset, then per field (field, df, byte length).
+type Place = (usize, usize, Vec<(u8, u32, usize)>);
+
+/// The exported files, decoded the way the browser reads them.
+struct Decoded {
+    manifest: Value,
+    lexicon: Lexicon,
+    /// term → (pack, offset, [(field, df, length)])
+    places: HashMap<String, Place>,
+    packs: Vec<Vec<u8>>,
+}
+
+fn read_varint(b: &[u8], pos: &mut usize) -> u64 {
+    let (mut v, mut shift) = (0u64, 0);
+    loop {
+        let byte = b[*pos];
+        *pos += 1;
+        v |= u64::from(byte & 0x7f) << shift;
+        if byte < 0x80 {
+            return v;
+        }
+        shift += 7;
+    }
+}
+
+fn decode(assets: &SearchAssets) -> Decoded {
+    let file = |name: &str| {
+        assets
+            .files
+            .get(&format!("{}{name}", export::DIR))
+            .unwrap_or_else(|| panic!("{name} missing"))
+            .to_vec()
+    };
+    let manifest_name = assets.manifest.rsplit('/').next().unwrap();
+    let manifest: Value = serde_json::from_slice(&file(manifest_name)).unwrap();
+    let dir = manifest["packs"]["dir"].as_str().unwrap().to_string();
+    let packs = (0..manifest["packs"]["count"].as_u64().unwrap())
+        .map(|i| file(&format!("{dir}/{i}.bin")))
+        .collect();
+    let mut lexicon = Lexicon::default();
+    let mut places = HashMap::new();
+    for shard in manifest["dict"].as_array().unwrap() {
+        let bytes = file(shard[1].as_str().unwrap());
+        let mut pos = 0;
+        let mut prev: Vec<u8> = Vec::new();
+        let mut first = true;
+        while pos < bytes.len() {
+            let shared = read_varint(&bytes, &mut pos) as usize;
+            let len = read_varint(&bytes, &mut pos) as usize;
+            let mut term = prev[..shared].to_vec();
+            term.extend_from_slice(&bytes[pos..pos + len]);
+            pos += len;
+            let pack = read_varint(&bytes, &mut pos) as usize;
+            let offset = read_varint(&bytes, &mut pos) as usize;
+            let k = bytes[pos] as usize;
+            pos += 1;
+            let mut fields = Vec::new();
+            for _ in 0..k {
+                let f = bytes[pos];
+                pos += 1;
+                let df = read_varint(&bytes, &mut pos) as u32;
+                let blen = read_varint(&bytes, &mut pos) as usize;
+                fields.push((f, df, blen));
+            }
+            let term = String::from_utf8(term.clone()).unwrap();
+            if first {
+                assert_eq!(term, shard[0].as_str().unwrap(), "shard key");
+                first = false;
+            }
+            lexicon.terms.insert(
+                term.clone(),
+                fields.iter().map(|(f, df, _)| (*f, *df)).collect(),
+            );
+            prev = term.clone().into_bytes();
+            places.insert(term, (pack, offset, fields));
+        }
+    }
+    Decoded {
+        manifest,
+        lexicon,
+        places,
+        packs,
+    }
+}
+
+/// tantivy's field-norm table (`FieldNormReader::id_to_fieldnorm`).
+fn fieldnorm(id: u8) -> u32 {
+    tantivy::fieldnorm::FieldNormReader::id_to_fieldnorm(id)
+}
+
+impl Decoded {
+    fn postings(&self, term: &str, field: u8) -> Vec<(u32, u32, u8)> {
+        let (pack, offset, fields) = &self.places[term];
+        let mut offset = *offset;
+        for (f, df, len) in fields {
+            if *f == field {
+                let b = &self.packs[*pack];
+                let mut pos = offset;
+                let mut ord = 0u32;
+                let mut out = Vec::new();
+                for _ in 0..*df {
+                    let v = read_varint(b, &mut pos);
+                    ord += (v >> 1) as u32;
+                    let fid = b[pos];
+                    pos += 1;
+                    let tf = if v & 1 == 1 {
+                        read_varint(b, &mut pos) as u32
+                    } else {
+                        1
+                    };
+                    out.push((ord, tf, fid));
+                }
+                assert_eq!(pos, offset + len);
+                return out;
+            }
+            offset += len;
+        }
+        panic!("{term} not in field {field}");
+    }
+
+    /// BM25 as the browser computes it: single-precision steps, tantivy's formulas.
+    fn score(&self, df: u32, field: u8, tf: u32, fid: u8) -> f32 {
+        let n = self.manifest["docs"].as_u64().unwrap();
+        let meta = &self.manifest["fields"][field as usize];
+        let tokens = meta["tokens"].as_u64().unwrap();
+        let boost = meta["boost"].as_f64().unwrap() as f32;
+        let idf = match self.manifest["idf"].get(df.to_string()) {
+            Some(bits) => f32::from_bits(bits.as_u64().unwrap() as u32),
+            None => export::idf_as_browser(u64::from(df), n),
+        };
+        let avg = tokens as f32 / n as f32;
+        let mut weight = idf * (1.0 + K1);
+        if boost != 1.0 {
+            weight *= boost;
+        }
+        let norm = K1 * (1.0 - B + B * fieldnorm(fid) as f32 / avg);
+        let tf = tf as f32;
+        weight * (tf / (tf + norm))
+    }
+
+    fn search(&self, q: &str, limit: usize) -> Vec<(u32, f32)> {
+        let plan = query::plan(q, &self.lexicon);
+        let Some(words) = plan.words else {
+            return Vec::new();
+        };
+        let mut total: Option<HashMap<u32, f32>> = None;
+        for clauses in &words {
+            let mut acc: HashMap<u32, f32> = HashMap::new();
+            for c in clauses {
+                let df = self.lexicon.terms[&c.term]
+                    .iter()
+                    .find(|(f, _)| *f == c.field)
+                    .unwrap()
+                    .1;
+                for (ord, tf, fid) in self.postings(&c.term, c.field) {
+                    if total.as_ref().is_none_or(|t| t.contains_key(&ord)) {
+                        *acc.entry(ord).or_insert(0.0) += self.score(df, c.field, tf, fid);
+                    }
+                }
+            }
+            total = Some(match total {
+                None => acc,
+                Some(mut t) => {
+                    t.retain(|o, s| acc.get(o).map(|a| *s += *a).is_some());
+                    t
+                }
+            });
+        }
+        let mut v: Vec<(u32, f32)> = total.unwrap_or_default().into_iter().collect();
+        v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        v.truncate(limit);
+        v
+    }
+}
+
+#[test]
+fn the_decoded_export_ranks_exactly_like_the_index() {
+    let (_tmp, config, assets) = built(400);
+    let opened = index::Opened::open(&index_dir(&config)).unwrap();
+    let searcher = opened.searcher();
+    let decoded = decode(&assets);
+    assert_eq!(decoded.lexicon, opened.lexicon);
+    let mut non_empty = 0;
+    for q in QUERIES {
+        let (_, hits) = query::search(
+            &searcher,
+            &opened.fields,
+            &opened.lexicon,
+            q,
+            &Filters::new(),
+            10,
+        )
+        .unwrap();
+        let from_index: Vec<(u32, u32)> = hits.iter().map(|h| (h.ord, h.score.to_bits())).collect();
+        let from_export: Vec<(u32, u32)> = decoded
+            .search(q, 10)
+            .into_iter()
+            .map(|(o, s)| (o, s.to_bits()))
+            .collect();
+        assert_eq!(from_index, from_export, "query {q:?}");
+        non_empty += usize::from(!hits.is_empty());
+    }
+    assert!(non_empty >= 20, "{non_empty}");
+}
+
+#[test]
+fn scores_agree_with_tantivys_own_boolean_query() {
+    let (_tmp, config, _) = built(400);
+    let opened = index::Opened::open(&index_dir(&config)).unwrap();
+    let searcher = opened.searcher();
+    for q in [
+        "coiffure nice",
+        "cuisine marseille",
+        "bts commerce",
+        "patissier",
+    ] {
+        let plan = query::plan(q, &opened.lexicon);
+        let musts: Vec<(Occur, Box<dyn Query>)> = plan
+            .words
+            .unwrap()
+            .iter()
+            .map(|clauses| {
+                let shoulds: Vec<(Occur, Box<dyn Query>)> = clauses
+                    .iter()
+                    .map(|c| {
+                        let field = opened.fields.text[c.field as usize];
+                        let tq = TermQuery::new(
+                            tantivy::Term::from_field_text(field, &c.term),
+                            IndexRecordOption::WithFreqs,
+                        );
+                        let boosted: Box<dyn Query> = Box::new(BoostQuery::new(
+                            Box::new(tq),
+                            TEXT_FIELDS[c.field as usize].1,
+                        ));
+                        (Occur::Should, boosted)
+                    })
+                    .collect();
+                let q: Box<dyn Query> = Box::new(BooleanQuery::new(shoulds));
+                (Occur::Must, q)
+            })
+            .collect();
+        let bq = BooleanQuery::new(musts);
+        let top = searcher
+            .search(
+                &bq,
+                &tantivy::collector::TopDocs::with_limit(1000).order_by_score(),
+            )
+            .unwrap();
+        let (count, hits) = query::search(
+            &searcher,
+            &opened.fields,
+            &opened.lexicon,
+            q,
+            &Filters::new(),
+            1000,
+        )
+        .unwrap();
+        assert_eq!(top.len(), count, "{q}");
+        let theirs: HashMap<u32, f32> = top
+            .iter()
+            .map(|(s, addr)| {
+                let ord = searcher
+                    .segment_reader(addr.segment_ord)
+                    .fast_fields()
+                    .u64("ord")
+                    .unwrap()
+                    .first(addr.doc_id)
+                    .unwrap() as u32;
+                (ord, *s)
+            })
+            .collect();
+        for h in &hits {
+            let t = theirs[&h.ord];
+            assert!(
+                (t - h.score).abs() <= 1e-5 * t.abs(),
+                "{q}: {t} vs {}",
+                h.score
+            );
+        }
+    }
+}
+
+#[test]
+fn filters_keep_only_matching_offers() {
+    let (_tmp, config, assets) = built(200);
+    let opened = index::Opened::open(&index_dir(&config)).unwrap();
+    let searcher = opened.searcher();
+    let mut f = Filters::new();
+    f.insert("dep".into(), "06".into());
+    let (count, hits) =
+        query::search(&searcher, &opened.fields, &opened.lexicon, "cap", &f, 500).unwrap();
+    assert!(count > 0);
+    assert!(hits.iter().all(|h| h.town.as_deref() == Some("Nice")));
+    let dep06 = assets.facets["dep"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["value"] == "06")
+        .unwrap()["count"]
+        .as_u64()
+        .unwrap();
+    let (all06, _) = query::search(&searcher, &opened.fields, &opened.lexicon, "", &f, 0).unwrap();
+    assert_eq!(
+        all06 as u64, dep06,
+        "an empty query lists what the filter keeps"
+    );
+}

@@ -1,0 +1,153 @@
+// The search page against `vitrine search --json`: for fixed queries (single words,
+// several words, prefixes, accents, case, typos, filters) the browser's top 10 are the
+// same offers in the same order, with the same count; no console error or CSP violation;
+// zero axe violations before and after a query; usable with the keyboard alone.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { serve, launch, watchedPage, axeViolations, deployedCsp, SITE_DIR, VITRINE_BIN, ROOT } from './lib.mjs';
+
+// Where `vitrine build` ran (its build/index is what `vitrine search` reads).
+const CWD = process.env.VITRINE_ROOT ?? ROOT;
+const STRICT_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+  + "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'";
+
+const QUERIES = [
+  { q: 'coiffure' }, { q: 'Coiffure' }, { q: 'COIFFURE' }, { q: 'coif' }, { q: 'co' },
+  { q: 'boulanger' }, { q: 'boulangerie' }, { q: 'pâtissier' }, { q: 'patissier' },
+  { q: 'cuisine' }, { q: 'cap cuisine' }, { q: 'bts' }, { q: 'bts commerce' },
+  { q: 'électricité' }, { q: 'electricite' }, { q: 'électricien' }, { q: 'maçonnerie' },
+  { q: 'informatique' }, { q: 'numérique' }, { q: 'esthétique cosmétique' },
+  { q: 'transport logistique' }, { q: 'aide soignant' }, { q: 'hôtellerie restauration' },
+  { q: 'mécanique' }, { q: 'métiers de la coiffure' }, { q: 'cfa des métiers' },
+  { q: 'toulon' }, { q: 'marseille' }, { q: 'nice' }, { q: 'bac pro' }, { q: 'sanitaire social' },
+  // one typo in a word of five letters or more
+  { q: 'coifure' }, { q: 'boulamger' }, { q: 'cuisime' }, { q: 'electricitee' },
+  // filters, with and without words
+  { q: 'cap', dep: '13' }, { q: 'bts', niveau: '5' }, { q: 'bts', voie: 'parcoursup' },
+  { q: '', diplome: 'cap' }, { q: 'coiffure', dep: '83' },
+];
+
+let server;
+let browser;
+before(async () => {
+  let csp = STRICT_CSP;
+  try { csp = deployedCsp() ?? STRICT_CSP; } catch { /* no netlify.toml yet */ }
+  server = await serve(SITE_DIR, { csp });
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+function cli({ q, ...filters }) {
+  const args = ['search', '--json', '--limit', '10', q];
+  for (const [k, v] of Object.entries(filters)) args.push('--filter', `${k}=${v}`);
+  return JSON.parse(execFileSync(VITRINE_BIN, args, { cwd: CWD, encoding: 'utf8' }));
+}
+
+function pageUrl(query) {
+  const u = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v) u.set(k, v);
+  return `${server.url}/recherche/?${u}`;
+}
+
+// Waits for the page to settle on an answer, then reads the ids shown and the count.
+async function browserAnswer(page) {
+  await page.waitForFunction(() => {
+    const s = document.querySelector('[role="status"]');
+    return s && s.textContent.trim() !== '';
+  }, null, { timeout: 10_000 });
+  return page.evaluate(() => ({
+    ids: [...document.querySelectorAll('#resultats li')].map((li) => li.dataset.id),
+    status: document.querySelector('[role="status"]').textContent,
+  }));
+}
+
+test('the browser ranks exactly like vitrine search', async () => {
+  const { page, problems } = await watchedPage(browser);
+  let nonEmpty = 0;
+  for (const query of QUERIES) {
+    const expected = cli(query);
+    await page.goto(pageUrl(query));
+    const got = await browserAnswer(page);
+    const ids = expected.hits.map((h) => h.id);
+    assert.deepEqual(got.ids, ids, `top 10 for ${JSON.stringify(query)}`);
+    const count = expected.count === 0 ? /Aucune/ : new RegExp(`^${expected.count} formation`);
+    assert.match(got.status, count, `count for ${JSON.stringify(query)}`);
+    if (ids.length) nonEmpty++;
+  }
+  assert.ok(nonEmpty >= 20, `only ${nonEmpty} queries found something: the sample is too thin`);
+  assert.deepEqual(problems, []);
+});
+
+test('the query is kept in the URL and typing gives the same answer', async () => {
+  const { page, problems } = await watchedPage(browser);
+  await page.goto(`${server.url}/recherche/`);
+  await page.waitForSelector('#recherche:not([hidden])');
+  await page.focus('#q');
+  await page.keyboard.type('cap cuisi', { delay: 30 });
+  await page.waitForFunction(() => new URL(window.location.href).searchParams.get('q') === 'cap cuisi');
+  const got = await browserAnswer(page);
+  assert.deepEqual(got.ids, cli({ q: 'cap cuisi' }).hits.map((h) => h.id));
+  // Tab reaches the filters; their counts then follow the query.
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.closest('fieldset') !== null), true);
+  // Department labels end in their code, "Var (83)": the count comes after, "Var (83) (4)".
+  const option = await page.waitForFunction(() => {
+    const o = document.querySelector('#f-dep option:nth-child(2)');
+    return /\) \(\d+\)$/.test(o.textContent) ? [o.value, o.textContent] : null;
+  });
+  const [dep, text] = await option.jsonValue();
+  const expected = cli({ q: 'cap cuisi', dep }).count;
+  assert.match(text, new RegExp(`\\(${expected}\\)$`), `count for dep ${dep}`);
+  // Choosing a value filters and lands in the URL.
+  await page.selectOption('#f-dep', dep);
+  await page.waitForFunction((d) => new URL(window.location.href).searchParams.get('dep') === d, dep);
+  const filtered = await browserAnswer(page);
+  assert.deepEqual(filtered.ids, cli({ q: 'cap cuisi', dep }).hits.map((h) => h.id));
+  assert.deepEqual(problems, []);
+});
+
+test('the search page has no accessibility violation before and after a query', async () => {
+  const { page, problems } = await watchedPage(browser);
+  await page.goto(`${server.url}/recherche/`);
+  await page.waitForSelector('#recherche:not([hidden])');
+  assert.deepEqual(await axeViolations(page), [], 'before a query');
+  await page.goto(pageUrl({ q: 'coiffure' }));
+  await browserAnswer(page);
+  assert.deepEqual(await axeViolations(page), [], 'after a query');
+  assert.deepEqual(problems, []);
+});
+
+test('without JavaScript the page links to the browse pages', async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/recherche/`);
+  const links = await page.$$eval('a[href]', (as) => as.map((a) => a.getAttribute('href')));
+  for (const l of ['/departements/', '/niveaux/', '/domaines/', '/diplomes/']) assert.ok(links.includes(l), l);
+  assert.equal(await page.isVisible('#recherche'), false, 'the search form needs JavaScript');
+  await context.close();
+});
+
+test('near a town: results within the radius, nearest first; sorting by start date', async () => {
+  const { page, problems } = await watchedPage(browser);
+  await page.goto(pageUrl({ q: 'cap', ville: 'Toulon (83)', tri: 'distance' }));
+  const near = await browserAnswer(page);
+  const radius = Number(near.status.match(/rayon de (\d+) km/)?.[1]);
+  assert.ok([20, 30, 50, 75, 100].includes(radius), near.status);
+  const km = await page.$$eval('#resultats li', (lis) => lis.map((li) => Number(li.textContent.match(/à (\d+) km/)?.[1])));
+  assert.ok(km.length > 0, 'something near Toulon');
+  assert.ok(km.every((d, i) => d <= radius && (i === 0 || d >= km[i - 1])), km.join(' '));
+
+  await page.goto(pageUrl({ q: 'cap', tri: 'date' }));
+  await browserAnswer(page);
+  const days = await page.$$eval('#resultats li', (lis) => lis.map((li) => {
+    const m = li.textContent.match(/Du (\d\d)\/(\d\d)\/(\d{4})/);
+    return m ? `${m[3]}-${m[2]}-${m[1]}` : '9999';
+  }));
+  assert.deepEqual(days, [...days].sort(), 'earliest start first');
+  assert.deepEqual(problems, []);
+});
