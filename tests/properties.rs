@@ -124,3 +124,51 @@ proptest! {
         prop_assert_eq!(vitrine::urls::slug(&slug), slug);
     }
 }
+
+proptest! {
+    // Whole builds: fewer cases.
+    #![proptest_config(ProptestConfig { cases: 10, ..ProptestConfig::default() })]
+
+    #[test]
+    fn a_published_offer_has_a_page_and_a_search_entry_and_no_other_does(rows in rows()) {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("export.csv");
+        write_csv(&input, &rows);
+        let config = config_in(dir.path());
+        let public = dir.path().join("public");
+        let opts = Options::new(
+            &config,
+            Some(input),
+            Some(dir.path().join("report")),
+            Some(public.clone()),
+        );
+        let built = build::build(&config, &opts).expect("build");
+        let index = vitrine::search::index::Opened::open(&vitrine::search::index_dir(&config))
+            .expect("index");
+        let searcher = index.searcher();
+        let checked = &built.checked;
+        for (offer, verdict) in checked.import.offers.iter().zip(&checked.verdicts) {
+            let page = public.join(vitrine::urls::offer_path(offer).trim_start_matches('/')).join("index.html");
+            let term = tantivy::Term::from_field_text(index.fields.id, &offer.id);
+            let entries = searcher.doc_freq(&term).unwrap();
+            let published = verdict.status == Status::Published;
+            // Offers sharing an id (duplicates) are never published, so a page or an
+            // entry for that id can only come from this offer when it is published.
+            if published {
+                prop_assert!(page.exists(), "no page for published {} at {}", offer.id, page.display());
+                prop_assert_eq!(entries, 1, "search entries for published {}", offer.id);
+            } else {
+                let shared_id = checked.import.offers.iter().filter(|o| o.id == offer.id).count() > 1;
+                if !shared_id {
+                    let text = std::fs::read_to_string(&page).unwrap_or_default();
+                    // A page may only say the training is no longer offered.
+                    prop_assert!(
+                        !page.exists() || text.contains("plus proposée"),
+                        "{} ({:?}) has a live page", offer.id, verdict.status
+                    );
+                    prop_assert_eq!(entries, 0, "search entry for unpublished {}", offer.id);
+                }
+            }
+        }
+    }
+}
