@@ -136,7 +136,9 @@ pub struct Limits {
     pub max_sheet_bytes: u64,
     /// Largest cell text accepted.
     pub max_cell_chars: usize,
-    /// Largest number of data rows accepted.
+    /// Largest number of data rows accepted. A regional export holds a few thousand
+    /// offers; 200,000 leaves room for a national one while keeping memory bounded
+    /// (a million rows would need ~2 GiB before the first page is written).
     pub max_rows: usize,
 }
 
@@ -145,7 +147,7 @@ impl Default for Limits {
         Limits {
             max_sheet_bytes: 256 * 1024 * 1024,
             max_cell_chars: 100_000,
-            max_rows: 2_000_000,
+            max_rows: 200_000,
         }
     }
 }

@@ -448,3 +448,70 @@ fn hidden_rows_merged_cells_and_formulas_lose_nothing() {
         .collect();
     assert_eq!(rows, [2, 3, 4, 5]);
 }
+
+#[test]
+fn a_million_row_sheet_is_refused_at_the_row_bound_with_memory_bounded() {
+    let site = Site::new();
+    // On tmpfs where there is one: 190 MB of CSV.
+    let scratch = tempfile::tempdir_in(if std::path::Path::new("/dev/shm").is_dir() {
+        "/dev/shm"
+    } else {
+        "/tmp"
+    })
+    .unwrap();
+    let input = scratch.path().join("million.csv");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&input).unwrap());
+    let required = [
+        "N° action",
+        "Intitulé de la formation",
+        "Type de diplôme",
+        "Niveau",
+        "Code RNCP",
+        "Organisme responsable",
+        "SIRET organisme responsable",
+        "UAI organisme responsable",
+        "N° de déclaration d'activité (NDA)",
+        "Code postal organisme responsable",
+        "Commune organisme responsable",
+        "Qualiopi mention apprentissage",
+        "Habilitation certificateur",
+        "Organisme formateur",
+        "SIRET organisme formateur",
+        "UAI lieu de formation",
+        "Adresse lieu de formation",
+        "Code postal",
+        "Commune",
+        "Téléphone",
+        "Courriel",
+        "Référent handicap (nom)",
+        "Référent handicap (téléphone)",
+        "Durée du cycle (mois)",
+        "Entrée en 1re année en apprentissage",
+        "Date de début 2027",
+        "Date de fin 2027",
+    ];
+    writeln!(f, "{}", required.join(";")).unwrap();
+    for i in 0..1_000_000 {
+        writeln!(
+            f,
+            "AF{i};CAP X;CAP;3;RNCP1234;C;73282932000074;0133406G;93130000013;13001;Marseille;\
+             Oui;Oui;C;73282932000074;0133406G;1 r;13001;Marseille;0491123456;a@b.fr;M;\
+             0491123457;24;Oui;01/09/2027;31/08/2029"
+        )
+        .unwrap();
+    }
+    f.flush().unwrap();
+    drop(f);
+    let good = site.path("good.xlsx");
+    write_xlsx(&good, &[Row::valid("AF_OK_1")]);
+    assert!(site.build(&good).status.success());
+    let before = site.files("public");
+
+    // GNU time reports the peak memory when it is installed; the bound holds either way.
+    let out = site.run(&["check", "--input", input.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", said(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("200000") && err.contains("max_rows"), "{err}");
+    assert!(err.contains("million.csv"), "{err}");
+    assert_eq!(site.files("public"), before);
+}
