@@ -113,6 +113,19 @@ enum ZipKind {
     Ods,
 }
 
+/// Opens a workbook's zip archive; an unreadable one is a corrupt file.
+pub(super) fn open_zip(path: &Path) -> Result<zip::ZipArchive<BufReader<File>>, ImportError> {
+    let at = Location::file(path);
+    let file = File::open(path).map_err(|source| ImportError::Io {
+        at: at.clone(),
+        source,
+    })?;
+    zip::ZipArchive::new(BufReader::new(file)).map_err(|e| ImportError::Corrupt {
+        at,
+        detail: format!("unreadable zip archive: {e}"),
+    })
+}
+
 /// Reads every entry of the archive through a bounded counter (the sizes a zip declares
 /// can lie), so a decompression bomb or a truncated entry is refused before a parser
 /// allocates anything.
@@ -122,12 +135,7 @@ fn check_zip(path: &Path, limits: &Limits) -> Result<ZipKind, ImportError> {
         at: at.clone(),
         detail,
     };
-    let file = File::open(path).map_err(|source| ImportError::Io {
-        at: at.clone(),
-        source,
-    })?;
-    let mut zip = zip::ZipArchive::new(BufReader::new(file))
-        .map_err(|e| corrupt(format!("unreadable zip archive: {e}")))?;
+    let mut zip = open_zip(path)?;
 
     let small = |zip: &mut zip::ZipArchive<BufReader<File>>, name: &str| -> Option<Vec<u8>> {
         let entry = zip.by_name(name).ok()?;

@@ -11,8 +11,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 use std::collections::HashMap;
-use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::Read;
 use std::path::Path;
 
 /// Beyond this column, repeated cells are padding, not data.
@@ -39,12 +38,7 @@ impl OdsBook {
             at: at.clone(),
             detail,
         };
-        let file = File::open(path).map_err(|source| ImportError::Io {
-            at: at.clone(),
-            source,
-        })?;
-        let mut zip = zip::ZipArchive::new(BufReader::new(file))
-            .map_err(|e| corrupt(format!("unreadable zip archive: {e}")))?;
+        let mut zip = super::file::open_zip(path)?;
         let mut part = |name: &str| -> Result<Vec<u8>, ImportError> {
             let mut out = Vec::new();
             match zip.by_name(name) {

@@ -56,31 +56,9 @@ impl Assets {
     pub fn load(dirs: &[&Path]) -> Result<Assets, SiteError> {
         let mut found: BTreeMap<String, Vec<u8>> = BTreeMap::new();
         for dir in dirs {
-            if !dir.is_dir() {
-                continue;
-            }
-            for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-                let entry = entry.map_err(|e| SiteError::Theme {
-                    path: dir.to_path_buf(),
-                    message: e.to_string(),
-                })?;
-                if !entry.file_type().is_file() {
-                    continue;
-                }
-                let rel = entry
-                    .path()
-                    .strip_prefix(dir)
-                    .expect("walkdir stays under its root");
-                let name = rel
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy())
-                    .collect::<Vec<_>>()
-                    .join("/");
-                if name.starts_with('.') || name.contains("/.") {
-                    continue;
-                }
-                let bytes = std::fs::read(entry.path()).map_err(|e| SiteError::Theme {
-                    path: entry.path().to_path_buf(),
+            for (name, path) in super::theme::theme_files(dir)? {
+                let bytes = std::fs::read(&path).map_err(|e| SiteError::Theme {
+                    path: path.clone(),
                     message: e.to_string(),
                 })?;
                 found.insert(name, bytes);

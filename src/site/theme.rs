@@ -111,8 +111,22 @@ fn read_templates(
     dir: &Path,
     into: &mut BTreeMap<String, (PathBuf, String)>,
 ) -> Result<(), SiteError> {
+    for (name, path) in theme_files(dir)? {
+        let text = std::fs::read_to_string(&path).map_err(|e| SiteError::Theme {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
+        into.insert(name, (path, text));
+    }
+    Ok(())
+}
+
+/// The files of a theme folder as (`/`-separated name, path), in name order; hidden
+/// files and folders are skipped, a missing folder has none.
+pub(crate) fn theme_files(dir: &Path) -> Result<Vec<(String, PathBuf)>, SiteError> {
+    let mut out = Vec::new();
     if !dir.is_dir() {
-        return Ok(());
+        return Ok(out);
     }
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
         let entry = entry.map_err(|e| SiteError::Theme {
@@ -122,7 +136,10 @@ fn read_templates(
         if !entry.file_type().is_file() {
             continue;
         }
-        let rel = entry.path().strip_prefix(dir).expect("under root");
+        let rel = entry
+            .path()
+            .strip_prefix(dir)
+            .expect("walkdir stays under its root");
         let name = rel
             .components()
             .map(|c| c.as_os_str().to_string_lossy())
@@ -131,13 +148,9 @@ fn read_templates(
         if name.starts_with('.') || name.contains("/.") {
             continue;
         }
-        let text = std::fs::read_to_string(entry.path()).map_err(|e| SiteError::Theme {
-            path: entry.path().to_path_buf(),
-            message: e.to_string(),
-        })?;
-        into.insert(name, (entry.path().to_path_buf(), text));
+        out.push((name, entry.path().to_path_buf()));
     }
-    Ok(())
+    Ok(out)
 }
 
 /// HTML escaping of every printed value: `& < > " '`. Unlike Tera's default it leaves
