@@ -9,7 +9,7 @@ seconds="${1:-120}"
 command -v cargo-fuzz >/dev/null 2>&1 || cargo install cargo-fuzz --locked
 export RUSTC_BOOTSTRAP=1
 targets=$(cargo fuzz list)
-cargo fuzz build --release $targets >/dev/null 2>&1 || cargo fuzz build --release
+cargo fuzz build --release
 status=0
 for t in $targets; do
   mkdir -p "corpus/$t"
