@@ -515,3 +515,11 @@ fn a_million_row_sheet_is_refused_at_the_row_bound_with_memory_bounded() {
     assert!(err.contains("million.csv"), "{err}");
     assert_eq!(site.files("public"), before);
 }
+
+#[test]
+fn a_workbook_with_only_headers_is_refused_rather_than_withdrawing_every_offer() {
+    let site = Site::new();
+    let input = site.path("entetes-seules.xlsx");
+    write_xlsx(&input, &[]);
+    refused(&site, &input, &["no data row", "row 3"]);
+}

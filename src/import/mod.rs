@@ -191,6 +191,9 @@ pub enum ImportError {
     },
     #[error("{at}: more than {limit} data rows (limit `max_rows`)")]
     TooManyRows { at: Location, limit: usize },
+    /// Publishing an empty export would withdraw every offer: it is refused instead.
+    #[error("{at}: no data row below the header row {header_row}: nothing to publish")]
+    NoData { at: Location, header_row: u32 },
     #[error("{at}: cannot read the sheet: {detail}")]
     Unreadable { at: Location, detail: String },
 }
@@ -210,6 +213,7 @@ impl ImportError {
             | ImportError::SheetTooLarge { at, .. }
             | ImportError::CellTooLong { at, .. }
             | ImportError::TooManyRows { at, .. }
+            | ImportError::NoData { at, .. }
             | ImportError::Unreadable { at, .. } => at,
         }
     }
@@ -389,6 +393,9 @@ fn read_book(book: &mut dyn Book, file: &Path, limits: &Limits) -> Result<Import
         let offers = worker.join().expect("the row conversion does not panic");
         read.map(|()| offers)
     })?;
+    if offers.is_empty() {
+        return Err(ImportError::NoData { at, header_row });
+    }
 
     let columns = Col::ALL
         .iter()
