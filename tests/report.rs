@@ -33,7 +33,9 @@ fn fixture() -> Vec<Row> {
     closed.yellow = true;
     vec![
         Row::valid("MA_OK"),
-        Row::valid("MA_SIRET").set("SIRET organisme responsable", "73282932000075"),
+        Row::valid("MA_SIRET")
+            .set("SIRET organisme responsable", "73282932000075")
+            .set("SIRET organisme formateur", "12345678901234"),
         Row::valid("MA_FORMULE")
             .set(
                 "Intitulé de la formation",
@@ -185,8 +187,8 @@ fn the_csv_opens_cleanly_in_french_excel() {
     let headers = reader.headers().unwrap().clone();
     let at = |name: &str| headers.iter().position(|h| h == name).unwrap();
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
-    // One line per offer and problem: MA_SIRET, MA_FORMULE (url), MA_DATES (x2),
-    // AZ_UAI, AZ_URL.
+    // One line per offer and reason: MA_SIRET (both SIRETs on one line), MA_FORMULE
+    // (url), MA_DATES (x2), AZ_UAI, AZ_URL.
     let lines: Vec<(String, String)> = rows
         .iter()
         .map(|r| (r[at("N° action")].to_string(), r[at("Code")].to_string()))
@@ -221,6 +223,18 @@ fn the_csv_opens_cleanly_in_french_excel() {
     );
     assert_eq!(&formula[at("Valeur trouvée")], "'-1+cmd|' /C calc'!A0");
     assert_eq!(&formula[at("Ligne")], "6");
+    let siret = rows
+        .iter()
+        .find(|r| &r[at("N° action")] == "MA_SIRET")
+        .unwrap();
+    assert_eq!(
+        &siret[at("Champ")],
+        "SIRET organisme responsable | SIRET organisme formateur"
+    );
+    assert_eq!(
+        &siret[at("Valeur trouvée")],
+        "73282932000075 | 12345678901234"
+    );
 }
 
 #[test]

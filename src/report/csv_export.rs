@@ -29,7 +29,7 @@ const HEADER: [&str; 13] = [
     "À faire",
 ];
 
-/// One line per offer and problem (blocking and warnings), in row order.
+/// One line per offer and reason (blocking and warnings), in row order.
 pub fn non_conformes_csv(offers: &[Offer], verdicts: &[Verdict]) -> Vec<u8> {
     let mut out = b"\xEF\xBB\xBF".to_vec();
     {
@@ -45,7 +45,14 @@ pub fn non_conformes_csv(offers: &[Offer], verdicts: &[Verdict]) -> Vec<u8> {
                 Status::Closed => "fermée",
             };
             let row = v.row.to_string();
-            for p in &v.problems {
+            // One line per offer and reason: the problems of one reason (both SIRETs
+            // wrong, say) share it, their fields and values joined. `problems` is
+            // sorted by reason.
+            for group in v.problems.chunk_by(|a, b| a.reason == b.reason) {
+                let reason = group[0].reason;
+                let join = |f: fn(&crate::model::Problem) -> Option<&str>| {
+                    group.iter().filter_map(f).collect::<Vec<_>>().join(" | ")
+                };
                 let cells = [
                     row.as_str(),
                     &v.id,
@@ -53,13 +60,13 @@ pub fn non_conformes_csv(offers: &[Offer], verdicts: &[Verdict]) -> Vec<u8> {
                     &o.responsible.name,
                     o.responsible.siret.as_deref().unwrap_or(""),
                     status,
-                    p.reason.code(),
-                    if p.reason.is_blocking() { "oui" } else { "non" },
-                    explain::label(p.reason),
-                    p.column.as_deref().unwrap_or(""),
-                    p.value.as_deref().unwrap_or(""),
-                    p.detail.as_deref().unwrap_or(""),
-                    explain::advice(p.reason),
+                    reason.code(),
+                    if reason.is_blocking() { "oui" } else { "non" },
+                    explain::label(reason),
+                    &join(|p| p.column.as_deref()),
+                    &join(|p| p.value.as_deref()),
+                    &join(|p| p.detail.as_deref()),
+                    explain::advice(reason),
                 ];
                 w.write_record(cells.iter().map(|c| neutralise(c).into_owned()))
                     .expect("writing to memory");
