@@ -1,0 +1,99 @@
+//! `netlify.toml`: the security headers every response carries, and immutable caching
+//! given only to files whose names change with their content.
+
+mod common;
+use common::{Row, Site, said, write_xlsx};
+
+fn config() -> toml::Table {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/netlify.toml")).unwrap();
+    toml::from_str(&text).unwrap()
+}
+
+fn header_rules() -> Vec<(String, toml::Table)> {
+    config()["headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (
+                h["for"].as_str().unwrap().to_string(),
+                h["values"].as_table().unwrap().clone(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn every_page_gets_the_security_headers_and_a_strict_csp() {
+    let rules = header_rules();
+    let (_, all) = rules
+        .iter()
+        .find(|(f, _)| f == "/*")
+        .expect("a rule for /*");
+    let csp = all["Content-Security-Policy"].as_str().unwrap();
+    assert!(
+        !csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"),
+        "{csp}"
+    );
+    for directive in [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "object-src 'none'",
+        "frame-ancestors 'none'",
+    ] {
+        assert!(csp.contains(directive), "CSP lacks {directive}: {csp}");
+    }
+    for h in [
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Permissions-Policy",
+        "Strict-Transport-Security",
+    ] {
+        assert!(all.contains_key(h), "missing {h}");
+    }
+    assert_eq!(config()["build"]["publish"].as_str(), Some("public"));
+}
+
+#[test]
+fn only_content_named_files_are_cached_as_immutable() {
+    let site = Site::new();
+    let input = site.path("x.xlsx");
+    write_xlsx(&input, &[Row::valid("AF_N_1"), Row::valid("AF_N_2")]);
+    let out = site.build(&input);
+    assert!(out.status.success(), "{}", said(&out));
+    let immutable: Vec<String> = header_rules()
+        .into_iter()
+        .filter(|(_, v)| {
+            v.get("Cache-Control")
+                .and_then(|c| c.as_str())
+                .is_some_and(|c| c.contains("immutable"))
+        })
+        .map(|(f, _)| f.trim_end_matches('*').to_string())
+        .collect();
+    assert!(!immutable.is_empty());
+    assert!(
+        !immutable.iter().any(|p| p == "/"),
+        "the whole site is not immutable"
+    );
+    // A hex hash of 8+ characters in the file name or in one of its folders.
+    let hashed = |path: &str| {
+        path.split('/').any(|seg| {
+            seg.split(['.', '-'])
+                .any(|part| part.len() >= 8 && part.chars().all(|c| c.is_ascii_hexdigit()))
+        })
+    };
+    let mut covered = 0;
+    for (path, _) in site.files("public") {
+        let url = format!("/{}", path.strip_prefix("public/").unwrap());
+        if immutable.iter().any(|p| url.starts_with(p.as_str())) {
+            covered += 1;
+            assert!(
+                hashed(&url),
+                "{url} is cached as immutable but its name is not a content hash"
+            );
+        }
+    }
+    assert!(covered > 3, "only {covered} files under immutable rules");
+}
