@@ -408,12 +408,13 @@ pub enum Reason {
     LevelInconsistent,
     UrlInvalid,
     RncpUnknown,
+    CfdMalformed,
     ValueUnreadable,
 }
 
 impl Reason {
     /// Every code, in documentation order.
-    pub const ALL: [Reason; 27] = [
+    pub const ALL: [Reason; 28] = [
         Reason::DuplicateId,
         Reason::SiretInvalid,
         Reason::SiretInactive,
@@ -440,6 +441,7 @@ impl Reason {
         Reason::LevelInconsistent,
         Reason::UrlInvalid,
         Reason::RncpUnknown,
+        Reason::CfdMalformed,
         Reason::ValueUnreadable,
     ];
 
@@ -472,6 +474,7 @@ impl Reason {
             Reason::LevelInconsistent => "level_inconsistent",
             Reason::UrlInvalid => "url_invalid",
             Reason::RncpUnknown => "rncp_unknown",
+            Reason::CfdMalformed => "cfd_malformed",
             Reason::ValueUnreadable => "value_unreadable",
         }
     }
@@ -485,6 +488,7 @@ impl Reason {
                 | Reason::LevelInconsistent
                 | Reason::UrlInvalid
                 | Reason::RncpUnknown
+                | Reason::CfdMalformed
                 | Reason::ValueUnreadable
         )
     }

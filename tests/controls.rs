@@ -253,6 +253,12 @@ fn one_planted_problem_per_reason_code() {
             &["url_invalid"],
         ),
         case(
+            v("AF_CFD").set("Code diplôme (CFD)", "500-22427"),
+            OK,
+            &[],
+            &["cfd_malformed"],
+        ),
+        case(
             v("AF_ILLISIBLE").set("Capacité d'accueil", "douze"),
             OK,
             &[],
@@ -287,6 +293,18 @@ fn one_planted_problem_per_reason_code() {
             "rncp_unknown"
         ])
     );
+    let seen = |code: &str| {
+        summary["reasons"].get(code).is_some() || summary["warnings"].get(code).is_some()
+    };
+    for reason in vitrine::model::Reason::ALL {
+        let code = reason.code();
+        let needs_table = summary["not_checked"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c == code);
+        assert!(needs_table || seen(code), "no planted case for {code}");
+    }
     // The problem carries the column, the value and a detail.
     let text = std::fs::read_to_string(site.path("report/verdicts.json")).unwrap();
     let list: Vec<Value> = serde_json::from_str(&text).unwrap();

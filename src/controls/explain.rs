@@ -32,6 +32,7 @@ pub fn label(reason: Reason) -> &'static str {
         Reason::LevelInconsistent => "Niveau incohérent avec le diplôme",
         Reason::UrlInvalid => "Site web invalide",
         Reason::RncpUnknown => "Fiche RNCP inconnue",
+        Reason::CfdMalformed => "Code diplôme (CFD) mal formé",
         Reason::ValueUnreadable => "Valeur illisible",
     }
 }
@@ -161,6 +162,10 @@ pub fn advice(reason: Reason) -> &'static str {
         }
         Reason::RncpUnknown => {
             "Ce code n'existe pas dans l'export France compétences : vérifiez le numéro."
+        }
+        Reason::CfdMalformed => {
+            "Le code diplôme (CFD) compte 8 caractères (ex. 50033616), suivis parfois d'une \
+             lettre de spécialité : recopiez-le depuis la fiche du diplôme."
         }
         Reason::ValueUnreadable => "La valeur n'a pas pu être lue : corrigez-la au format attendu.",
     }

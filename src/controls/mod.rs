@@ -41,6 +41,7 @@ pub mod col {
     pub const PHONE: &str = "Téléphone";
     pub const EMAIL: &str = "Courriel";
     pub const WEBSITE: &str = "Site web";
+    pub const CFD: &str = "Code diplôme (CFD)";
     pub const REFERENT_NAME: &str = "Référent handicap (nom)";
     pub const REFERENT_PHONE: &str = "Référent handicap (téléphone)";
     pub const REFERENT_EMAIL: &str = "Référent handicap (courriel)";

@@ -492,6 +492,20 @@ pub(super) fn warnings(o: &Offer, ctx: &Context<'_>, out: &mut Vec<Problem>) {
         ));
     }
 
+    if let Some(cfd) = o.cfd.as_deref().filter(|c| !c.is_empty())
+        && !id::cfd_valid(cfd)
+    {
+        out.push(problem(
+            Reason::CfdMalformed,
+            col::CFD,
+            Some(cfd),
+            Some(
+                "8 caractères attendus : 3 lettres ou chiffres, 3 chiffres, 2 lettres ou chiffres"
+                    .into(),
+            ),
+        ));
+    }
+
     for f in &o.findings {
         out.push(Problem {
             reason: Reason::ValueUnreadable,

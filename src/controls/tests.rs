@@ -408,6 +408,22 @@ fn level_must_fit_the_diploma() {
 }
 
 #[test]
+fn a_malformed_cfd_is_a_warning_and_an_empty_one_is_fine() {
+    let mut o = valid_offer();
+    for bad in ["5002242", "500-22427", "ABCDEFGH"] {
+        o.cfd = Some(bad.into());
+        let v = only(&o, "cfd_malformed");
+        assert_eq!(v.status, Status::Published);
+    }
+    for good in ["50033616", "36T31203", "26033206T"] {
+        o.cfd = Some(good.into());
+        assert!(check(&o).problems.is_empty(), "{good}");
+    }
+    o.cfd = None;
+    assert!(check(&o).problems.is_empty());
+}
+
+#[test]
 fn website_must_be_http_or_https() {
     let mut o = valid_offer();
     o.contact.website = Some("javascript:alert(1)".into());
