@@ -159,6 +159,12 @@ pub fn build(config: &Config, opts: &Options) -> Result<Built, BuildError> {
     // either is swapped in: a failure leaves both as they were.
     let t = Instant::now();
     let public = crate::output::Files::new().stage(&opts.public)?;
+    // A live count on a terminal (indicatif draws nothing when stderr is not one, so
+    // CI logs and the output stay clean).
+    let progress = indicatif::ProgressBar::new_spinner().with_style(
+        indicatif::ProgressStyle::with_template("{spinner} {human_pos} pages written ({elapsed})")
+            .expect("a valid template"),
+    );
     let rendered = site::render_into(
         &SiteInput {
             config,
@@ -166,8 +172,12 @@ pub fn build(config: &Config, opts: &Options) -> Result<Built, BuildError> {
             verdicts: &checked.verdicts,
             search: &assets,
         },
-        &|path: &str, bytes: &[u8]| public.write(path, bytes),
+        &|path: &str, bytes: &[u8]| {
+            progress.inc(1);
+            public.write(path, bytes)
+        },
     )?;
+    progress.finish_and_clear();
     for (path, bytes) in rendered.files.iter() {
         public.write(path, bytes)?;
     }
