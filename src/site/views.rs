@@ -402,7 +402,9 @@ pub fn address_view(a: &Address) -> AddressView {
     let street = a.street.as_deref().and_then(non_empty);
     let postcode = a.postcode.as_deref().and_then(non_empty);
     let town = a.town.as_deref().and_then(non_empty);
-    let department = postcode.as_deref().and_then(department_of);
+    let department = postcode
+        .as_deref()
+        .and_then(crate::communes::department_of_postcode);
     let query: Vec<&str> = [street.as_deref(), postcode.as_deref(), town.as_deref()]
         .into_iter()
         .flatten()
@@ -443,47 +445,12 @@ pub fn encode_query(s: &str) -> String {
     out
 }
 
-/// Department code of a French postcode: `13`, `2A`/`2B` for Corsica, `971`… overseas.
-pub fn department_of(postcode: &str) -> Option<String> {
-    let p = postcode.trim();
-    if p.len() != 5 || !p.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    Some(match &p[..2] {
-        "97" | "98" => p[..3].to_string(),
-        "20" => {
-            if p < "20200" {
-                "2A".into()
-            } else {
-                "2B".into()
-            }
-        }
-        "00" => return None,
-        d => d.to_string(),
-    })
-}
-
-/// Name of a department (the region's six and their neighbours; else "Département NN").
+/// Name of a department with its code, as lists show it: `Vaucluse (84)`.
 pub fn department_name(code: &str) -> String {
-    let name = match code {
-        "04" => "Alpes-de-Haute-Provence",
-        "05" => "Hautes-Alpes",
-        "06" => "Alpes-Maritimes",
-        "13" => "Bouches-du-Rhône",
-        "83" => "Var",
-        "84" => "Vaucluse",
-        "26" => "Drôme",
-        "30" => "Gard",
-        "38" => "Isère",
-        "73" => "Savoie",
-        "2A" => "Corse-du-Sud",
-        "2B" => "Haute-Corse",
-        "75" => "Paris",
-        "69" => "Rhône",
-        "34" => "Hérault",
-        _ => return format!("Département {code}"),
-    };
-    format!("{name} ({code})")
+    match crate::communes::department_name(code) {
+        Some(name) => format!("{name} ({code})"),
+        None => format!("Département {code}"),
+    }
 }
 
 const MONTHS: [&str; 12] = [
@@ -594,11 +561,23 @@ mod tests {
 
     #[test]
     fn departments_come_from_postcodes() {
-        assert_eq!(department_of("13001").as_deref(), Some("13"));
-        assert_eq!(department_of("06000").as_deref(), Some("06"));
-        assert_eq!(department_of("20090").as_deref(), Some("2A"));
-        assert_eq!(department_of("97400").as_deref(), Some("974"));
-        assert_eq!(department_of("1300"), None);
+        assert_eq!(
+            crate::communes::department_of_postcode("13001").as_deref(),
+            Some("13")
+        );
+        assert_eq!(
+            crate::communes::department_of_postcode("06000").as_deref(),
+            Some("06")
+        );
+        assert_eq!(
+            crate::communes::department_of_postcode("20090").as_deref(),
+            Some("2A")
+        );
+        assert_eq!(
+            crate::communes::department_of_postcode("97400").as_deref(),
+            Some("974")
+        );
+        assert_eq!(crate::communes::department_of_postcode("1300"), None);
         assert_eq!(department_name("84"), "Vaucluse (84)");
     }
 
