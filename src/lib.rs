@@ -11,6 +11,7 @@ pub mod import;
 pub mod model;
 pub mod output;
 pub mod report;
+pub mod safe;
 pub mod search;
 pub mod serve;
 pub mod site;

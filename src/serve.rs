@@ -249,7 +249,7 @@ fn api_search(request: Request, query: &str, state: &State) -> std::io::Result<(
     let (status, body) = match guard.as_ref().map(|o| o.answer(&q, &filters, limit)) {
         Some(Ok(answer)) => (
             200,
-            String::from_utf8(search::export::json_bytes(&answer)).unwrap_or_default(),
+            String::from_utf8(crate::safe::json_bytes(&answer)).unwrap_or_default(),
         ),
         Some(Err(e)) => (500, serde_json::json!({"error": e.to_string()}).to_string()),
         None => (

@@ -3,15 +3,7 @@
 
 use crate::controls::explain;
 use crate::model::{Offer, Status, Verdict};
-
-/// A cell that a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, or a TAB/CR
-/// that some import paths strip before one) gets a leading `'`, shown as text.
-pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
-    match cell.as_bytes().first() {
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{cell}").into(),
-        _ => cell.into(),
-    }
-}
+use crate::safe::{excel_csv, excel_csv_bytes, neutralise};
 
 const HEADER: [&str; 13] = [
     "Ligne",
@@ -31,12 +23,8 @@ const HEADER: [&str; 13] = [
 
 /// One line per offer and reason (blocking and warnings), in row order.
 pub fn non_conformes_csv(offers: &[Offer], verdicts: &[Verdict]) -> Vec<u8> {
-    let mut out = b"\xEF\xBB\xBF".to_vec();
+    let mut w = excel_csv();
     {
-        let mut w = csv::WriterBuilder::new()
-            .delimiter(b';')
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(&mut out);
         w.write_record(HEADER).expect("writing to memory");
         for (o, v) in offers.iter().zip(verdicts) {
             let status = match v.status {
@@ -72,24 +60,6 @@ pub fn non_conformes_csv(offers: &[Offer], verdicts: &[Verdict]) -> Vec<u8> {
                     .expect("writing to memory");
             }
         }
-        w.flush().expect("writing to memory");
     }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formulas_are_neutralised_and_other_text_kept() {
-        assert_eq!(neutralise("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(neutralise("+33 4 91"), "'+33 4 91");
-        assert_eq!(neutralise("-1"), "'-1");
-        assert_eq!(neutralise("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(neutralise("\t=1"), "'\t=1");
-        assert_eq!(neutralise("\r=1"), "'\r=1");
-        assert_eq!(neutralise("CAP Coiffure"), "CAP Coiffure");
-        assert_eq!(neutralise(""), "");
-    }
+    excel_csv_bytes(w)
 }

@@ -16,7 +16,7 @@ use crate::urls;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-pub use csv_export::{neutralise, non_conformes_csv};
+pub use csv_export::non_conformes_csv;
 
 /// Totals of a run; `published + non_reglementaire + closed == rows_read`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]

@@ -21,6 +21,7 @@ use super::query::{Lexicon, MAX_EXPANSIONS, STOP_WORDS, TYPO_MIN_CHARS};
 use super::schema::{Fields, SearchDoc, TEXT_FIELDS};
 use crate::communes::Communes;
 use crate::output::Files;
+use crate::safe::json_bytes;
 use serde_json::json;
 use std::collections::BTreeMap;
 use tantivy::postings::Postings;
@@ -289,23 +290,6 @@ pub fn export(
     })
 }
 
-/// JSON with `<`, `>` and `&` written as `\u003c`…: the CFAs' text can never read as
-/// markup, whatever a browser or a proxy guesses the file to be. (Outside strings JSON
-/// has none of these characters, so the substitution is safe byte for byte.)
-pub fn json_bytes<T: serde::Serialize + ?Sized>(value: &T) -> Vec<u8> {
-    let raw = serde_json::to_vec(value).unwrap_or_default();
-    let mut out = Vec::with_capacity(raw.len());
-    for b in raw {
-        match b {
-            b'<' => out.extend_from_slice(b"\\u003c"),
-            b'>' => out.extend_from_slice(b"\\u003e"),
-            b'&' => out.extend_from_slice(b"\\u0026"),
-            b => out.push(b),
-        }
-    }
-    out
-}
-
 /// Puts numbered files (`0.bin`, `1.bin`…) in a folder named after the hash of them all.
 fn put_family(files: &mut Files, kind: &str, ext: &str, family: Vec<Vec<u8>>) -> String {
     let dir = format!("{kind}-{}", family_hash(&family));
@@ -384,19 +368,6 @@ pub fn hash(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn json_files_hold_no_markup_characters() {
-        let bytes = json_bytes(&json!(["<script>alert(1)</script> & co", {"a": "x>y"}]));
-        let text = String::from_utf8(bytes).unwrap();
-        assert!(
-            !text.contains('<') && !text.contains('>') && !text.contains('&'),
-            "{text}"
-        );
-        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
-        assert_eq!(back[0], "<script>alert(1)</script> & co");
-        assert_eq!(back[1]["a"], "x>y");
-    }
 
     #[test]
     fn varints_and_zigzag() {

@@ -6,19 +6,6 @@
 use super::views::OfferView;
 use serde_json::{Map, Value, json};
 
-/// Makes JSON safe inside a `<script>` data block: every `<`, `>` and `&` becomes its
-/// `\u` escape, so no `</script>` or `<!--` can appear (stronger than the usual `<\/`,
-/// and no markup at all is left for a scanner to find). These characters only ever
-/// occur inside JSON strings, where the escapes mean the same text.
-pub fn escape_for_script(json: &str) -> String {
-    super::theme::escape_bytes(json, |b| match b {
-        b'<' => Some("\\u003c"),
-        b'>' => Some("\\u003e"),
-        b'&' => Some("\\u0026"),
-        _ => None,
-    })
-}
-
 fn put(map: &mut Map<String, Value>, key: &str, value: Option<Value>) {
     if let Some(v) = value {
         map.insert(key.to_string(), v);
@@ -166,7 +153,7 @@ pub fn offer(o: &OfferView, base_url: &str, site_title: &str) -> String {
         "@graph": [Value::Object(course), Value::Object(program)],
         "isPartOf": site_title,
     });
-    escape_for_script(&serde_json::to_string(&doc).expect("plain data serialises"))
+    crate::safe::json_for_html(&serde_json::to_string(&doc).expect("plain data serialises"))
 }
 
 #[cfg(test)]
@@ -177,7 +164,7 @@ mod tests {
     fn a_closing_script_tag_in_a_value_cannot_end_the_block() {
         let raw = serde_json::to_string(&json!({"name": "</script><script>alert(1)</script><!--"}))
             .unwrap();
-        let safe = escape_for_script(&raw);
+        let safe = crate::safe::json_for_html(&raw);
         assert!(!safe.contains('<') && !safe.contains('>'));
         let back: Value = serde_json::from_str(&safe).unwrap();
         assert_eq!(back["name"], "</script><script>alert(1)</script><!--");

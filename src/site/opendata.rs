@@ -100,27 +100,20 @@ pub fn json(offers: &[&OfferView], base_url: &str) -> Vec<u8> {
         let line = serde_json::to_string(&record(o, base_url)).expect("plain data serialises");
         // `<`, `>`, `&` as `\u` escapes: the same data, and no markup for a browser
         // that would sniff the file as HTML.
-        out.extend_from_slice(super::jsonld::escape_for_script(&line).as_bytes());
+        out.extend_from_slice(crate::safe::json_for_html(&line).as_bytes());
     }
     out.extend_from_slice(b"\n]\n");
     out
 }
 
-/// A cell a spreadsheet would take for a formula gets a leading apostrophe.
-pub fn neutralise(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}")
-    } else {
-        cell.to_string()
-    }
+/// [`crate::safe::neutralise`], owned (the record's cells are `String`s).
+fn neutralise(cell: &str) -> String {
+    crate::safe::neutralise(cell).into_owned()
 }
 
 /// `offres.csv`: same records, `;`-separated, BOM, CRLF.
 pub fn csv(offers: &[&OfferView], base_url: &str) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new()
-        .delimiter(b';')
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(vec![0xEF, 0xBB, 0xBF]);
+    let mut w = crate::safe::excel_csv();
     let yes_no = |b: Option<bool>| match b {
         Some(true) => "oui".to_string(),
         Some(false) => "non".to_string(),
@@ -210,19 +203,5 @@ pub fn csv(offers: &[&OfferView], base_url: &str) -> Vec<u8> {
         ])
         .expect("in-memory write");
     }
-    w.into_inner().expect("in-memory write")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formulas_are_neutralised() {
-        assert_eq!(neutralise("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(neutralise("+33 4 91"), "'+33 4 91");
-        assert_eq!(neutralise("-1"), "'-1");
-        assert_eq!(neutralise("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(neutralise("CAP"), "CAP");
-    }
+    crate::safe::excel_csv_bytes(w)
 }

@@ -157,7 +157,7 @@ pub(crate) fn theme_files(dir: &Path) -> Result<Vec<(String, PathBuf)>, SiteErro
 /// `/` alone (escaping it protects nothing inside quoted attributes and would hide
 /// internal links from the link check).
 pub fn escape_html(input: &str) -> String {
-    escape_bytes(input, |b| match b {
+    crate::safe::escape_bytes(input, |b| match b {
         b'&' => Some("&amp;"),
         b'<' => Some("&lt;"),
         b'>' => Some("&gt;"),
@@ -165,22 +165,6 @@ pub fn escape_html(input: &str) -> String {
         b'\'' => Some("&#x27;"),
         _ => None,
     })
-}
-
-/// Copies `input`, replacing the ASCII bytes `escape` maps; untouched runs are copied
-/// whole (most values have nothing to escape).
-pub fn escape_bytes(input: &str, escape: impl Fn(u8) -> Option<&'static str>) -> String {
-    let mut out = String::with_capacity(input.len() + 8);
-    let mut last = 0;
-    for (i, b) in input.bytes().enumerate() {
-        if let Some(rep) = escape(b) {
-            out.push_str(&input[last..i]);
-            out.push_str(rep);
-            last = i + 1;
-        }
-    }
-    out.push_str(&input[last..]);
-    out
 }
 
 /// A Tera error with its causes (Tera puts the useful part in the source chain).

@@ -1,0 +1,96 @@
+//! Untrusted text made safe for each place it goes: JSON that no browser can read as
+//! markup, and CSV that French Excel opens without running a formula. One rule each,
+//! shared by the report, the site and the search export.
+
+/// Copies `input`, replacing the ASCII bytes `escape` maps; untouched runs are copied
+/// whole (most values have nothing to escape).
+pub fn escape_bytes(input: &str, escape: impl Fn(u8) -> Option<&'static str>) -> String {
+    let mut out = String::with_capacity(input.len() + 8);
+    let mut last = 0;
+    for (i, b) in input.bytes().enumerate() {
+        if let Some(rep) = escape(b) {
+            out.push_str(&input[last..i]);
+            out.push_str(rep);
+            last = i + 1;
+        }
+    }
+    out.push_str(&input[last..]);
+    out
+}
+
+/// JSON text with every `<`, `>` and `&` as its `\u` escape: safe inside a
+/// `<script type="application/ld+json">` block (no `</script>` or `<!--` can appear) and
+/// in a file a browser or proxy might sniff as HTML. These characters only occur inside
+/// JSON strings, where the escapes mean the same text.
+pub fn json_for_html(json: &str) -> String {
+    escape_bytes(json, |b| match b {
+        b'<' => Some("\\u003c"),
+        b'>' => Some("\\u003e"),
+        b'&' => Some("\\u0026"),
+        _ => None,
+    })
+}
+
+/// A value serialised as JSON, then made safe as [`json_for_html`] says.
+pub fn json_bytes<T: serde::Serialize + ?Sized>(value: &T) -> Vec<u8> {
+    let raw = serde_json::to_string(value).unwrap_or_default();
+    json_for_html(&raw).into_bytes()
+}
+
+/// A cell that a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, or a TAB/CR
+/// that some import paths strip before one) gets a leading `'`, shown as text.
+pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{cell}").into(),
+        _ => cell.into(),
+    }
+}
+
+/// A CSV writer for what French Excel opens cleanly: UTF-8 with a BOM (already written),
+/// `;` separator, CRLF line ends. Cells still go through [`neutralise`].
+pub fn excel_csv() -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
+        .delimiter(b';')
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(b"\xEF\xBB\xBF".to_vec())
+}
+
+/// The bytes of a writer made by [`excel_csv`].
+pub fn excel_csv_bytes(w: csv::Writer<Vec<u8>>) -> Vec<u8> {
+    w.into_inner().expect("writing to memory cannot fail")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralised_and_other_text_kept() {
+        assert_eq!(neutralise("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(neutralise("+33 4 91"), "'+33 4 91");
+        assert_eq!(neutralise("-1"), "'-1");
+        assert_eq!(neutralise("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(neutralise("\t=1"), "'\t=1");
+        assert_eq!(neutralise("\r=1"), "'\r=1");
+        assert_eq!(neutralise("CAP Coiffure"), "CAP Coiffure");
+        assert_eq!(neutralise(""), "");
+    }
+
+    #[test]
+    fn json_for_pages_holds_no_markup_and_reads_back_the_same() {
+        let value = serde_json::json!(["</script><!-- & co", {"a": "x>y"}]);
+        let bytes = json_bytes(&value);
+        let text = std::str::from_utf8(&bytes).unwrap();
+        assert!(!text.contains(['<', '>', '&']), "{text}");
+        let back: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(back, value);
+    }
+
+    #[test]
+    fn excel_csv_starts_with_the_bom_and_uses_semicolons_and_crlf() {
+        let mut w = excel_csv();
+        w.write_record(["a", "b c"]).unwrap();
+        w.write_record(["1", "2"]).unwrap();
+        assert_eq!(excel_csv_bytes(w), b"\xEF\xBB\xBFa;b c\r\n1;2\r\n");
+    }
+}
