@@ -31,6 +31,10 @@ use std::path::PathBuf;
 /// Everything the site is made from.
 pub struct SiteInput<'a> {
     pub config: &'a Config,
+    /// Theme, content pages, calendar and URL ledger, loaded once.
+    pub sources: &'a crate::inputs::SiteSources,
+    /// Where the updated ledger is to be written.
+    pub ledger_path: &'a std::path::Path,
     /// Every offer read, in sheet order (with `verdicts` alongside, same order).
     pub offers: &'a [Offer],
     pub verdicts: &'a [Verdict],

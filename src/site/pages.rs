@@ -3,7 +3,7 @@
 use super::assets::fingerprint;
 use super::calendar::{CalendarFile, CalendarView};
 use super::content::ContentPage;
-use super::ledger::{self, Entry, Kind, Ledger, State};
+use super::ledger::{Entry, Kind, Ledger, State};
 use super::theme::{SEARCH_FALLBACK_NAME, Theme, tera_message};
 use super::views::{
     self, OfferSummary, OfferView, ReferentView, department_name, french_number, level_slug,
@@ -129,11 +129,11 @@ struct Page {
 /// Everything loaded and computed before rendering.
 pub struct Site<'a> {
     input: &'a SiteInput<'a>,
-    theme: Theme,
-    content: Vec<ContentPage>,
-    calendar: CalendarFile,
+    theme: &'a Theme,
+    content: &'a [ContentPage],
+    calendar: &'a CalendarFile,
     calendars: Vec<CalendarView>,
-    ledger: Ledger,
+    ledger: &'a Ledger,
     base_url: String,
     /// Views of the published offers, in sheet order.
     offers: Vec<OfferView>,
@@ -225,11 +225,11 @@ impl<'a> Site<'a> {
                 input.verdicts.len()
             )));
         }
-        let theme = Theme::load(config)?;
-        let content = super::content::load(&config.path(&config.input.content))?;
-        let calendar = CalendarFile::load(&config.path(&config.input.calendar))?;
+        let theme = &input.sources.theme;
+        let content = &input.sources.content[..];
+        let calendar = &input.sources.calendar;
         let calendars = calendar.views();
-        let ledger = Ledger::load(&ledger::path(config))?;
+        let ledger = &input.sources.ledger;
         let base_url = config.site.base_url.trim_end_matches('/').to_string();
 
         // Published offers, one page per URL (a slug collision keeps the first row).
@@ -848,7 +848,7 @@ impl<'a> Site<'a> {
         let sitemap_urls: Vec<String> = sitemap.iter().map(|p| format!("{base_url}{p}")).collect();
         files.merge("", feeds::sitemap(base_url, sitemap_urls));
         files.insert("robots.txt", feeds::robots(base_url));
-        let updated = atom_updated(&self.calendar);
+        let updated = atom_updated(self.calendar);
         let mut new_offers: Vec<&OfferView> = self
             .sorted
             .iter()
@@ -926,7 +926,7 @@ impl<'a> Site<'a> {
             files,
             notes,
             ledger: changes.ledger.to_csv(),
-            ledger_path: ledger::path(config),
+            ledger_path: self.input.ledger_path.to_path_buf(),
         })
     }
 }
