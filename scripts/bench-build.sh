@@ -26,15 +26,10 @@ cargo build --release --quiet --example make_sample
 bin="$root/target/release/vitrine"
 gen="$root/target/release/examples/make_sample"
 
-# A site folder of its own: the repository's theme, content and calendars, a fresh
-# ledger in the work folder (the benchmark never touches data/urls-publiees.csv).
+# A site folder of its own: the built-in theme, content and tables, a fresh ledger in
+# the work folder.
 cat > "$work/vitrine.toml" <<TOML
 [input]
-themes = "$root/themes"
-content = "$root/content"
-calendar = "$root/data/calendrier-2027.toml"
-communes = "$root/data/communes-paca.csv"
-durations = "$root/data/durees-diplomes.toml"
 ledger = "$work/urls-publiees.csv"
 TOML
 
