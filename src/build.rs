@@ -5,7 +5,7 @@ use crate::import::{self, Import, ImportError};
 use crate::inputs::Inputs;
 use crate::model::Status;
 use crate::model::Verdict;
-use crate::output::OutputError;
+use crate::output::{Key, Manifest, OutputError, Staged, Written, key_of};
 use crate::report::{self, Summary};
 use crate::search::{self, SearchError};
 use crate::site::{self, SiteError, SiteInput};
@@ -92,6 +92,8 @@ fn check_only(inputs: &Inputs) -> Result<Checked, BuildError> {
 pub struct Built {
     pub checked: Checked,
     pub pages: usize,
+    /// Public files written anew and kept from the previous build.
+    pub files: Written,
     pub notes: Vec<String>,
 }
 
@@ -123,14 +125,28 @@ pub fn build(inputs: &Inputs) -> Result<Built, BuildError> {
     // The pages stream into the staged public tree as they render (100,000 pages would
     // not fit in memory); the site's other files follow. Both trees are staged before
     // either is swapped in: a failure leaves both as they were.
+    // Incremental: a file made from the same inputs as in the previous build is kept
+    // (hard-linked from the live tree) instead of being made and written again.
     let t = Instant::now();
-    let public = crate::output::Files::new().stage(&paths.public)?;
+    let manifest = paths.build.join("public.manifest");
+    let previous = if inputs.clean {
+        Manifest::default()
+    } else {
+        Manifest::load(&manifest)
+    };
+    let global = global_key(config, &sources);
+    let public = crate::output::Files::new()
+        .stage(&paths.public)?
+        .incremental(previous, global, &manifest);
     // A live count on a terminal (indicatif draws nothing when stderr is not one, so
     // CI logs and the output stay clean).
-    let progress = indicatif::ProgressBar::new_spinner().with_style(
-        indicatif::ProgressStyle::with_template("{spinner} {human_pos} pages written ({elapsed})")
-            .expect("a valid template"),
-    );
+    let progress = Progress {
+        staged: &public,
+        bar: indicatif::ProgressBar::new_spinner().with_style(
+            indicatif::ProgressStyle::with_template("{spinner} {human_pos} pages ({elapsed})")
+                .expect("a valid template"),
+        ),
+    };
     let rendered = site::render_into(
         &SiteInput {
             config,
@@ -140,12 +156,9 @@ pub fn build(inputs: &Inputs) -> Result<Built, BuildError> {
             verdicts: &checked.verdicts,
             search: &assets,
         },
-        &|path: &str, bytes: &[u8]| {
-            progress.inc(1);
-            public.write(path, bytes)
-        },
+        &progress,
     )?;
-    progress.finish_and_clear();
+    progress.bar.finish_and_clear();
     for (path, bytes) in rendered.files.iter() {
         public.write(path, bytes)?;
     }
@@ -155,14 +168,64 @@ pub fn build(inputs: &Inputs) -> Result<Built, BuildError> {
     let report = report::render(&checked.summary, &checked.import.offers, &checked.verdicts)?
         .stage(&paths.report)?;
     report.commit()?;
-    public.commit()?;
+    let files = public.commit()?;
     // The ledger follows the site it describes: written only once the site is in place.
     site::write_ledger(&rendered)?;
     checked.timings.push(("write", t.elapsed()));
 
     Ok(Built {
         pages: rendered.pages,
+        files,
         notes: rendered.notes,
         checked,
     })
+}
+
+/// The key of what every public file depends on besides its own data: the binary (its
+/// version, size and time: a rebuilt vitrine makes everything again), the configuration
+/// and the theme.
+fn global_key(config: &crate::config::Config, sources: &crate::inputs::SiteSources) -> Key {
+    let binary = std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .map(|m| {
+            let t = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            format!("{}:{}:{t}", env!("CARGO_PKG_VERSION"), m.len())
+        })
+        .unwrap_or_default();
+    let config = serde_json::to_vec(config).unwrap_or_default();
+    key_of(&[
+        binary.as_bytes(),
+        &config,
+        &sources.fingerprint.to_le_bytes(),
+    ])
+}
+
+/// The staged public tree, counting pages on the terminal as they come.
+struct Progress<'a> {
+    staged: &'a Staged,
+    bar: indicatif::ProgressBar,
+}
+
+impl site::PageSink for Progress<'_> {
+    fn reuse(&self, file: &str, key: Key) -> Result<bool, OutputError> {
+        let kept = self.staged.reuse(file, key)?;
+        if kept {
+            self.bar.inc(1);
+        }
+        Ok(kept)
+    }
+    fn write(&self, file: &str, bytes: &[u8], key: Key) -> Result<(), OutputError> {
+        self.bar.inc(1);
+        self.staged.write_keyed(file, bytes, Some(key))
+    }
+    fn previous(&self) -> Option<&Manifest> {
+        self.staged.previous()
+    }
+    fn kept(&self, file: &str) -> Option<Vec<u8>> {
+        self.staged.read_staged(file)
+    }
 }

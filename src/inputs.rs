@@ -34,6 +34,8 @@ pub struct Flags {
     pub rncp: Option<PathBuf>,
     pub organismes: Option<PathBuf>,
     pub sirene: Option<PathBuf>,
+    /// Make every file again, ignoring what the previous build left (`--clean`).
+    pub clean: bool,
 }
 
 /// Paths of a run, resolved.
@@ -156,6 +158,8 @@ pub struct Inputs {
     pub config: Config,
     pub paths: Paths,
     pub tables: Tables,
+    /// `--clean`: a cold build whatever the previous one left.
+    pub clean: bool,
 }
 
 impl Inputs {
@@ -183,6 +187,7 @@ impl Inputs {
             config,
             paths,
             tables,
+            clean: flags.clean,
         })
     }
 
@@ -227,6 +232,9 @@ pub fn load_communes(config: &Config) -> Result<Communes, CommunesError> {
 /// pages, the calendar and the URL ledger.
 pub struct SiteSources {
     pub theme: Theme,
+    /// Key of the theme's files (a changed template or static file makes every page
+    /// again).
+    pub fingerprint: crate::output::Key,
     pub content: Vec<ContentPage>,
     pub calendar: CalendarFile,
     pub ledger: Ledger,
@@ -234,7 +242,16 @@ pub struct SiteSources {
 
 impl SiteSources {
     pub fn load(config: &Config, paths: &Paths) -> Result<SiteSources, SiteError> {
-        let theme = Theme::compile(&theme_of(config)?)?;
+        let files = theme_of(config)?;
+        let theme = Theme::compile(&files)?;
+        let mut parts: Vec<&[u8]> = Vec::new();
+        for (name, text) in &files.templates {
+            parts.extend([name.as_bytes(), text.as_bytes()]);
+        }
+        for (name, bytes) in &files.statics {
+            parts.extend([name.as_bytes(), bytes.as_slice()]);
+        }
+        let fingerprint = crate::output::key_of(&parts);
         let content = content::from_files(&content_of(config)?)?;
         let name = format!("calendrier-{}.toml", config.campaign.year);
         let file = data_file(
@@ -251,6 +268,7 @@ impl SiteSources {
         let ledger = Ledger::load(&paths.ledger)?;
         Ok(SiteSources {
             theme,
+            fingerprint,
             content,
             calendar,
             ledger,

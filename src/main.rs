@@ -49,6 +49,10 @@ enum Command {
         /// The BROF export (xlsx, ods or csv); default: the one named in vitrine.toml.
         #[arg(long)]
         input: Option<PathBuf>,
+        /// Make every file again (by default a file made from the same inputs as in the
+        /// previous build is kept as it is: same bytes, same modification time).
+        #[arg(long)]
+        clean: bool,
         /// Public site folder; default: public/.
         #[arg(long)]
         out: Option<PathBuf>,
@@ -122,6 +126,7 @@ impl ReferenceArgs {
             rncp: self.rncp,
             organismes: self.organismes,
             sirene: self.sirene,
+            clean: false,
         }
     }
 }
@@ -176,18 +181,26 @@ fn main() -> ExitCode {
         }
         Command::Build {
             input,
+            clean,
             out,
             report,
             references,
-        } => load(&references.into_flags(input, out, report))
-            .and_then(|inputs| build::build(&inputs))
-            .map(|done| {
-                print!("{}", vitrine::summary::render(&done.checked, cli.verbose));
-                println!("  pages written        {:>7}", done.pages);
-                for note in &done.notes {
-                    println!("  {note}");
-                }
-            }),
+        } => load(&Flags {
+            clean,
+            ..references.into_flags(input, out, report)
+        })
+        .and_then(|inputs| build::build(&inputs))
+        .map(|done| {
+            print!("{}", vitrine::summary::render(&done.checked, cli.verbose));
+            println!("  pages written        {:>7}", done.pages);
+            println!(
+                "  files rewritten      {:>7} (kept as they were: {})",
+                done.files.written, done.files.kept
+            );
+            for note in &done.notes {
+                println!("  {note}");
+            }
+        }),
         Command::Check {
             input,
             report,
