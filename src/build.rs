@@ -128,7 +128,12 @@ pub fn build(inputs: &Inputs) -> Result<Built, BuildError> {
     // Incremental: a file made from the same inputs as in the previous build is kept
     // (hard-linked from the live tree) instead of being made and written again.
     let t = Instant::now();
-    let manifest = paths.build.join("public.manifest");
+    // One manifest per public folder: `--out elsewhere` never takes another tree's.
+    let name = paths
+        .public
+        .file_name()
+        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    let manifest = paths.build.join(format!("{name}.manifest"));
     let previous = if inputs.clean {
         Manifest::default()
     } else {
