@@ -4,8 +4,8 @@
 //! 20 km control, the site's department lists and "near a town" search.
 
 use crate::model::{Address, Coordinates, fold};
+use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
-use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -281,9 +281,9 @@ impl Communes {
 
     /// Indexes a list of communes.
     pub fn from_communes(all: Vec<Commune>) -> Communes {
-        let mut by_insee: HashMap<String, usize> = HashMap::new();
-        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut by_postcode: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_insee: HashMap<String, usize> = HashMap::default();
+        let mut by_name: HashMap<String, Vec<usize>> = HashMap::default();
+        let mut by_postcode: HashMap<String, Vec<usize>> = HashMap::default();
         for (i, c) in all.iter().enumerate() {
             // A delegated commune seat shares its code with the commune nouvelle: the
             // code means the commune.
