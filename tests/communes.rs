@@ -205,3 +205,34 @@ fn the_regional_table_of_earlier_versions_located_few() {
     score.print("real offers (Parcoursup 2020), PACA table");
     assert!(score.located * 100 < towns.len() * 20);
 }
+
+/// End to end: `vitrine check` on the real national offers, in an empty folder (the
+/// built-in table), cannot check the 20 km rule for fewer than 2 % of them. With the
+/// regional table of earlier versions it was 3,991 of 4,355.
+#[test]
+fn the_distance_rule_is_checked_for_real_national_offers() {
+    let dir = tempfile::tempdir().unwrap();
+    let input =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real/offres-reelles.csv");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vitrine"))
+        .args(["check", "--input"])
+        .arg(&input)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("report/summary.json")).unwrap())
+            .unwrap();
+    let rows = summary["rows_read"].as_u64().unwrap();
+    let unverifiable = summary["warnings"]["uai_distance_unverifiable"]
+        .as_u64()
+        .unwrap_or(0);
+    println!("vitrine check on the real offers: {unverifiable} of {rows} could not be located");
+    assert_eq!(rows, 4355);
+    assert!(unverifiable * 50 < rows, "{unverifiable} of {rows}");
+}
