@@ -296,7 +296,10 @@ impl Communes {
                     }
                 })
                 .or_insert(i);
-            by_name.entry(Town::parse(&c.name).key).or_default().push(i);
+            by_name
+                .entry(Town::parse(&c.name).compact())
+                .or_default()
+                .push(i);
             for p in &c.postcodes {
                 by_postcode.entry(p.clone()).or_default().push(i);
             }
@@ -354,7 +357,11 @@ impl Communes {
         {
             return Some(c);
         }
-        let named: Vec<usize> = self.by_name.get(&town.key).cloned().unwrap_or_default();
+        let named: Vec<usize> = self
+            .by_name
+            .get(&town.compact())
+            .cloned()
+            .unwrap_or_default();
         let Some(postcode) = postcode else {
             return self.one_commune(&named);
         };
@@ -449,7 +456,7 @@ impl Communes {
     ) -> Option<&Commune> {
         let words: Vec<&str> = town.key.split(' ').filter(|w| !w.is_empty()).collect();
         for n in (1..words.len()).rev() {
-            let prefix = words[..n].join(" ");
+            let prefix = words[..n].concat();
             let found: Vec<usize> = self
                 .by_name
                 .get(&prefix)
@@ -463,11 +470,12 @@ impl Communes {
             }
         }
         // Four letters at least, so that a stray word does not pick a commune.
-        if town.key.len() >= 4 {
+        let start = town.compact();
+        if start.len() >= 4 {
             let longer: Vec<usize> = self
                 .by_name
                 .iter()
-                .filter(|(key, _)| key.starts_with(&town.key))
+                .filter(|(key, _)| key.starts_with(&start))
                 .flat_map(|(_, rows)| rows.iter().copied())
                 .filter(|&i| departments.contains(&self.all[i].department))
                 .collect();
@@ -565,6 +573,12 @@ impl Town {
             key: words.join(" "),
             arrondissement,
         }
+    }
+
+    /// The key without its spaces, under which names are indexed: directories write
+    /// `L'Haÿ-les-Roses` as `LHAY LES ROSES` as often as `L HAY LES ROSES`.
+    fn compact(&self) -> String {
+        self.key.replace(' ', "")
     }
 
     /// The INSEE code of `Paris 15e`, `Lyon 3`, `Marseille 05`.
@@ -668,6 +682,8 @@ mod tests {
 59350,Lille,59,59000 59160 59260 59777 59800,50.6319,3.0575,236000,,\n\
 59606,Valenciennes,59,59300,50.3570,3.5230,43000,,\n\
 62001,Ablain-Saint-Nazaire,62,62153,50.3956,2.7028,1000,,\n\
+62160,Boulogne-sur-Mer,62,62200,50.7268,1.6061,40539,,\n\
+94038,L'Haÿ-les-Roses,94,94240,48.7762,2.3377,31188,,\n\
 62002,Ablainzevelle,62,62116,50.1533,2.7441,200,,\n\
 62003,Achicourt,62,62217,50.2733,2.7580,7700,,\n\
 62004,Achiet-le-Grand,62,62121,50.1312,2.7815,600,,\n\
@@ -715,6 +731,9 @@ mod tests {
         );
         assert_eq!(insee(&n, "Cosse d Anjou", Some("49120")), Some("49101"));
         assert_eq!(insee(&n, "Achiet le Grand", Some("62121")), Some("62004"));
+        assert_eq!(insee(&n, "BOULOGNE S/MER", Some("62200")), Some("62160"));
+        assert_eq!(insee(&n, "LHAY LES ROSES", Some("94240")), Some("94038"));
+        assert_eq!(insee(&n, "L HAY LES ROSES", None), Some("94038"));
     }
 
     #[test]

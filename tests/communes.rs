@@ -145,11 +145,16 @@ impl Score {
             self.right,
             Self::percent(self.right, (self.located - self.unchecked).max(1)),
         );
-        for m in &self.missed {
-            println!("  not located: {m}");
-        }
-        for w in &self.wrong {
-            println!("  other commune: {w}");
+        for (what, list) in [
+            ("not located", &self.missed),
+            ("other commune", &self.wrong),
+        ] {
+            for item in list.iter().take(20) {
+                println!("  {what}: {item}");
+            }
+            if list.len() > 20 {
+                println!("  … and {} more", list.len() - 20);
+            }
         }
     }
 }
