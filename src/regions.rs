@@ -3,8 +3,7 @@
 //!
 //! Region codes and department lists: INSEE, Code officiel géographique (regions since
 //! 2016). Carif-Oref names: the list of regional Carif-Oref centres of the refugies-info
-//! project (beta.gouv.fr), see `data/README.md`; a name is left out where that list gives
-//! none.
+//! project (beta.gouv.fr), see `data/README.md`, as that list writes them.
 
 use crate::model::fold;
 
