@@ -454,7 +454,14 @@ impl Communes {
         departments: &[String],
         postcode_alone: bool,
     ) -> Option<&Commune> {
-        let words: Vec<&str> = town.key.split(' ').filter(|w| !w.is_empty()).collect();
+        // The longest commune names have 8 words; a cell of untrusted text may have
+        // thousands, and every prefix is a look-up.
+        let words: Vec<&str> = town
+            .key
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .take(MAX_NAME_WORDS + 1)
+            .collect();
         for n in (1..words.len()).rev() {
             let prefix = words[..n].concat();
             let found: Vec<usize> = self
@@ -593,6 +600,9 @@ impl Town {
         Some(code.to_string())
     }
 }
+
+/// More words than any commune name has (the longest have 8).
+const MAX_NAME_WORDS: usize = 12;
 
 /// The overseas departments and collectivities.
 const OVERSEAS: [&str; 13] = [
@@ -820,6 +830,21 @@ mod tests {
         assert_eq!(insee(&n, "Sophia Antipolis", Some("06560")), Some("06152"));
         // No town at all: the postcode's only commune.
         assert_eq!(insee(&n, "", Some("06560")), Some("06152"));
+    }
+
+    #[test]
+    fn a_hostile_town_cell_costs_no_more_than_a_short_one() {
+        let n = national();
+        // 100,000 characters, the longest cell the import lets through: only the first
+        // words are tried as a commune name (every prefix of 18,000 words would be
+        // 160 million look-ups).
+        let long = "Cannes La Bocca ".repeat(6_000);
+        assert_eq!(insee(&n, &long, Some("06150")), Some("06029"));
+        // Nothing like a name: the postcode's only commune, as for any locality.
+        assert_eq!(
+            insee(&n, &"x ".repeat(50_000), Some("13127")),
+            Some("13117")
+        );
     }
 
     #[test]
