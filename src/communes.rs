@@ -8,6 +8,7 @@ use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 /// The table compiled into the binary: every commune of France, the arrondissements of
 /// Paris, Lyon and Marseille, delegated and associated communes (37,590 rows, 1.9 MB).
@@ -59,9 +60,15 @@ impl Commune {
     }
 }
 
-/// The table, indexed for the look-ups the controls and the search need.
+/// The table, indexed for the look-ups the controls and the search need. Cloning is
+/// cheap (the table is shared), and the built-in table is parsed once per process.
 #[derive(Debug, Clone, Default)]
 pub struct Communes {
+    t: Arc<Table>,
+}
+
+#[derive(Debug, Default)]
+struct Table {
     all: Vec<Commune>,
     by_insee: HashMap<String, usize>,
     by_name: HashMap<String, Vec<usize>>,
@@ -137,8 +144,13 @@ impl Columns {
 impl Communes {
     /// The national table built into the binary.
     pub fn builtin() -> Communes {
-        Self::parse_as(BUILTIN, Path::new(BUILTIN_NAME))
-            .expect("the built-in communes table parses (tested)")
+        static TABLE: OnceLock<Communes> = OnceLock::new();
+        TABLE
+            .get_or_init(|| {
+                Self::parse_as(BUILTIN, Path::new(BUILTIN_NAME))
+                    .expect("the built-in communes table parses (tested)")
+            })
+            .clone()
     }
 
     /// Reads a communes table from a file (a site's own table), refusing one larger than
@@ -161,6 +173,10 @@ impl Communes {
         file.take(MAX_BYTES + 1)
             .read_to_string(&mut text)
             .map_err(read_error)?;
+        // A copy of the built-in table (the repository's own `data/`) is not parsed again.
+        if text == BUILTIN {
+            return Ok(Self::builtin());
+        }
         Self::parse_as(&text, path)
     }
 
@@ -305,16 +321,18 @@ impl Communes {
             }
         }
         Communes {
-            all,
-            by_insee,
-            by_name,
-            by_postcode,
+            t: Arc::new(Table {
+                all,
+                by_insee,
+                by_name,
+                by_postcode,
+            }),
         }
     }
 
     /// Every row, in file order.
     pub fn all(&self) -> &[Commune] {
-        &self.all
+        &self.t.all
     }
 
     /// The commune with this INSEE code (a commune before an older delegated commune of
@@ -322,16 +340,16 @@ impl Communes {
     /// when the table has no row for the arrondissement.
     pub fn by_insee(&self, insee: &str) -> Option<&Commune> {
         let code = insee.trim();
-        let found = self.by_insee.get(code).or_else(|| {
+        let found = self.t.by_insee.get(code).or_else(|| {
             let city = match code.parse::<u32>() {
                 Ok(75101..=75120) => "75056",
                 Ok(69381..=69389) => "69123",
                 Ok(13201..=13216) => "13055",
                 _ => return None,
             };
-            self.by_insee.get(city)
+            self.t.by_insee.get(city)
         });
-        found.map(|&i| &self.all[i])
+        found.map(|&i| &self.t.all[i])
     }
 
     /// The commune of an address: by INSEE code when given, else by the town as written
@@ -358,6 +376,7 @@ impl Communes {
             return Some(c);
         }
         let named: Vec<usize> = self
+            .t
             .by_name
             .get(&town.compact())
             .cloned()
@@ -368,7 +387,7 @@ impl Communes {
         let on_postcode: Vec<usize> = named
             .iter()
             .copied()
-            .filter(|&i| self.all[i].postcodes.iter().any(|p| p == postcode))
+            .filter(|&i| self.t.all[i].postcodes.iter().any(|p| p == postcode))
             .collect();
         if !on_postcode.is_empty() {
             return self.one_commune(&on_postcode);
@@ -378,7 +397,7 @@ impl Communes {
             named
                 .iter()
                 .copied()
-                .filter(|&i| departments.contains(&self.all[i].department))
+                .filter(|&i| departments.contains(&self.t.all[i].department))
                 .collect()
         };
         let mut found = in_department(&departments);
@@ -399,7 +418,7 @@ impl Communes {
     /// A postcode overseas that no commune has.
     fn overseas_cedex(&self, postcode: &str) -> bool {
         (postcode.starts_with("97") || postcode.starts_with("98"))
-            && !self.by_postcode.contains_key(postcode)
+            && !self.t.by_postcode.contains_key(postcode)
     }
 
     /// Coordinates of an address's town, when known.
@@ -424,11 +443,12 @@ impl Communes {
     /// digits say (both Corsican departments for `20…`).
     pub fn departments_of_postcode(&self, postcode: &str) -> Vec<String> {
         let mut deps: Vec<String> = self
+            .t
             .by_postcode
             .get(postcode)
             .into_iter()
             .flatten()
-            .map(|&i| self.all[i].department.clone())
+            .map(|&i| self.t.all[i].department.clone())
             .collect();
         deps.sort();
         deps.dedup();
@@ -465,12 +485,13 @@ impl Communes {
         for n in (1..words.len()).rev() {
             let prefix = words[..n].concat();
             let found: Vec<usize> = self
+                .t
                 .by_name
                 .get(&prefix)
                 .into_iter()
                 .flatten()
                 .copied()
-                .filter(|&i| departments.contains(&self.all[i].department))
+                .filter(|&i| departments.contains(&self.t.all[i].department))
                 .collect();
             if !found.is_empty() {
                 return self.one_commune(&found);
@@ -480,11 +501,12 @@ impl Communes {
         let start = town.compact();
         if start.len() >= 4 {
             let longer: Vec<usize> = self
+                .t
                 .by_name
                 .iter()
                 .filter(|(key, _)| key.starts_with(&start))
                 .flat_map(|(_, rows)| rows.iter().copied())
-                .filter(|&i| departments.contains(&self.all[i].department))
+                .filter(|&i| departments.contains(&self.t.all[i].department))
                 .collect();
             if !longer.is_empty() {
                 return self.one_commune(&longer);
@@ -493,7 +515,7 @@ impl Communes {
         if !postcode_alone {
             return None;
         }
-        let served = self.by_postcode.get(postcode)?;
+        let served = self.t.by_postcode.get(postcode)?;
         self.one_commune(served)
     }
 
@@ -501,16 +523,16 @@ impl Communes {
     /// arrondissement, else the commune itself, else the only (delegated) row; `None`
     /// when they are several communes.
     fn one_commune(&self, rows: &[usize]) -> Option<&Commune> {
-        let first = &self.all[*rows.first()?];
+        let first = &self.t.all[*rows.first()?];
         if rows
             .iter()
-            .any(|&i| self.all[i].commune_code() != first.commune_code())
+            .any(|&i| self.t.all[i].commune_code() != first.commune_code())
         {
             return None;
         }
         let of_kind = |kind: Kind| {
             rows.iter()
-                .map(|&i| &self.all[i])
+                .map(|&i| &self.t.all[i])
                 .filter(move |c| c.kind == kind)
         };
         let mut arrondissements = of_kind(Kind::Arrondissement);
@@ -944,6 +966,15 @@ mod tests {
         assert!(located * 1000 >= t.all().len() * 999, "{located}");
         assert_eq!(t.by_insee("75056").unwrap().name, "Paris");
         assert_eq!(t.by_insee("75115").unwrap().kind, Kind::Arrondissement);
+    }
+
+    #[test]
+    fn the_built_in_table_is_parsed_once_per_process() {
+        let a = Communes::builtin();
+        assert!(Arc::ptr_eq(&a.t, &Communes::builtin().t));
+        // The repository's copy of it, named by a site's vitrine.toml, is the same table.
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/communes-france.csv");
+        assert!(Arc::ptr_eq(&a.t, &Communes::load(&path).unwrap().t));
     }
 
     #[test]
