@@ -19,7 +19,7 @@ use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 /// Built-in name of the communes table under `data/`.
-pub const COMMUNES: &str = "communes-paca.csv";
+pub const COMMUNES: &str = "communes-france.csv";
 /// Built-in name of the diploma durations under `data/`.
 pub const DURATIONS: &str = "durees-diplomes.toml";
 /// The URL ledger's name in the build folder when the run has no `vitrine.toml`.
@@ -197,35 +197,18 @@ impl Inputs {
     }
 }
 
-/// The communes table: the site's or the built-in one.
+/// The communes table: the configured file, else the site's `data/communes-france.csv`,
+/// else the built-in national table (parsed once per process). A site's table is read
+/// with a size bound.
 pub fn load_communes(config: &Config) -> Result<Communes, CommunesError> {
-    let file = data_file(
-        config,
-        config.input.communes.as_deref(),
-        COMMUNES,
-        "the communes table",
-    )
-    .map_err(|e| CommunesError::Read {
-        file: PathBuf::from(COMMUNES),
-        message: e.to_string(),
-    })?;
-    Communes::parse(&file.text).map_err(|e| match e {
-        CommunesError::Value {
-            row,
-            column,
-            message,
-            ..
-        } => CommunesError::Value {
-            file: file.origin.clone(),
-            row,
-            column,
-            message,
-        },
-        CommunesError::Read { message, .. } => CommunesError::Read {
-            file: file.origin.clone(),
-            message,
-        },
-    })
+    if let Some(p) = &config.input.communes {
+        return Communes::load(&config.path(p));
+    }
+    let own = config.root.join("data").join(COMMUNES);
+    if own.is_file() {
+        return Communes::load(&own);
+    }
+    Ok(Communes::builtin())
 }
 
 /// What the site is made from besides the offers: the compiled theme, the content
