@@ -13,12 +13,16 @@ pub mod assets;
 pub mod calendar;
 pub mod content;
 pub mod feeds;
+pub mod glossary;
 pub mod jsonld;
 pub mod ledger;
 pub mod links;
+pub mod map;
 pub mod minify;
+pub mod nojs;
 pub mod opendata;
 mod pages;
+pub mod palette;
 pub mod theme;
 pub mod views;
 
