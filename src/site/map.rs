@@ -615,7 +615,7 @@ mod tests {
         let p = paca().projection;
         let (mx, my) = p.project(43.2965, 5.3698); // Marseille
         let (nx, ny) = p.project(43.7031, 7.2661); // Nice
-        let (gx, gy) = p.project(44.5594, 6.0786); // Gap
+        let (_, gy) = p.project(44.5594, 6.0786); // Gap
         assert!(nx > mx && ny < my, "Nice is east and north of Marseille");
         assert!(gy < ny && gy < my, "Gap is north of both");
         // Marseille–Nice is about 159 km.
