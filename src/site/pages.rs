@@ -343,6 +343,20 @@ impl<'a> Site<'a> {
                 .and_then(|d| glossary.meaning(d))
                 .map(str::to_string);
         }
+        // Places without a point are drawn at their town's centre. The communes table is
+        // checked by the search stage before the site is made; a site rendered without
+        // it (tests) simply draws fewer points.
+        if let Ok(communes) =
+            crate::communes::Communes::load(&config.path(&config.input.communes))
+        {
+            for (v, o) in offers.iter_mut().zip(&published) {
+                if v.place.lat.is_none() {
+                    v.place.town_centre = communes
+                        .coordinates(&o.place.address)
+                        .map(|c| [c.lat, c.lon]);
+                }
+            }
+        }
         let tiles = match &config.site.map_tiles {
             None => None,
             Some(url) => Some(
@@ -444,17 +458,19 @@ impl<'a> Site<'a> {
     /// The inline map of an offer: its place on the region.
     fn offer_map(&self, o: &OfferView) -> Option<String> {
         let map = self.map.as_ref()?;
-        let (lat, lon) = (o.place.lat?, o.place.lon?);
+        let (lat, lon, approximate) = o.place.map_point()?;
+        let label = if approximate {
+            format!("{} (centre de la commune)", o.place.label)
+        } else {
+            o.place.label.clone()
+        };
         map.projection.contains(lat, lon).then(|| {
             map.overlay(
-                &format!("Carte : lieu de la formation, {}", o.place.label),
+                &format!("Carte : lieu de la formation, {label}"),
                 &[MapPoint {
                     lat,
                     lon,
-                    label: format!(
-                        "{} (voir sur OpenStreetMap, site externe)",
-                        o.place.label
-                    ),
+                    label: format!("{label} (voir sur OpenStreetMap, site externe)"),
                     href: o.place.address.osm_url.clone(),
                     current: true,
                 }],
@@ -671,7 +687,12 @@ impl<'a> Site<'a> {
                 contacts: BTreeMap::new(),
                 referents: BTreeMap::new(),
             });
-            if p.view.place.lat.is_none() && o.place.lat.is_some() {
+            let better = |v: &OfferView| match v.place.map_point() {
+                Some((_, _, false)) => 2,
+                Some(_) => 1,
+                None => 0,
+            };
+            if better(o) > better(p.view) {
                 p.view = o;
             }
             p.offers.push(&self.summaries[*i]);
@@ -697,14 +718,15 @@ impl<'a> Site<'a> {
         let points: Vec<MapPoint> = places
             .iter()
             .filter_map(|(id, p)| {
-                let (lat, lon) = (p.view.place.lat?, p.view.place.lon?);
+                let (lat, lon, approximate) = p.view.place.map_point()?;
                 let n = p.offers.len();
                 Some(MapPoint {
                     lat,
                     lon,
                     label: format!(
-                        "{} : {n} formation{}",
+                        "{}{} : {n} formation{}",
                         p.view.place.label,
+                        if approximate { " (centre de la commune)" } else { "" },
                         if n > 1 { "s" } else { "" }
                     ),
                     href: Some(format!("#{id}")),
@@ -735,7 +757,7 @@ impl<'a> Site<'a> {
                     "label": p.view.place.label,
                     "address": p.view.place.address,
                     "uai": p.view.place.uai,
-                    "on_map": p.view.place.lat.is_some() && map.is_some(),
+                    "on_map": p.view.place.map_point().is_some() && map.is_some(),
                     "offers": p.offers,
                     "count": p.offers.len(),
                     "contact": most_frequent(&p.contacts),

@@ -94,6 +94,20 @@ pub struct PlaceView {
     pub address: AddressView,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
+    /// The centre of the place's town when the export gave no point: good enough to
+    /// put a dot on a regional map, never published as the place's coordinates.
+    pub town_centre: Option<[f64; 2]>,
+}
+
+impl PlaceView {
+    /// Where to draw the place on a map, and whether that is only its town's centre.
+    pub fn map_point(&self) -> Option<(f64, f64, bool)> {
+        match (self.lat, self.lon, self.town_centre) {
+            (Some(lat), Some(lon), _) => Some((lat, lon, false)),
+            (_, _, Some([lat, lon])) => Some((lat, lon, true)),
+            _ => None,
+        }
+    }
 }
 
 /// A phone number to print and, when valid, to call.
@@ -236,6 +250,7 @@ pub fn offer_view(
             address: place_address,
             lat: coords.map(|c| c.lat),
             lon: coords.map(|c| c.lon),
+            town_centre: None,
         },
         start: offer.start.map(french_date),
         end: offer.end.map(french_date),
