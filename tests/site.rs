@@ -489,7 +489,10 @@ fn verdicts_for(offers: &[Offer], blocked: &[usize]) -> Vec<Verdict> {
 /// The text of a page between two markers (both must be there, in that order).
 fn between<'h>(html: &'h str, from: &str, to: &str) -> &'h str {
     let a = html.find(from).unwrap_or_else(|| panic!("no {from:?}"));
-    let b = html[a..].find(to).unwrap_or_else(|| panic!("no {to:?} after {from:?}")) + a;
+    let b = html[a..]
+        .find(to)
+        .unwrap_or_else(|| panic!("no {to:?} after {from:?}"))
+        + a;
     &html[a..b]
 }
 
@@ -510,7 +513,10 @@ fn cfa_pages_put_courses_first_then_each_place_once_with_whom_to_call() {
     let courses = html.find("Les formations").unwrap();
     let places = html.find("Où se former").unwrap();
     let admin = html.find("Informations administratives").unwrap();
-    assert!(courses < places && places < admin, "courses, then places, then identifiers");
+    assert!(
+        courses < places && places < admin,
+        "courses, then places, then identifiers"
+    );
     // The identifiers only in the folded section (the SIRET is also part of the page's
     // address, never printed as a fact elsewhere).
     let siret = offers[2].responsible.siret.as_deref().unwrap();
@@ -520,17 +526,27 @@ fn cfa_pages_put_courses_first_then_each_place_once_with_whom_to_call() {
     // Each place listed once, with its courses and one "who to call".
     let list = between(&html, "class=places", "<details");
     assert_eq!(list.matches("class=place ").count(), 2, "{list}");
-    assert_eq!(list.matches("<h3>Nice, 12 avenue Jean Médecin</h3>").count(), 1);
+    assert_eq!(
+        list.matches("<h3>Nice, 12 avenue Jean Médecin</h3>")
+            .count(),
+        1
+    );
     assert_eq!(list.matches("<h3>Nice, 40 rue Pastorelli</h3>").count(), 1);
     assert_eq!(html.matches("Qui appeler").count(), 2);
     let sainte = between(list, "40 rue Pastorelli", "Référent handicap");
     assert!(sainte.contains("Antenne Pastorelli"));
     assert!(sainte.contains(&urls::offer_path(&offers[2])));
-    assert!(!sainte.contains(&urls::offer_path(&offers[5])), "offer 6 is taught elsewhere");
+    assert!(
+        !sainte.contains(&urls::offer_path(&offers[5])),
+        "offer 6 is taught elsewhere"
+    );
     // A map whose points lead to the places, named for a screen reader.
     let svg = between(&html, "<svg", "</svg>");
     assert!(svg.contains("#lieu-1") && svg.contains("#lieu-2"), "{svg}");
-    assert!(svg.contains("aria-label=\"Nice, 40 rue Pastorelli : 1 formation\""), "{svg}");
+    assert!(
+        svg.contains("aria-label=\"Nice, 40 rue Pastorelli : 1 formation\""),
+        "{svg}"
+    );
     assert!(html.contains("id=lieu-1") || html.contains("id=\"lieu-1\""));
 }
 
@@ -547,8 +563,14 @@ fn maps_are_drawn_from_the_sites_own_files_with_no_request_elsewhere() {
         .map(|v| v.trim_start_matches('"'))
         .and_then(|v| v.split(['"', ' ', '/', '>']).nth(2))
         .unwrap();
-    assert!(base.starts_with("carte.") && base.ends_with(".svg"), "{svg}");
-    let file = out.files.get(&format!("assets/{base}")).expect("the base map is published");
+    assert!(
+        base.starts_with("carte.") && base.ends_with(".svg"),
+        "{svg}"
+    );
+    let file = out
+        .files
+        .get(&format!("assets/{base}"))
+        .expect("the base map is published");
     let text = std::str::from_utf8(file).unwrap();
     assert!(text.starts_with("<svg") && text.contains("<path d=\"M"));
     assert!(file.len() < 80_000, "base map {} bytes", file.len());
@@ -578,7 +600,10 @@ fn levels_and_acronyms_read_in_plain_words() {
     assert!(level.contains("Après la 3e — CAP"));
     let cap = offers.iter().find(|o| o.level == Some(3)).unwrap();
     let html = page(&out.files, &urls::offer_path(cap));
-    assert!(html.contains("CAP</abbr> (certificat d'aptitude professionnelle)"), "{html}");
+    assert!(
+        html.contains("CAP</abbr> (certificat d'aptitude professionnelle)"),
+        "{html}"
+    );
     assert!(html.contains("CFA</abbr> (centre de formation d'apprentis)"));
 }
 
@@ -623,7 +648,10 @@ fn the_accent_colour_sets_the_palette_and_an_unreadable_one_is_refused() {
         search: &search,
     };
     let err = site::render(&input).unwrap_err().to_string();
-    assert!(err.contains("vitrine.toml") && err.contains("#ffcc00"), "{err}");
+    assert!(
+        err.contains("vitrine.toml") && err.contains("#ffcc00"),
+        "{err}"
+    );
     assert!(err.contains("4.5:1"), "{err}");
 }
 
@@ -641,7 +669,10 @@ fn the_logo_comes_from_the_sites_static_folder() {
     let verdicts = verdicts_for(&offers, &[]);
     let out = site.render(&offers, &verdicts);
     let home = page(&out.files, "/");
-    assert!(home.contains("src=/assets/logo.") || home.contains("src=\"/assets/logo."), "{home}");
+    assert!(
+        home.contains("src=/assets/logo.") || home.contains("src=\"/assets/logo."),
+        "{home}"
+    );
     site.config.site.logo = Some("absent.png".into());
     let search = SearchAssets::default();
     let err = site::render(&SiteInput {
@@ -652,18 +683,28 @@ fn the_logo_comes_from_the_sites_static_folder() {
     })
     .unwrap_err()
     .to_string();
-    assert!(err.contains("absent.png") && err.contains("static/"), "{err}");
+    assert!(
+        err.contains("absent.png") && err.contains("static/"),
+        "{err}"
+    );
 }
 
 #[test]
 fn offer_addresses_name_the_department_and_old_shard_addresses_redirect() {
     let site = TestSite::new();
     let offers: Vec<Offer> = (1..=3).map(offer).collect();
-    let marseille = offers.iter().find(|o| o.place.address.postcode.as_deref() == Some("13001")).unwrap();
+    let marseille = offers
+        .iter()
+        .find(|o| o.place.address.postcode.as_deref() == Some("13001"))
+        .unwrap();
     let path = urls::offer_path(marseille);
     assert!(path.starts_with("/formations/bouches-du-rhone/"), "{path}");
     // The ledger of a site built before: the same offer at its former shard address.
-    let old = format!("/formations/{}/cap-x-{}/", &marseille.id[marseille.id.len() - 2..], urls::slug(&marseille.id));
+    let old = format!(
+        "/formations/{}/cap-x-{}/",
+        &marseille.id[marseille.id.len() - 2..],
+        urls::slug(&marseille.id)
+    );
     std::fs::create_dir_all(site.root().join("data")).unwrap();
     std::fs::write(
         site.root().join("data/urls-publiees.csv"),
@@ -685,8 +726,14 @@ fn offer_and_cfa_pages_offer_copy_and_print_without_inline_script() {
     for path in [urls::offer_path(&offers[0]), urls::cfa_path(&offers[0])] {
         let html = page(&out.files, &path);
         let share = between(&html, "data-share", "</div>");
-        assert!(share.contains("Copier le lien") && share.contains("Imprimer"), "{share}");
-        assert!(share.contains(&format!("https://exemple.test{path}")), "{share}");
+        assert!(
+            share.contains("Copier le lien") && share.contains("Imprimer"),
+            "{share}"
+        );
+        assert!(
+            share.contains(&format!("https://exemple.test{path}")),
+            "{share}"
+        );
         // Hidden until the site's script wires it: no dead button without JavaScript.
         assert!(html.contains("data-share hidden"), "{html}");
         assert!(html.contains("/assets/site."));
@@ -699,5 +746,8 @@ fn offer_and_cfa_pages_offer_copy_and_print_without_inline_script() {
         .find(|(p, _)| p.starts_with("assets/print."))
         .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
         .unwrap();
-    assert!(!css.contains("a[href^=\"/\"]::after"), "internal paths are not printed");
+    assert!(
+        !css.contains("a[href^=\"/\"]::after"),
+        "internal paths are not printed"
+    );
 }

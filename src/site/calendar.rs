@@ -173,7 +173,9 @@ impl CalendarFile {
                 let path = format!("/calendrier/{}/", c.slug);
                 c.steps
                     .iter()
-                    .filter(|s| s.highlight && s.audience.unwrap_or(c.audience) == Audience::Familles)
+                    .filter(|s| {
+                        s.highlight && s.audience.unwrap_or(c.audience) == Audience::Familles
+                    })
                     .map(move |s| (s.start, step_view(c, s, &path)))
             })
             .collect();

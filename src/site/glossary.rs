@@ -53,7 +53,10 @@ impl Glossary {
             if sigle.is_empty() || t.sens.trim().is_empty() {
                 return Err(bad("empty acronym or meaning"));
             }
-            if terms.insert(sigle.clone(), t.sens.trim().to_string()).is_some() {
+            if terms
+                .insert(sigle.clone(), t.sens.trim().to_string())
+                .is_some()
+            {
                 return Err(bad("defined twice"));
             }
         }
@@ -83,12 +86,16 @@ mod tests {
     #[test]
     fn the_shipped_glossary_explains_every_diploma_acronym_and_identifier() {
         let g = Glossary::builtin();
-        assert_eq!(g.meaning("CAP"), Some("certificat d'aptitude professionnelle"));
+        assert_eq!(
+            g.meaning("CAP"),
+            Some("certificat d'aptitude professionnelle")
+        );
         for d in crate::model::Diploma::ALL {
             let label = d.label();
-            let is_acronym = label.split(' ').next().is_some_and(|w| {
-                w.len() > 1 && w.chars().all(|c| c.is_ascii_uppercase())
-            });
+            let is_acronym = label
+                .split(' ')
+                .next()
+                .is_some_and(|w| w.len() > 1 && w.chars().all(|c| c.is_ascii_uppercase()));
             if is_acronym || label.ends_with(" pro") {
                 assert!(g.meaning(label).is_some(), "{label} is not explained");
             }

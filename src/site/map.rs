@@ -310,7 +310,13 @@ impl BaseMap {
         }
         // Mainland and each overseas department are zones; far apart, only the busiest
         // zone is drawn (its points stay in the list beside the map).
-        let zone = |c: &str| if c.len() == 3 { c.to_string() } else { "fr".into() };
+        let zone = |c: &str| {
+            if c.len() == 3 {
+                c.to_string()
+            } else {
+                "fr".into()
+            }
+        };
         let mut by_zone: BTreeMap<String, usize> = BTreeMap::new();
         for (c, n) in &counts {
             *by_zone.entry(zone(c)).or_default() += n;
@@ -467,7 +473,11 @@ fn base_svg(
         h = p.height
     );
     if !over_tiles {
-        let _ = write!(s, r#"<rect width="{}" height="{}" fill="{SEA}"/>"#, p.width, p.height);
+        let _ = write!(
+            s,
+            r#"<rect width="{}" height="{}" fill="{SEA}"/>"#,
+            p.width, p.height
+        );
     }
     // Neighbours first, the region on top (its borders then read whole).
     let mut drawn: Vec<&Department> = outlines
@@ -585,7 +595,9 @@ mod tests {
     fn the_shipped_outlines_hold_every_department() {
         let o = Outlines::builtin();
         assert_eq!(o.departments.len(), 101);
-        for code in ["01", "06", "13", "2A", "2B", "83", "95", "971", "974", "976"] {
+        for code in [
+            "01", "06", "13", "2A", "2B", "83", "95", "971", "974", "976",
+        ] {
             assert!(o.get(code).is_some(), "{code}");
         }
         assert_eq!(o.get("13").unwrap().name, "Bouches-du-Rhône");
@@ -662,9 +674,16 @@ mod tests {
             None,
         );
         assert!(svg.contains(r#"aria-label="Carte des lieux de &lt;CFA&gt;""#));
-        assert!(svg.contains(r##"<a href="#lieu-1" aria-label="Marseille &quot;&lt;script&gt;&quot;">"##));
+        assert!(
+            svg.contains(
+                r##"<a href="#lieu-1" aria-label="Marseille &quot;&lt;script&gt;&quot;">"##
+            )
+        );
         assert!(!svg.contains("<script>"));
-        assert!(!svg.contains("Paris"), "a point off the map is left to the list");
+        assert!(
+            !svg.contains("Paris"),
+            "a point off the map is left to the list"
+        );
         assert!(svg.contains(r#"<image href="/assets/carte.12345678.svg""#));
         assert!(!svg.contains("https://"), "no request outside the site");
     }
@@ -725,7 +744,10 @@ mod tests {
     fn bad_outlines_are_refused_with_the_feature_named() {
         let bad = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"13","nom":"B"},"geometry":{"type":"Polygon","coordinates":[[[5,43],[6,43],[5,44]]]}}]}"#;
         let e = Outlines::parse(bad).unwrap_err().to_string();
-        assert!(e.contains("feature 0 (13)") && e.contains("four positions"), "{e}");
+        assert!(
+            e.contains("feature 0 (13)") && e.contains("four positions"),
+            "{e}"
+        );
         assert!(Outlines::parse("{").is_err());
     }
 }

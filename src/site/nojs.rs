@@ -24,8 +24,27 @@ pub struct Link {
 
 /// Words too common to lead anywhere.
 const STOP: [&str; 22] = [
-    "les", "des", "une", "aux", "par", "pour", "sur", "dans", "avec", "apres", "entre", "sans",
-    "cfa", "formation", "formations", "metiers", "metier", "the", "and", "lycee", "centre",
+    "les",
+    "des",
+    "une",
+    "aux",
+    "par",
+    "pour",
+    "sur",
+    "dans",
+    "avec",
+    "apres",
+    "entre",
+    "sans",
+    "cfa",
+    "formation",
+    "formations",
+    "metiers",
+    "metier",
+    "the",
+    "and",
+    "lycee",
+    "centre",
     "ecole",
 ];
 
@@ -130,9 +149,19 @@ mod tests {
         Table::new(
             vec![
                 link("CAP", "/diplomes/cap/", "Diplôme", 40),
-                link("Coiffure, esthétique", "/domaines/coiffure-esthetique/", "Domaine", 12),
+                link(
+                    "Coiffure, esthétique",
+                    "/domaines/coiffure-esthetique/",
+                    "Domaine",
+                    12,
+                ),
                 link("Var (83)", "/departements/83/", "Département", 30),
-                link("CFA des Métiers de Toulon", "/cfa/cfa-des-metiers-de-toulon-1/", "CFA", 8),
+                link(
+                    "CFA des Métiers de Toulon",
+                    "/cfa/cfa-des-metiers-de-toulon-1/",
+                    "CFA",
+                    8,
+                ),
                 link("Après la 3e — CAP", "/niveaux/infrabac/", "Niveau", 50),
             ],
             &Glossary::builtin(),
@@ -142,7 +171,8 @@ mod tests {
     #[test]
     fn a_query_leads_to_the_pages_whose_names_hold_its_words() {
         let t = table();
-        let urls = |q: &str| -> Vec<String> { t.matches(q).iter().map(|l| l.url.clone()).collect() };
+        let urls =
+            |q: &str| -> Vec<String> { t.matches(q).iter().map(|l| l.url.clone()).collect() };
         assert_eq!(urls("Coiffure"), ["/domaines/coiffure-esthetique/"]);
         assert_eq!(urls("esthetique"), ["/domaines/coiffure-esthetique/"]);
         assert_eq!(urls("toulon"), ["/cfa/cfa-des-metiers-de-toulon-1/"]);
@@ -159,7 +189,13 @@ mod tests {
         let t = table();
         for w in t.words.keys() {
             let p = Table::word_path(w);
-            assert!(p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'/' || b == b'-'), "{p}");
+            assert!(
+                p.bytes().all(|b| b.is_ascii_lowercase()
+                    || b.is_ascii_digit()
+                    || b == b'/'
+                    || b == b'-'),
+                "{p}"
+            );
         }
         assert!(t.words.contains_key("coiffure") && !t.words.contains_key("des"));
     }

@@ -3,11 +3,11 @@
 use super::assets::fingerprint;
 use super::calendar::{CalendarFile, CalendarView};
 use super::content::ContentPage;
-use super::ledger::{self, Entry, Kind, Ledger, State};
-use super::theme::{SEARCH_FALLBACK_NAME, Theme, tera_message};
 use super::glossary::Glossary;
+use super::ledger::{self, Entry, Kind, Ledger, State};
 use super::map::{BaseMap, MapPoint, Outlines, TileLayer};
 use super::palette::Palette;
+use super::theme::{SEARCH_FALLBACK_NAME, Theme, tera_message};
 use super::views::{
     self, OfferSummary, OfferView, ReferentView, department_name, french_number, level_slug,
     level_words,
@@ -273,9 +273,7 @@ impl<'a> Site<'a> {
             .as_deref()
             .unwrap_or(super::palette::DEFAULT_ACCENT);
         let palette = Palette::from_accent(accent).map_err(|e| identity_err(e.to_string()))?;
-        theme
-            .assets
-            .add("palette.css", palette.css().into_bytes());
+        theme.assets.add("palette.css", palette.css().into_bytes());
         let logo_url = match config.site.logo.as_deref() {
             None => None,
             Some(name) => Some(theme.assets.urls.get(name).cloned().ok_or_else(|| {
@@ -346,8 +344,7 @@ impl<'a> Site<'a> {
         // Places without a point are drawn at their town's centre. The communes table is
         // checked by the search stage before the site is made; a site rendered without
         // it (tests) simply draws fewer points.
-        if let Ok(communes) =
-            crate::communes::Communes::load(&config.path(&config.input.communes))
+        if let Ok(communes) = crate::communes::Communes::load(&config.path(&config.input.communes))
         {
             for (v, o) in offers.iter_mut().zip(&published) {
                 if v.place.lat.is_none() {
@@ -726,7 +723,11 @@ impl<'a> Site<'a> {
                     label: format!(
                         "{}{} : {n} formation{}",
                         p.view.place.label,
-                        if approximate { " (centre de la commune)" } else { "" },
+                        if approximate {
+                            " (centre de la commune)"
+                        } else {
+                            ""
+                        },
                         if n > 1 { "s" } else { "" }
                     ),
                     href: Some(format!("#{id}")),
@@ -737,11 +738,7 @@ impl<'a> Site<'a> {
         let map = self
             .map
             .as_ref()
-            .filter(|m| {
-                points
-                    .iter()
-                    .any(|p| m.projection.contains(p.lat, p.lon))
-            })
+            .filter(|m| points.iter().any(|p| m.projection.contains(p.lat, p.lon)))
             .map(|m| {
                 m.overlay(
                     &format!("Carte des lieux de formation de {}", first.cfa.name),
@@ -827,9 +824,19 @@ impl<'a> Site<'a> {
 
     fn search_context(&self) -> Value {
         let s = self.input.search;
+        // The region's map for the search page: an empty overlay (the script adds the
+        // results as points, with `projection`: see `map::Projection`) and the base map.
+        let map = self.map.as_ref().map(|m| {
+            json!({
+                "svg": m.overlay("Carte des formations trouvées", &[], None),
+                "projection": m.projection,
+                "base_url": m.url,
+            })
+        });
         json!({
             "manifest": s.manifest,
             "facets": s.facets,
+            "map": map,
         })
     }
 
@@ -1070,7 +1077,10 @@ impl<'a> Site<'a> {
                 jobs.push(plain(
                     &super::nojs::Table::word_path(word),
                     "search_nojs.html",
-                    vec![("query", json!(word)), ("matches", json!(nojs.matches(word)))],
+                    vec![
+                        ("query", json!(word)),
+                        ("matches", json!(nojs.matches(word))),
+                    ],
                 ));
             }
         }
