@@ -748,6 +748,16 @@ fn offer_and_cfa_pages_offer_copy_and_print_without_inline_script() {
         .unwrap();
     assert!(
         !css.contains("a[href^=\"/\"]::after"),
-        "internal paths are not printed"
+        "no bare internal path on paper"
+    );
+    let site_css = out
+        .files
+        .iter()
+        .find(|(p, _)| p.starts_with("assets/palette."))
+        .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+        .unwrap();
+    assert!(
+        site_css.contains(r#"content:" (https://exemple.test" attr(href) ")""#),
+        "internal links print as absolute URLs: {site_css}"
     );
 }

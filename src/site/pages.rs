@@ -273,7 +273,8 @@ impl<'a> Site<'a> {
             .as_deref()
             .unwrap_or(super::palette::DEFAULT_ACCENT);
         let palette = Palette::from_accent(accent).map_err(|e| identity_err(e.to_string()))?;
-        theme.assets.add("palette.css", palette.css().into_bytes());
+        let site_css = palette.css() + &super::palette::print_links_css(&config.site.base_url);
+        theme.assets.add("palette.css", site_css.into_bytes());
         let logo_url = match config.site.logo.as_deref() {
             None => None,
             Some(name) => Some(theme.assets.urls.get(name).cloned().ok_or_else(|| {

@@ -161,6 +161,25 @@ impl Palette {
     }
 }
 
+/// Print rules that need the site's address: internal links printed as absolute URLs
+/// (a bare `/cfa/…` means nothing on paper). The address is written as a CSS string.
+pub fn print_links_css(base_url: &str) -> String {
+    let mut quoted = String::with_capacity(base_url.len());
+    for c in base_url.trim_end_matches('/').chars() {
+        match c {
+            '"' | '\\' => {
+                quoted.push('\\');
+                quoted.push(c);
+            }
+            c if c.is_control() => {}
+            c => quoted.push(c),
+        }
+    }
+    format!(
+        "@media print{{main a[href^=\"/\"]::after{{content:\" ({quoted}\" attr(href) \")\";font-size:9pt;word-break:break-all}}}}\n"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -207,6 +226,17 @@ mod tests {
         assert!(msg.contains("#ffcc00") && msg.contains("4.5:1"), "{msg}");
         // The suggestion really passes.
         assert!(Palette::from_accent(suggestion).is_ok(), "{suggestion}");
+    }
+
+    #[test]
+    fn printed_internal_links_are_absolute_and_the_address_cannot_break_out() {
+        let css = print_links_css("https://apprentissage.example/");
+        assert!(
+            css.contains(r#"content:" (https://apprentissage.example" attr(href) ")""#),
+            "{css}"
+        );
+        let hostile = print_links_css("https://x\"}body{display:none}");
+        assert!(hostile.contains(r#"https://x\"}body"#), "{hostile}");
     }
 
     #[test]

@@ -1,7 +1,8 @@
 // Pages a family can act on, in Debian's Chromium at phone (390×844) and desktop
 // (1280×900) sizes: zero axe-core violations with the maps present, screenshots to look
 // at (tests/browser/screenshots/, git-ignored), the search without JavaScript keeping
-// the query, "Copier le lien" / "Imprimer", map points reachable by keyboard, print.
+// the query, "Copier le lien" / "Imprimer", map points reachable by keyboard, print
+// (internal links as absolute URLs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, request } from 'node:http';
@@ -113,7 +114,7 @@ test('without JavaScript the home search keeps the query and offers matching lis
   await context.close();
 });
 
-test('"Copier le lien" copies the page address; "Imprimer" is offered; print omits internal paths', async () => {
+test('"Copier le lien" copies the page address; "Imprimer" is offered; print spells out absolute URLs', async () => {
   const context = await browser.newContext({ viewport: SIZES[1], permissions: ['clipboard-read', 'clipboard-write'] });
   const page = await context.newPage();
   const { formation } = await pages(page);
@@ -127,8 +128,8 @@ test('"Copier le lien" copies the page address; "Imprimer" is offered; print omi
   await page.emulateMedia({ media: 'print' });
   assert.equal(await page.isVisible('text=Copier le lien'), false);
   assert.equal(await page.isVisible('figure.map'), false);
-  const after = await page.$eval('main a[href^="/"]', (a) => getComputedStyle(a, '::after').content);
-  assert.ok(after === 'none' || after === 'normal' || after === '""', `internal link printed as ${after}`);
+  const after = await page.$eval('main a[href^="/cfa/"]', (a) => getComputedStyle(a, '::after').content);
+  assert.match(after, /https?:\/\//, `an internal link is printed as an absolute URL (${after})`);
   assert.ok(await page.isVisible('.print-only'));
   await context.close();
 });
