@@ -731,6 +731,58 @@ mod tests {
         assert!(tiles >= needed && tiles <= needed * 4.0, "{tiles} tiles");
     }
 
+    /// Ray casting in longitude/latitude (fine at this scale).
+    fn inside(d: &Department, lat: f64, lon: f64) -> bool {
+        d.polygons.iter().any(|poly| {
+            let crossings = poly
+                .iter()
+                .map(|ring| {
+                    ring.windows(2)
+                        .filter(|w| {
+                            let ([x1, y1], [x2, y2]) = (w[0], w[1]);
+                            (y1 > lat) != (y2 > lat)
+                                && lon < (x2 - x1) * (lat - y1) / (y2 - y1) + x1
+                        })
+                        .count()
+                })
+                .sum::<usize>();
+            crossings % 2 == 1
+        })
+    }
+
+    #[test]
+    fn real_towns_fall_in_their_own_department_on_the_map() {
+        // The 946 communes of Provence-Alpes-Côte d'Azur (INSEE codes, GeoNames points):
+        // the shipped outlines, simplified, still put each town in its department.
+        let communes =
+            crate::communes::Communes::parse(include_str!("../../data/communes-paca.csv")).unwrap();
+        let outlines = Outlines::builtin();
+        let map = paca();
+        let (mut placed, mut right) = (0, 0);
+        let mut wrong = Vec::new();
+        for c in communes.all() {
+            let Some(p) = c.coordinates else { continue };
+            placed += 1;
+            assert!(
+                map.projection.contains(p.lat, p.lon),
+                "{} is off the map",
+                c.name
+            );
+            let dept = outlines.get(&c.department).unwrap();
+            if inside(dept, p.lat, p.lon) {
+                right += 1;
+            } else {
+                wrong.push(c.name.clone());
+            }
+        }
+        assert!(placed > 400, "{placed} communes with a point");
+        // A town on a border may land a few hundred metres across once simplified.
+        assert!(
+            right * 100 >= placed * 99,
+            "{right}/{placed}; outside: {wrong:?}"
+        );
+    }
+
     #[test]
     fn simplification_keeps_corners_and_drops_collinear_points() {
         let line = [(0.0, 0.0), (1.0, 0.01), (2.0, 0.0), (2.0, 5.0)];
