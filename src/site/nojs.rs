@@ -6,6 +6,11 @@
 //! acronyms stand for, with the pages it appears in. The page repeats the query in its
 //! search box and lists those pages, so the query is never lost; a query the table does
 //! not know (or of several words) lands on `/recherche/sans-js/`, which lists them all.
+//! Checked against Netlify's own rules engine (npm `@netlify/redirects` 3.1.15):
+//! `?q=coiffure` is served `/recherche/sans-js/coiffure/`; `?q=Coiffure`, `?q=électricité`
+//! and `?q=cap+coiffure` are rewritten to paths no page has (the engine does not fold
+//! case or accents), so they get the list of every page. The search box therefore asks
+//! phones not to capitalise (`autocapitalize="none"`).
 
 use super::glossary::Glossary;
 use crate::model::fold;
