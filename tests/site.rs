@@ -761,3 +761,33 @@ fn offer_and_cfa_pages_offer_copy_and_print_without_inline_script() {
         "internal links print as absolute URLs: {site_css}"
     );
 }
+
+#[test]
+fn an_operator_may_lay_a_tile_layer_under_the_maps_and_a_bad_one_is_refused() {
+    let mut site = TestSite::new();
+    site.config.site.map_tiles = Some("https://tuiles.exemple.org/{z}/{x}/{y}.png".into());
+    site.config.site.map_attribution = Some("© les contributeurs d'OpenStreetMap".into());
+    let offers: Vec<Offer> = (1..=3).map(offer).collect();
+    let verdicts = verdicts_for(&offers, &[]);
+    let out = site.render(&offers, &verdicts);
+    let html = page(&out.files, &urls::offer_path(&offers[0]));
+    let svg = between(&html, "<svg", "</svg>");
+    assert!(svg.contains("https://tuiles.exemple.org/"), "{svg}");
+    assert!(html.contains("Fond de carte : © les contributeurs d'OpenStreetMap"));
+    // Without the setting, nothing leaves the site (see the test above); with a URL that
+    // is not an https template, the build stops and says which key.
+    site.config.site.map_tiles = Some("http://tuiles.exemple.org/{z}/{x}/{y}.png".into());
+    let search = SearchAssets::default();
+    let err = site::render(&SiteInput {
+        config: &site.config,
+        offers: &offers,
+        verdicts: &verdicts,
+        search: &search,
+    })
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("map_tiles") && err.contains("https://"),
+        "{err}"
+    );
+}
