@@ -142,6 +142,15 @@ base_url = "https://apprentissage.example.org"
 publisher = "Carif-Oref {region}"
 # INSEE code of the region ({region}).
 region = "{code}"
+# Identity: a logo from this site's static/ folder, and an accent colour from which the
+# theme derives its palette (refused at build time if text on it reads below 4.5:1).
+# logo = "logo.svg"
+# accent = "#0b4f8a"
+# Maps are drawn from department outlines built into vitrine, with no request outside
+# the site. An optional tile layer sends visitors' browsers to its host (add the host to
+# the CSP's img-src in netlify.toml):
+# map_tiles = "https://tile.openstreetmap.org/{{z}}/{{x}}/{{y}}.png"
+# map_attribution = "© les contributeurs d'OpenStreetMap"
 
 [input]
 # The BROF export: replace the sample with yours (xlsx, ods or csv).
