@@ -129,7 +129,7 @@ fn site_title(region: &Region) -> String {
 /// The commented `vitrine.toml` of a new site.
 pub fn config(region: &Region) -> String {
     format!(
-        r#"# vitrine site configuration. Every key is optional; relative paths are read from this
+        r##"# vitrine site configuration. Every key is optional; relative paths are read from this
 # file's folder. The theme, the content pages, the calendar and the data tables are built
 # into vitrine: a file of this folder with the same name replaces the built-in one
 # (templates/offer.html, static/style.css, content/handicap.md, data/calendrier-2027.toml,
@@ -171,7 +171,7 @@ year = 2027
 [privacy]
 # Publish the disability referent's name (false: the role and the contact only).
 publish_referent_name = true
-"#,
+"##,
         title = site_title(region),
         region = region.name,
         code = region.code,
