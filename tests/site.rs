@@ -533,7 +533,7 @@ fn cfa_pages_put_courses_first_then_each_place_once_with_whom_to_call() {
     let svg = between(&html, "<svg", "</svg>");
     assert!(svg.contains("#lieu-1") && svg.contains("#lieu-2"), "{svg}");
     assert!(
-        svg.contains("aria-label=\"Nice, 40 rue Pastorelli : 1 formation\""),
+        svg.contains("<title>Nice, 40 rue Pastorelli : 1 formation</title>"),
         "{svg}"
     );
     assert!(html.contains("id=lieu-1") || html.contains("id=\"lieu-1\""));
@@ -567,12 +567,12 @@ fn maps_are_drawn_from_the_sites_own_files_with_no_request_elsewhere() {
     let outside: Vec<&str> = svg.matches("https://").collect();
     assert_eq!(outside.len(), 1, "{svg}");
     assert!(svg.contains("https://www.openstreetmap.org/?mlat="));
-    // An offer without coordinates has no map but keeps its address.
+    // An offer without coordinates is drawn at its town's centre, and says so.
     let mut lost = offers.clone();
     lost[0].place.coordinates = None;
     let out = site.render(&lost, &verdicts_for(&lost, &[]));
     let html = page(&out.files, &urls::offer_path(&lost[0]));
-    assert!(!html.contains("<svg"));
+    assert!(html.contains("centre de la commune"), "{html}");
     assert!(html.contains("12 avenue Jean Médecin") || html.contains("5 boulevard"));
 }
 
@@ -630,13 +630,10 @@ fn the_accent_colour_sets_the_palette_and_an_unreadable_one_is_refused() {
 
     site.config.site.accent = Some("#ffcc00".into());
     let search = SearchAssets::default();
-    let input = SiteInput {
-        config: &site.config,
-        offers: &offers,
-        verdicts: &verdicts,
-        search: &search,
-    };
-    let err = site::render(&input).unwrap_err().to_string();
+    let err = site
+        .try_render(&offers, &verdicts, &search)
+        .unwrap_err()
+        .to_string();
     assert!(
         err.contains("vitrine.toml") && err.contains("#ffcc00"),
         "{err}"
@@ -664,14 +661,10 @@ fn the_logo_comes_from_the_sites_static_folder() {
     );
     site.config.site.logo = Some("absent.png".into());
     let search = SearchAssets::default();
-    let err = site::render(&SiteInput {
-        config: &site.config,
-        offers: &offers,
-        verdicts: &verdicts,
-        search: &search,
-    })
-    .unwrap_err()
-    .to_string();
+    let err = site
+        .try_render(&offers, &verdicts, &search)
+        .unwrap_err()
+        .to_string();
     assert!(
         err.contains("absent.png") && err.contains("static/"),
         "{err}"
@@ -767,14 +760,10 @@ fn an_operator_may_lay_a_tile_layer_under_the_maps_and_a_bad_one_is_refused() {
     // is not an https template, the build stops and says which key.
     site.config.site.map_tiles = Some("http://tuiles.exemple.org/{z}/{x}/{y}.png".into());
     let search = SearchAssets::default();
-    let err = site::render(&SiteInput {
-        config: &site.config,
-        offers: &offers,
-        verdicts: &verdicts,
-        search: &search,
-    })
-    .unwrap_err()
-    .to_string();
+    let err = site
+        .try_render(&offers, &verdicts, &search)
+        .unwrap_err()
+        .to_string();
     assert!(
         err.contains("map_tiles") && err.contains("https://"),
         "{err}"

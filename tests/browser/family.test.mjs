@@ -140,7 +140,8 @@ test('a CFA map point is reached by keyboard and leads to its place in the list'
   const { cfa } = await pages(page);
   await page.goto(server.url + cfa);
   const point = page.locator('figure.map svg a').first();
-  const name = await point.getAttribute('aria-label');
+  // Its accessible name is its <title> (text, not an attribute: see map.rs).
+  const name = await point.evaluate((a) => a.querySelector('title')?.textContent ?? '');
   assert.match(name, /formation/);
   await point.focus();
   await page.keyboard.press('Enter');
