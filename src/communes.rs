@@ -12,7 +12,7 @@ use std::sync::{Arc, OnceLock};
 
 /// The table compiled into the binary: every commune of France, the arrondissements of
 /// Paris, Lyon and Marseille, delegated and associated communes (37,590 rows, 1.9 MB).
-const BUILTIN: &str = include_str!("../data/communes-france.csv");
+static BUILTIN: &str = include_str!("../data/communes-france.csv");
 /// The name the built-in table goes by in error messages.
 const BUILTIN_NAME: &str = "data/communes-france.csv (built in)";
 
