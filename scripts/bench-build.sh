@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Benchmark of the whole `vitrine build` (import, controls, search index, pages, write)
-# on generated exports of 10,000 and 100,000 offers.
+# on generated exports of 10,000 and 100,000 offers: a cold build (--clean), a rebuild of
+# the same export (no change), and a rebuild after 1% of the offers changed (their
+# description, scripts/change-export.py), each with its time, peak memory and the files
+# it rewrote; then Hugo + Pagefind's cold build of the same offers, with the ratio.
 #
 #   scripts/bench-build.sh [ROWS...]        default: 10000 100000
 #   RUNS=3 scripts/bench-build.sh 10000
 #   HUGO=0 scripts/bench-build.sh 10000     skip the Hugo + Pagefind comparison
+#   (Hugo + Pagefind run up to HUGO_MAX offers, default 10000)
 #
 # Inputs and outputs live under /dev/shm (memory), so the disk does not blur the figures.
 # Each size is built RUNS times (default 3) with /usr/bin/time -v; the script prints
@@ -26,43 +30,57 @@ cargo build --release --quiet --example make_sample
 bin="$root/target/release/vitrine"
 gen="$root/target/release/examples/make_sample"
 
-# A site folder of its own: the repository's theme, content and calendars, a fresh
-# ledger in the work folder (the benchmark never touches data/urls-publiees.csv).
+# A site folder of its own: the built-in theme, content and tables, a fresh ledger in
+# the work folder.
 cat > "$work/vitrine.toml" <<TOML
 [input]
-themes = "$root/themes"
-content = "$root/content"
-calendar = "$root/data/calendrier-2027.toml"
-communes = "$root/data/communes-paca.csv"
-durations = "$root/data/durees-diplomes.toml"
 ledger = "$work/urls-publiees.csv"
 TOML
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
-printf '%-10s %-14s %12s %14s %8s\n' offers tool "median wall" "peak RSS" files
+printf '%-10s %-22s %12s %14s %16s\n' offers build "median wall" "peak RSS" "files rewritten"
+# One timed run: prints "wall rss rewritten".
+timed() {
+  local log="$work/time.log" out="$work/out.log"
+  /usr/bin/time -v "$bin" --config "$work/vitrine.toml" build "$@" >"$out" 2>"$log"
+  local wall rss rewritten
+  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$log" |
+    awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
+  rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")
+  rewritten=$(awk '/files rewritten/ {print $3}' "$out")
+  echo "$wall $rss $rewritten"
+}
+report() { # label, then lines "wall rss rewritten"
+  local label="$1"; shift
+  local med peak files
+  med=$(printf '%s\n' "$@" | awk '{print $1}' | median)
+  peak=$(printf '%s\n' "$@" | awk '{print $2}' | sort -n | tail -1)
+  files=$(printf '%s\n' "$@" | awk '{print $3}' | sort -n | tail -1)
+  printf '%-10s %-22s %11.2fs %11d MiB %16s\n' "$n" "$label" "$med" $((peak / 1024)) "$files"
+}
 for n in "${sizes[@]}"; do
   export_file="$work/offres-$n.xlsx"
+  changed_file="$work/offres-$n-1pc.xlsx"
   [ -s "$export_file" ] || "$gen" --rows "$n" --out "$export_file" >/dev/null
-  walls=()
-  peak=0
+  [ -s "$changed_file" ] || python3 "$root/scripts/change-export.py" "$export_file" "$changed_file" 1
+  args=(--out "$work/public-$n" --report "$work/report-$n")
+  cold=(); same=(); one=()
   for i in $(seq "$runs"); do
     rm -f "$work/urls-publiees.csv"
-    log="$work/time-$n-$i.log"
-    /usr/bin/time -v "$bin" --config "$work/vitrine.toml" build --input "$export_file" \
-      --out "$work/public-$n" --report "$work/report-$n" >"$work/out-$n-$i.log" 2>"$log"
-    wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$log" |
-      awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
-    rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")
-    walls+=("$wall")
-    [ "$rss" -gt "$peak" ] && peak=$rss
+    cold+=("$(timed --input "$export_file" "${args[@]}" --clean)")
+    same+=("$(timed --input "$export_file" "${args[@]}")")
+    one+=("$(timed --input "$changed_file" "${args[@]}")")
+    # Back to the first export for the next round (not timed).
+    timed --input "$export_file" "${args[@]}" >/dev/null
   done
   files=$(find "$work/public-$n" -type f | wc -l)
-  med=$(printf '%s\n' "${walls[@]}" | median)
-  printf '%-10s %-14s %11.2fs %11d MiB %8d\n' "$n" vitrine "$med" $((peak / 1024)) "$files"
-  echo "$med" > "$work/vitrine-$n.wall"
+  report "cold ($files files)" "${cold[@]}"
+  report "rebuild, no change" "${same[@]}"
+  report "rebuild, 1% changed" "${one[@]}"
+  printf '%s\n' "${cold[@]}" | awk '{print $1}' | median > "$work/vitrine-$n.wall"
 
-  if [ "${HUGO:-1}" = 1 ]; then
+  if [ "${HUGO:-1}" = 1 ] && [ "$n" -le "${HUGO_MAX:-10000}" ]; then
     bash "$root/scripts/bench-hugo.sh" "$n" "$work" "$runs"
   fi
 done

@@ -34,12 +34,7 @@ for n in "${sizes[@]}"; do
   cat > "$dir/vitrine.toml" <<TOML
 [input]
 export = "$dir/export.xlsx"
-communes = "$root/data/communes-paca.csv"
-durations = "$root/data/durees-diplomes.toml"
-calendar = "$root/data/calendrier-2027.toml"
 ledger = "$dir/urls-publiees.csv"
-content = "$root/content"
-themes = "$root/themes"
 [output]
 public = "$dir/public"
 report = "$dir/report"

@@ -1,15 +1,14 @@
 //! The orchestration: each command is a list of named phases, timed for `--verbose`.
 
-use crate::config::{Config, References};
 use crate::controls;
 use crate::import::{self, Import, ImportError};
+use crate::inputs::Inputs;
 use crate::model::Status;
 use crate::model::Verdict;
-use crate::output::OutputError;
+use crate::output::{Key, Manifest, OutputError, Staged, Written, key_of};
 use crate::report::{self, Summary};
 use crate::search::{self, SearchError};
 use crate::site::{self, SiteError, SiteInput};
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 /// What a run can fail on. Every variant is about the run's inputs or outputs; a bad
@@ -44,42 +43,6 @@ impl BuildError {
     }
 }
 
-/// Options common to `check` and `build`, already resolved against the configuration.
-#[derive(Debug, Clone)]
-pub struct Options {
-    pub input: PathBuf,
-    pub report: PathBuf,
-    pub public: PathBuf,
-    /// Reference tables (`[references]`, overridden by `--rncp`, `--organismes`,
-    /// `--sirene`), paths resolved.
-    pub references: References,
-}
-
-impl Options {
-    /// The configuration's paths, overridden by the command line where given.
-    pub fn new(
-        config: &Config,
-        input: Option<PathBuf>,
-        report: Option<PathBuf>,
-        public: Option<PathBuf>,
-    ) -> Self {
-        Options {
-            input: input.unwrap_or_else(|| config.path(&config.input.export)),
-            report: report.unwrap_or_else(|| config.path(&config.output.report)),
-            public: public.unwrap_or_else(|| config.path(&config.output.public)),
-            references: References {
-                rncp: config.references.rncp.as_deref().map(|p| config.path(p)),
-                organismes: config
-                    .references
-                    .organismes
-                    .as_deref()
-                    .map(|p| config.path(p)),
-                sirene: config.references.sirene.as_deref().map(|p| config.path(p)),
-            },
-        }
-    }
-}
-
 /// The result of `check`: what was read, what was decided, and how long each phase took.
 #[derive(Debug)]
 pub struct Checked {
@@ -90,27 +53,23 @@ pub struct Checked {
 }
 
 /// Import and controls, then the report written atomically.
-pub fn check(config: &Config, opts: &Options) -> Result<Checked, BuildError> {
-    let mut checked = check_only(config, opts)?;
+pub fn check(inputs: &Inputs) -> Result<Checked, BuildError> {
+    let mut checked = check_only(inputs)?;
     let t = Instant::now();
     report::render(&checked.summary, &checked.import.offers, &checked.verdicts)?
-        .write_atomic(&opts.report)?;
+        .write_atomic(&inputs.paths.report)?;
     checked.timings.push(("report", t.elapsed()));
     Ok(checked)
 }
 
 /// Import and controls, nothing written.
-fn check_only(config: &Config, opts: &Options) -> Result<Checked, BuildError> {
+fn check_only(inputs: &Inputs) -> Result<Checked, BuildError> {
+    let (config, tables) = (&inputs.config, &inputs.tables);
     let mut timings = Vec::new();
     let mut phase = |name: &'static str, start: Instant| timings.push((name, start.elapsed()));
 
-    // The tables first: a malformed reference file fails before a long import.
     let t = Instant::now();
-    let tables = controls::Tables::load(config, &opts.references)?;
-    phase("reference tables", t);
-
-    let t = Instant::now();
-    let import = import::read(&opts.input, &config.limits)?;
+    let import = import::read(&inputs.paths.export, &config.limits)?;
     phase("import", t);
 
     let t = Instant::now();
@@ -133,14 +92,23 @@ fn check_only(config: &Config, opts: &Options) -> Result<Checked, BuildError> {
 pub struct Built {
     pub checked: Checked,
     pub pages: usize,
+    /// Public files written anew and kept from the previous build.
+    pub files: Written,
     pub notes: Vec<String>,
 }
 
 /// The whole job: check, search index, site, each tree swapped in atomically. The report
 /// and the site are both rendered before either is written, so a failure leaves both
 /// previous trees as they were.
-pub fn build(config: &Config, opts: &Options) -> Result<Built, BuildError> {
-    let mut checked = check_only(config, opts)?;
+pub fn build(inputs: &Inputs) -> Result<Built, BuildError> {
+    let (config, paths) = (&inputs.config, &inputs.paths);
+    let t = Instant::now();
+    let sources = inputs.site()?;
+    let site_loaded = t.elapsed();
+    let mut checked = check_only(inputs)?;
+    checked
+        .timings
+        .insert(0, ("theme, content, ledger", site_loaded));
     let published: Vec<_> = checked
         .import
         .offers
@@ -151,33 +119,51 @@ pub fn build(config: &Config, opts: &Options) -> Result<Built, BuildError> {
         .collect();
 
     let t = Instant::now();
-    let assets = search::build(config, &published)?;
+    let assets = search::build(&paths.index(), &inputs.tables.communes, &published)?;
     checked.timings.push(("search index", t.elapsed()));
 
     // The pages stream into the staged public tree as they render (100,000 pages would
     // not fit in memory); the site's other files follow. Both trees are staged before
     // either is swapped in: a failure leaves both as they were.
+    // Incremental: a file made from the same inputs as in the previous build is kept
+    // (hard-linked from the live tree) instead of being made and written again.
     let t = Instant::now();
-    let public = crate::output::Files::new().stage(&opts.public)?;
+    // One manifest per public folder: `--out elsewhere` never takes another tree's.
+    let name = paths
+        .public
+        .file_name()
+        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    let manifest = paths.build.join(format!("{name}.manifest"));
+    let previous = if inputs.clean {
+        Manifest::default()
+    } else {
+        Manifest::load(&manifest)
+    };
+    let global = global_key(config, &sources);
+    let public = crate::output::Files::new()
+        .stage(&paths.public)?
+        .incremental(previous, global, &manifest);
     // A live count on a terminal (indicatif draws nothing when stderr is not one, so
     // CI logs and the output stay clean).
-    let progress = indicatif::ProgressBar::new_spinner().with_style(
-        indicatif::ProgressStyle::with_template("{spinner} {human_pos} pages written ({elapsed})")
-            .expect("a valid template"),
-    );
+    let progress = Progress {
+        staged: &public,
+        bar: indicatif::ProgressBar::new_spinner().with_style(
+            indicatif::ProgressStyle::with_template("{spinner} {human_pos} pages ({elapsed})")
+                .expect("a valid template"),
+        ),
+    };
     let rendered = site::render_into(
         &SiteInput {
             config,
+            sources: &sources,
+            ledger_path: &paths.ledger,
             offers: &checked.import.offers,
             verdicts: &checked.verdicts,
             search: &assets,
         },
-        &|path: &str, bytes: &[u8]| {
-            progress.inc(1);
-            public.write(path, bytes)
-        },
+        &progress,
     )?;
-    progress.finish_and_clear();
+    progress.bar.finish_and_clear();
     for (path, bytes) in rendered.files.iter() {
         public.write(path, bytes)?;
     }
@@ -185,16 +171,66 @@ pub fn build(config: &Config, opts: &Options) -> Result<Built, BuildError> {
 
     let t = Instant::now();
     let report = report::render(&checked.summary, &checked.import.offers, &checked.verdicts)?
-        .stage(&opts.report)?;
+        .stage(&paths.report)?;
     report.commit()?;
-    public.commit()?;
+    let files = public.commit()?;
     // The ledger follows the site it describes: written only once the site is in place.
     site::write_ledger(&rendered)?;
     checked.timings.push(("write", t.elapsed()));
 
     Ok(Built {
         pages: rendered.pages,
+        files,
         notes: rendered.notes,
         checked,
     })
+}
+
+/// The key of what every public file depends on besides its own data: the binary (its
+/// version, size and time: a rebuilt vitrine makes everything again), the configuration
+/// and the theme.
+fn global_key(config: &crate::config::Config, sources: &crate::inputs::SiteSources) -> Key {
+    let binary = std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .map(|m| {
+            let t = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            format!("{}:{}:{t}", env!("CARGO_PKG_VERSION"), m.len())
+        })
+        .unwrap_or_default();
+    let config = serde_json::to_vec(config).unwrap_or_default();
+    key_of(&[
+        binary.as_bytes(),
+        &config,
+        &sources.fingerprint.to_le_bytes(),
+    ])
+}
+
+/// The staged public tree, counting pages on the terminal as they come.
+struct Progress<'a> {
+    staged: &'a Staged,
+    bar: indicatif::ProgressBar,
+}
+
+impl site::PageSink for Progress<'_> {
+    fn reuse(&self, file: &str, key: Key) -> Result<bool, OutputError> {
+        let kept = self.staged.reuse(file, key)?;
+        if kept {
+            self.bar.inc(1);
+        }
+        Ok(kept)
+    }
+    fn write(&self, file: &str, bytes: &[u8], key: Key) -> Result<(), OutputError> {
+        self.bar.inc(1);
+        self.staged.write_keyed(file, bytes, Some(key))
+    }
+    fn previous(&self) -> Option<&Manifest> {
+        self.staged.previous()
+    }
+    fn kept(&self, file: &str) -> Option<Vec<u8>> {
+        self.staged.read_staged(file)
+    }
 }

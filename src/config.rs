@@ -17,6 +17,9 @@ pub struct Config {
     /// Folder the relative paths above are resolved against (the folder of `vitrine.toml`).
     #[serde(skip)]
     pub root: PathBuf,
+    /// Whether `vitrine.toml` exists (a bare run in an empty folder has none).
+    #[serde(skip)]
+    pub found: bool,
 }
 
 /// `[site]`: what the public site says about itself.
@@ -32,6 +35,10 @@ pub struct Site {
     pub theme: String,
     /// Name of the publisher (legal notice, feeds).
     pub publisher: String,
+    /// INSEE code of the region the catalogue covers (`93` Provence-Alpes-Côte d'Azur,
+    /// `11` Île-de-France…): the departments the site lists first. `None`: the
+    /// departments of the offers only.
+    pub region: Option<String>,
 }
 
 impl Default for Site {
@@ -41,27 +48,32 @@ impl Default for Site {
             base_url: "https://apprentissage-paca.netlify.app".into(),
             theme: "default".into(),
             publisher: "Carif-Oref Provence-Alpes-Côte d'Azur".into(),
+            region: None,
         }
     }
 }
 
-/// `[input]`: the export and the data files shipped in `data/`.
+/// `[input]`: the export and the site's own files. The data tables are built into the
+/// binary; a key left unset reads the site's file of the built-in name when there is one
+/// (`data/calendrier-2027.toml`), else the built-in copy; a key that is set must name an
+/// existing file.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Input {
     /// The BROF export (xlsx, ods or csv).
     pub export: PathBuf,
     /// Communes with their coordinates (distance control, "near a town" search).
-    pub communes: PathBuf,
+    pub communes: Option<PathBuf>,
     /// Usual cycle lengths per diploma (duration control).
-    pub durations: PathBuf,
-    /// Parcoursup / Affelnet / collection calendar.
-    pub calendar: PathBuf,
-    /// Every URL ever published (links that never break).
+    pub durations: Option<PathBuf>,
+    /// Parcoursup / Affelnet / collection calendar (default: `calendrier-{year}.toml`).
+    pub calendar: Option<PathBuf>,
+    /// Every URL ever published (links that never break). Without a `vitrine.toml` (a
+    /// bare `vitrine build --input FILE`), it is kept in the build folder instead.
     pub ledger: PathBuf,
-    /// Markdown content pages.
+    /// Markdown content pages of the site (each replaces the built-in page of its name).
     pub content: PathBuf,
-    /// Theme folders.
+    /// The site's own theme folders (`themes/{site.theme}/`), if any.
     pub themes: PathBuf,
 }
 
@@ -69,9 +81,9 @@ impl Default for Input {
     fn default() -> Self {
         Input {
             export: "data/offre-apprentissage-2027.xlsx".into(),
-            communes: "data/communes-france.csv".into(),
-            durations: "data/durees-diplomes.toml".into(),
-            calendar: "data/calendrier-2027.toml".into(),
+            communes: None,
+            durations: None,
+            calendar: None,
             ledger: "data/urls-publiees.csv".into(),
             content: "content".into(),
             themes: "themes".into(),
@@ -193,10 +205,14 @@ impl Config {
             .unwrap_or(Path::new("."))
             .to_path_buf();
         let mut config = match std::fs::read_to_string(path) {
-            Ok(text) => toml::from_str::<Config>(&text).map_err(|e| ConfigError::Parse {
-                path: path.to_path_buf(),
-                source: Box::new(e),
-            })?,
+            Ok(text) => {
+                let mut c = toml::from_str::<Config>(&text).map_err(|e| ConfigError::Parse {
+                    path: path.to_path_buf(),
+                    source: Box::new(e),
+                })?;
+                c.found = true;
+                c
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Config::default(),
             Err(source) => {
                 return Err(ConfigError::Read {

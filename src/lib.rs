@@ -3,11 +3,14 @@
 //! The flow goes one way: [`import`] → [`controls`] → [`report`] / [`site`] / [`search`],
 //! orchestrated by [`build`]; [`output`] writes every tree atomically.
 pub mod build;
+pub mod builtin;
 pub mod communes;
 pub mod config;
 pub mod controls;
 pub mod identifiers;
 pub mod import;
+pub mod init;
+pub mod inputs;
 pub mod model;
 pub mod output;
 pub mod regions;

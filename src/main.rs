@@ -3,8 +3,9 @@
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use vitrine::build::{self, BuildError, Options};
+use vitrine::build::{self, BuildError};
 use vitrine::config::Config;
+use vitrine::inputs::{Flags, Inputs, Paths};
 
 // Rendering 10,000+ pages is allocation-bound (Tera contexts, minifier trees): with
 // glibc's allocator malloc/free took ~30% of the build's CPU; mimalloc cuts it by a quarter.
@@ -18,9 +19,13 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
     about = "Catalogue public de l'offre en apprentissage"
 )]
 struct Cli {
-    /// Site configuration.
-    #[arg(long, global = true, default_value = "vitrine.toml")]
-    config: PathBuf,
+    /// The site folder: where `vitrine.toml` is read and `public/`, `report/` and
+    /// `build/` are written.
+    #[arg(long, global = true, default_value = ".")]
+    root: PathBuf,
+    /// Site configuration; default: `vitrine.toml` of the site folder.
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
     /// Print the time of each phase.
     #[arg(long, short, global = true)]
     verbose: bool,
@@ -30,11 +35,24 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Creates a site folder that builds at once: vitrine.toml, the sample export, the
+    /// content pages to edit, netlify.toml and the CI workflow.
+    Init {
+        /// The folder to create (must be absent or empty); default: the current folder.
+        dir: Option<PathBuf>,
+        /// The region: INSEE code (93), or short name (paca, idf, bretagne…).
+        #[arg(long, default_value = "93")]
+        region: String,
+    },
     /// Import, controls, report, search index and site.
     Build {
         /// The BROF export (xlsx, ods or csv); default: the one named in vitrine.toml.
         #[arg(long)]
         input: Option<PathBuf>,
+        /// Make every file again (by default a file made from the same inputs as in the
+        /// previous build is kept as it is: same bytes, same modification time).
+        #[arg(long)]
+        clean: bool,
         /// Public site folder; default: public/.
         #[arg(long)]
         out: Option<PathBuf>,
@@ -95,24 +113,53 @@ struct ReferenceArgs {
 }
 
 impl ReferenceArgs {
-    fn apply(self, opts: &mut Options) {
-        let r = &mut opts.references;
-        r.rncp = self.rncp.or(r.rncp.take());
-        r.organismes = self.organismes.or(r.organismes.take());
-        r.sirene = self.sirene.or(r.sirene.take());
+    fn into_flags(
+        self,
+        input: Option<PathBuf>,
+        public: Option<PathBuf>,
+        report: Option<PathBuf>,
+    ) -> Flags {
+        Flags {
+            input,
+            public,
+            report,
+            rncp: self.rncp,
+            organismes: self.organismes,
+            sirene: self.sirene,
+            clean: false,
+        }
     }
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let config = match Config::load(&cli.config) {
+    if let Command::Init { dir, region } = &cli.command {
+        let dir = dir.clone().unwrap_or_else(|| cli.root.clone());
+        return match vitrine::init::init(&dir, region) {
+            Ok(made) => {
+                println!("{made}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(e.exit_code())
+            }
+        };
+    }
+    let config_path = cli
+        .config
+        .clone()
+        .unwrap_or_else(|| cli.root.join("vitrine.toml"));
+    let config = match Config::load(&config_path) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(2);
         }
     };
+    let load = |flags: &Flags| Inputs::load(config.clone(), flags).map_err(BuildError::from);
     let result = match cli.command {
+        Command::Init { .. } => unreachable!("handled above"),
         Command::Search {
             query,
             json,
@@ -120,8 +167,11 @@ fn main() -> ExitCode {
             filters,
         } => return search(&config, &query, json, limit, &filters),
         Command::Serve { port, input } => {
-            let opts = Options::new(&config, input, None, None);
-            return match vitrine::serve::serve(&config, &opts, port) {
+            let flags = Flags {
+                input,
+                ..Flags::default()
+            };
+            return match vitrine::serve::serve(&config, &flags, port) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("error: {e}");
@@ -131,30 +181,33 @@ fn main() -> ExitCode {
         }
         Command::Build {
             input,
+            clean,
             out,
             report,
             references,
-        } => {
-            let mut opts = Options::new(&config, input, report, out);
-            references.apply(&mut opts);
-            build::build(&config, &opts).map(|done| {
-                print!("{}", vitrine::summary::render(&done.checked, cli.verbose));
-                println!("  pages written        {:>7}", done.pages);
-                for note in &done.notes {
-                    println!("  {note}");
-                }
-            })
-        }
+        } => load(&Flags {
+            clean,
+            ..references.into_flags(input, out, report)
+        })
+        .and_then(|inputs| build::build(&inputs))
+        .map(|done| {
+            print!("{}", vitrine::summary::render(&done.checked, cli.verbose));
+            println!("  pages written        {:>7}", done.pages);
+            println!(
+                "  files rewritten      {:>7} (kept as they were: {})",
+                done.files.written, done.files.kept
+            );
+            for note in &done.notes {
+                println!("  {note}");
+            }
+        }),
         Command::Check {
             input,
             report,
             references,
-        } => {
-            let mut opts = Options::new(&config, input, report, None);
-            references.apply(&mut opts);
-            build::check(&config, &opts)
-                .map(|done| print!("{}", vitrine::summary::render(&done, cli.verbose)))
-        }
+        } => load(&references.into_flags(input, None, report))
+            .and_then(|inputs| build::check(&inputs))
+            .map(|done| print!("{}", vitrine::summary::render(&done, cli.verbose))),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -174,7 +227,8 @@ fn search(config: &Config, query: &str, json: bool, limit: usize, filters: &[Str
             }
             f.insert(k.to_string(), v.to_string());
         }
-        let opened = vitrine::search::index::Opened::open(&vitrine::search::index_dir(config))?;
+        let index = Paths::resolve(config, &Flags::default()).index();
+        let opened = vitrine::search::index::Opened::open(&index)?;
         Ok(opened.answer(query, &f, limit)?)
     };
     match run() {

@@ -70,7 +70,7 @@ impl Files {
     /// Writes the tree to `dir` atomically: everything goes to a fresh sibling folder,
     /// which then replaces `dir` (the old tree is removed only after the swap).
     pub fn write_atomic(&self, dir: &Path) -> Result<(), OutputError> {
-        self.stage(dir)?.commit()
+        self.stage(dir)?.commit().map(|_| ())
     }
 
     /// Writes the tree to a staging folder beside `dir` without touching `dir`; the
@@ -102,6 +102,7 @@ impl Files {
             staging,
             dir: dir.to_path_buf(),
             old: parent.join(format!(".{name}.old-{}", std::process::id())),
+            memo: None,
         })
     }
 }
@@ -113,24 +114,286 @@ pub struct Staged {
     staging: tempfile::TempDir,
     dir: PathBuf,
     old: PathBuf,
+    /// Set by [`Staged::incremental`]: what the live tree was made from.
+    memo: Option<Memo>,
+}
+
+/// What an incremental stage knows and learns: the previous build's manifest, the key
+/// of everything every file depends on besides its own inputs (binary, configuration,
+/// theme), and the new manifest as files are staged.
+#[derive(Debug)]
+struct Memo {
+    previous: Manifest,
+    global: Key,
+    path: PathBuf,
+    made: std::sync::Mutex<Vec<(String, Record)>>,
+    written: std::sync::atomic::AtomicUsize,
+    kept: std::sync::atomic::AtomicUsize,
+}
+
+/// A 128-bit content hash (BLAKE3, truncated).
+pub type Key = u128;
+
+/// BLAKE3 of some parts, truncated to 128 bits.
+pub fn key_of(parts: &[&[u8]]) -> Key {
+    let mut h = blake3::Hasher::new();
+    for p in parts {
+        // Length-prefixed, so ("ab", "c") and ("a", "bc") differ.
+        h.update(&(p.len() as u64).to_le_bytes());
+        h.update(p);
+    }
+    let bytes = h.finalize();
+    u128::from_le_bytes(bytes.as_bytes()[..16].try_into().expect("32 bytes"))
+}
+
+/// One file of a built tree: what it was made from (`key`), what it holds
+/// (`content`), and its size and modification time when the build left it, so a file
+/// changed by hand since is never taken for the build's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Record {
+    key: Key,
+    content: Key,
+    size: u64,
+    mtime_ns: i128,
+}
+
+/// The files of the live tree as the last build left them (`build/public.manifest`).
+#[derive(Debug, Default)]
+pub struct Manifest {
+    files: rustc_hash::FxHashMap<String, Record>,
+}
+
+impl Manifest {
+    /// Reads a manifest; a missing or unreadable one is empty (a cold build).
+    pub fn load(path: &Path) -> Manifest {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            return Manifest::default();
+        };
+        let mut files = rustc_hash::FxHashMap::default();
+        for line in text.lines() {
+            let mut f = line.splitn(5, '\t');
+            let (Some(k), Some(c), Some(s), Some(m), Some(p)) =
+                (f.next(), f.next(), f.next(), f.next(), f.next())
+            else {
+                return Manifest::default();
+            };
+            let parsed = (
+                u128::from_str_radix(k, 16),
+                u128::from_str_radix(c, 16),
+                s.parse::<u64>(),
+                m.parse::<i128>(),
+            );
+            let (Ok(key), Ok(content), Ok(size), Ok(mtime_ns)) = parsed else {
+                return Manifest::default();
+            };
+            files.insert(
+                p.to_string(),
+                Record {
+                    key,
+                    content,
+                    size,
+                    mtime_ns,
+                },
+            );
+        }
+        Manifest { files }
+    }
+
+    /// Number of files listed.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Whether no file is listed (a cold build).
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// Whether the previous tree had that file.
+    pub fn contains(&self, rel: &str) -> bool {
+        self.files.contains_key(rel)
+    }
+
+    /// The paths of the previous tree.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(String::as_str)
+    }
+}
+
+/// What a commit did: files written anew, and files kept from the previous tree (same
+/// bytes, same inode and modification time).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Written {
+    pub written: usize,
+    pub kept: usize,
+}
+
+fn record_of(meta: &std::fs::Metadata, key: Key, content: Key) -> Record {
+    let mtime_ns = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as i128);
+    Record {
+        key,
+        content,
+        size: meta.len(),
+        mtime_ns,
+    }
 }
 
 impl Staged {
+    /// Makes this stage incremental: a file whose key (or, failing that, whose bytes)
+    /// equals the previous build's is not written but hard-linked from the live tree,
+    /// keeping its bytes, inode and modification time, so a deploy uploads only what
+    /// changed. `global` is the key of what every file depends on (binary,
+    /// configuration, theme); `manifest` is where the new manifest is written on commit.
+    pub fn incremental(mut self, previous: Manifest, global: Key, manifest: &Path) -> Staged {
+        self.memo = Some(Memo {
+            previous,
+            global,
+            path: manifest.to_path_buf(),
+            made: std::sync::Mutex::new(Vec::new()),
+            written: 0.into(),
+            kept: 0.into(),
+        });
+        self
+    }
+
+    /// The bytes of a file already staged (a page kept from the live tree).
+    pub fn read_staged(&self, rel: &str) -> Option<Vec<u8>> {
+        std::fs::read(safe_join(self.staging.path(), rel).ok()?).ok()
+    }
+
+    /// The previous build's manifest (empty when not incremental or cold).
+    pub fn previous(&self) -> Option<&Manifest> {
+        self.memo.as_ref().map(|m| &m.previous)
+    }
+
     /// Writes one more file into the staged tree. Safe from several threads at once: a
     /// stage too large to hold in memory (the site's pages) streams its files here as
     /// they are made, and is still swapped in whole by [`Staged::commit`] or not at all.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        self.write_keyed(rel, bytes, None)
+    }
+
+    /// Like [`Staged::write`], for a file made from inputs whose key is `key` (so that a
+    /// later build can skip making it, see [`Staged::reuse`]).
+    pub fn write_keyed(
+        &self,
+        rel: &str,
+        bytes: &[u8],
+        key: Option<Key>,
+    ) -> Result<(), OutputError> {
         let target = safe_join(self.staging.path(), rel)?;
         if let Some(p) = target.parent() {
             std::fs::create_dir_all(p).map_err(io(p))?;
         }
-        std::fs::write(&target, bytes).map_err(io(&target))
+        let Some(memo) = &self.memo else {
+            return std::fs::write(&target, bytes).map_err(io(&target));
+        };
+        let content = key_of(&[bytes]);
+        let key = key.map_or(content, |k| {
+            key_of(&[&memo.global.to_le_bytes(), &k.to_le_bytes()])
+        });
+        if self.link_previous(rel, &target, |r| r.content == content)? {
+            // Same bytes as the live file: keep it, but under the new key.
+            return self.remember(rel, &target, key, content, false);
+        }
+        std::fs::write(&target, bytes).map_err(io(&target))?;
+        self.remember(rel, &target, key, content, true)
+    }
+
+    /// Keeps the live file `rel` when the previous build made it from the same inputs
+    /// (`key`) and it is as that build left it: returns whether it did, and the caller
+    /// then need not make the file at all.
+    pub fn reuse(&self, rel: &str, key: Key) -> Result<bool, OutputError> {
+        let Some(memo) = &self.memo else {
+            return Ok(false);
+        };
+        let key = key_of(&[&memo.global.to_le_bytes(), &key.to_le_bytes()]);
+        let target = safe_join(self.staging.path(), rel)?;
+        if let Some(p) = target.parent() {
+            std::fs::create_dir_all(p).map_err(io(p))?;
+        }
+        let mut content = 0;
+        let linked = self.link_previous(rel, &target, |r| {
+            content = r.content;
+            r.key == key
+        })?;
+        if linked {
+            self.remember(rel, &target, key, content, false)?;
+        }
+        Ok(linked)
+    }
+
+    /// Hard-links the live file into the staged tree when its manifest record passes
+    /// `same` and the file still has the size and time that record says.
+    fn link_previous(
+        &self,
+        rel: &str,
+        target: &Path,
+        same: impl FnOnce(&Record) -> bool,
+    ) -> Result<bool, OutputError> {
+        let Some(memo) = &self.memo else {
+            return Ok(false);
+        };
+        let Some(record) = memo.previous.files.get(rel) else {
+            return Ok(false);
+        };
+        if !same(record) {
+            return Ok(false);
+        }
+        let live = safe_join(&self.dir, rel)?;
+        let Ok(meta) = std::fs::symlink_metadata(&live) else {
+            return Ok(false);
+        };
+        let now = record_of(&meta, record.key, record.content);
+        if !meta.is_file() || now != *record {
+            return Ok(false);
+        }
+        Ok(std::fs::hard_link(&live, target).is_ok())
+    }
+
+    fn remember(
+        &self,
+        rel: &str,
+        target: &Path,
+        key: Key,
+        content: Key,
+        written: bool,
+    ) -> Result<(), OutputError> {
+        let Some(memo) = &self.memo else {
+            return Ok(());
+        };
+        let meta = std::fs::metadata(target).map_err(io(target))?;
+        let counter = if written { &memo.written } else { &memo.kept };
+        counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        memo.made
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((rel.to_string(), record_of(&meta, key, content)));
+        Ok(())
     }
 
     /// Swaps the staged tree in place of the target (two renames), then deletes the
-    /// previous tree.
-    pub fn commit(self) -> Result<(), OutputError> {
-        let Staged { staging, dir, old } = self;
+    /// previous tree; an incremental stage then writes its manifest.
+    pub fn commit(self) -> Result<Written, OutputError> {
+        let Staged {
+            staging,
+            dir,
+            old,
+            memo,
+        } = self;
+        // The manifest goes first: if the run dies after the swap the manifest may
+        // describe the older tree, whose files then fail the size and time check and
+        // are made again: never reused wrongly.
+        if let Some(memo) = &memo
+            && let Some(parent) = memo.path.parent()
+        {
+            std::fs::create_dir_all(parent).map_err(io(parent))?;
+            let _ = std::fs::remove_file(&memo.path);
+        }
         let had_old = dir.exists();
         if had_old {
             std::fs::rename(&dir, &old).map_err(io(&dir))?;
@@ -147,7 +410,27 @@ impl Staged {
         if had_old {
             std::fs::remove_dir_all(&old).map_err(io(&old))?;
         }
-        Ok(())
+        let Some(memo) = memo else {
+            return Ok(Written::default());
+        };
+        let mut made = memo.made.into_inner().unwrap_or_else(|e| e.into_inner());
+        made.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut text = String::with_capacity(made.len() * 96);
+        for (path, r) in &made {
+            use std::fmt::Write;
+            let _ = writeln!(
+                text,
+                "{:032x}\t{:032x}\t{}\t{}\t{}",
+                r.key, r.content, r.size, r.mtime_ns, path
+            );
+        }
+        let tmp = memo.path.with_extension("manifest.new");
+        std::fs::write(&tmp, text).map_err(io(&tmp))?;
+        std::fs::rename(&tmp, &memo.path).map_err(io(&memo.path))?;
+        Ok(Written {
+            written: memo.written.into_inner(),
+            kept: memo.kept.into_inner(),
+        })
     }
 }
 

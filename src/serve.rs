@@ -7,8 +7,9 @@
 //! the script listens to `/__vitrine/events` (server-sent events) and reloads the page
 //! after each successful rebuild. Nothing of this is ever written to `public/`.
 
-use crate::build::{self, Options};
+use crate::build;
 use crate::config::Config;
+use crate::inputs::{Flags, Inputs, Paths};
 use crate::search::{self, index::Opened, query::Filters};
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
@@ -46,23 +47,24 @@ struct State {
 }
 
 /// Builds once, then serves until killed.
-pub fn serve(config: &Config, opts: &Options, port: u16) -> Result<(), ServeError> {
+pub fn serve(config: &Config, flags: &Flags, port: u16) -> Result<(), ServeError> {
+    let paths = Paths::resolve(config, flags);
     let server = Server::http(("127.0.0.1", port)).map_err(|e| ServeError::Listen {
         port,
         message: e.to_string(),
     })?;
     let state = Arc::new(State {
-        public: opts.public.clone(),
+        public: paths.public.clone(),
         index: RwLock::new(None),
         generation: Mutex::new(0),
         changed: Condvar::new(),
     });
-    rebuild(config, opts, &state);
+    rebuild(config, flags, &state);
     eprintln!("vitrine serve: http://127.0.0.1:{port}/ (Ctrl-C to stop)");
 
-    let watched = watched_folders(config, opts);
+    let watched = watched_folders(config, &paths);
     {
-        let (config, opts, state) = (config.clone(), opts.clone(), state.clone());
+        let (config, flags, state) = (config.clone(), flags.clone(), state.clone());
         std::thread::spawn(move || {
             let mut seen = fingerprint(&watched);
             loop {
@@ -70,7 +72,7 @@ pub fn serve(config: &Config, opts: &Options, port: u16) -> Result<(), ServeErro
                 let now = fingerprint(&watched);
                 if now != seen {
                     eprintln!("vitrine serve: change detected, rebuilding");
-                    rebuild(&config, &opts, &state);
+                    rebuild(&config, &flags, &state);
                     // What the build itself wrote (the URL ledger in data/) is not a change.
                     seen = fingerprint(&watched);
                 }
@@ -85,12 +87,16 @@ pub fn serve(config: &Config, opts: &Options, port: u16) -> Result<(), ServeErro
     Ok(())
 }
 
-/// Rebuilds the site and reopens the index; on failure the previous site stays served.
-fn rebuild(config: &Config, opts: &Options, state: &State) {
-    match build::build(config, opts) {
-        Ok(built) => {
+/// Reloads the inputs, rebuilds the site and reopens the index; on failure the previous
+/// site stays served.
+fn rebuild(config: &Config, flags: &Flags, state: &State) {
+    let built = Inputs::load(config.clone(), flags)
+        .map_err(build::BuildError::from)
+        .and_then(|inputs| build::build(&inputs).map(|b| (b, inputs.paths.index())));
+    match built {
+        Ok((built, index)) => {
             eprintln!("vitrine serve: built {} pages", built.pages);
-            match Opened::open(&search::index_dir(config)) {
+            match Opened::open(&index) {
                 Ok(o) => *state.index.write().unwrap_or_else(|e| e.into_inner()) = Some(o),
                 Err(e) => eprintln!("vitrine serve: {e}"),
             }
@@ -102,19 +108,22 @@ fn rebuild(config: &Config, opts: &Options, state: &State) {
     }
 }
 
-/// The inputs whose changes trigger a rebuild: the export's folder (`data/`), the
-/// content pages and the themes.
-fn watched_folders(config: &Config, opts: &Options) -> Vec<PathBuf> {
-    let data = opts
-        .input
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .map_or_else(|| config.path(Path::new("data")), Path::to_path_buf);
-    vec![
-        data,
+/// The inputs whose changes trigger a rebuild: the export's folder, the site's `data/`,
+/// content pages, templates, static files and themes.
+fn watched_folders(config: &Config, paths: &Paths) -> Vec<PathBuf> {
+    let mut folders = vec![
+        config.path(Path::new("data")),
         config.path(&config.input.content),
         config.path(&config.input.themes),
-    ]
+        config.path(Path::new("templates")),
+        config.path(Path::new("static")),
+    ];
+    if let Some(export_dir) = paths.export.parent().filter(|p| !p.as_os_str().is_empty())
+        && !folders.iter().any(|f| f == export_dir)
+    {
+        folders.push(export_dir.to_path_buf());
+    }
+    folders
 }
 
 /// Paths, sizes and modification times of every file under the folders.

@@ -1212,7 +1212,8 @@ fn an_unusable_file_exits_with_status_2_and_leaves_the_report_untouched() {
 
 #[test]
 fn the_shipped_sample_reads_with_every_marking_family() {
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/offre-apprentissage-2027.xlsx");
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/sample/data/offre-apprentissage-2027.xlsx");
     let imp = read(&sample);
     assert_eq!(imp.source.sheet.as_deref(), Some("Offre 2027"));
     assert!(imp.source.header_row > 1, "title lines above the header");

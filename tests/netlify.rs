@@ -5,8 +5,11 @@ mod common;
 use common::{Row, Site, said, write_xlsx};
 
 fn config() -> toml::Table {
-    let text =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/netlify.toml")).unwrap();
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/src/init/netlify.toml"
+    ))
+    .unwrap();
     toml::from_str(&text).unwrap()
 }
 

@@ -5,9 +5,10 @@
 mod common;
 use common::{HEADERS, Row, write_csv};
 use proptest::prelude::*;
-use std::path::Path;
-use vitrine::build::{self, Options};
+use std::path::{Path, PathBuf};
+use vitrine::build;
 use vitrine::config::Config;
+use vitrine::inputs::{Flags, Inputs};
 use vitrine::model::Status;
 
 /// A column and a value to put in it: valid, empty, malformed or hostile.
@@ -59,14 +60,24 @@ fn rows() -> impl Strategy<Value = Vec<Row>> {
 }
 
 fn config_in(dir: &Path) -> Config {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut config = Config {
-        root: root.to_path_buf(),
+        root: dir.to_path_buf(),
+        found: true,
         ..Config::default()
     };
     config.input.ledger = dir.join("urls-publiees.csv");
     config.output.build = dir.join("build");
     config
+}
+
+fn inputs(config: Config, input: PathBuf, report: PathBuf, public: Option<PathBuf>) -> Inputs {
+    let flags = Flags {
+        input: Some(input),
+        report: Some(report),
+        public,
+        ..Flags::default()
+    };
+    Inputs::load(config, &flags).expect("the built-in tables load")
 }
 
 proptest! {
@@ -78,8 +89,8 @@ proptest! {
         let input = dir.path().join("export.csv");
         write_csv(&input, &rows);
         let config = config_in(dir.path());
-        let opts = Options::new(&config, Some(input), Some(dir.path().join("report")), None);
-        let Ok(done) = build::check(&config, &opts) else {
+        let inputs = inputs(config, input, dir.path().join("report"), None);
+        let Ok(done) = build::check(&inputs) else {
             // Damage to the N° action header row cannot happen here (headers are fixed),
             // so a refused file would be a bug.
             panic!("a CSV with the canonical headers was refused");
@@ -136,14 +147,9 @@ proptest! {
         write_csv(&input, &rows);
         let config = config_in(dir.path());
         let public = dir.path().join("public");
-        let opts = Options::new(
-            &config,
-            Some(input),
-            Some(dir.path().join("report")),
-            Some(public.clone()),
-        );
-        let built = build::build(&config, &opts).expect("build");
-        let index = vitrine::search::index::Opened::open(&vitrine::search::index_dir(&config))
+        let inputs = inputs(config, input, dir.path().join("report"), Some(public.clone()));
+        let built = build::build(&inputs).expect("build");
+        let index = vitrine::search::index::Opened::open(&inputs.paths.index())
             .expect("index");
         let searcher = index.searcher();
         let checked = &built.checked;

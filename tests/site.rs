@@ -9,7 +9,7 @@ use site_support::*;
 use std::collections::BTreeSet;
 use vitrine::model::{Offer, Phone, Problem, Reason, Status, Verdict};
 use vitrine::search::SearchAssets;
-use vitrine::site::{self, SiteInput};
+use vitrine::site;
 use vitrine::urls;
 
 #[test]
@@ -384,15 +384,10 @@ fn a_broken_internal_link_fails_the_build_naming_page_and_link() {
     .unwrap();
     let offers: Vec<Offer> = (1..=2).map(offer).collect();
     let verdicts = verdicts_for(&offers, &[]);
-    let search = SearchAssets::default();
-    let err = site::render(&SiteInput {
-        config: &site.config,
-        offers: &offers,
-        verdicts: &verdicts,
-        search: &search,
-    })
-    .unwrap_err()
-    .to_string();
+    let err = site
+        .try_render(&offers, &verdicts, &SearchAssets::default())
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("404.html → /nulle-part/"), "{err}");
 }
 
@@ -449,13 +444,7 @@ fn search_files_are_merged_into_the_public_tree() {
     let verdicts = verdicts_for(&offers, &[]);
     let mut search = SearchAssets::default();
     search.files.insert("recherche/index/manifest.json", "{}");
-    let out = site::render(&SiteInput {
-        config: &site.config,
-        offers: &offers,
-        verdicts: &verdicts,
-        search: &search,
-    })
-    .unwrap();
+    let out = site.try_render(&offers, &verdicts, &search).unwrap();
     assert!(out.files.contains("recherche/index/manifest.json"));
 }
 

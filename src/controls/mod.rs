@@ -14,7 +14,6 @@ pub mod references;
 mod rules;
 
 use crate::communes::{Communes, CommunesError};
-use crate::config::Config;
 use crate::model::{Offer, Reason, Verdict};
 use durations::{Durations, DurationsError};
 use rayon::prelude::*;
@@ -92,28 +91,13 @@ pub enum TablesError {
 }
 
 impl Tables {
-    /// Loads the communes and durations named in `[input]` and the reference tables
-    /// given (paths already resolved, see `build::Options`). When `[input]` keeps its default path and that file is absent (a check run
-    /// outside the project folder), the copy built into the binary is used; a path set
-    /// explicitly must exist.
-    pub fn load(
-        config: &Config,
+    /// The tables of a run: the communes and durations already loaded (see
+    /// [`crate::inputs`]), and the reference tables read from the paths given.
+    pub fn with(
+        communes: Communes,
+        durations: Durations,
         references: &crate::config::References,
     ) -> Result<Tables, TablesError> {
-        let defaults = crate::config::Input::default();
-        let communes_path = config.path(&config.input.communes);
-        let communes = if config.input.communes == defaults.communes && !communes_path.exists() {
-            Communes::builtin()
-        } else {
-            Communes::load(&communes_path)?
-        };
-        let durations_path = config.path(&config.input.durations);
-        let durations = if config.input.durations == defaults.durations && !durations_path.exists()
-        {
-            Durations::shipped()
-        } else {
-            Durations::load(&durations_path)?
-        };
         let name = |p: &Option<PathBuf>| {
             p.as_deref()
                 .and_then(Path::file_name)

@@ -16,11 +16,10 @@ pub mod query;
 pub mod schema;
 
 use crate::communes::Communes;
-use crate::config::Config;
 use crate::model::Offer;
 use crate::output::Files;
 use serde::Serialize;
-use std::path::PathBuf;
+use std::path::Path;
 
 /// What the site needs from the search stage.
 #[derive(Debug, Default, Clone, Serialize)]
@@ -45,27 +44,24 @@ pub enum SearchError {
     Communes(#[from] crate::communes::CommunesError),
 }
 
-/// Where the tantivy index lives.
-pub fn index_dir(config: &Config) -> PathBuf {
-    config.path(&config.output.build).join("index")
-}
-
-/// Builds the index of the published offers (replacing the previous one) and its
-/// static form.
-pub fn build(config: &Config, published: &[&Offer]) -> Result<SearchAssets, SearchError> {
-    let communes = Communes::load(&config.path(&config.input.communes))?;
-    let docs = schema::documents(published, &communes);
+/// Builds the index of the published offers in `dir` (replacing the previous one) and
+/// its static form.
+pub fn build(
+    dir: &Path,
+    communes: &Communes,
+    published: &[&Offer],
+) -> Result<SearchAssets, SearchError> {
+    let docs = schema::documents(published, communes);
     let facets = schema::facets(&docs);
-    let dir = index_dir(config);
-    index::write(&dir, &docs)?;
-    let opened = index::Opened::open(&dir)?;
+    index::write(dir, &docs)?;
+    let opened = index::Opened::open(dir)?;
     let export = export::export(
         &opened.searcher(),
         &opened.fields,
         &opened.lexicon,
         &docs,
         &facets,
-        &communes,
+        communes,
     )?;
     Ok(SearchAssets {
         files: export.files,

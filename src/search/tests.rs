@@ -141,18 +141,14 @@ pub(crate) fn catalogue(n: usize) -> Vec<Offer> {
 }
 
 /// Builds the search stage into a temporary folder.
-pub(crate) fn built(n: usize) -> (tempfile::TempDir, Config, SearchAssets) {
+pub(crate) fn built(n: usize) -> (tempfile::TempDir, std::path::PathBuf, SearchAssets) {
     let tmp = tempfile::tempdir().unwrap();
-    let mut config = Config {
-        root: tmp.path().to_path_buf(),
-        ..Config::default()
-    };
-    config.input.communes =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/communes-paca.csv");
+    let dir = tmp.path().join("index");
+    let communes = crate::inputs::load_communes(&crate::config::Config::default()).unwrap();
     let offers = catalogue(n);
     let published: Vec<&Offer> = offers.iter().collect();
-    let assets = build(&config, &published).unwrap();
-    (tmp, config, assets)
+    let assets = build(&dir, &communes, &published).unwrap();
+    (tmp, dir, assets)
 }
 
 pub(crate) const QUERIES: [&str; 24] = [
@@ -359,8 +355,8 @@ impl Decoded {
 
 #[test]
 fn the_decoded_export_ranks_exactly_like_the_index() {
-    let (_tmp, config, assets) = built(400);
-    let opened = index::Opened::open(&index_dir(&config)).unwrap();
+    let (_tmp, dir, assets) = built(400);
+    let opened = index::Opened::open(&dir).unwrap();
     let searcher = opened.searcher();
     let decoded = decode(&assets);
     assert_eq!(decoded.lexicon, opened.lexicon);
@@ -389,8 +385,8 @@ fn the_decoded_export_ranks_exactly_like_the_index() {
 
 #[test]
 fn scores_agree_with_tantivys_own_boolean_query() {
-    let (_tmp, config, _) = built(400);
-    let opened = index::Opened::open(&index_dir(&config)).unwrap();
+    let (_tmp, dir, _) = built(400);
+    let opened = index::Opened::open(&dir).unwrap();
     let searcher = opened.searcher();
     for q in [
         "coiffure nice",
@@ -466,8 +462,8 @@ fn scores_agree_with_tantivys_own_boolean_query() {
 
 #[test]
 fn filters_keep_only_matching_offers() {
-    let (_tmp, config, assets) = built(200);
-    let opened = index::Opened::open(&index_dir(&config)).unwrap();
+    let (_tmp, dir, assets) = built(200);
+    let opened = index::Opened::open(&dir).unwrap();
     let searcher = opened.searcher();
     let mut f = Filters::new();
     f.insert("dep".into(), "06".into());

@@ -2,10 +2,8 @@
 //! `/assets/style.{hash8}.css`, so it can be cached for a year (`netlify.toml` gives
 //! `immutable` to `/assets/*` only) and a change of content is a change of URL.
 
-use super::SiteError;
 use crate::output::Files;
 use std::collections::BTreeMap;
-use std::path::Path;
 
 /// The published static files and the map the templates use to find them.
 #[derive(Debug, Default, Clone)]
@@ -49,26 +47,6 @@ impl Assets {
         let out = format!("assets/{}", fingerprinted_name(name, &fingerprint(&bytes)));
         self.urls.insert(name.to_string(), format!("/{out}"));
         self.files.insert(out, bytes);
-    }
-
-    /// Reads every file of the theme's `static/` folder, then the site's own `static/`
-    /// folder (a file of the same name replaces the theme's), in name order.
-    pub fn load(dirs: &[&Path]) -> Result<Assets, SiteError> {
-        let mut found: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-        for dir in dirs {
-            for (name, path) in super::theme::theme_files(dir)? {
-                let bytes = std::fs::read(&path).map_err(|e| SiteError::Theme {
-                    path: path.clone(),
-                    message: e.to_string(),
-                })?;
-                found.insert(name, bytes);
-            }
-        }
-        let mut assets = Assets::default();
-        for (name, bytes) in found {
-            assets.add(&name, bytes);
-        }
-        Ok(assets)
     }
 }
 

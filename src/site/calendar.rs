@@ -87,7 +87,16 @@ impl CalendarFile {
             message,
         };
         let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
-        let file: CalendarFile = toml::from_str(&text).map_err(|e| err(e.to_string()))?;
+        Self::parse(&text, path)
+    }
+
+    /// Parses and checks the TOML text; `path` names the source in errors.
+    pub fn parse(text: &str, path: &Path) -> Result<CalendarFile, SiteError> {
+        let err = |message: String| SiteError::Calendar {
+            file: path.to_path_buf(),
+            message,
+        };
+        let file: CalendarFile = toml::from_str(text).map_err(|e| err(e.to_string()))?;
         file.check().map_err(err)?;
         Ok(file)
     }

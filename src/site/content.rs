@@ -16,7 +16,7 @@
 use super::SiteError;
 use pulldown_cmark::{Options, Parser, html};
 use serde::{Deserialize, Serialize};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Front matter of a content page.
 #[derive(Debug, Clone, Deserialize)]
@@ -29,6 +29,9 @@ struct FrontMatter {
     weight: i32,
     #[serde(default)]
     menu: bool,
+    /// Left out of the site (a site hides a built-in page this way).
+    #[serde(default)]
+    draft: bool,
 }
 
 /// A content page, ready for its template.
@@ -42,30 +45,26 @@ pub struct ContentPage {
     pub path: String,
     pub weight: i32,
     pub menu: bool,
+    /// Not published.
+    pub draft: bool,
     /// The body rendered to HTML.
     pub html: String,
 }
 
-/// Reads every `*.md` of the folder, in name order (a missing folder gives none).
-pub fn load(dir: &Path) -> Result<Vec<ContentPage>, SiteError> {
-    if !dir.is_dir() {
-        return Ok(Vec::new());
-    }
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .map_err(|e| content_error(dir, e.to_string()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "md"))
-        .collect();
-    files.sort();
+/// The pages from `(file name, text)` pairs (`handicap.md`), sorted by weight then name;
+/// a page whose front matter says `draft = true` is left out (how a site hides a
+/// built-in page: it holds a file of the same name marked as a draft).
+pub fn from_files(files: &[(PathBuf, String)]) -> Result<Vec<ContentPage>, SiteError> {
     let mut pages = Vec::new();
-    for file in files {
-        let text =
-            std::fs::read_to_string(&file).map_err(|e| content_error(&file, e.to_string()))?;
+    for (file, text) in files {
         let name = file
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        pages.push(parse(&name, &text).map_err(|m| content_error(&file, m))?);
+        let page = parse(&name, text).map_err(|m| content_error(file, m))?;
+        if !page.draft {
+            pages.push(page);
+        }
     }
     pages.sort_by(|a, b| (a.weight, &a.name).cmp(&(b.weight, &b.name)));
     Ok(pages)
@@ -107,6 +106,7 @@ pub fn parse(name: &str, text: &str) -> Result<ContentPage, String> {
         path,
         weight: front.weight,
         menu: front.menu,
+        draft: front.draft,
         html: markdown(body),
     })
 }

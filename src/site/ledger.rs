@@ -13,7 +13,7 @@
 
 use super::SiteError;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// What a URL is the page of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -350,11 +350,6 @@ fn is_site_path(p: &str) -> bool {
         && !p.contains("//")
         && p.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'/')
-}
-
-/// Where the ledger lives.
-pub fn path(config: &crate::config::Config) -> PathBuf {
-    config.path(&config.input.ledger)
 }
 
 #[cfg(test)]

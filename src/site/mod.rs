@@ -24,13 +24,17 @@ pub mod views;
 
 use crate::config::Config;
 use crate::model::{Offer, Verdict};
-use crate::output::{Files, OutputError};
+use crate::output::{Files, Key, Manifest, OutputError};
 use crate::search::SearchAssets;
 use std::path::PathBuf;
 
 /// Everything the site is made from.
 pub struct SiteInput<'a> {
     pub config: &'a Config,
+    /// Theme, content pages, calendar and URL ledger, loaded once.
+    pub sources: &'a crate::inputs::SiteSources,
+    /// Where the updated ledger is to be written.
+    pub ledger_path: &'a std::path::Path,
     /// Every offer read, in sheet order (with `verdicts` alongside, same order).
     pub offers: &'a [Offer],
     pub verdicts: &'a [Verdict],
@@ -52,9 +56,58 @@ pub struct Rendered {
     pub pages: usize,
 }
 
-/// Where [`render_into`] sends each page as soon as it is made: path relative to the
-/// public root, and bytes. Called from several threads at once.
-pub type PageSink<'s> = &'s (dyn Fn(&str, &[u8]) -> Result<(), OutputError> + Sync);
+/// Where [`render_into`] sends each page as soon as it is made (path relative to the
+/// public root). Called from several threads at once.
+pub trait PageSink: Sync {
+    /// Called before a page is made, with the key of everything it is made from: true
+    /// when the sink already holds that page as an earlier build made it from the same
+    /// inputs (it is then not made again).
+    fn reuse(&self, _file: &str, _key: Key) -> Result<bool, OutputError> {
+        Ok(false)
+    }
+    /// Takes a page just made from inputs of key `key`.
+    fn write(&self, file: &str, bytes: &[u8], key: Key) -> Result<(), OutputError>;
+    /// The files of the tree the earlier build left, if the sink keeps pages across
+    /// builds (to know which links may have lost their target).
+    fn previous(&self) -> Option<&Manifest> {
+        None
+    }
+    /// The bytes of a page kept from the earlier build.
+    fn kept(&self, _file: &str) -> Option<Vec<u8>> {
+        None
+    }
+}
+
+/// A staged public tree takes the pages, keeping those an earlier build made from the
+/// same inputs.
+impl PageSink for crate::output::Staged {
+    fn reuse(&self, file: &str, key: Key) -> Result<bool, OutputError> {
+        crate::output::Staged::reuse(self, file, key)
+    }
+    fn write(&self, file: &str, bytes: &[u8], key: Key) -> Result<(), OutputError> {
+        self.write_keyed(file, bytes, Some(key))
+    }
+    fn previous(&self) -> Option<&Manifest> {
+        crate::output::Staged::previous(self)
+    }
+    fn kept(&self, file: &str) -> Option<Vec<u8>> {
+        self.read_staged(file)
+    }
+}
+
+/// Pages kept in memory (tests, small sites).
+#[derive(Default)]
+struct InMemory(std::sync::Mutex<Files>);
+
+impl PageSink for InMemory {
+    fn write(&self, file: &str, bytes: &[u8], _key: Key) -> Result<(), OutputError> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(file, bytes);
+        Ok(())
+    }
+}
 
 /// Rendering failed (a template error, a broken internal link...).
 #[derive(Debug, thiserror::Error)]
@@ -104,9 +157,14 @@ fn list_links(l: &[(String, String)]) -> String {
     s.join("; ")
 }
 
-/// Renders the public site, every file in memory (tests, small sites).
+/// Renders the public site, every file in memory (tests, small sites): the same path
+/// as [`render_into`], with a sink that keeps the pages.
 pub fn render(input: &SiteInput<'_>) -> Result<Rendered, SiteError> {
-    pages::Site::load(input)?.render(None)
+    let sink = InMemory::default();
+    let mut rendered = render_into(input, &sink)?;
+    let pages = sink.0.into_inner().unwrap_or_else(|e| e.into_inner());
+    rendered.files.merge("", pages);
+    Ok(rendered)
 }
 
 /// Renders the public site, sending each page to `sink` as soon as it is made instead of
@@ -114,8 +172,8 @@ pub fn render(input: &SiteInput<'_>) -> Result<Rendered, SiteError> {
 /// calendars, assets, search files). Memory stays flat however many offers there are.
 /// On error, some pages may have reached the sink: the caller discards them (the build
 /// streams into a staged tree that is only swapped in on success).
-pub fn render_into(input: &SiteInput<'_>, sink: PageSink<'_>) -> Result<Rendered, SiteError> {
-    pages::Site::load(input)?.render(Some(sink))
+pub fn render_into(input: &SiteInput<'_>, sink: &dyn PageSink) -> Result<Rendered, SiteError> {
+    pages::Site::load(input)?.render(sink)
 }
 
 /// Writes the updated ledger next to its old version, then renames it into place (a

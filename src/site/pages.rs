@@ -3,13 +3,14 @@
 use super::assets::fingerprint;
 use super::calendar::{CalendarFile, CalendarView};
 use super::content::ContentPage;
-use super::ledger::{self, Entry, Kind, Ledger, State};
+use super::ledger::{Entry, Kind, Ledger, State};
 use super::theme::{SEARCH_FALLBACK_NAME, Theme, tera_message};
 use super::views::{
     self, OfferSummary, OfferView, ReferentView, department_name, french_number, level_slug,
 };
 use super::{PageSink, Rendered, SiteError, SiteInput, feeds, jsonld, links, minify, opendata};
 use crate::model::{Offer, Status, level_label};
+use crate::output::Key;
 use crate::urls;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -104,14 +105,19 @@ enum Job<'a> {
     },
 }
 
-/// What every page render shares: the base context and the files of the tree.
-struct Env {
+/// What every page render shares: the base context, the files of the tree and where
+/// the pages go.
+struct Env<'s> {
     base: Context,
     /// Every file the build writes, pages included.
     known: HashSet<String>,
+    sink: &'s dyn PageSink,
+    /// Whether a file of the previous tree is gone: a page kept from it (made from the
+    /// same inputs) may then link to it, so its links are checked again.
+    recheck_kept: bool,
 }
 
-impl Env {
+impl Env<'_> {
     /// Whether an internal link names a file of the tree.
     fn exists(&self, link: &str) -> bool {
         let t = links::target(link);
@@ -119,9 +125,12 @@ impl Env {
     }
 }
 
-/// A rendered page and the links of it that lead nowhere.
+/// A rendered page and the links of it that lead nowhere. A page kept from the
+/// previous build (same inputs) has no bytes here: the sink already holds them.
 struct Page {
     file: String,
+    kept: bool,
+    key: Key,
     html: Vec<u8>,
     broken: Vec<(String, String)>,
 }
@@ -129,11 +138,11 @@ struct Page {
 /// Everything loaded and computed before rendering.
 pub struct Site<'a> {
     input: &'a SiteInput<'a>,
-    theme: Theme,
-    content: Vec<ContentPage>,
-    calendar: CalendarFile,
+    theme: &'a Theme,
+    content: &'a [ContentPage],
+    calendar: &'a CalendarFile,
     calendars: Vec<CalendarView>,
-    ledger: Ledger,
+    ledger: &'a Ledger,
     base_url: String,
     /// Views of the published offers, in sheet order.
     offers: Vec<OfferView>,
@@ -225,11 +234,11 @@ impl<'a> Site<'a> {
                 input.verdicts.len()
             )));
         }
-        let theme = Theme::load(config)?;
-        let content = super::content::load(&config.path(&config.input.content))?;
-        let calendar = CalendarFile::load(&config.path(&config.input.calendar))?;
+        let theme = &input.sources.theme;
+        let content = &input.sources.content[..];
+        let calendar = &input.sources.calendar;
         let calendars = calendar.views();
-        let ledger = Ledger::load(&ledger::path(config))?;
+        let ledger = &input.sources.ledger;
         let base_url = config.site.base_url.trim_end_matches('/').to_string();
 
         // Published offers, one page per URL (a slug collision keeps the first row).
@@ -347,7 +356,7 @@ impl<'a> Site<'a> {
 
     fn render_page(
         &self,
-        env: &Env,
+        env: &Env<'_>,
         path: &str,
         template: &str,
         fill: impl FnOnce(&mut Context),
@@ -356,6 +365,32 @@ impl<'a> Site<'a> {
         ctx.insert("page_url", path);
         ctx.insert("canonical_url", &format!("{}{path}", self.base_url));
         fill(&mut ctx);
+        let file = file_of(path);
+        // Everything the page is made from: its template and its data (what else it
+        // depends on, binary, configuration and theme, is in the sink's global key).
+        let data = serde_json::to_vec(&ctx.clone().into_json()).unwrap_or_default();
+        let key = crate::output::key_of(&[template.as_bytes(), &data]);
+        if env.sink.reuse(&file, key)? {
+            let broken = match env.recheck_kept {
+                false => Vec::new(),
+                true => {
+                    let html = env.sink.kept(&file).unwrap_or_default();
+                    let html = String::from_utf8_lossy(&html);
+                    links::internal_links(&html)
+                        .into_iter()
+                        .filter(|l| !env.exists(l))
+                        .map(|l| (file.clone(), l.to_string()))
+                        .collect()
+                }
+            };
+            return Ok(Page {
+                file,
+                kept: true,
+                key,
+                html: Vec::new(),
+                broken,
+            });
+        }
         let html = self
             .theme
             .tera
@@ -365,7 +400,6 @@ impl<'a> Site<'a> {
                 page: path.to_string(),
                 message: tera_message(&e),
             })?;
-        let file = file_of(path);
         // Links are checked here, on the page just rendered, against every file the
         // build writes (known before any page is rendered).
         let broken = links::internal_links(&html)
@@ -376,6 +410,8 @@ impl<'a> Site<'a> {
         Ok(Page {
             html: minify::html(html.as_bytes()),
             file,
+            kept: false,
+            key,
             broken,
         })
     }
@@ -394,7 +430,7 @@ impl<'a> Site<'a> {
         }
     }
 
-    fn render_job(&self, env: &Env, job: &Job<'_>) -> Result<Page, SiteError> {
+    fn render_job(&self, env: &Env<'_>, job: &Job<'_>) -> Result<Page, SiteError> {
         match job {
             Job::Offer(i) => {
                 let o = &self.offers[*i];
@@ -405,6 +441,9 @@ impl<'a> Site<'a> {
                 let mut page = self.render_page(env, &o.path, "offer.html", |ctx| {
                     ctx.insert("offer", o);
                 })?;
+                if page.kept {
+                    return Ok(page);
+                }
                 if let Some(at) = find(&page.html, JSONLD_MARKER.as_bytes()) {
                     let json = jsonld::offer(o, &self.base_url, &self.input.config.site.title);
                     // Exact capacity: 100,000 pages stay in memory until written.
@@ -710,7 +749,7 @@ impl<'a> Site<'a> {
     }
 
     /// Renders the whole tree.
-    pub fn render(mut self, sink: Option<PageSink<'_>>) -> Result<Rendered, SiteError> {
+    pub fn render(mut self, sink: &dyn PageSink) -> Result<Rendered, SiteError> {
         let config = self.input.config;
         let changes = self.ledger.update(self.ledger_entries());
         let mut notes = std::mem::take(&mut self.notes);
@@ -848,7 +887,7 @@ impl<'a> Site<'a> {
         let sitemap_urls: Vec<String> = sitemap.iter().map(|p| format!("{base_url}{p}")).collect();
         files.merge("", feeds::sitemap(base_url, sitemap_urls));
         files.insert("robots.txt", feeds::robots(base_url));
-        let updated = atom_updated(&self.calendar);
+        let updated = atom_updated(self.calendar);
         let mut new_offers: Vec<&OfferView> = self
             .sorted
             .iter()
@@ -888,35 +927,29 @@ impl<'a> Site<'a> {
         {
             return Err(SiteError::CrowdedFolder { folder, entries });
         }
+        let recheck_kept = sink
+            .previous()
+            .is_some_and(|m| m.paths().any(|p| !known.contains(p)));
         let env = Env {
             base: self.base_context(),
             known,
+            sink,
+            recheck_kept,
         };
         let pages = jobs.len();
-        let mut broken = Vec::new();
-        match sink {
-            None => {
-                let made: Vec<Page> = jobs
-                    .par_iter()
-                    .map(|job| self.render_job(&env, job))
-                    .collect::<Result<_, _>>()?;
-                for page in made {
-                    broken.extend(page.broken);
-                    files.insert(page.file, page.html);
-                }
+        let found = std::sync::Mutex::new(Vec::new());
+        jobs.par_iter().try_for_each(|job| {
+            let page = self.render_job(&env, job)?;
+            if !page.broken.is_empty() {
+                found.lock().expect("no panic holds it").extend(page.broken);
             }
-            Some(sink) => {
-                let found = std::sync::Mutex::new(Vec::new());
-                jobs.par_iter().try_for_each(|job| {
-                    let page = self.render_job(&env, job)?;
-                    if !page.broken.is_empty() {
-                        found.lock().expect("no panic holds it").extend(page.broken);
-                    }
-                    sink(&page.file, &page.html).map_err(SiteError::from)
-                })?;
-                broken = found.into_inner().expect("no panic holds it");
+            if page.kept {
+                return Ok(());
             }
-        }
+            sink.write(&page.file, &page.html, page.key)
+                .map_err(SiteError::from)
+        })?;
+        let mut broken = found.into_inner().expect("no panic holds it");
         if !broken.is_empty() {
             broken.sort();
             return Err(SiteError::BrokenLinks(broken));
@@ -926,7 +959,7 @@ impl<'a> Site<'a> {
             files,
             notes,
             ledger: changes.ledger.to_csv(),
-            ledger_path: ledger::path(config),
+            ledger_path: self.input.ledger_path.to_path_buf(),
         })
     }
 }

@@ -1,11 +1,10 @@
-//! The theme: Tera templates and static files, read at run time from
-//! `{input.themes}/{site.theme}/`. A site overrides one template by putting a file of the
-//! same name in `templates/` beside its `vitrine.toml` (and one static file the same way
-//! in `static/`). Templates are compiled once per build and shared by every page.
+//! The theme: Tera templates and static files, built into the binary (or a site's own
+//! `themes/{site.theme}/`). A site overrides one template by putting a file of the same
+//! name in `templates/` beside its `vitrine.toml` (and one static file the same way in
+//! `static/`). Templates are compiled once per build and shared by every page.
 
 use super::SiteError;
 use super::assets::Assets;
-use crate::config::Config;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use tera::Tera;
@@ -36,31 +35,29 @@ const SEARCH_FALLBACK: &str = r#"{% extends "base.html" %}
 /// Name under which the fallback search page is registered.
 pub const SEARCH_FALLBACK_NAME: &str = "vitrine-search-fallback.html";
 
+/// The files a theme is made of, before compilation: the built-in or site theme with
+/// the site's `templates/` and `static/` laid over it (see [`crate::inputs`]).
+#[derive(Debug, Clone, Default)]
+pub struct ThemeFiles {
+    /// Where the theme comes from, for error messages (`built-in theme default`).
+    pub origin: String,
+    /// Template name → text.
+    pub templates: BTreeMap<String, String>,
+    /// Static file name → bytes.
+    pub statics: BTreeMap<String, Vec<u8>>,
+}
+
 impl Theme {
-    /// Reads and compiles the theme named in the configuration, with the site's overrides.
-    pub fn load(config: &Config) -> Result<Theme, SiteError> {
-        let theme_dir = config.path(&config.input.themes).join(&config.site.theme);
-        if !theme_dir.join("templates").is_dir() {
-            return Err(SiteError::Theme {
-                path: theme_dir.join("templates"),
-                message: format!(
-                    "no template folder for theme `{}` (set [site] theme and [input] themes in vitrine.toml)",
-                    config.site.theme
-                ),
-            });
-        }
-        let site_dir = config.root.clone();
-        let template_dirs = [theme_dir.join("templates"), site_dir.join("templates")];
-        let mut sources: BTreeMap<String, (PathBuf, String)> = BTreeMap::new();
-        for dir in &template_dirs {
-            read_templates(dir, &mut sources)?;
-        }
+    /// Compiles the templates and fingerprints the static files.
+    pub fn compile(files: &ThemeFiles) -> Result<Theme, SiteError> {
+        let origin = PathBuf::from(&files.origin);
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
         tera.set_escape_fn(escape_html);
-        let mut list: Vec<(String, String)> = sources
+        let mut list: Vec<(String, String)> = files
+            .templates
             .iter()
-            .map(|(name, (_, text))| (name.clone(), text.clone()))
+            .map(|(name, text)| (name.clone(), text.clone()))
             .collect();
         list.push((
             SEARCH_FALLBACK_NAME.to_string(),
@@ -69,18 +66,21 @@ impl Theme {
         tera.add_raw_templates(list)
             .map_err(|e| SiteError::Template {
                 template: "(theme)".into(),
-                page: theme_dir.display().to_string(),
+                page: files.origin.clone(),
                 message: tera_message(&e),
             })?;
         for required in REQUIRED {
-            if !sources.contains_key(*required) {
+            if !files.templates.contains_key(*required) {
                 return Err(SiteError::Theme {
-                    path: theme_dir.join("templates").join(required),
+                    path: origin.join("templates").join(required),
                     message: "required template missing".into(),
                 });
             }
         }
-        let assets = Assets::load(&[&theme_dir.join("static"), &site_dir.join("static")])?;
+        let mut assets = Assets::default();
+        for (name, bytes) in &files.statics {
+            assets.add(name, bytes.clone());
+        }
         Ok(Theme { tera, assets })
     }
 
@@ -106,20 +106,6 @@ pub const REQUIRED: &[&str] = &[
     "redirect.html",
     "404.html",
 ];
-
-fn read_templates(
-    dir: &Path,
-    into: &mut BTreeMap<String, (PathBuf, String)>,
-) -> Result<(), SiteError> {
-    for (name, path) in theme_files(dir)? {
-        let text = std::fs::read_to_string(&path).map_err(|e| SiteError::Theme {
-            path: path.clone(),
-            message: e.to_string(),
-        })?;
-        into.insert(name, (path, text));
-    }
-    Ok(())
-}
 
 /// The files of a theme folder as (`/`-separated name, path), in name order; hidden
 /// files and folders are skipped, a missing folder has none.

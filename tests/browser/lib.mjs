@@ -23,7 +23,7 @@ export const VITRINE_BIN = process.env.VITRINE_BIN ?? join(ROOT, 'target', 'rele
 
 /** The Content-Security-Policy the site is deployed with (from netlify.toml). */
 export function deployedCsp() {
-  const toml = readFileSync(join(ROOT, 'netlify.toml'), 'utf8');
+  const toml = readFileSync(join(ROOT, 'src', 'init', 'netlify.toml'), 'utf8');
   const m = toml.match(/Content-Security-Policy\s*=\s*"([^"]+)"/);
   return m ? m[1] : null;
 }

@@ -191,7 +191,13 @@ pub fn write_csv(path: &Path, rows: &[Row]) {
     w.flush().unwrap();
 }
 
-/// A scratch folder with a `vitrine.toml` that points at the project's data files.
+/// The sample site's export.
+pub fn sample_export() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/sample/data/offre-apprentissage-2027.xlsx")
+}
+
+/// A scratch site folder: a `vitrine.toml` naming the sample export, its ledger in the
+/// folder, and everything else built into the binary.
 pub struct Site {
     pub dir: tempfile::TempDir,
 }
@@ -199,17 +205,10 @@ pub struct Site {
 impl Site {
     pub fn new() -> Site {
         let dir = tempfile::tempdir().unwrap();
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let toml = format!(
-            "[input]\nexport = {export:?}\ncommunes = {communes:?}\ndurations = {durations:?}\n\
-             calendar = {calendar:?}\nledger = {ledger:?}\ncontent = {content:?}\nthemes = {themes:?}\n",
-            export = root.join("data/offre-apprentissage-2027.xlsx"),
-            communes = root.join("data/communes-paca.csv"),
-            durations = root.join("data/durees-diplomes.toml"),
-            calendar = root.join("data/calendrier-2027.toml"),
+            "[input]\nexport = {export:?}\nledger = {ledger:?}\n",
+            export = sample_export(),
             ledger = dir.path().join("urls-publiees.csv"),
-            content = root.join("content"),
-            themes = root.join("themes"),
         );
         std::fs::write(dir.path().join("vitrine.toml"), toml).unwrap();
         Site { dir }

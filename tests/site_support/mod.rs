@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use vitrine::config::Config;
+use vitrine::inputs::{Flags, Paths, SiteSources};
 use vitrine::model::{Address, Coordinates, Diploma, Offer, Phone};
 use vitrine::output::Files;
 use vitrine::search::SearchAssets;
@@ -30,10 +31,8 @@ impl TestSite {
             ..Config::default()
         };
         config.site.base_url = "https://exemple.test".into();
-        config.input.themes = repo().join("themes");
-        config.input.content = repo().join("content");
-        config.input.calendar = repo().join("data/calendrier-2027.toml");
         config.input.ledger = "data/urls-publiees.csv".into();
+        config.found = true;
         TestSite { dir, config }
     }
 
@@ -43,14 +42,27 @@ impl TestSite {
 
     /// Renders, panicking with the error's message.
     pub fn render(&self, offers: &[Offer], verdicts: &[vitrine::model::Verdict]) -> Rendered {
-        let search = SearchAssets::default();
+        self.try_render(offers, verdicts, &SearchAssets::default())
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Renders with the given search files; the site's inputs are loaded as a build would.
+    pub fn try_render(
+        &self,
+        offers: &[Offer],
+        verdicts: &[vitrine::model::Verdict],
+        search: &SearchAssets,
+    ) -> Result<Rendered, vitrine::site::SiteError> {
+        let paths = Paths::resolve(&self.config, &Flags::default());
+        let sources = SiteSources::load(&self.config, &paths)?;
         site::render(&SiteInput {
             config: &self.config,
+            sources: &sources,
+            ledger_path: &paths.ledger,
             offers,
             verdicts,
-            search: &search,
+            search,
         })
-        .unwrap_or_else(|e| panic!("{e}"))
     }
 }
 

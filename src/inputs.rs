@@ -1,0 +1,433 @@
+//! Every input of a command, resolved and loaded once (Zola's `Site::load`): the flags,
+//! `vitrine.toml` and the built-in defaults give each path; each table is read once and
+//! handed to the stages as data. No stage reads the configuration's paths.
+//!
+//! A site file replaces the built-in one of the same relative path: `data/<name>` for
+//! the tables, `content/<page>.md`, `templates/<name>` and `static/<name>` for the theme.
+
+use crate::builtin;
+use crate::communes::{Communes, CommunesError};
+use crate::config::{Config, References};
+use crate::controls::durations::{Durations, DurationsError};
+use crate::controls::{Tables, TablesError};
+use crate::site::SiteError;
+use crate::site::calendar::CalendarFile;
+use crate::site::content::{self, ContentPage};
+use crate::site::ledger::Ledger;
+use crate::site::theme::{Theme, ThemeFiles, theme_files};
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+
+/// Built-in name of the communes table under `data/`.
+pub const COMMUNES: &str = crate::communes::BUILTIN_FILE;
+/// Built-in name of the diploma durations under `data/`.
+pub const DURATIONS: &str = "durees-diplomes.toml";
+/// The URL ledger's name in the build folder when the run has no `vitrine.toml`.
+const BARE_LEDGER: &str = "urls-publiees.csv";
+
+/// What the command line says, over `vitrine.toml`.
+#[derive(Debug, Clone, Default)]
+pub struct Flags {
+    pub input: Option<PathBuf>,
+    pub public: Option<PathBuf>,
+    pub report: Option<PathBuf>,
+    pub rncp: Option<PathBuf>,
+    pub organismes: Option<PathBuf>,
+    pub sirene: Option<PathBuf>,
+    /// Make every file again, ignoring what the previous build left (`--clean`).
+    pub clean: bool,
+}
+
+/// Paths of a run, resolved.
+#[derive(Debug, Clone)]
+pub struct Paths {
+    /// The site folder (the folder of `vitrine.toml`).
+    pub root: PathBuf,
+    pub export: PathBuf,
+    pub public: PathBuf,
+    pub report: PathBuf,
+    pub build: PathBuf,
+    pub ledger: PathBuf,
+    pub references: References,
+}
+
+impl Paths {
+    /// The configuration's paths, overridden by the flags where given.
+    pub fn resolve(config: &Config, flags: &Flags) -> Paths {
+        let or = |flag: &Option<PathBuf>, configured: Option<&Path>| {
+            flag.clone().or_else(|| configured.map(|p| config.path(p)))
+        };
+        let build = config.path(&config.output.build);
+        Paths {
+            root: config.root.clone(),
+            export: or(&flags.input, Some(&config.input.export)).expect("a default export"),
+            public: or(&flags.public, Some(&config.output.public)).expect("a default"),
+            report: or(&flags.report, Some(&config.output.report)).expect("a default"),
+            // A bare run (no vitrine.toml) writes nothing outside its output folders.
+            ledger: if config.found {
+                config.path(&config.input.ledger)
+            } else {
+                build.join(BARE_LEDGER)
+            },
+            build,
+            references: References {
+                rncp: or(&flags.rncp, config.references.rncp.as_deref()),
+                organismes: or(&flags.organismes, config.references.organismes.as_deref()),
+                sirene: or(&flags.sirene, config.references.sirene.as_deref()),
+            },
+        }
+    }
+
+    /// Where the tantivy index of the last build is kept.
+    pub fn index(&self) -> PathBuf {
+        self.build.join("index")
+    }
+}
+
+/// A data file that could not be found or read.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    #[error("{path}: cannot read {what}: {source}")]
+    Read {
+        path: PathBuf,
+        what: &'static str,
+        source: std::io::Error,
+    },
+    #[error("{path}: {what}: not UTF-8 text")]
+    Encoding { path: PathBuf, what: &'static str },
+    #[error(
+        "no {what} for this site: add `{wanted}` to the site's data/ folder or set it in vitrine.toml"
+    )]
+    Missing { what: &'static str, wanted: String },
+}
+
+/// A data file's text and where it came from (a path, or `(built-in) data/x`).
+#[derive(Debug, Clone)]
+pub struct DataFile {
+    pub origin: PathBuf,
+    pub text: Cow<'static, str>,
+}
+
+/// Reads a table: the configured path (must exist), else the site's `data/<name>`, else
+/// the built-in copy.
+pub fn data_file(
+    config: &Config,
+    configured: Option<&Path>,
+    name: &str,
+    what: &'static str,
+) -> Result<DataFile, InputError> {
+    let read = |path: PathBuf| -> Result<DataFile, InputError> {
+        let bytes = std::fs::read(&path).map_err(|source| InputError::Read {
+            path: path.clone(),
+            what,
+            source,
+        })?;
+        let text = String::from_utf8(bytes).map_err(|_| InputError::Encoding {
+            path: path.clone(),
+            what,
+        })?;
+        Ok(DataFile {
+            origin: path,
+            text: Cow::Owned(text),
+        })
+    };
+    if let Some(p) = configured {
+        return read(config.path(p));
+    }
+    let own = config.root.join("data").join(name);
+    if own.is_file() {
+        return read(own);
+    }
+    let origin = PathBuf::from(format!("(built-in) data/{name}"));
+    let bytes = builtin::data(name).ok_or_else(|| InputError::Missing {
+        what,
+        wanted: format!("data/{name}"),
+    })?;
+    let text = std::str::from_utf8(bytes).map_err(|_| InputError::Encoding {
+        path: origin.clone(),
+        what,
+    })?;
+    Ok(DataFile {
+        origin,
+        text: Cow::Borrowed(text),
+    })
+}
+
+/// Inputs of `check` (and the first half of `build`): paths and control tables.
+pub struct Inputs {
+    pub config: Config,
+    pub paths: Paths,
+    pub tables: Tables,
+    /// `--clean`: a cold build whatever the previous one left.
+    pub clean: bool,
+}
+
+impl Inputs {
+    /// Resolves every path and loads the control tables (communes, durations,
+    /// references). The tables come first: a malformed file fails before a long import.
+    pub fn load(config: Config, flags: &Flags) -> Result<Inputs, TablesError> {
+        let paths = Paths::resolve(&config, flags);
+        let communes = load_communes(&config)?;
+        let file = data_file(
+            &config,
+            config.input.durations.as_deref(),
+            DURATIONS,
+            "the diploma durations",
+        )
+        .map_err(|e| DurationsError {
+            file: PathBuf::from(DURATIONS),
+            message: e.to_string(),
+        })?;
+        let durations = Durations::parse(&file.text).map_err(|message| DurationsError {
+            file: file.origin.clone(),
+            message,
+        })?;
+        let tables = Tables::with(communes, durations, &paths.references)?;
+        Ok(Inputs {
+            config,
+            paths,
+            tables,
+            clean: flags.clean,
+        })
+    }
+
+    /// Loads what the site is made from besides the offers.
+    pub fn site(&self) -> Result<SiteSources, SiteError> {
+        SiteSources::load(&self.config, &self.paths)
+    }
+}
+
+/// The communes table: the site's (`[input] communes`, else its `data/` copy; read
+/// within [`crate::communes::MAX_BYTES`]) or the built-in one (parsed once per process).
+pub fn load_communes(config: &Config) -> Result<Communes, CommunesError> {
+    if let Some(p) = config.input.communes.as_deref() {
+        return Communes::load(&config.path(p));
+    }
+    let own = config.root.join("data").join(COMMUNES);
+    if own.is_file() {
+        return Communes::load(&own);
+    }
+    Ok(Communes::builtin())
+}
+
+/// What the site is made from besides the offers: the compiled theme, the content
+/// pages, the calendar and the URL ledger.
+pub struct SiteSources {
+    pub theme: Theme,
+    /// Key of the theme's files (a changed template or static file makes every page
+    /// again).
+    pub fingerprint: crate::output::Key,
+    pub content: Vec<ContentPage>,
+    pub calendar: CalendarFile,
+    pub ledger: Ledger,
+}
+
+impl SiteSources {
+    pub fn load(config: &Config, paths: &Paths) -> Result<SiteSources, SiteError> {
+        let files = theme_of(config)?;
+        let theme = Theme::compile(&files)?;
+        let mut parts: Vec<&[u8]> = Vec::new();
+        for (name, text) in &files.templates {
+            parts.extend([name.as_bytes(), text.as_bytes()]);
+        }
+        for (name, bytes) in &files.statics {
+            parts.extend([name.as_bytes(), bytes.as_slice()]);
+        }
+        let fingerprint = crate::output::key_of(&parts);
+        let content = content::from_files(&content_of(config)?)?;
+        let name = format!("calendrier-{}.toml", config.campaign.year);
+        let file = data_file(
+            config,
+            config.input.calendar.as_deref(),
+            &name,
+            "the campaign calendar",
+        )
+        .map_err(|e| SiteError::Calendar {
+            file: PathBuf::from(&name),
+            message: e.to_string(),
+        })?;
+        let calendar = CalendarFile::parse(&file.text, &file.origin)?;
+        let ledger = Ledger::load(&paths.ledger)?;
+        Ok(SiteSources {
+            theme,
+            fingerprint,
+            content,
+            calendar,
+            ledger,
+        })
+    }
+}
+
+/// The theme's files: the site's own `themes/{theme}/` if it has one, else the built-in
+/// theme of that name; then the site's `templates/` and `static/` laid over it.
+pub fn theme_of(config: &Config) -> Result<ThemeFiles, SiteError> {
+    let name = &config.site.theme;
+    let own = config.path(&config.input.themes).join(name);
+    let mut files = ThemeFiles::default();
+    if own.join("templates").is_dir() {
+        files.origin = own.display().to_string();
+        read_folder(&own.join("templates"), |n, b| {
+            files.templates.insert(n, text_of(&own, b)?);
+            Ok(())
+        })?;
+        read_folder(&own.join("static"), |n, b| {
+            files.statics.insert(n, b);
+            Ok(())
+        })?;
+    } else if builtin::has_theme(name) {
+        files.origin = format!("(built-in) themes/{name}");
+        for (n, b) in builtin::theme_files(name, "templates") {
+            let text = std::str::from_utf8(b).map_err(|_| SiteError::Theme {
+                path: PathBuf::from(&files.origin).join("templates").join(&n),
+                message: "not UTF-8 text".into(),
+            })?;
+            files.templates.insert(n, text.to_string());
+        }
+        for (n, b) in builtin::theme_files(name, "static") {
+            files.statics.insert(n, b.to_vec());
+        }
+    } else {
+        return Err(SiteError::Theme {
+            path: own.join("templates"),
+            message: format!(
+                "no theme `{name}`: neither built in nor in the site (set [site] theme in vitrine.toml)"
+            ),
+        });
+    }
+    let root = &config.root;
+    read_folder(&root.join("templates"), |n, b| {
+        files.templates.insert(n, text_of(root, b)?);
+        Ok(())
+    })?;
+    read_folder(&root.join("static"), |n, b| {
+        files.statics.insert(n, b);
+        Ok(())
+    })?;
+    Ok(files)
+}
+
+/// The content pages: the built-in ones, each replaced by the site's file of the same
+/// name, plus the site's own.
+pub fn content_of(config: &Config) -> Result<Vec<(PathBuf, String)>, SiteError> {
+    let mut pages: std::collections::BTreeMap<String, (PathBuf, String)> = builtin::content_files()
+        .into_iter()
+        .filter(|(n, _)| n.ends_with(".md") && !n.contains('/'))
+        .map(|(n, b)| {
+            let origin = PathBuf::from(format!("(built-in) content/{n}"));
+            (n, (origin, String::from_utf8_lossy(b).into_owned()))
+        })
+        .collect();
+    let dir = config.path(&config.input.content);
+    read_folder(&dir, |n, b| {
+        if n.ends_with(".md") && !n.contains('/') {
+            let path = dir.join(&n);
+            let text = String::from_utf8(b).map_err(|_| SiteError::Content {
+                file: path.clone(),
+                message: "not UTF-8 text".into(),
+            })?;
+            pages.insert(n, (path, text));
+        }
+        Ok(())
+    })?;
+    Ok(pages.into_values().collect())
+}
+
+fn text_of(dir: &Path, bytes: Vec<u8>) -> Result<String, SiteError> {
+    String::from_utf8(bytes).map_err(|_| SiteError::Theme {
+        path: dir.to_path_buf(),
+        message: "a template is not UTF-8 text".into(),
+    })
+}
+
+/// Calls `f(name, bytes)` for every file of a site folder (none when it is absent).
+fn read_folder(
+    dir: &Path,
+    mut f: impl FnMut(String, Vec<u8>) -> Result<(), SiteError>,
+) -> Result<(), SiteError> {
+    for (name, path) in theme_files(dir)? {
+        let bytes = std::fs::read(&path).map_err(|e| SiteError::Theme {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
+        f(name, bytes)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bare(dir: &Path) -> Config {
+        Config {
+            root: dir.to_path_buf(),
+            ..Config::default()
+        }
+    }
+
+    #[test]
+    fn a_bare_run_takes_every_table_from_the_binary() {
+        let tmp = tempfile::tempdir().unwrap();
+        let inputs = Inputs::load(bare(tmp.path()), &Flags::default()).unwrap();
+        assert!(inputs.tables.communes.all().len() > 100);
+        let site = inputs.site().unwrap();
+        assert!(site.theme.has("offer.html"));
+        assert!(site.content.iter().any(|c| c.path == "/handicap/"));
+        assert!(!site.calendar.calendars.is_empty());
+        // Without a vitrine.toml the ledger stays in the build folder.
+        assert_eq!(
+            inputs.paths.ledger,
+            tmp.path().join("build/urls-publiees.csv")
+        );
+    }
+
+    #[test]
+    fn a_site_file_replaces_the_built_in_one_of_the_same_name() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        std::fs::create_dir_all(root.join("templates")).unwrap();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        std::fs::write(root.join("templates/404.html"), "mine").unwrap();
+        std::fs::write(
+            root.join("content/handicap.md"),
+            "+++\ntitle = \"Le nôtre\"\n+++\nTexte.\n",
+        )
+        .unwrap();
+        std::fs::write(
+            root.join("content/a-propos.md"),
+            "+++\ntitle = \"x\"\ndraft = true\n+++\n",
+        )
+        .unwrap();
+        let config = bare(root);
+        let theme = theme_of(&config).unwrap();
+        assert_eq!(theme.templates["404.html"], "mine");
+        assert!(theme.templates["offer.html"].contains("{%"));
+        let pages = content::from_files(&content_of(&config).unwrap()).unwrap();
+        let handicap = pages.iter().find(|p| p.name == "handicap").unwrap();
+        assert_eq!(handicap.title, "Le nôtre");
+        assert!(
+            pages.iter().all(|p| p.name != "a-propos"),
+            "a draft hides the page"
+        );
+        assert!(pages.iter().any(|p| p.name == "apprentissage"));
+    }
+
+    #[test]
+    fn a_configured_table_must_exist() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut config = bare(tmp.path());
+        config.input.durations = Some("absent.toml".into());
+        let err = Inputs::load(config, &Flags::default()).err().unwrap();
+        assert!(err.to_string().contains("absent.toml"), "{err}");
+    }
+
+    #[test]
+    fn a_calendar_of_another_year_must_be_given() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut config = bare(tmp.path());
+        config.campaign.year = 2031;
+        let paths = Paths::resolve(&config, &Flags::default());
+        let err = SiteSources::load(&config, &paths).err().unwrap();
+        assert!(err.to_string().contains("calendrier-2031.toml"), "{err}");
+    }
+}

@@ -1,0 +1,191 @@
+//! Incremental builds: a rebuild keeps every public file made from the same inputs
+//! (same bytes, same inode and modification time), makes the others, and gives a tree
+//! byte-identical to a cold build of the same export.
+
+use std::collections::BTreeMap;
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
+use std::process::Command;
+
+const EXTRACT: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/examples/sample/data/offre-apprentissage-2027-extrait.csv"
+);
+
+fn build(site: &Path, export: &Path, extra: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_vitrine"))
+        .current_dir(site)
+        .env("SOURCE_DATE_EPOCH", "1798761600")
+        .args(["build", "--input", export.to_str().unwrap()])
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Every file of the public tree: bytes, inode, modification time.
+fn tree(site: &Path) -> BTreeMap<String, (Vec<u8>, u64, i64)> {
+    let root = site.join("public");
+    walkdir::WalkDir::new(&root)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let m = e.metadata().unwrap();
+            let rel = e
+                .path()
+                .strip_prefix(&root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (
+                rel,
+                (
+                    std::fs::read(e.path()).unwrap(),
+                    m.ino(),
+                    m.mtime_nsec() + m.mtime() * 1_000_000_000,
+                ),
+            )
+        })
+        .collect()
+}
+
+fn site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("vitrine.toml"),
+        "[input]\nledger = \"data/urls.csv\"\n",
+    )
+    .unwrap();
+    dir
+}
+
+/// The extract with one offer's description changed.
+fn changed_export(dir: &Path) -> std::path::PathBuf {
+    let mut rows: Vec<csv::StringRecord> = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .has_headers(false)
+        .from_path(EXTRACT)
+        .unwrap()
+        .records()
+        .map(Result::unwrap)
+        .collect();
+    let mut row: Vec<String> = rows[5].iter().map(str::to_string).collect();
+    row[8] = "Nouvelle description, modifiée par le CFA.".into();
+    rows[5] = csv::StringRecord::from(row);
+    let path = dir.join("modifie.csv");
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_path(&path)
+        .unwrap();
+    for r in &rows {
+        w.write_record(r).unwrap();
+    }
+    w.flush().unwrap();
+    path
+}
+
+#[test]
+fn a_rebuild_after_a_small_change_keeps_the_rest_and_equals_a_cold_build() {
+    let work = tempfile::tempdir().unwrap();
+    let changed = changed_export(work.path());
+
+    let warm = site();
+    build(warm.path(), Path::new(EXTRACT), &[]);
+    let before = tree(warm.path());
+    let again = build(warm.path(), Path::new(EXTRACT), &[]);
+    assert!(again.contains("files rewritten            0"), "{again}");
+    assert_eq!(
+        tree(warm.path()),
+        before,
+        "an unchanged export rewrites nothing"
+    );
+
+    let summary = build(warm.path(), &changed, &[]);
+    let after = tree(warm.path());
+
+    let cold = site();
+    build(cold.path(), &changed, &[]);
+    let cold_tree = tree(cold.path());
+    let bytes = |t: &BTreeMap<String, (Vec<u8>, u64, i64)>| -> BTreeMap<String, Vec<u8>> {
+        t.iter()
+            .map(|(p, (b, _, _))| (p.clone(), b.clone()))
+            .collect()
+    };
+    assert_eq!(
+        bytes(&after),
+        bytes(&cold_tree),
+        "incremental = cold, byte for byte"
+    );
+
+    let rewritten: Vec<&String> = after
+        .iter()
+        .filter(|(p, (_, ino, t))| before.get(*p).is_none_or(|(_, i, bt)| i != ino || bt != t))
+        .map(|(p, _)| p)
+        .collect();
+    assert!(!rewritten.is_empty());
+    assert!(
+        rewritten.len() * 10 < after.len(),
+        "{} of {} files rewritten: {rewritten:?}\n{summary}",
+        rewritten.len(),
+        after.len()
+    );
+    // What changed is there: the offer's page and the open data.
+    assert!(
+        rewritten.iter().any(|p| p.starts_with("formations/")),
+        "{rewritten:?}"
+    );
+    assert!(
+        rewritten
+            .iter()
+            .any(|p| p.as_str() == "donnees/offres.json"),
+        "{rewritten:?}"
+    );
+}
+
+#[test]
+fn a_changed_template_makes_every_page_again_and_clean_rewrites_everything() {
+    let warm = site();
+    build(warm.path(), Path::new(EXTRACT), &[]);
+    let pages = tree(warm.path())
+        .keys()
+        .filter(|p| p.ends_with(".html"))
+        .count();
+    std::fs::create_dir_all(warm.path().join("templates")).unwrap();
+    let base = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/themes/default/templates/base.html"
+    ))
+    .unwrap();
+    let changed = base.replacen("</footer>", "<p>Mentions ajoutées</p></footer>", 1);
+    assert_ne!(changed, base);
+    std::fs::write(warm.path().join("templates/base.html"), changed).unwrap();
+    let summary = build(warm.path(), Path::new(EXTRACT), &[]);
+    let rewritten: usize = summary
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("files rewritten"))
+        .and_then(|r| r.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .expect("a count of rewritten files");
+    assert!(
+        rewritten >= pages,
+        "{rewritten} rewritten, {pages} pages\n{summary}"
+    );
+    for (path, (bytes, _, _)) in tree(warm.path())
+        .iter()
+        .filter(|(p, _)| p.ends_with(".html"))
+    {
+        let html = String::from_utf8_lossy(bytes);
+        assert!(
+            html.contains("Mentions ajoutées") || !html.contains("</footer>"),
+            "{path}"
+        );
+    }
+    let clean = build(warm.path(), Path::new(EXTRACT), &["--clean"]);
+    assert!(clean.contains("(kept as they were: 0)"), "{clean}");
+}
