@@ -10,16 +10,17 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-/// The table compiled into the binary: every commune of France, the arrondissements of
-/// Paris, Lyon and Marseille, delegated and associated communes (37,590 rows, 1.9 MB).
-/// The national table, as compiled in with the other built-in data files.
-fn builtin_text() -> &'static str {
-    crate::builtin::data("communes-france.csv")
-        .and_then(|b| std::str::from_utf8(b).ok())
-        .expect("data/communes-france.csv is built in, in UTF-8")
-}
+/// The name under `data/` of the table compiled into the binary (see [`crate::builtin`]):
+/// every commune of France, the arrondissements of Paris, Lyon and Marseille, delegated
+/// and associated communes (37,590 rows, 1.9 MB).
+pub const BUILTIN_FILE: &str = "communes-france.csv";
 /// The name the built-in table goes by in error messages.
-const BUILTIN_NAME: &str = "data/communes-france.csv (built in)";
+const BUILTIN_NAME: &str = "(built-in) data/communes-france.csv";
+
+fn builtin_text() -> &'static str {
+    let bytes = crate::builtin::data(BUILTIN_FILE).expect("data/communes-france.csv is built in");
+    std::str::from_utf8(bytes).expect("the built-in communes table is UTF-8 (tested)")
+}
 
 /// A site's own table may be larger than France's, not without bound: 5× the national
 /// table in rows, and 32 MiB of text.
@@ -984,7 +985,8 @@ mod tests {
 
     #[test]
     fn the_paca_table_of_earlier_versions_still_loads() {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/communes-paca.csv");
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real/communes-paca.csv");
         let t = Communes::load(&path).unwrap();
         assert_eq!(t.all().len(), 946);
         assert!(t.by_insee("83137").unwrap().coordinates.is_some());

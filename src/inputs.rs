@@ -19,7 +19,7 @@ use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 /// Built-in name of the communes table under `data/`.
-pub const COMMUNES: &str = "communes-france.csv";
+pub const COMMUNES: &str = crate::communes::BUILTIN_FILE;
 /// Built-in name of the diploma durations under `data/`.
 pub const DURATIONS: &str = "durees-diplomes.toml";
 /// The URL ledger's name in the build folder when the run has no `vitrine.toml`.
@@ -197,11 +197,10 @@ impl Inputs {
     }
 }
 
-/// The communes table: the configured file, else the site's `data/communes-france.csv`,
-/// else the built-in national table (parsed once per process). A site's table is read
-/// with a size bound.
+/// The communes table: the site's (`[input] communes`, else its `data/` copy; read
+/// within [`crate::communes::MAX_BYTES`]) or the built-in one (parsed once per process).
 pub fn load_communes(config: &Config) -> Result<Communes, CommunesError> {
-    if let Some(p) = &config.input.communes {
+    if let Some(p) = config.input.communes.as_deref() {
         return Communes::load(&config.path(p));
     }
     let own = config.root.join("data").join(COMMUNES);

@@ -1,5 +1,6 @@
 //! The 18 regions of France (13 metropolitan, 5 overseas) and their 101 departments:
-//! what `vitrine init --region CODE` needs to set a site's departments and name.
+//! what `vitrine init --region` and `[site] region` name, the departments a site shows,
+//! and the name of the region's Carif-Oref.
 //!
 //! Region codes and department lists: INSEE, Code officiel géographique (regions since
 //! 2016). Carif-Oref names: the list of regional Carif-Oref centres of the refugies-info
@@ -7,14 +8,16 @@
 
 use crate::model::fold;
 
-/// A region of France.
+/// One region.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Region {
     /// INSEE region code (`93`).
     pub code: &'static str,
-    /// Short lower-case name for the command line and file names (`paca`).
+    /// Short name accepted on the command line (`paca`).
     pub slug: &'static str,
     pub name: &'static str,
+    /// The preposition French uses before the name (`en`, `à`, `dans les`…).
+    pub preposition: &'static str,
     /// Department codes, in INSEE order.
     pub departments: &'static [&'static str],
     /// The body running the region's Carif-Oref, as it names itself.
@@ -22,6 +25,11 @@ pub struct Region {
 }
 
 impl Region {
+    /// "en Bretagne", "à La Réunion", "dans les Hauts-de-France".
+    pub fn in_name(&self) -> String {
+        format!("{} {}", self.preposition, self.name)
+    }
+
     /// The region's departments with their names.
     pub fn departments_named(&self) -> impl Iterator<Item = (&'static str, &'static str)> {
         self.departments
@@ -35,156 +43,194 @@ impl Region {
     }
 }
 
-/// The 18 regions, in INSEE code order.
-pub const REGIONS: [Region; 18] = [
+/// The region of the sample site, whose name the built-in calendar carries.
+pub const SAMPLE_REGION_NAME: &str = "Provence-Alpes-Côte d'Azur";
+
+const fn r(
+    code: &'static str,
+    slug: &'static str,
+    name: &'static str,
+    preposition: &'static str,
+    departments: &'static [&'static str],
+    carif_oref: &'static str,
+) -> Region {
     Region {
-        code: "01",
-        slug: "guadeloupe",
-        name: "Guadeloupe",
-        departments: &["971"],
-        carif_oref: Some("GIP Carif-Oref Guadeloupe"),
-    },
-    Region {
-        code: "02",
-        slug: "martinique",
-        name: "Martinique",
-        departments: &["972"],
-        carif_oref: Some("Agefma - Carif-Oref Martinique"),
-    },
-    Region {
-        code: "03",
-        slug: "guyane",
-        name: "Guyane",
-        departments: &["973"],
-        carif_oref: Some("Carif-Oref de Guyane"),
-    },
-    Region {
-        code: "04",
-        slug: "reunion",
-        name: "La Réunion",
-        departments: &["974"],
-        carif_oref: Some("Réunion Prospective Compétences"),
-    },
-    Region {
-        code: "06",
-        slug: "mayotte",
-        name: "Mayotte",
-        departments: &["976"],
-        carif_oref: Some("GIP Carif-Oref de Mayotte"),
-    },
-    Region {
-        code: "11",
-        slug: "idf",
-        name: "Île-de-France",
-        departments: &["75", "77", "78", "91", "92", "93", "94", "95"],
-        carif_oref: Some("Région Île-de-France"),
-    },
-    Region {
-        code: "24",
-        slug: "cvl",
-        name: "Centre-Val de Loire",
-        departments: &["18", "28", "36", "37", "41", "45"],
-        carif_oref: Some("GIP Alfa Centre-Val de Loire"),
-    },
-    Region {
-        code: "27",
-        slug: "bfc",
-        name: "Bourgogne-Franche-Comté",
-        departments: &["21", "25", "39", "58", "70", "71", "89", "90"],
-        carif_oref: Some("Emfor Bourgogne-Franche-Comté"),
-    },
-    Region {
-        code: "28",
-        slug: "normandie",
-        name: "Normandie",
-        departments: &["14", "27", "50", "61", "76"],
-        carif_oref: Some("Carif-Oref de Normandie"),
-    },
-    Region {
-        code: "32",
-        slug: "hdf",
-        name: "Hauts-de-France",
-        departments: &["02", "59", "60", "62", "80"],
-        carif_oref: Some("C2RP Carif-Oref Hauts-de-France"),
-    },
-    Region {
-        code: "44",
-        slug: "grand-est",
-        name: "Grand Est",
-        departments: &["08", "10", "51", "52", "54", "55", "57", "67", "68", "88"],
-        carif_oref: Some("Région Grand Est, missions Carif-Oref"),
-    },
-    Region {
-        code: "52",
-        slug: "pdl",
-        name: "Pays de la Loire",
-        departments: &["44", "49", "53", "72", "85"],
-        carif_oref: Some("Cariforef Pays de la Loire"),
-    },
-    Region {
-        code: "53",
-        slug: "bretagne",
-        name: "Bretagne",
-        departments: &["22", "29", "35", "56"],
-        carif_oref: Some("GREF Bretagne"),
-    },
-    Region {
-        code: "75",
-        slug: "naq",
-        name: "Nouvelle-Aquitaine",
-        departments: &[
+        code,
+        slug,
+        name,
+        preposition,
+        departments,
+        carif_oref: Some(carif_oref),
+    }
+}
+
+/// Every region, by code.
+pub const ALL: [Region; 18] = [
+    r(
+        "01",
+        "guadeloupe",
+        "Guadeloupe",
+        "en",
+        &["971"],
+        "GIP Carif-Oref Guadeloupe",
+    ),
+    r(
+        "02",
+        "martinique",
+        "Martinique",
+        "en",
+        &["972"],
+        "Agefma - Carif-Oref Martinique",
+    ),
+    r(
+        "03",
+        "guyane",
+        "Guyane",
+        "en",
+        &["973"],
+        "Carif-Oref de Guyane",
+    ),
+    r(
+        "04",
+        "reunion",
+        "La Réunion",
+        "à",
+        &["974"],
+        "Réunion Prospective Compétences",
+    ),
+    r(
+        "06",
+        "mayotte",
+        "Mayotte",
+        "à",
+        &["976"],
+        "GIP Carif-Oref de Mayotte",
+    ),
+    r(
+        "11",
+        "idf",
+        "Île-de-France",
+        "en",
+        &["75", "77", "78", "91", "92", "93", "94", "95"],
+        "Région Île-de-France",
+    ),
+    r(
+        "24",
+        "cvl",
+        "Centre-Val de Loire",
+        "en",
+        &["18", "28", "36", "37", "41", "45"],
+        "GIP Alfa Centre-Val de Loire",
+    ),
+    r(
+        "27",
+        "bfc",
+        "Bourgogne-Franche-Comté",
+        "en",
+        &["21", "25", "39", "58", "70", "71", "89", "90"],
+        "Emfor Bourgogne-Franche-Comté",
+    ),
+    r(
+        "28",
+        "normandie",
+        "Normandie",
+        "en",
+        &["14", "27", "50", "61", "76"],
+        "Carif-Oref de Normandie",
+    ),
+    r(
+        "32",
+        "hdf",
+        "Hauts-de-France",
+        "dans les",
+        &["02", "59", "60", "62", "80"],
+        "C2RP Carif-Oref Hauts-de-France",
+    ),
+    r(
+        "44",
+        "grand-est",
+        "Grand Est",
+        "dans le",
+        &["08", "10", "51", "52", "54", "55", "57", "67", "68", "88"],
+        "Région Grand Est, missions Carif-Oref",
+    ),
+    r(
+        "52",
+        "pdl",
+        "Pays de la Loire",
+        "dans les",
+        &["44", "49", "53", "72", "85"],
+        "Cariforef Pays de la Loire",
+    ),
+    r(
+        "53",
+        "bretagne",
+        "Bretagne",
+        "en",
+        &["22", "29", "35", "56"],
+        "GREF Bretagne",
+    ),
+    r(
+        "75",
+        "nouvelle-aquitaine",
+        "Nouvelle-Aquitaine",
+        "en",
+        &[
             "16", "17", "19", "23", "24", "33", "40", "47", "64", "79", "86", "87",
         ],
-        carif_oref: Some("Cap Métiers Nouvelle-Aquitaine"),
-    },
-    Region {
-        code: "76",
-        slug: "occitanie",
-        name: "Occitanie",
-        departments: &[
+        "Cap Métiers Nouvelle-Aquitaine",
+    ),
+    r(
+        "76",
+        "occitanie",
+        "Occitanie",
+        "en",
+        &[
             "09", "11", "12", "30", "31", "32", "34", "46", "48", "65", "66", "81", "82",
         ],
-        carif_oref: Some("Carif-Oref Occitanie"),
-    },
-    Region {
-        code: "84",
-        slug: "ara",
-        name: "Auvergne-Rhône-Alpes",
-        departments: &[
+        "Carif-Oref Occitanie",
+    ),
+    r(
+        "84",
+        "ara",
+        "Auvergne-Rhône-Alpes",
+        "en",
+        &[
             "01", "03", "07", "15", "26", "38", "42", "43", "63", "69", "73", "74",
         ],
-        carif_oref: Some("Carif-Oref Auvergne-Rhône-Alpes"),
-    },
-    Region {
-        code: "93",
-        slug: "paca",
-        name: "Provence-Alpes-Côte d'Azur",
-        departments: &["04", "05", "06", "13", "83", "84"],
-        carif_oref: Some("Carif-Oref Provence - Alpes - Côte d'Azur"),
-    },
-    Region {
-        code: "94",
-        slug: "corse",
-        name: "Corse",
-        departments: &["2A", "2B"],
-        carif_oref: Some("Collectivité de Corse, missions CARIF OREF"),
-    },
+        "Carif-Oref Auvergne-Rhône-Alpes",
+    ),
+    r(
+        "93",
+        "paca",
+        "Provence-Alpes-Côte d'Azur",
+        "en",
+        &["04", "05", "06", "13", "83", "84"],
+        "Carif-Oref Provence - Alpes - Côte d'Azur",
+    ),
+    r(
+        "94",
+        "corse",
+        "Corse",
+        "en",
+        &["2A", "2B"],
+        "Collectivité de Corse, missions CARIF OREF",
+    ),
 ];
 
-/// A region by INSEE code (`93`), slug (`paca`) or name in any case and accents
-/// (`Provence-Alpes-Côte d'Azur`, `ile de france`).
-pub fn region(code_slug_or_name: &str) -> Option<&'static Region> {
-    let wanted = code_slug_or_name.trim();
-    let folded = fold(wanted);
-    REGIONS
-        .iter()
-        .find(|r| r.code == wanted || r.slug == folded.replace(' ', "-") || fold(r.name) == folded)
+/// The region of an INSEE code (`93`), short name (`PACA`) or name in any case and
+/// accents (`Provence-Alpes-Côte d'Azur`, `ile de france`).
+pub fn find(key: &str) -> Option<&'static Region> {
+    let key = key.trim();
+    let folded = fold(key);
+    ALL.iter()
+        .find(|r| r.code == key || r.slug == folded.replace(' ', "-") || fold(r.name) == folded)
 }
 
 /// The region a department belongs to (`06` → Provence-Alpes-Côte d'Azur); `None` for
 /// the overseas collectivities (Saint-Martin, Polynésie française…), which are no region.
 pub fn region_of_department(department: &str) -> Option<&'static Region> {
-    REGIONS.iter().find(|r| r.departments.contains(&department))
+    ALL.iter().find(|r| r.departments.contains(&department))
 }
 
 /// The name of a department (`13` → `Bouches-du-Rhône`) or of an overseas collectivity
@@ -322,24 +368,41 @@ mod tests {
     use std::collections::BTreeSet;
 
     #[test]
+    fn regions_are_found_by_code_or_short_name() {
+        assert_eq!(find("93").unwrap().name, "Provence-Alpes-Côte d'Azur");
+        assert_eq!(find("PACA").unwrap().code, "93");
+        assert_eq!(find("32").unwrap().in_name(), "dans les Hauts-de-France");
+        assert_eq!(find("04").unwrap().in_name(), "à La Réunion");
+        assert!(find("99").is_none());
+    }
+
+    #[test]
+    fn a_region_is_found_by_its_name_too() {
+        assert_eq!(find("Provence-Alpes-Côte d'Azur").unwrap().code, "93");
+        assert_eq!(find("ile de france").unwrap().slug, "idf");
+        assert_eq!(find("grand est").unwrap().code, "44");
+        assert_eq!(region_of_department("2A").unwrap().name, "Corse");
+        assert_eq!(region_of_department("974").unwrap().slug, "reunion");
+        assert!(region_of_department("987").is_none());
+    }
+
+    #[test]
     fn there_are_18_regions_13_of_them_metropolitan() {
-        assert_eq!(REGIONS.len(), 18);
-        assert_eq!(REGIONS.iter().filter(|r| !r.overseas()).count(), 13);
-        let codes: BTreeSet<_> = REGIONS.iter().map(|r| r.code).collect();
-        let slugs: BTreeSet<_> = REGIONS.iter().map(|r| r.slug).collect();
+        assert_eq!(ALL.len(), 18);
+        assert_eq!(ALL.iter().filter(|r| !r.overseas()).count(), 13);
+        let codes: BTreeSet<_> = ALL.iter().map(|r| r.code).collect();
+        let slugs: BTreeSet<_> = ALL.iter().map(|r| r.slug).collect();
         assert_eq!((codes.len(), slugs.len()), (18, 18));
+        assert!(ALL.iter().any(|r| r.name == SAMPLE_REGION_NAME));
     }
 
     #[test]
     fn every_department_belongs_to_exactly_one_region() {
         for (code, _) in DEPARTMENTS {
-            let n = REGIONS
-                .iter()
-                .filter(|r| r.departments.contains(&code))
-                .count();
+            let n = ALL.iter().filter(|r| r.departments.contains(&code)).count();
             assert_eq!(n, 1, "department {code}");
         }
-        let listed: usize = REGIONS.iter().map(|r| r.departments.len()).sum();
+        let listed: usize = ALL.iter().map(|r| r.departments.len()).sum();
         assert_eq!(listed, DEPARTMENTS.len());
     }
 
@@ -353,10 +416,7 @@ mod tests {
             .collect();
         assert_eq!(departments.len(), 101 + OVERSEAS_COLLECTIVITIES.len());
         for d in departments {
-            let regions = REGIONS
-                .iter()
-                .filter(|r| r.departments.contains(&d))
-                .count();
+            let regions = ALL.iter().filter(|r| r.departments.contains(&d)).count();
             let collectivity = OVERSEAS_COLLECTIVITIES.iter().any(|(c, _)| *c == d);
             assert!(
                 (regions == 1 && !collectivity) || (regions == 0 && collectivity),
@@ -367,49 +427,11 @@ mod tests {
     }
 
     #[test]
-    fn a_region_is_found_by_code_slug_or_name() {
-        assert_eq!(region("93").unwrap().slug, "paca");
-        assert_eq!(region("PACA").unwrap().code, "93");
-        assert_eq!(region("Provence-Alpes-Côte d'Azur").unwrap().code, "93");
-        assert_eq!(region("ile de france").unwrap().slug, "idf");
-        assert_eq!(region("grand est").unwrap().code, "44");
-        assert!(region("99").is_none());
-        assert_eq!(region_of_department("2A").unwrap().name, "Corse");
-        assert_eq!(region_of_department("974").unwrap().slug, "reunion");
-        assert!(region_of_department("987").is_none());
-    }
-
-    #[test]
     fn departments_are_named() {
-        let paca = region("paca").unwrap();
+        let paca = find("paca").unwrap();
         let named: Vec<_> = paca.departments_named().collect();
         assert_eq!(named[3], ("13", "Bouches-du-Rhône"));
         assert_eq!(department_name("988"), Some("Nouvelle-Calédonie"));
         assert_eq!(department_name("20"), None);
-    }
-}
-
-/// Every region (the name `init` lists).
-pub const ALL: &[Region] = &REGIONS;
-
-/// The region of the sample site, whose name the built-in calendar carries.
-pub const SAMPLE_REGION_NAME: &str = "Provence-Alpes-Côte d'Azur";
-
-/// The region of an INSEE code, a short name or a name (see [`region`]).
-pub fn find(key: &str) -> Option<&'static Region> {
-    region(key)
-}
-
-impl Region {
-    /// The name after the preposition French uses: "en Bretagne", "à La Réunion",
-    /// "dans les Hauts-de-France", "dans le Grand Est".
-    pub fn in_name(&self) -> String {
-        let preposition = match self.code {
-            "04" | "06" => "à",
-            "32" | "52" => "dans les",
-            "44" => "dans le",
-            _ => "en",
-        };
-        format!("{preposition} {}", self.name)
     }
 }

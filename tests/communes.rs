@@ -202,9 +202,10 @@ fn towns_written_the_directory_way_are_located() {
 /// The figure before the national table, for the record (not a target).
 #[test]
 fn the_regional_table_of_earlier_versions_located_few() {
-    let paca =
-        Communes::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("data/communes-paca.csv"))
-            .unwrap();
+    let paca = Communes::load(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real/communes-paca.csv"),
+    )
+    .unwrap();
     let towns = offer_towns();
     let score = Score::of(&paca, &towns);
     score.print("real offers (Parcoursup 2020), PACA table");

@@ -226,10 +226,11 @@ fn one_planted_problem_per_reason_code() {
             &[],
         ),
         case(
+            // A hamlet of no table, whose postcode serves five communes.
             v("AF_INCONNU")
                 .set("Code postal", "04510")
-                .set("Commune", "Aiglun")
-                .set("Code commune INSEE", "04001"),
+                .set("Commune", "Hameau des Combes")
+                .set("Code commune INSEE", ""),
             OK,
             &[],
             &["uai_distance_unverifiable"],
