@@ -165,7 +165,7 @@ pub fn build(config: &Config, opts: &Options) -> Result<Built, BuildError> {
         indicatif::ProgressStyle::with_template("{spinner} {human_pos} pages written ({elapsed})")
             .expect("a valid template"),
     );
-    let rendered = site::render_into(
+    let rendered = site::render_streamed(
         &SiteInput {
             config,
             offers: &checked.import.offers,
@@ -175,6 +175,11 @@ pub fn build(config: &Config, opts: &Options) -> Result<Built, BuildError> {
         &|path: &str, bytes: &[u8]| {
             progress.inc(1);
             public.write(path, bytes)
+        },
+        &|path: &str| {
+            public
+                .create(path)
+                .map(|f| Box::new(f) as Box<dyn std::io::Write + Send>)
         },
     )?;
     progress.finish_and_clear();

@@ -32,6 +32,9 @@ pub struct Site {
     pub theme: String,
     /// Name of the publisher (legal notice, feeds).
     pub publisher: String,
+    /// Licence of the open data (`/donnees/`): its name, and `licence_url` its text.
+    pub licence: String,
+    pub licence_url: String,
 }
 
 impl Default for Site {
@@ -41,6 +44,8 @@ impl Default for Site {
             base_url: "https://apprentissage-paca.netlify.app".into(),
             theme: "default".into(),
             publisher: "Carif-Oref Provence-Alpes-Côte d'Azur".into(),
+            licence: "Licence Ouverte / Open Licence version 2.0".into(),
+            licence_url: "https://www.etalab.gouv.fr/licence-ouverte-open-licence/".into(),
         }
     }
 }

@@ -127,6 +127,16 @@ impl Staged {
         std::fs::write(&target, bytes).map_err(io(&target))
     }
 
+    /// Creates one more file in the staged tree, to be written in pieces (a file too
+    /// large to hold in memory).
+    pub fn create(&self, rel: &str) -> Result<std::fs::File, OutputError> {
+        let target = safe_join(self.staging.path(), rel)?;
+        if let Some(p) = target.parent() {
+            std::fs::create_dir_all(p).map_err(io(p))?;
+        }
+        std::fs::File::create(&target).map_err(io(&target))
+    }
+
     /// Swaps the staged tree in place of the target (two renames), then deletes the
     /// previous tree.
     pub fn commit(self) -> Result<(), OutputError> {

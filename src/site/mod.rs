@@ -11,13 +11,16 @@
 
 pub mod assets;
 pub mod calendar;
+pub mod catalogue;
 pub mod content;
 pub mod feeds;
 pub mod jsonld;
 pub mod ledger;
+pub mod lheo;
 pub mod links;
 pub mod minify;
 pub mod opendata;
+pub mod outlinks;
 mod pages;
 pub mod theme;
 pub mod views;
@@ -55,6 +58,11 @@ pub struct Rendered {
 /// Where [`render_into`] sends each page as soon as it is made: path relative to the
 /// public root, and bytes. Called from several threads at once.
 pub type PageSink<'s> = &'s (dyn Fn(&str, &[u8]) -> Result<(), OutputError> + Sync);
+
+/// Opens a file of the public tree for writing, for a file too large to hand over whole
+/// (the catalogue in LHÉO): path relative to the public root.
+pub type FileOpener<'s> =
+    &'s (dyn Fn(&str) -> Result<Box<dyn std::io::Write + Send>, OutputError> + Sync);
 
 /// Rendering failed (a template error, a broken internal link...).
 #[derive(Debug, thiserror::Error)]
@@ -106,7 +114,7 @@ fn list_links(l: &[(String, String)]) -> String {
 
 /// Renders the public site, every file in memory (tests, small sites).
 pub fn render(input: &SiteInput<'_>) -> Result<Rendered, SiteError> {
-    pages::Site::load(input)?.render(None)
+    pages::Site::load(input)?.render(None, None)
 }
 
 /// Renders the public site, sending each page to `sink` as soon as it is made instead of
@@ -115,7 +123,17 @@ pub fn render(input: &SiteInput<'_>) -> Result<Rendered, SiteError> {
 /// On error, some pages may have reached the sink: the caller discards them (the build
 /// streams into a staged tree that is only swapped in on success).
 pub fn render_into(input: &SiteInput<'_>, sink: PageSink<'_>) -> Result<Rendered, SiteError> {
-    pages::Site::load(input)?.render(Some(sink))
+    pages::Site::load(input)?.render(Some(sink), None)
+}
+
+/// [`render_into`], with the large open-data files streamed to the files `open` makes
+/// (memory stays flat for them too).
+pub fn render_streamed(
+    input: &SiteInput<'_>,
+    sink: PageSink<'_>,
+    open: FileOpener<'_>,
+) -> Result<Rendered, SiteError> {
+    pages::Site::load(input)?.render(Some(sink), Some(open))
 }
 
 /// Writes the updated ledger next to its old version, then renames it into place (a
