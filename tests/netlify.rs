@@ -148,7 +148,11 @@ fn only_the_embeddable_cfa_list_may_be_framed_by_other_sites() {
     write_xlsx(&input, &[Row::valid("AF_F_1"), Row::valid("AF_F_2")]);
     let out = site.build(&input);
     assert!(out.status.success(), "{}", said(&out));
-    let framable: Vec<String> = site.files("public/integrer").into_iter().map(|(p, _)| p).collect();
+    let framable: Vec<String> = site
+        .files("public/integrer")
+        .into_iter()
+        .map(|(p, _)| p)
+        .collect();
     assert_eq!(framable.len(), 1, "{framable:?}");
     assert!(framable[0].ends_with("/index.html"));
 }

@@ -17,22 +17,55 @@ use serde::{Deserialize, Serialize};
 /// Fields of the national catalogue's model that the BROF export cannot fill (national
 /// identifiers, BCN/RNCP/ONISEP enrichments, statuses of the national platforms).
 pub const NO_SOURCE: &[(&str, &str)] = &[
-    ("cle_ministere_educatif", "clé attribuée par le catalogue national"),
-    ("id_formation", "identifiant de formation du réseau des Carif-Oref (l'export BROF ne donne que l'action)"),
-    ("id_certifinfo", "identifiant Certif Info, absent de l'export"),
-    ("intitule_long", "intitulé normalisé de la BCN (table non chargée)"),
+    (
+        "cle_ministere_educatif",
+        "clé attribuée par le catalogue national",
+    ),
+    (
+        "id_formation",
+        "identifiant de formation du réseau des Carif-Oref (l'export BROF ne donne que l'action)",
+    ),
+    (
+        "id_certifinfo",
+        "identifiant Certif Info, absent de l'export",
+    ),
+    (
+        "intitule_long",
+        "intitulé normalisé de la BCN (table non chargée)",
+    ),
     ("intitule_court", "intitulé normalisé de la BCN"),
-    ("rncp_intitule", "intitulé de la fiche RNCP (table France compétences facultative)"),
-    ("rncp_eligible_apprentissage", "contrôlé, mais la publication le suppose vrai"),
+    (
+        "rncp_intitule",
+        "intitulé de la fiche RNCP (table France compétences facultative)",
+    ),
+    (
+        "rncp_eligible_apprentissage",
+        "contrôlé, mais la publication le suppose vrai",
+    ),
     ("bcn_mefs_10", "codes MEF de la BCN"),
     ("onisep_url", "lien ONISEP, inconnu de l'export"),
-    ("num_academie", "académie (table départements → académies non chargée)"),
+    (
+        "num_academie",
+        "académie (table départements → académies non chargée)",
+    ),
     ("nom_academie", "académie"),
     ("region", "code région du lieu"),
-    ("lieu_formation_siret", "l'export donne l'UAI du lieu, pas son SIRET"),
-    ("etablissement_formateur_uai", "l'export donne l'UAI du lieu, pas celle du formateur"),
-    ("etablissement_formateur_nda", "NDA du seul organisme responsable dans l'export"),
-    ("niveau_entree_obligatoire", "niveau d'entrée non demandé dans l'export"),
+    (
+        "lieu_formation_siret",
+        "l'export donne l'UAI du lieu, pas son SIRET",
+    ),
+    (
+        "etablissement_formateur_uai",
+        "l'export donne l'UAI du lieu, pas celle du formateur",
+    ),
+    (
+        "etablissement_formateur_nda",
+        "NDA du seul organisme responsable dans l'export",
+    ),
+    (
+        "niveau_entree_obligatoire",
+        "niveau d'entrée non demandé dans l'export",
+    ),
     ("entierement_a_distance", "non demandé dans l'export"),
     ("parcoursup_id", "identifiant attribué par Parcoursup"),
     ("parcoursup_statut", "statut tenu par le catalogue national"),

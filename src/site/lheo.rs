@@ -21,7 +21,11 @@ const FORMACODE_VERSION: &str = "V12";
 /// is one such group), sheet order inside a group. Returns runs of indices into `offers`.
 pub fn formations(offers: &[&OfferView]) -> Vec<Vec<usize>> {
     let mut order: Vec<usize> = (0..offers.len()).collect();
-    order.sort_by(|a, b| group_key(offers[*a]).cmp(&group_key(offers[*b])).then(a.cmp(b)));
+    order.sort_by(|a, b| {
+        group_key(offers[*a])
+            .cmp(&group_key(offers[*b]))
+            .then(a.cmp(b))
+    });
     let mut groups: Vec<Vec<usize>> = Vec::new();
     for i in order {
         match groups.last_mut() {
@@ -78,7 +82,10 @@ impl Write for Counter {
 fn formation<W: Write>(w: &mut Xml<W>, offers: &[&OfferView]) -> io::Result<()> {
     let first = offers[0];
     let (_, cert) = group_key(first);
-    w.open_attr("formation", &[("numero", &format!("{}|{}", first.cfa.path, cert))])?;
+    w.open_attr_block(
+        "formation",
+        &[("numero", &format!("{}|{}", first.cfa.path, cert))],
+    )?;
 
     w.open("domaine-formation")?;
     let mut romes: Vec<&str> = Vec::new();
@@ -94,7 +101,7 @@ fn formation<W: Write>(w: &mut Xml<W>, offers: &[&OfferView]) -> io::Result<()> 
         w.text("code-ROME", r)?;
     }
     if romes.len() > 5 {
-        w.open_attr("extras", &[("info", "codes-ROME")])?;
+        w.open_attr_block("extras", &[("info", "codes-ROME")])?;
         for r in &romes[5..] {
             w.text_attr("extra", &[("info", "code-ROME")], r)?;
         }
@@ -105,8 +112,8 @@ fn formation<W: Write>(w: &mut Xml<W>, offers: &[&OfferView]) -> io::Result<()> 
     w.text("intitule-formation", &cut(&first.title, 255))?;
     let description = first.description.join("\n\n");
     let credential = match (&first.diploma, first.level) {
-        (Some(d), Some(l)) => format!("{d} « {} » (niveau {l})", first.title),
-        (Some(d), None) => format!("{d} « {} »", first.title),
+        (Some(d), Some(l)) => format!("« {} » ({d}, niveau {l})", first.title),
+        (Some(d), None) => format!("« {} » ({d})", first.title),
         (None, _) => format!("« {} »", first.title),
     };
     let objective = if description.is_empty() {
@@ -117,7 +124,10 @@ fn formation<W: Write>(w: &mut Xml<W>, offers: &[&OfferView]) -> io::Result<()> 
     w.text("objectif-formation", &cut(&objective, 3000))?;
     w.text(
         "resultats-attendus",
-        &cut(&format!("Obtention de la certification : {credential}."), 3000),
+        &cut(
+            &format!("Obtention de la certification : {credential}."),
+            3000,
+        ),
     )?;
     let content = if description.is_empty() {
         format!(
@@ -137,8 +147,14 @@ fn formation<W: Write>(w: &mut Xml<W>, offers: &[&OfferView]) -> io::Result<()> 
         },
     )?;
     w.open("contact-formation")?;
-    coordinates(w, None, first.contact.phone.as_ref().map(|p| p.display.as_str()),
-        first.contact.email.as_ref().map(|e| e.text.as_str()), first.contact.website.as_deref(), None)?;
+    coordinates(
+        w,
+        None,
+        first.contact.phone.as_ref().map(|p| p.display.as_str()),
+        first.contact.email.as_ref().map(|e| e.text.as_str()),
+        first.contact.website.as_deref(),
+        None,
+    )?;
     w.close("contact-formation")?;
     // 1: « en groupe » — an apprenticeship class starts and ends together.
     w.text("parcours-de-formation", "1")?;
@@ -168,7 +184,7 @@ fn formation<W: Write>(w: &mut Xml<W>, offers: &[&OfferView]) -> io::Result<()> 
 
     organisation(w, first)?;
     if let Some(cfd) = &first.cfd {
-        w.open_attr("extras", &[("info", "certification")])?;
+        w.open_attr_block("extras", &[("info", "certification")])?;
         w.text_attr("extra", &[("info", "code-CFD")], cfd)?;
         if let Some(d) = &first.diploma {
             w.text_attr("extra", &[("info", "type-diplome")], d)?;
@@ -192,11 +208,14 @@ fn exit_level(level: u8) -> Option<&'static str> {
 }
 
 fn action<W: Write>(w: &mut Xml<W>, o: &OfferView) -> io::Result<()> {
-    w.open_attr("action", &[("numero", &o.id)])?;
+    w.open_attr_block("action", &[("numero", &o.id)])?;
     let rhythm = o.rhythm.as_deref();
     w.text(
         "rythme-formation",
-        &cut(rhythm.unwrap_or("Alternance entre le CFA et l'entreprise"), 3000),
+        &cut(
+            rhythm.unwrap_or("Alternance entre le CFA et l'entreprise"),
+            3000,
+        ),
     )?;
     w.text_attr(
         "code-public-vise",
@@ -330,7 +349,7 @@ fn action<W: Write>(w: &mut Xml<W>, o: &OfferView) -> io::Result<()> {
         w.close("organisme-formateur")?;
     }
 
-    w.open_attr("extras", &[("info", "apprentissage")])?;
+    w.open_attr_block("extras", &[("info", "apprentissage")])?;
     let yes_no = |b: bool| if b { "1" } else { "0" };
     if let Some(p) = o.parcoursup {
         w.text_attr("extra", &[("info", "parcoursup")], yes_no(p))?;
@@ -357,7 +376,7 @@ fn action<W: Write>(w: &mut Xml<W>, o: &OfferView) -> io::Result<()> {
 
 fn organisation<W: Write>(w: &mut Xml<W>, o: &OfferView) -> io::Result<()> {
     let cfa = &o.cfa;
-    w.open_attr(
+    w.open_attr_block(
         "organisme-formation-responsable",
         &[("numero", cfa.siret.as_deref().unwrap_or(&cfa.path))],
     )?;
@@ -495,7 +514,8 @@ fn lines(text: &str, width: usize, max_lines: usize) -> Vec<String> {
             word = word.chars().skip(width).collect();
             out.push(head);
         }
-        let needed = current.chars().count() + usize::from(!current.is_empty()) + word.chars().count();
+        let needed =
+            current.chars().count() + usize::from(!current.is_empty()) + word.chars().count();
         if needed > width && !current.is_empty() {
             out.push(std::mem::take(&mut current));
         }
@@ -551,7 +571,7 @@ impl<W: Write> Xml<W> {
     }
 
     fn open(&mut self, name: &str) -> io::Result<()> {
-        write!(self.out, "<{name}>")
+        writeln!(self.out, "<{name}>")
     }
 
     fn open_attr(&mut self, name: &str, attrs: &[(&str, &str)]) -> io::Result<()> {
@@ -560,6 +580,12 @@ impl<W: Write> Xml<W> {
             write!(self.out, " {k}=\"{}\"", escape(v))?;
         }
         self.out.write_all(b">")
+    }
+
+    /// An element with attributes whose children follow on the next lines.
+    fn open_attr_block(&mut self, name: &str, attrs: &[(&str, &str)]) -> io::Result<()> {
+        self.open_attr(name, attrs)?;
+        self.out.write_all(b"\n")
     }
 
     fn close(&mut self, name: &str) -> io::Result<()> {
@@ -608,7 +634,10 @@ mod tests {
             50,
             4,
         );
-        assert!(l.len() >= 2 && l.iter().all(|x| x.chars().count() <= 50), "{l:?}");
+        assert!(
+            l.len() >= 2 && l.iter().all(|x| x.chars().count() <= 50),
+            "{l:?}"
+        );
         assert_eq!(lines("", 50, 4), ["-"]);
         let huge = "x".repeat(500);
         assert_eq!(lines(&huge, 50, 4).len(), 4);
@@ -622,10 +651,7 @@ mod tests {
 
     #[test]
     fn markup_and_control_characters_cannot_break_the_document() {
-        assert_eq!(
-            escape("a<b>&\"c\u{7}d"),
-            "a&lt;b&gt;&amp;&quot;cd"
-        );
+        assert_eq!(escape("a<b>&\"c\u{7}d"), "a&lt;b&gt;&amp;&quot;cd");
     }
 
     #[test]

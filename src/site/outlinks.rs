@@ -223,12 +223,16 @@ mod tests {
 
     #[test]
     fn only_https_addresses_are_accepted() {
-        let bad = "[[ressources]]\nnom = \"x\"\ndescription = \"y\"\nurl = \"javascript:alert(1)\"\n";
+        let bad =
+            "[[ressources]]\nnom = \"x\"\ndescription = \"y\"\nurl = \"javascript:alert(1)\"\n";
         assert!(matches!(
             Resources::parse(bad),
             Err(OutlinksError::NotHttps { .. })
         ));
         let unknown = "[[ressources]]\nnom = \"x\"\ndescription = \"y\"\nurl = \"https://a.fr/\"\ncouleur = 1\n";
-        assert!(matches!(Resources::parse(unknown), Err(OutlinksError::Toml { .. })));
+        assert!(matches!(
+            Resources::parse(unknown),
+            Err(OutlinksError::Toml { .. })
+        ));
     }
 }

@@ -692,12 +692,48 @@ impl<'a> Site<'a> {
             })
         };
         let downloads = vec![
-            entry("donnees/offres.csv", "Les offres (CSV)", "CSV", "Une ligne par formation publiée ; séparateur « ; », UTF-8, s'ouvre dans un tableur.", size_of("donnees/offres.csv")),
-            entry("donnees/offres.json", "Les offres (JSON)", "JSON", "Les mêmes offres, un objet par formation.", size_of("donnees/offres.json")),
-            entry("donnees/schema.json", "Description des champs (Table Schema)", "JSON", "Le nom, le type, le format et la description de chaque colonne de offres.csv et offres.json.", size_of("donnees/schema.json")),
-            entry("donnees/catalogue.json", "Les offres au format du catalogue national de l'apprentissage", "JSON", "Les champs du catalogue des formations en apprentissage des ministères éducatifs (cfd, rncp_code, uai_formation…).", size_of("donnees/catalogue.json")),
-            entry(LHEO_FILE, "Les offres au format LHÉO 2.3", "XML", "Le langage d'échange des Carif-Oref ; chaque CFA a aussi son fichier LHÉO sur sa page.", Some(lheo_size)),
-            entry("nouveautes.atom", "Les nouvelles formations (flux Atom)", "Atom", "Les formations nouvelles de la campagne, pour un lecteur de flux.", size_of("nouveautes.atom")),
+            entry(
+                "donnees/offres.csv",
+                "Les offres (CSV)",
+                "CSV",
+                "Une ligne par formation publiée ; séparateur « ; », UTF-8, s'ouvre dans un tableur.",
+                size_of("donnees/offres.csv"),
+            ),
+            entry(
+                "donnees/offres.json",
+                "Les offres (JSON)",
+                "JSON",
+                "Les mêmes offres, un objet par formation.",
+                size_of("donnees/offres.json"),
+            ),
+            entry(
+                "donnees/schema.json",
+                "Description des champs (Table Schema)",
+                "JSON",
+                "Le nom, le type, le format et la description de chaque colonne de offres.csv et offres.json.",
+                size_of("donnees/schema.json"),
+            ),
+            entry(
+                "donnees/catalogue.json",
+                "Les offres au format du catalogue national de l'apprentissage",
+                "JSON",
+                "Les champs du catalogue des formations en apprentissage des ministères éducatifs (cfd, rncp_code, uai_formation…).",
+                size_of("donnees/catalogue.json"),
+            ),
+            entry(
+                LHEO_FILE,
+                "Les offres au format LHÉO 2.3",
+                "XML",
+                "Le langage d'échange des Carif-Oref ; chaque CFA a aussi son fichier LHÉO sur sa page.",
+                Some(lheo_size),
+            ),
+            entry(
+                "nouveautes.atom",
+                "Les nouvelles formations (flux Atom)",
+                "Atom",
+                "Les formations nouvelles de la campagne, pour un lecteur de flux.",
+                size_of("nouveautes.atom"),
+            ),
         ];
         let date = atom_updated(&self.calendar);
         let day = chrono::NaiveDate::parse_from_str(date.get(..10).unwrap_or(""), "%Y-%m-%d").ok();
@@ -1060,12 +1096,11 @@ impl<'a> Site<'a> {
                 streamed.push(LHEO_FILE.to_string());
             }
             None => {
-                let bytes = lheo::write(Vec::new(), &catalogue).map_err(|source| {
-                    SiteError::Write {
+                let bytes =
+                    lheo::write(Vec::new(), &catalogue).map_err(|source| SiteError::Write {
                         path: LHEO_FILE.into(),
                         source,
-                    }
-                })?;
+                    })?;
                 files.insert(LHEO_FILE, bytes);
             }
         }
