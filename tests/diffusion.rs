@@ -279,10 +279,10 @@ fn conforms(field: &Value, value: &str) -> Result<(), String> {
     if !ok {
         return Err(format!("not a {}", field["type"]));
     }
-    if let Some(p) = field["constraints"]["pattern"].as_str() {
-        if !regex::Regex::new(p).unwrap().is_match(value) {
-            return Err(format!("does not match {p}"));
-        }
+    if let Some(p) = field["constraints"]["pattern"].as_str()
+        && !regex::Regex::new(p).unwrap().is_match(value)
+    {
+        return Err(format!("does not match {p}"));
     }
     if field["format"] == "uri" && !value.starts_with("https://") && !value.starts_with("http://") {
         return Err("not a URI".into());
