@@ -47,10 +47,18 @@ fn group_key(o: &OfferView) -> (&str, &str) {
     (o.cfa.path.as_str(), cert)
 }
 
+/// The postcode of a town from its INSEE code, for an address whose postcode cannot be
+/// used (LHÉO requires five characters; real exports hold `6902` for `06902`, or a typo).
+pub type PostcodeOf<'p> = &'p (dyn Fn(&str) -> Option<String> + Sync);
+
 /// Writes a whole LHÉO document of `offers` (already in the order [`formations`] gives
 /// or not: the grouping is done here) to `out`.
-pub fn write<W: Write>(out: W, offers: &[&OfferView]) -> io::Result<W> {
-    let mut w = Xml::new(out);
+pub fn write<W: Write>(
+    out: W,
+    offers: &[&OfferView],
+    postcode_of: PostcodeOf<'_>,
+) -> io::Result<W> {
+    let mut w = Xml::new(out, postcode_of);
     w.raw("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")?;
     w.raw(&format!("<lheo xmlns=\"{NAMESPACE}\">\n<offres>\n"))?;
     for group in formations(offers) {
@@ -62,8 +70,10 @@ pub fn write<W: Write>(out: W, offers: &[&OfferView]) -> io::Result<W> {
 }
 
 /// The size in bytes of the document [`write`] makes, without keeping it.
-pub fn size(offers: &[&OfferView]) -> u64 {
-    write(Counter(0), offers).map(|c| c.0).unwrap_or(0)
+pub fn size(offers: &[&OfferView], postcode_of: PostcodeOf<'_>) -> u64 {
+    write(Counter(0), offers, postcode_of)
+        .map(|c| c.0)
+        .unwrap_or(0)
 }
 
 /// A writer that only counts.
@@ -79,7 +89,7 @@ impl Write for Counter {
     }
 }
 
-fn formation<W: Write>(w: &mut Xml<W>, offers: &[&OfferView]) -> io::Result<()> {
+fn formation<W: Write>(w: &mut Xml<'_, W>, offers: &[&OfferView]) -> io::Result<()> {
     let first = offers[0];
     let (_, cert) = group_key(first);
     w.open_attr_block(
@@ -207,7 +217,7 @@ fn exit_level(level: u8) -> Option<&'static str> {
     })
 }
 
-fn action<W: Write>(w: &mut Xml<W>, o: &OfferView) -> io::Result<()> {
+fn action<W: Write>(w: &mut Xml<'_, W>, o: &OfferView) -> io::Result<()> {
     w.open_attr_block("action", &[("numero", &o.id)])?;
     let rhythm = o.rhythm.as_deref();
     w.text(
@@ -276,13 +286,11 @@ fn action<W: Write>(w: &mut Xml<W>, o: &OfferView) -> io::Result<()> {
     w.text("debut", &lheo_date(o.start_iso.as_deref()))?;
     w.text("fin", &lheo_date(o.end_iso.as_deref()))?;
     w.close("periode")?;
+    // Required: the CFA's address, else the training place's.
     w.open("adresse-inscription")?;
-    let cfa_address = if o.cfa.address.town.is_some() && o.cfa.address.postcode.is_some() {
-        &o.cfa.address
-    } else {
-        &o.place.address
-    };
-    address(w, &o.cfa.name, cfa_address, None)?;
+    if !address(w, &o.cfa.name, &o.cfa.address, None)? {
+        address(w, &o.cfa.name, &o.place.address, None)?;
+    }
     w.close("adresse-inscription")?;
     w.text("etat-recrutement", "1")?;
     if !o.referent.is_empty() {
@@ -374,7 +382,7 @@ fn action<W: Write>(w: &mut Xml<W>, o: &OfferView) -> io::Result<()> {
     w.close("action")
 }
 
-fn organisation<W: Write>(w: &mut Xml<W>, o: &OfferView) -> io::Result<()> {
+fn organisation<W: Write>(w: &mut Xml<'_, W>, o: &OfferView) -> io::Result<()> {
     let cfa = &o.cfa;
     w.open_attr_block(
         "organisme-formation-responsable",
@@ -435,7 +443,7 @@ struct Place<'a> {
 
 /// `coordonnees`: name, address, phone, e-mail, website, in LHÉO's order.
 fn coordinates<W: Write>(
-    w: &mut Xml<W>,
+    w: &mut Xml<'_, W>,
     place: Option<Place<'_>>,
     phone: Option<&str>,
     email: Option<&str>,
@@ -465,20 +473,36 @@ fn coordinates<W: Write>(
     w.close("coordonnees")
 }
 
-/// `adresse`, when there is a five-character postcode and a town (both required by
-/// LHÉO); the street, split into lines of 50 characters, else the organisation's name.
+/// A postcode LHÉO takes: five digits; four are a postcode whose leading zero a
+/// spreadsheet dropped (`6902` → `06902`).
+fn postcode(p: &str) -> Option<String> {
+    let p = p.trim();
+    match p.len() {
+        _ if !p.bytes().all(|b| b.is_ascii_digit()) => None,
+        5 => Some(p.to_string()),
+        4 => Some(format!("0{p}")),
+        _ => None,
+    }
+}
+
+/// `adresse`, when there is a postcode (the address's own, else its town's from the
+/// INSEE code) and a town, both required by LHÉO; the street, split into lines of 50
+/// characters, else the organisation's name. Returns whether it was written.
 fn address<W: Write>(
-    w: &mut Xml<W>,
+    w: &mut Xml<'_, W>,
     name: &str,
     a: &super::views::AddressView,
     geo: Option<(f64, f64)>,
-) -> io::Result<()> {
-    let (Some(postcode), Some(town)) = (
-        a.postcode.as_deref().filter(|p| p.chars().count() == 5),
-        a.town.as_deref(),
-    ) else {
-        return Ok(());
+) -> io::Result<bool> {
+    let code = a
+        .postcode
+        .as_deref()
+        .and_then(postcode)
+        .or_else(|| a.insee.as_deref().and_then(|i| (w.postcode_of)(i)));
+    let (Some(postcode), Some(town)) = (code, a.town.as_deref()) else {
+        return Ok(false);
     };
+    let postcode = postcode.as_str();
     w.open("adresse")?;
     let lines = lines(a.street.as_deref().unwrap_or(name), 50, 4);
     for l in &lines {
@@ -496,7 +520,8 @@ fn address<W: Write>(
         w.text("longitude", &format!("{lon:.6}"))?;
         w.close("geolocalisation")?;
     }
-    w.close("adresse")
+    w.close("adresse")?;
+    Ok(true)
 }
 
 /// Splits text into at most `max_lines` lines of at most `width` characters, at spaces
@@ -555,14 +580,16 @@ fn cut(text: &str, max: usize) -> String {
 
 /// A minimal streaming XML writer: escaped text and attributes, characters XML 1.0
 /// cannot carry dropped.
-struct Xml<W: Write> {
+struct Xml<'p, W: Write> {
     out: io::BufWriter<W>,
+    postcode_of: PostcodeOf<'p>,
 }
 
-impl<W: Write> Xml<W> {
-    fn new(out: W) -> Self {
+impl<'p, W: Write> Xml<'p, W> {
+    fn new(out: W, postcode_of: PostcodeOf<'p>) -> Self {
         Xml {
             out: io::BufWriter::with_capacity(64 * 1024, out),
+            postcode_of,
         }
     }
 
@@ -641,6 +668,14 @@ mod tests {
         assert_eq!(lines("", 50, 4), ["-"]);
         let huge = "x".repeat(500);
         assert_eq!(lines(&huge, 50, 4).len(), 4);
+    }
+
+    #[test]
+    fn postcodes_get_back_the_zero_a_spreadsheet_dropped() {
+        assert_eq!(postcode("6902").as_deref(), Some("06902"));
+        assert_eq!(postcode(" 13008 ").as_deref(), Some("13008"));
+        assert_eq!(postcode("113008"), None);
+        assert_eq!(postcode("2A004"), None);
     }
 
     #[test]

@@ -1066,11 +1066,20 @@ impl<'a> Site<'a> {
                 &licence,
             ),
         );
+        // LHÉO needs a five-digit postcode; an unusable one is replaced by its town's,
+        // from the national communes table, loaded only if some address needs it.
+        let communes = std::sync::OnceLock::new();
+        let postcode_of = |insee: &str| {
+            communes
+                .get_or_init(crate::communes::Communes::builtin)
+                .by_insee(insee)
+                .and_then(|c| c.postcodes.first().cloned())
+        };
         // One LHÉO file per CFA, beside its page; small, so sent like a page.
         let mut streamed: Vec<String> = Vec::new();
         for c in &self.cfas {
             let list: Vec<&OfferView> = c.offers.iter().map(|i| &self.offers[*i]).collect();
-            let bytes = lheo::write(Vec::new(), &list)
+            let bytes = lheo::write(Vec::new(), &list, &postcode_of)
                 .map_err(|e| SiteError::Render(format!("LHÉO of {}: {e}", c.path)))?;
             let path = format!("{}lheo.xml", c.path.trim_start_matches('/'));
             match sink {
@@ -1083,11 +1092,11 @@ impl<'a> Site<'a> {
         }
         // The whole catalogue in LHÉO: streamed to its file when the writer can, so
         // 100,000 offers never sit in memory as XML.
-        let lheo_size = lheo::size(&catalogue);
+        let lheo_size = lheo::size(&catalogue, &postcode_of);
         match open {
             Some(open) => {
                 let out = open(LHEO_FILE)?;
-                lheo::write(out, &catalogue)
+                lheo::write(out, &catalogue, &postcode_of)
                     .and_then(|mut w| w.flush())
                     .map_err(|source| SiteError::Write {
                         path: LHEO_FILE.into(),
@@ -1097,9 +1106,11 @@ impl<'a> Site<'a> {
             }
             None => {
                 let bytes =
-                    lheo::write(Vec::new(), &catalogue).map_err(|source| SiteError::Write {
-                        path: LHEO_FILE.into(),
-                        source,
+                    lheo::write(Vec::new(), &catalogue, &postcode_of).map_err(|source| {
+                        SiteError::Write {
+                            path: LHEO_FILE.into(),
+                            source,
+                        }
                     })?;
                 files.insert(LHEO_FILE, bytes);
             }
