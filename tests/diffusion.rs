@@ -276,7 +276,10 @@ fn the_lheo_export_of_real_offers_validates() {
     );
     let whole = read(&site, "public/donnees/lheo.xml");
     assert_eq!(count(&whole, "<action "), published.len());
-    eprintln!("real offers: {} of {rows} published, each an LHÉO action", published.len());
+    eprintln!(
+        "real offers: {} of {rows} published, each an LHÉO action",
+        published.len()
+    );
     let catalogue = json(&site, "public/donnees/catalogue.json");
     assert_eq!(catalogue.as_array().unwrap().len(), published.len());
     if let Some(out) = xmllint(&[&site.path("public/donnees/lheo.xml")]) {
@@ -459,6 +462,16 @@ fn the_donnees_page_lists_every_download_with_its_size_licence_and_date() {
             .len();
         assert!(bytes > 0);
     }
+    // The size shown is the file's (the LHÉO one is counted while it is streamed).
+    let lheo = std::fs::metadata(site.path("public/donnees/lheo.xml"))
+        .unwrap()
+        .len();
+    assert!(lheo < 1_000_000);
+    let shown = format!("{} ko", (lheo as f64 / 1000.0).round());
+    assert!(
+        page.contains(&shown),
+        "lheo.xml is {lheo} bytes: {shown} not on the page"
+    );
     assert!(page.contains("ODbL 1.0"), "the configured licence");
     assert!(page.contains(" ko<") || page.contains(" Mo<") || page.contains(" octets<"));
     assert!(

@@ -69,23 +69,38 @@ pub fn write<W: Write>(
     w.finish()
 }
 
-/// The size in bytes of the document [`write`] makes, without keeping it.
-pub fn size(offers: &[&OfferView], postcode_of: PostcodeOf<'_>) -> u64 {
-    write(Counter(0), offers, postcode_of)
-        .map(|c| c.0)
-        .unwrap_or(0)
+/// [`write`], returning with the writer the number of bytes written (the size the
+/// open-data page shows, without making the document twice or keeping it).
+pub fn write_counted<W: Write>(
+    out: W,
+    offers: &[&OfferView],
+    postcode_of: PostcodeOf<'_>,
+) -> io::Result<(W, u64)> {
+    let counted = write(
+        Counted {
+            inner: out,
+            bytes: 0,
+        },
+        offers,
+        postcode_of,
+    )?;
+    Ok((counted.inner, counted.bytes))
 }
 
-/// A writer that only counts.
-struct Counter(u64);
+/// A writer that counts what goes through it.
+struct Counted<W> {
+    inner: W,
+    bytes: u64,
+}
 
-impl Write for Counter {
+impl<W: Write> Write for Counted<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0 += buf.len() as u64;
-        Ok(buf.len())
+        let n = self.inner.write(buf)?;
+        self.bytes += n as u64;
+        Ok(n)
     }
     fn flush(&mut self) -> io::Result<()> {
-        Ok(())
+        self.inner.flush()
     }
 }
 

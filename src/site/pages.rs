@@ -1092,29 +1092,35 @@ impl<'a> Site<'a> {
         }
         // The whole catalogue in LHÉO: streamed to its file when the writer can, so
         // 100,000 offers never sit in memory as XML.
-        let lheo_size = lheo::size(&catalogue, &postcode_of);
-        match open {
-            Some(open) => {
-                let out = open(LHEO_FILE)?;
-                lheo::write(out, &catalogue, &postcode_of)
-                    .and_then(|mut w| w.flush())
-                    .map_err(|source| SiteError::Write {
+        let lheo_size =
+            match open {
+                Some(open) => {
+                    let out = open(LHEO_FILE)?;
+                    let (mut out, size) = lheo::write_counted(out, &catalogue, &postcode_of)
+                        .map_err(|source| SiteError::Write {
+                            path: LHEO_FILE.into(),
+                            source,
+                        })?;
+                    out.flush().map_err(|source| SiteError::Write {
                         path: LHEO_FILE.into(),
                         source,
                     })?;
-                streamed.push(LHEO_FILE.to_string());
-            }
-            None => {
-                let bytes =
-                    lheo::write(Vec::new(), &catalogue, &postcode_of).map_err(|source| {
-                        SiteError::Write {
-                            path: LHEO_FILE.into(),
-                            source,
-                        }
-                    })?;
-                files.insert(LHEO_FILE, bytes);
-            }
-        }
+                    streamed.push(LHEO_FILE.to_string());
+                    size
+                }
+                None => {
+                    let bytes =
+                        lheo::write(Vec::new(), &catalogue, &postcode_of).map_err(|source| {
+                            SiteError::Write {
+                                path: LHEO_FILE.into(),
+                                source,
+                            }
+                        })?;
+                    let size = bytes.len() as u64;
+                    files.insert(LHEO_FILE, bytes);
+                    size
+                }
+            };
         let stamp = self
             .calendar
             .stamp()
