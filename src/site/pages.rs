@@ -644,7 +644,7 @@ impl<'a> Site<'a> {
         let embed_path = format!("/integrer/{slug}/");
         let title = format!("Formations en apprentissage – {name}");
         let snippet = format!(
-            "<iframe src=\"{}{embed_path}\" title=\"{}\" width=\"100%\" height=\"600\" loading=\"lazy\"></iframe>",
+            "<iframe src=\"{}{embed_path}\" title=\"{}\" width=\"640\" height=\"600\" loading=\"lazy\"></iframe>",
             self.base_url,
             super::theme::escape_html(&title),
         );
