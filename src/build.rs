@@ -234,4 +234,10 @@ impl site::PageSink for Progress<'_> {
     fn kept(&self, file: &str) -> Option<Vec<u8>> {
         self.staged.read_staged(file)
     }
+    fn open(&self, file: &str) -> Result<Option<Box<dyn std::io::Write + Send>>, OutputError> {
+        site::PageSink::open(self.staged, file)
+    }
+    fn streamed(&self, file: &str) -> Result<(), OutputError> {
+        self.staged.finish_streamed(file)
+    }
 }

@@ -51,6 +51,9 @@ pub struct Site {
     pub map_tiles: Option<String>,
     /// Attribution the tile layer's licence asks for (required with `map_tiles`).
     pub map_attribution: Option<String>,
+    /// Licence of the open data (`/donnees/`): its name, and `licence_url` its text.
+    pub licence: String,
+    pub licence_url: String,
 }
 
 impl Default for Site {
@@ -65,6 +68,8 @@ impl Default for Site {
             accent: None,
             map_tiles: None,
             map_attribution: None,
+            licence: "Licence Ouverte / Open Licence version 2.0".into(),
+            licence_url: "https://www.etalab.gouv.fr/licence-ouverte-open-licence/".into(),
         }
     }
 }

@@ -265,6 +265,30 @@ impl Staged {
         std::fs::read(safe_join(self.staging.path(), rel).ok()?).ok()
     }
 
+    /// Records a file written through [`Staged::create`]: kept from the live tree when
+    /// its bytes are the same (same inode and time), noted in the manifest either way.
+    pub fn finish_streamed(&self, rel: &str) -> Result<(), OutputError> {
+        if self.memo.is_none() {
+            return Ok(());
+        }
+        let target = safe_join(self.staging.path(), rel)?;
+        // Same framing as `key_of(&[bytes])`: length first.
+        let len = std::fs::metadata(&target).map_err(io(&target))?.len();
+        let content = {
+            let mut h = blake3::Hasher::new();
+            h.update(&len.to_le_bytes());
+            let f = std::fs::File::open(&target).map_err(io(&target))?;
+            h.update_reader(f).map_err(io(&target))?;
+            u128::from_le_bytes(h.finalize().as_bytes()[..16].try_into().expect("32 bytes"))
+        };
+        let tmp = target.with_extension("previous");
+        if self.link_previous(rel, &tmp, |r| r.content == content)? {
+            std::fs::rename(&tmp, &target).map_err(io(&target))?;
+            return self.remember(rel, &target, content, content, false);
+        }
+        self.remember(rel, &target, content, content, true)
+    }
+
     /// The previous build's manifest (empty when not incremental or cold).
     pub fn previous(&self) -> Option<&Manifest> {
         self.memo.as_ref().map(|m| &m.previous)
@@ -374,6 +398,16 @@ impl Staged {
             .unwrap_or_else(|e| e.into_inner())
             .push((rel.to_string(), record_of(&meta, key, content)));
         Ok(())
+    }
+
+    /// Creates one more file in the staged tree, to be written in pieces (a file too
+    /// large to hold in memory).
+    pub fn create(&self, rel: &str) -> Result<std::fs::File, OutputError> {
+        let target = safe_join(self.staging.path(), rel)?;
+        if let Some(p) = target.parent() {
+            std::fs::create_dir_all(p).map_err(io(p))?;
+        }
+        std::fs::File::create(&target).map_err(io(&target))
     }
 
     /// Swaps the staged tree in place of the target (two renames), then deletes the

@@ -100,3 +100,62 @@ fn only_content_named_files_are_cached_as_immutable() {
     }
     assert!(covered > 3, "only {covered} files under immutable rules");
 }
+
+/// The directives of a CSP, by name.
+fn directives(csp: &str) -> std::collections::BTreeMap<String, String> {
+    csp.split(';')
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(|d| match d.split_once(' ') {
+            Some((name, value)) => (name.to_string(), value.to_string()),
+            None => (d.to_string(), String::new()),
+        })
+        .collect()
+}
+
+#[test]
+fn only_the_embeddable_cfa_list_may_be_framed_by_other_sites() {
+    let rules = header_rules();
+    let all_at = rules.iter().position(|(f, _)| f == "/*").unwrap();
+    let (_, all) = &rules[all_at];
+    assert_eq!(all["X-Frame-Options"].as_str(), Some("DENY"));
+    let site_csp = directives(all["Content-Security-Policy"].as_str().unwrap());
+    assert_eq!(site_csp["frame-ancestors"], "'none'");
+    // Exactly one other rule touches framing: the embeddable lists, after "/*" (a later
+    // rule's value of the same header wins on Netlify), with the site's policy except
+    // frame-ancestors.
+    let framing: Vec<(usize, &(String, toml::Table))> = rules
+        .iter()
+        .enumerate()
+        .filter(|(i, (_, v))| {
+            *i != all_at
+                && (v.contains_key("X-Frame-Options") || v.contains_key("Content-Security-Policy"))
+        })
+        .collect();
+    assert_eq!(framing.len(), 1, "{framing:?}");
+    let (at, (path, values)) = framing[0];
+    assert_eq!(path, "/integrer/*");
+    assert!(at > all_at, "the framing rule must come after \"/*\"");
+    let csp = directives(values["Content-Security-Policy"].as_str().unwrap());
+    assert_eq!(csp["frame-ancestors"], "*");
+    for (name, value) in &site_csp {
+        if name != "frame-ancestors" {
+            assert_eq!(csp.get(name), Some(value), "{name} relaxed on /integrer/");
+        }
+    }
+    assert_ne!(values["X-Frame-Options"].as_str(), Some("DENY"));
+
+    // What the build writes under /integrer/ is only the minimal lists, one per CFA.
+    let site = Site::new();
+    let input = site.path("x.xlsx");
+    write_xlsx(&input, &[Row::valid("AF_F_1"), Row::valid("AF_F_2")]);
+    let out = site.build(&input);
+    assert!(out.status.success(), "{}", said(&out));
+    let framable: Vec<String> = site
+        .files("public/integrer")
+        .into_iter()
+        .map(|(p, _)| p)
+        .collect();
+    assert_eq!(framable.len(), 1, "{framable:?}");
+    assert!(framable[0].ends_with("/index.html"));
+}

@@ -155,7 +155,8 @@ fn offer_pages_carry_parseable_json_ld_and_the_facts_families_need() {
     assert_eq!(course["name"], o.title);
     assert_eq!(course["hasCourseInstance"][0]["@type"], "CourseInstance");
     assert_eq!(course["hasCourseInstance"][0]["startDate"], "2027-09-01");
-    assert_eq!(graph[1]["@type"], "EducationalOccupationalProgram");
+    // The apprenticeship programme: a WorkBasedProgram (an EducationalOccupationalProgram).
+    assert_eq!(graph[1]["@type"], "WorkBasedProgram");
     assert_eq!(graph[1]["timeToComplete"], "P24M");
     assert!(html.contains("https://www.francecompetences.fr/recherche/rncp/37875/"));
     assert!(html.contains("https://www.openstreetmap.org/?mlat=43.29650"));

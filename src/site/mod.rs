@@ -11,16 +11,19 @@
 
 pub mod assets;
 pub mod calendar;
+pub mod catalogue;
 pub mod content;
 pub mod feeds;
 pub mod glossary;
 pub mod jsonld;
 pub mod ledger;
+pub mod lheo;
 pub mod links;
 pub mod map;
 pub mod minify;
 pub mod nojs;
 pub mod opendata;
+pub mod outlinks;
 mod pages;
 pub mod palette;
 pub mod theme;
@@ -82,6 +85,15 @@ pub trait PageSink: Sync {
     fn kept(&self, _file: &str) -> Option<Vec<u8>> {
         None
     }
+    /// A file too large to hand over whole (the catalogue in LHÉO), to write into;
+    /// `None`: the sink takes it whole through [`Rendered::files`].
+    fn open(&self, _file: &str) -> Result<Option<Box<dyn std::io::Write + Send>>, OutputError> {
+        Ok(None)
+    }
+    /// Called once a file from [`PageSink::open`] is written and closed.
+    fn streamed(&self, _file: &str) -> Result<(), OutputError> {
+        Ok(())
+    }
 }
 
 /// A staged public tree takes the pages, keeping those an earlier build made from the
@@ -98,6 +110,13 @@ impl PageSink for crate::output::Staged {
     }
     fn kept(&self, file: &str) -> Option<Vec<u8>> {
         self.read_staged(file)
+    }
+    fn open(&self, file: &str) -> Result<Option<Box<dyn std::io::Write + Send>>, OutputError> {
+        let f = self.create(file)?;
+        Ok(Some(Box::new(std::io::BufWriter::new(f))))
+    }
+    fn streamed(&self, file: &str) -> Result<(), OutputError> {
+        self.finish_streamed(file)
     }
 }
 

@@ -11,7 +11,10 @@ use super::views::{
     self, OfferSummary, OfferView, ReferentView, department_name, french_number, level_slug,
     level_words,
 };
-use super::{PageSink, Rendered, SiteError, SiteInput, feeds, jsonld, links, minify, opendata};
+use super::{
+    PageSink, Rendered, SiteError, SiteInput, catalogue, feeds, jsonld, lheo, links, minify,
+    opendata, outlinks,
+};
 use crate::model::{Offer, Status};
 use crate::output::Key;
 use crate::urls;
@@ -19,7 +22,11 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::io::Write;
 use tera::Context;
+
+/// The whole catalogue in LHÉO 2.3.
+const LHEO_FILE: &str = "donnees/lheo.xml";
 
 /// Stands for an offer's JSON-LD while its page is rendered and minified.
 const JSONLD_MARKER: &str = "<!--vitrine:jsonld-->";
@@ -160,6 +167,11 @@ pub struct Site<'a> {
     map: Option<BaseMap>,
     /// URL of the site's logo among the static files.
     logo_url: Option<String>,
+    /// Application windows of the campaign (JSON-LD of the offers).
+    applications: jsonld::Applications,
+    /// Links out (offer pages) and national disability resources (disability page).
+    platforms: outlinks::Platforms,
+    resources: outlinks::Resources,
 }
 
 /// A CFA's training place: department, town, postcode and street (folded).
@@ -392,7 +404,6 @@ impl<'a> Site<'a> {
             input,
             theme,
             content,
-            calendar,
             calendars,
             ledger,
             base_url,
@@ -405,6 +416,10 @@ impl<'a> Site<'a> {
             glossary,
             map,
             logo_url,
+            applications: jsonld::Applications::from_calendar(calendar),
+            platforms: outlinks::Platforms::builtin(),
+            resources: outlinks::Resources::builtin(),
+            calendar,
         })
     }
 
@@ -514,6 +529,7 @@ impl<'a> Site<'a> {
                 page: path.to_string(),
                 message: tera_message(&e),
             })?;
+        let html = self.social_tags(html, &ctx, path)?;
         // Links are checked here, on the page just rendered, against every file the
         // build writes (known before any page is rendered).
         let broken = links::internal_links(&html)
@@ -528,6 +544,47 @@ impl<'a> Site<'a> {
             key,
             broken,
         })
+    }
+
+    /// Adds the Open Graph and Twitter card tags (`partials/og.html`) to a rendered
+    /// page, from its own `<title>` and description, so a shared link shows both
+    /// whatever template made the page.
+    fn social_tags(&self, html: String, ctx: &Context, path: &str) -> Result<String, SiteError> {
+        const PARTIAL: &str = "partials/og.html";
+        let Some(head_end) = html.find("</head>") else {
+            return Ok(html);
+        };
+        if !self.theme.has(PARTIAL) {
+            return Ok(html);
+        }
+        let head = &html[..head_end];
+        let title = between(head, "<title>", "</title>").map(unescape_html);
+        let description =
+            between(head, "<meta name=\"description\" content=\"", "\"").map(unescape_html);
+        let mut c = Context::new();
+        c.insert("site", &self.input.config.site);
+        c.insert(
+            "og",
+            &json!({
+                "title": title,
+                "description": description,
+                "url": ctx.get("canonical_url"),
+            }),
+        );
+        let tags = self
+            .theme
+            .tera
+            .render(PARTIAL, &c)
+            .map_err(|e| SiteError::Template {
+                template: PARTIAL.to_string(),
+                page: path.to_string(),
+                message: tera_message(&e),
+            })?;
+        let mut out = String::with_capacity(html.len() + tags.len());
+        out.push_str(head);
+        out.push_str(&tags);
+        out.push_str(&html[head_end..]);
+        Ok(out)
     }
 
     /// URL path of a page (`/a/b/`, or `/404.html`).
@@ -556,12 +613,13 @@ impl<'a> Site<'a> {
                 let mut page = self.render_page(env, &o.path, "offer.html", |ctx| {
                     ctx.insert("offer", o);
                     ctx.insert("map", &map);
+                    ctx.insert("links_out", &self.platforms.for_offer(o));
                 })?;
                 if page.kept {
                     return Ok(page);
                 }
                 if let Some(at) = find(&page.html, JSONLD_MARKER.as_bytes()) {
-                    let json = jsonld::offer(o, &self.base_url, &self.input.config.site.title);
+                    let json = jsonld::offer(o, &self.base_url, &self.applications);
                     // Exact capacity: 100,000 pages stay in memory until written.
                     let mut html =
                         Vec::with_capacity(page.html.len() - JSONLD_MARKER.len() + json.len());
@@ -801,6 +859,127 @@ impl<'a> Site<'a> {
         })
     }
 
+    /// The two pages that let a CFA show its list on its own site: the page with the
+    /// `<iframe>` snippet (`/cfa/<slug>/integrer/`) and the minimal page the snippet
+    /// shows (`/integrer/<slug>/`, the only one `netlify.toml` lets other sites frame).
+    fn embed_jobs(&self, c: &Cfa) -> Vec<Job<'a>> {
+        let slug = c
+            .path
+            .trim_start_matches("/cfa/")
+            .trim_end_matches('/')
+            .to_string();
+        let name = self.offers[c.offers[0]].cfa.name.clone();
+        let embed_path = format!("/integrer/{slug}/");
+        let title = format!("Formations en apprentissage – {name}");
+        let snippet = format!(
+            "<iframe src=\"{}{embed_path}\" title=\"{}\" width=\"640\" height=\"600\" loading=\"lazy\"></iframe>",
+            self.base_url,
+            super::theme::escape_html(&title),
+        );
+        let offers: Vec<&OfferSummary> = c.offers.iter().map(|i| &self.summaries[*i]).collect();
+        let cfa = json!({"name": name, "path": c.path, "count": c.offers.len()});
+        vec![
+            Job::Plain {
+                path: format!("{}integrer/", c.path),
+                template: "integrer.html".to_string(),
+                extra: vec![
+                    ("cfa", cfa.clone()),
+                    ("embed_path", json!(embed_path)),
+                    ("embed_title", json!(title)),
+                    ("snippet", json!(snippet)),
+                ],
+            },
+            Job::Plain {
+                path: embed_path,
+                template: "integrer_liste.html".to_string(),
+                extra: vec![
+                    ("cfa", cfa),
+                    ("embed_title", json!(title)),
+                    ("offers", json!(offers)),
+                ],
+            },
+        ]
+    }
+
+    /// What the open-data page lists: every download, its size, licence and date.
+    fn donnees_context(
+        &self,
+        files: &crate::output::Files,
+        lheo_size: u64,
+        licence: &opendata::Licence,
+    ) -> Vec<(&'static str, Value)> {
+        let size_of = |path: &str| files.get(path).map(|b| b.len() as u64);
+        let entry = |path: &str, title: &str, format: &str, what: &str, size: Option<u64>| {
+            json!({
+                "url": format!("/{path}"),
+                "title": title,
+                "format": format,
+                "description": what,
+                "size": size.map(file_size),
+                "bytes": size,
+            })
+        };
+        let downloads = vec![
+            entry(
+                "donnees/offres.csv",
+                "Les offres (CSV)",
+                "CSV",
+                "Une ligne par formation publiée ; séparateur « ; », UTF-8, s'ouvre dans un tableur.",
+                size_of("donnees/offres.csv"),
+            ),
+            entry(
+                "donnees/offres.json",
+                "Les offres (JSON)",
+                "JSON",
+                "Les mêmes offres, un objet par formation.",
+                size_of("donnees/offres.json"),
+            ),
+            entry(
+                "donnees/schema.json",
+                "Description des champs (Table Schema)",
+                "JSON",
+                "Le nom, le type, le format et la description de chaque colonne de offres.csv et offres.json.",
+                size_of("donnees/schema.json"),
+            ),
+            entry(
+                "donnees/catalogue.json",
+                "Les offres au format du catalogue national de l'apprentissage",
+                "JSON",
+                "Les champs du catalogue des formations en apprentissage des ministères éducatifs (cfd, rncp_code, uai_formation…).",
+                size_of("donnees/catalogue.json"),
+            ),
+            entry(
+                LHEO_FILE,
+                "Les offres au format LHÉO 2.3",
+                "XML",
+                "Le langage d'échange des Carif-Oref ; chaque CFA a aussi son fichier LHÉO sur sa page.",
+                Some(lheo_size),
+            ),
+            entry(
+                "nouveautes.atom",
+                "Les nouvelles formations (flux Atom)",
+                "Atom",
+                "Les formations nouvelles de la campagne, pour un lecteur de flux.",
+                size_of("nouveautes.atom"),
+            ),
+        ];
+        let date = atom_updated(&self.calendar);
+        let day = chrono::NaiveDate::parse_from_str(date.get(..10).unwrap_or(""), "%Y-%m-%d").ok();
+        let no_source: Vec<Value> = catalogue::NO_SOURCE
+            .iter()
+            .map(|(name, why)| json!({"name": name, "why": why}))
+            .collect();
+        vec![
+            ("downloads", json!(downloads)),
+            ("licence", json!(licence)),
+            ("updated", json!(day.map(views::french_date))),
+            ("updated_iso", json!(day.map(|d| d.to_string()))),
+            ("fields", json!(opendata::FIELDS.iter().map(|f| json!({"name": f.name, "title": f.title, "description": f.description})).collect::<Vec<_>>())),
+            ("no_source", json!(no_source)),
+            ("offers_count", json!(french_number(self.offers.len()))),
+        ]
+    }
+
     fn handicap_context(&self) -> Value {
         // CFAs by the department of their own address (else of their first place).
         let mut by_dept: BTreeMap<String, Vec<Value>> = BTreeMap::new();
@@ -981,6 +1160,7 @@ impl<'a> Site<'a> {
             vec![
                 ("handicap", self.handicap_context()),
                 ("page", json!(handicap_page)),
+                ("resources", json!(self.resources.ressources)),
             ],
         ));
         for c in self.content.iter().filter(|c| c.path != "/handicap/") {
@@ -1053,6 +1233,7 @@ impl<'a> Site<'a> {
         ));
         for c in &self.cfas {
             jobs.push(Job::Cfa(c));
+            jobs.extend(self.embed_jobs(c));
         }
         for i in 0..self.offers.len() {
             jobs.push(Job::Offer(i));
@@ -1060,7 +1241,8 @@ impl<'a> Site<'a> {
         // Every live page is in the sitemap (404.html is not a page of its own URL).
         for job in &jobs {
             let path = self.job_path(job);
-            if path.ends_with('/') {
+            // The embedding pages are tools for CFAs, not pages to find in a search.
+            if path.ends_with('/') && !path.contains("/integrer/") {
                 sitemap.push(path);
             }
         }
@@ -1106,6 +1288,8 @@ impl<'a> Site<'a> {
                 ));
             }
         }
+        // The open-data page is made last (it lists the sizes of the files).
+        sitemap.push("/donnees/".to_string());
         // Old URLs: withdrawn pages and redirects, never over a live page.
         let mut live_paths: HashSet<String> = sitemap.iter().cloned().collect();
         for e in &changes.retired {
@@ -1143,6 +1327,71 @@ impl<'a> Site<'a> {
         let catalogue: Vec<&OfferView> = self.sorted.iter().map(|i| &self.offers[*i]).collect();
         files.insert("donnees/offres.json", opendata::json(&catalogue, base_url));
         files.insert("donnees/offres.csv", opendata::csv(&catalogue, base_url));
+        files.insert("donnees/catalogue.json", catalogue::json(&catalogue));
+        let licence = opendata::Licence {
+            name: config.site.licence.clone(),
+            url: config.site.licence_url.clone(),
+        };
+        files.insert(
+            "donnees/schema.json",
+            opendata::schema(
+                &config.site.title,
+                &config.site.publisher,
+                base_url,
+                &licence,
+            ),
+        );
+        // LHÉO needs a five-digit postcode; an unusable one is replaced by its town's,
+        // from the national communes table, loaded only if some address needs it.
+        let communes = std::sync::OnceLock::new();
+        let postcode_of = |insee: &str| {
+            communes
+                .get_or_init(crate::communes::Communes::builtin)
+                .by_insee(insee)
+                .and_then(|c| c.postcodes.first().cloned())
+        };
+        // One LHÉO file per CFA, beside its page; small, so sent like a page.
+        let mut streamed: Vec<String> = Vec::new();
+        for c in &self.cfas {
+            let list: Vec<&OfferView> = c.offers.iter().map(|i| &self.offers[*i]).collect();
+            let bytes = lheo::write(Vec::new(), &list, &postcode_of)
+                .map_err(|e| SiteError::Render(format!("LHÉO of {}: {e}", c.path)))?;
+            let path = format!("{}lheo.xml", c.path.trim_start_matches('/'));
+            sink.write(&path, &bytes, crate::output::key_of(&[&bytes]))?;
+            streamed.push(path);
+        }
+        // The whole catalogue in LHÉO: streamed to its file when the writer can, so
+        // 100,000 offers never sit in memory as XML.
+        let lheo_size =
+            match sink.open(LHEO_FILE)? {
+                Some(out) => {
+                    let (mut out, size) = lheo::write_counted(out, &catalogue, &postcode_of)
+                        .map_err(|source| SiteError::Write {
+                            path: LHEO_FILE.into(),
+                            source,
+                        })?;
+                    out.flush().map_err(|source| SiteError::Write {
+                        path: LHEO_FILE.into(),
+                        source,
+                    })?;
+                    drop(out);
+                    sink.streamed(LHEO_FILE)?;
+                    streamed.push(LHEO_FILE.to_string());
+                    size
+                }
+                None => {
+                    let bytes =
+                        lheo::write(Vec::new(), &catalogue, &postcode_of).map_err(|source| {
+                            SiteError::Write {
+                                path: LHEO_FILE.into(),
+                                source,
+                            }
+                        })?;
+                    let size = bytes.len() as u64;
+                    files.insert(LHEO_FILE, bytes);
+                    size
+                }
+            };
         let stamp = self
             .calendar
             .stamp()
@@ -1163,7 +1412,16 @@ impl<'a> Site<'a> {
         }
         files.merge("", self.input.search.files.clone());
 
+        // The open-data page lists every download with its size, once all are made.
+        let donnees = self.donnees_context(&files, lheo_size, &licence);
+        jobs.push(Job::Plain {
+            path: "/donnees/".to_string(),
+            template: "donnees.html".to_string(),
+            extra: donnees,
+        });
+
         let mut known: HashSet<String> = files.iter().map(|(p, _)| p.to_string()).collect();
+        known.extend(streamed);
         for job in &jobs {
             known.insert(file_of(&self.job_path(job)));
         }
@@ -1223,6 +1481,34 @@ fn atom_updated(calendar: &CalendarFile) -> String {
         return t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
     }
     calendar.dtstamp.clone()
+}
+
+/// The text between the first `open` and the next `close`.
+fn between<'h>(haystack: &'h str, open: &str, close: &str) -> Option<&'h str> {
+    let start = haystack.find(open)? + open.len();
+    let len = haystack[start..].find(close)?;
+    Some(&haystack[start..start + len])
+}
+
+/// Undoes [`super::theme::escape_html`] (the tags' template escapes again).
+fn unescape_html(s: &str) -> String {
+    s.replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// `1,2 Mo`, `35 ko`, `812 octets`: a size as a French page prints it.
+fn file_size(bytes: u64) -> String {
+    let b = bytes as f64;
+    if bytes >= 1_000_000 {
+        format!("{:.1} Mo", b / 1_000_000.0).replace('.', ",")
+    } else if bytes >= 1_000 {
+        format!("{} ko", (b / 1_000.0).round())
+    } else {
+        format!("{bytes} octets")
+    }
 }
 
 /// The values of one dimension with their offers (listing order kept).

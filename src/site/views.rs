@@ -79,6 +79,8 @@ pub struct AddressView {
     pub street: Option<String>,
     pub postcode: Option<String>,
     pub town: Option<String>,
+    /// INSEE code of the town, when the export gives it.
+    pub insee: Option<String>,
     pub department: Option<String>,
     pub department_name: Option<String>,
     /// OpenStreetMap link (a plain link: no embedded map, no request to another host).
@@ -475,6 +477,7 @@ pub fn address_view(a: &Address) -> AddressView {
         street,
         postcode,
         town,
+        insee: a.insee.as_deref().and_then(non_empty),
         osm_url,
     }
 }

@@ -28,6 +28,23 @@ export function deployedCsp() {
   return m ? m[1] : null;
 }
 
+/** The header rules of netlify.toml for paths other than "/*", in file order, as
+ * { path, re, values }: a later matching rule's value replaces an earlier one, as on
+ * Netlify (the embeddable CFA lists relax frame-ancestors this way). */
+export function deployedPathRules() {
+  const toml = readFileSync(join(ROOT, 'netlify.toml'), 'utf8');
+  return toml.split('[[headers]]').slice(1).map((block) => {
+    const f = block.match(/for\s*=\s*"([^"]+)"/);
+    if (!f) return null;
+    const values = {};
+    for (const m of block.matchAll(/^\s*([A-Za-z-]+)\s*=\s*"([^"]*)"\s*$/gm)) {
+      if (m[1] !== 'for') values[m[1]] = m[2];
+    }
+    const re = new RegExp(`^${f[1].replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+    return { path: f[1], re, values };
+  }).filter((r) => r && r.path !== '/*');
+}
+
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript',
   '.json': 'application/json', '.csv': 'text/csv; charset=utf-8', '.xml': 'application/xml',
@@ -39,11 +56,18 @@ const TYPES = {
  * lists every path requested (to measure what a page downloads). */
 export async function serve(root = SITE_DIR, { csp = deployedCsp() } = {}) {
   const hits = [];
+  const rules = csp ? deployedPathRules() : [];
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     hits.push(path);
     const headers = { 'X-Content-Type-Options': 'nosniff' };
     if (csp) headers['Content-Security-Policy'] = csp;
+    for (const r of rules) {
+      if (!r.re.test(path)) continue;
+      for (const k of ['Content-Security-Policy', 'X-Frame-Options']) {
+        if (r.values[k]) headers[k] = r.values[k];
+      }
+    }
     let file = normalize(join(root, path));
     if (!file.startsWith(normalize(root))) { res.writeHead(403, headers); return res.end(); }
     try {

@@ -8,6 +8,8 @@ root="$(cd "$here/../.." && pwd)"
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
+# xmllint validates the LHÉO export against tests/fixtures/lheo/lheo.xsd (tests/diffusion.rs).
+command -v xmllint >/dev/null 2>&1 || need+=(libxml2-utils)
 if [ ${#need[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
