@@ -157,6 +157,7 @@ pub fn build(inputs: &Inputs) -> Result<Built, BuildError> {
             config,
             sources: &sources,
             ledger_path: &paths.ledger,
+            communes: &inputs.tables.communes,
             offers: &checked.import.offers,
             verdicts: &checked.verdicts,
             search: &assets,

@@ -39,6 +39,18 @@ pub struct Site {
     /// `11` Île-de-France…): the departments the site lists first. `None`: the
     /// departments of the offers only.
     pub region: Option<String>,
+    /// The site's logo: the name of a file of the site's `static/` folder
+    /// (`logo.svg`), shown beside the title. None: the title alone.
+    pub logo: Option<String>,
+    /// Accent colour `#rrggbb`: links, buttons, and the tints of the header derive from
+    /// it. Refused at build time when text on it would read below 4.5:1.
+    pub accent: Option<String>,
+    /// Optional raster tile layer under the maps, `https://…/{z}/{x}/{y}.png`. Off by
+    /// default: the maps then need nothing outside the site. Setting one sends every
+    /// visitor's browser to that host (add it to the CSP's `img-src`).
+    pub map_tiles: Option<String>,
+    /// Attribution the tile layer's licence asks for (required with `map_tiles`).
+    pub map_attribution: Option<String>,
 }
 
 impl Default for Site {
@@ -49,6 +61,10 @@ impl Default for Site {
             theme: "default".into(),
             publisher: "Carif-Oref Provence-Alpes-Côte d'Azur".into(),
             region: None,
+            logo: None,
+            accent: None,
+            map_tiles: None,
+            map_attribution: None,
         }
     }
 }

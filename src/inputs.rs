@@ -217,6 +217,8 @@ pub struct SiteSources {
     /// Key of the theme's files (a changed template or static file makes every page
     /// again).
     pub fingerprint: crate::output::Key,
+    /// URL of the site's logo (`[site] logo`, a file of its `static/` folder).
+    pub logo_url: Option<String>,
     pub content: Vec<ContentPage>,
     pub calendar: CalendarFile,
     pub ledger: Ledger,
@@ -225,7 +227,31 @@ pub struct SiteSources {
 impl SiteSources {
     pub fn load(config: &Config, paths: &Paths) -> Result<SiteSources, SiteError> {
         let files = theme_of(config)?;
-        let theme = Theme::compile(&files)?;
+        let mut theme = Theme::compile(&files)?;
+        // The site's identity: the palette derived from its accent colour (refused when
+        // text on it would be hard to read) and its logo.
+        let identity_err = |message: String| SiteError::Theme {
+            path: config.root.join("vitrine.toml"),
+            message,
+        };
+        let accent = config
+            .site
+            .accent
+            .as_deref()
+            .unwrap_or(crate::site::palette::DEFAULT_ACCENT);
+        let palette = crate::site::palette::Palette::from_accent(accent)
+            .map_err(|e| identity_err(e.to_string()))?;
+        let site_css =
+            palette.css() + &crate::site::palette::print_links_css(&config.site.base_url);
+        theme.assets.add("palette.css", site_css.into_bytes());
+        let logo_url = match config.site.logo.as_deref() {
+            None => None,
+            Some(name) => Some(theme.assets.urls.get(name).cloned().ok_or_else(|| {
+                identity_err(format!(
+                    "[site] logo `{name}`: no such file in the site's static/ folder"
+                ))
+            })?),
+        };
         let mut parts: Vec<&[u8]> = Vec::new();
         for (name, text) in &files.templates {
             parts.extend([name.as_bytes(), text.as_bytes()]);
@@ -251,6 +277,7 @@ impl SiteSources {
         Ok(SiteSources {
             theme,
             fingerprint,
+            logo_url,
             content,
             calendar,
             ledger,

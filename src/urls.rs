@@ -1,6 +1,9 @@
-//! The public URL scheme. URLs are built from stable identifiers, never from row order,
-//! and sharded so that no folder holds more than a few thousand entries even at
-//! 100,000 offers (Netlify refuses folders of ~54,000 files).
+//! The public URL scheme. URLs are built from stable identifiers, never from row order.
+//! Offer pages are grouped by the department of their place, a folder a reader
+//! understands (`/formations/var/…`); a regional export puts at most a few thousand
+//! offers in one department, far under the folder limit hosts set (Netlify refuses
+//! ~54,000 files in one folder; the build checks every folder against 50,000). Older
+//! addresses (the former two-character shards) answer through the URL ledger's redirects.
 
 use crate::model::Offer;
 
@@ -15,23 +18,26 @@ pub fn slug(text: &str) -> String {
     if s.is_empty() { "x".into() } else { s }
 }
 
-/// The shard folder of an identifier: its last two slug characters (digits for BROF
-/// ids), so 100,000 offers spread over at most 1,296 folders.
-fn shard(id_slug: &str) -> String {
-    let tail: Vec<char> = id_slug.chars().filter(|c| *c != '-').collect();
-    let n = tail.len();
-    tail[n.saturating_sub(2)..].iter().collect()
+/// The folder of an offer: the slug of its place's department name (`var`,
+/// `bouches-du-rhone`), else of its CFA's, else `autres-lieux`.
+pub fn offer_folder(offer: &Offer) -> String {
+    [&offer.place.address, &offer.responsible.address]
+        .iter()
+        .filter_map(|a| a.postcode.as_deref())
+        .filter_map(crate::communes::department_of_postcode)
+        .find_map(|code| crate::communes::department_name(&code).map(slug))
+        .unwrap_or_else(|| "autres-lieux".into())
 }
 
-/// Path of an offer page: `/formations/{shard}/{title}-{id}/`. The id keeps it unique
-/// and stable; the title makes it readable (a renamed offer gets a new path, and the
-/// ledger redirects the old one).
+/// Path of an offer page: `/formations/{department}/{title}-{id}/`. The id keeps it
+/// unique and stable; the title makes it readable (a renamed or moved offer gets a new
+/// path, and the ledger redirects the old one).
 pub fn offer_path(offer: &Offer) -> String {
     let id = slug(&offer.id);
     let title: String = slug(&offer.title).chars().take(60).collect();
     format!(
         "/formations/{}/{}-{}/",
-        shard(&id),
+        offer_folder(offer),
         title.trim_end_matches('-'),
         id
     )
@@ -81,16 +87,26 @@ mod tests {
     }
 
     #[test]
-    fn offer_paths_are_readable_stable_and_sharded() {
-        let o = offer("AF_2027_000123", "CAP Métiers de la coiffure");
+    fn offer_paths_are_readable_stable_and_grouped_by_department() {
+        let mut o = offer("AF_2027_000123", "CAP Métiers de la coiffure");
+        o.place.address.postcode = Some("83000".into());
         assert_eq!(
             offer_path(&o),
-            "/formations/23/cap-metiers-de-la-coiffure-af-2027-000123/"
+            "/formations/var/cap-metiers-de-la-coiffure-af-2027-000123/"
         );
         // Same id, other row: same URL.
         let mut moved = o.clone();
         moved.row = 999;
         assert_eq!(offer_path(&moved), offer_path(&o));
+        // Corsica's postcodes, the CFA's department when the place has none, and a
+        // folder for offers nobody can place.
+        o.place.address.postcode = Some("20090".into());
+        assert!(offer_path(&o).starts_with("/formations/corse-du-sud/"));
+        o.place.address.postcode = None;
+        o.responsible.address.postcode = Some("13001".into());
+        assert!(offer_path(&o).starts_with("/formations/bouches-du-rhone/"));
+        o.responsible.address.postcode = Some("1300".into());
+        assert!(offer_path(&o).starts_with("/formations/autres-lieux/"));
     }
 
     #[test]

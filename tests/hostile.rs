@@ -62,9 +62,12 @@ fn markup_and_template_syntax_come_out_escaped_everywhere() {
         for (path, text) in text_files(&site, dir) {
             scanned += 1;
             for planted in ["<script>alert", "<img src=x", "onerror=alert(1)>"] {
+                let at = text.find(planted).unwrap_or(0);
                 assert!(
                     !text.contains(planted),
-                    "{path} holds the planted markup {planted:?} unescaped"
+                    "{path} holds the planted markup {planted:?} unescaped: …{}…",
+                    text.get(at.saturating_sub(200)..(at + 100).min(text.len()))
+                        .unwrap_or("")
                 );
             }
             // Template syntax from data is text, never evaluated (it would have failed

@@ -166,8 +166,15 @@ fn offer_pages_carry_parseable_json_ld_and_the_facts_families_need() {
     assert!(html.contains("24 mois (2 ans)"));
     assert!(html.contains("Accessibilité : partiellement conforme"));
     assert!(html.contains("<html lang=fr>") || html.contains("<html lang=\"fr\">"));
-    // No inline script or style: only the JSON-LD data block.
-    assert_eq!(html.matches("<script").count(), 1);
+    // No inline script or style: the JSON-LD data block and the site's own script file.
+    for tag in html.split("<script").skip(1) {
+        let open = &tag[..tag.find('>').unwrap()];
+        assert!(
+            open.contains("application/ld+json") || open.contains("/assets/site."),
+            "<script{open}>"
+        );
+    }
+    assert_eq!(html.matches("application/ld+json").count(), 1);
     assert!(!html.contains(" style="));
     assert!(!html.contains("<style"));
 }
@@ -466,4 +473,299 @@ fn verdicts_for(offers: &[Offer], blocked: &[usize]) -> Vec<Verdict> {
             Verdict::from_problems(o, problems)
         })
         .collect()
+}
+
+/// The text of a page between two markers (both must be there, in that order).
+fn between<'h>(html: &'h str, from: &str, to: &str) -> &'h str {
+    let a = html.find(from).unwrap_or_else(|| panic!("no {from:?}"));
+    let b = html[a..]
+        .find(to)
+        .unwrap_or_else(|| panic!("no {to:?} after {from:?}"))
+        + a;
+    &html[a..b]
+}
+
+#[test]
+fn cfa_pages_put_courses_first_then_each_place_once_with_whom_to_call() {
+    let site = TestSite::new();
+    // Nine offers: each CFA teaches three of them at its one address.
+    let mut offers: Vec<Offer> = (1..=9).map(offer).collect();
+    // A second place for the Nice CFA (offer 3), with its own contact.
+    offers[2].place.address.street = Some("40 rue Pastorelli".into());
+    offers[2].place.coordinates = Some(vitrine::model::Coordinates {
+        lat: 43.7009,
+        lon: 7.2683,
+    });
+    offers[2].contact.name = Some("Antenne Pastorelli".into());
+    let out = site.render(&offers, &verdicts_for(&offers, &[]));
+    let html = page(&out.files, &urls::cfa_path(&offers[2]));
+    let courses = html.find("Les formations").unwrap();
+    let places = html.find("Où se former").unwrap();
+    let admin = html.find("Informations administratives").unwrap();
+    assert!(
+        courses < places && places < admin,
+        "courses, then places, then identifiers"
+    );
+    // The identifiers only in the folded section (the SIRET is also part of the page's
+    // address, never printed as a fact elsewhere).
+    let siret = offers[2].responsible.siret.as_deref().unwrap();
+    assert!(!html[..admin].contains(&format!(">{siret}<")));
+    assert!(!html[..admin].contains("UAI"));
+    assert!(between(&html, "<details", "</details>").contains(&format!(">{siret}<")));
+    // Each place listed once, with its courses and one "who to call".
+    let list = between(&html, "class=places", "<details");
+    assert_eq!(list.matches("class=place ").count(), 2, "{list}");
+    assert_eq!(
+        list.matches("<h3>Nice, 12 avenue Jean Médecin</h3>")
+            .count(),
+        1
+    );
+    assert_eq!(list.matches("<h3>Nice, 40 rue Pastorelli</h3>").count(), 1);
+    assert_eq!(html.matches("Qui appeler").count(), 2);
+    let sainte = between(list, "40 rue Pastorelli", "Référent handicap");
+    assert!(sainte.contains("Antenne Pastorelli"));
+    assert!(sainte.contains(&urls::offer_path(&offers[2])));
+    assert!(
+        !sainte.contains(&urls::offer_path(&offers[5])),
+        "offer 6 is taught elsewhere"
+    );
+    // A map whose points lead to the places, named for a screen reader.
+    let svg = between(&html, "<svg", "</svg>");
+    assert!(svg.contains("#lieu-1") && svg.contains("#lieu-2"), "{svg}");
+    assert!(
+        svg.contains("<title>Nice, 40 rue Pastorelli : 1 formation</title>"),
+        "{svg}"
+    );
+    assert!(html.contains("id=lieu-1") || html.contains("id=\"lieu-1\""));
+}
+
+#[test]
+fn maps_are_drawn_from_the_sites_own_files_with_no_request_elsewhere() {
+    let site = TestSite::new();
+    let offers: Vec<Offer> = (1..=6).map(offer).collect();
+    let out = site.render(&offers, &verdicts_for(&offers, &[]));
+    let html = page(&out.files, &urls::offer_path(&offers[0]));
+    let svg = between(&html, "<svg", "</svg>");
+    let base = svg
+        .split("href=")
+        .nth(1)
+        .map(|v| v.trim_start_matches('"'))
+        .and_then(|v| v.split(['"', ' ', '/', '>']).nth(2))
+        .unwrap();
+    assert!(
+        base.starts_with("carte.") && base.ends_with(".svg"),
+        "{svg}"
+    );
+    let file = out
+        .files
+        .get(&format!("assets/{base}"))
+        .expect("the base map is published");
+    let text = std::str::from_utf8(file).unwrap();
+    assert!(text.starts_with("<svg") && text.contains("<path d=\"M"));
+    assert!(file.len() < 80_000, "base map {} bytes", file.len());
+    // Only the point's own link leaves the site (a link, not a request).
+    let outside: Vec<&str> = svg.matches("https://").collect();
+    assert_eq!(outside.len(), 1, "{svg}");
+    assert!(svg.contains("https://www.openstreetmap.org/?mlat="));
+    // An offer without coordinates is drawn at its town's centre, and says so.
+    let mut lost = offers.clone();
+    lost[0].place.coordinates = None;
+    let out = site.render(&lost, &verdicts_for(&lost, &[]));
+    let html = page(&out.files, &urls::offer_path(&lost[0]));
+    assert!(html.contains("centre de la commune"), "{html}");
+    assert!(html.contains("12 avenue Jean Médecin") || html.contains("5 boulevard"));
+}
+
+#[test]
+fn levels_and_acronyms_read_in_plain_words() {
+    let site = TestSite::new();
+    let offers: Vec<Offer> = (1..=9).map(offer).collect();
+    let out = site.render(&offers, &verdicts_for(&offers, &[]));
+    let home = page(&out.files, "/");
+    assert!(home.contains("Après la 3e — CAP"), "{home}");
+    assert!(home.contains("Après le bac — BTS"));
+    assert!(!home.contains("Infrabac"));
+    let level = page(&out.files, "/niveaux/infrabac/");
+    assert!(level.contains("Après la 3e — CAP"));
+    let cap = offers.iter().find(|o| o.level == Some(3)).unwrap();
+    let html = page(&out.files, &urls::offer_path(cap));
+    assert!(
+        html.contains("CAP</abbr> (certificat d'aptitude professionnelle)"),
+        "{html}"
+    );
+    assert!(html.contains("CFA</abbr> (centre de formation d'apprentis)"));
+}
+
+#[test]
+fn the_home_page_lists_families_dates_and_the_calendar_keeps_cfa_tasks() {
+    let site = TestSite::new();
+    let offers: Vec<Offer> = (1..=3).map(offer).collect();
+    let out = site.render(&offers, &verdicts_for(&offers, &[]));
+    let home = page(&out.files, "/");
+    let dates = between(&home, "id=dates", "Tout le calendrier");
+    assert!(dates.contains("Saisie des vœux"), "{dates}");
+    assert!(dates.contains("Parcoursup"));
+    assert!(!dates.contains("Intégration de l"), "{dates}");
+    let affelnet = page(&out.files, "/calendrier/affelnet-2027/");
+    assert!(affelnet.contains("Intégration de l"));
+    assert!(affelnet.contains("pour les CFA"));
+}
+
+#[test]
+fn the_accent_colour_sets_the_palette_and_an_unreadable_one_is_refused() {
+    let mut site = TestSite::new();
+    site.config.site.accent = Some("#7a1f5c".into());
+    let offers: Vec<Offer> = (1..=3).map(offer).collect();
+    let verdicts = verdicts_for(&offers, &[]);
+    let out = site.render(&offers, &verdicts);
+    let palette = out
+        .files
+        .iter()
+        .find(|(p, _)| p.starts_with("assets/palette."))
+        .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+        .expect("palette.css published");
+    assert!(palette.contains("--accent:#7a1f5c"), "{palette}");
+    let home = page(&out.files, "/");
+    assert!(home.contains("/assets/palette."));
+
+    site.config.site.accent = Some("#ffcc00".into());
+    let search = SearchAssets::default();
+    let err = site
+        .try_render(&offers, &verdicts, &search)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("vitrine.toml") && err.contains("#ffcc00"),
+        "{err}"
+    );
+    assert!(err.contains("4.5:1"), "{err}");
+}
+
+#[test]
+fn the_logo_comes_from_the_sites_static_folder() {
+    let mut site = TestSite::new();
+    std::fs::create_dir_all(site.root().join("static")).unwrap();
+    std::fs::write(
+        site.root().join("static/logo.svg"),
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10"/></svg>"#,
+    )
+    .unwrap();
+    site.config.site.logo = Some("logo.svg".into());
+    let offers: Vec<Offer> = (1..=3).map(offer).collect();
+    let verdicts = verdicts_for(&offers, &[]);
+    let out = site.render(&offers, &verdicts);
+    let home = page(&out.files, "/");
+    assert!(
+        home.contains("src=/assets/logo.") || home.contains("src=\"/assets/logo."),
+        "{home}"
+    );
+    site.config.site.logo = Some("absent.png".into());
+    let search = SearchAssets::default();
+    let err = site
+        .try_render(&offers, &verdicts, &search)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("absent.png") && err.contains("static/"),
+        "{err}"
+    );
+}
+
+#[test]
+fn offer_addresses_name_the_department_and_old_shard_addresses_redirect() {
+    let site = TestSite::new();
+    let offers: Vec<Offer> = (1..=3).map(offer).collect();
+    let marseille = offers
+        .iter()
+        .find(|o| o.place.address.postcode.as_deref() == Some("13001"))
+        .unwrap();
+    let path = urls::offer_path(marseille);
+    assert!(path.starts_with("/formations/bouches-du-rhone/"), "{path}");
+    // The ledger of a site built before: the same offer at its former shard address.
+    let old = format!(
+        "/formations/{}/cap-x-{}/",
+        &marseille.id[marseille.id.len() - 2..],
+        urls::slug(&marseille.id)
+    );
+    std::fs::create_dir_all(site.root().join("data")).unwrap();
+    std::fs::write(
+        site.root().join("data/urls-publiees.csv"),
+        format!("type,id,chemin,statut,titre,chemin_cfa,diplome,departement,domaine,empreinte\noffre,{},{old},publiee,x,,cap,13,,0\n", marseille.id),
+    )
+    .unwrap();
+    let out = site.render(&offers, &verdicts_for(&offers, &[]));
+    let redirect = page(&out.files, &old);
+    assert!(redirect.contains(&path), "{redirect}");
+    let rules = String::from_utf8(out.files.get("_redirects").unwrap().to_vec()).unwrap();
+    assert!(rules.contains(&format!("{old} {path} 301!")), "{rules}");
+}
+
+#[test]
+fn offer_and_cfa_pages_offer_copy_and_print_without_inline_script() {
+    let site = TestSite::new();
+    let offers: Vec<Offer> = (1..=3).map(offer).collect();
+    let out = site.render(&offers, &verdicts_for(&offers, &[]));
+    for path in [urls::offer_path(&offers[0]), urls::cfa_path(&offers[0])] {
+        let html = page(&out.files, &path);
+        let share = between(&html, "data-share", "</div>");
+        assert!(
+            share.contains("Copier le lien") && share.contains("Imprimer"),
+            "{share}"
+        );
+        assert!(
+            share.contains(&format!("https://exemple.test{path}")),
+            "{share}"
+        );
+        // Hidden until the site's script wires it: no dead button without JavaScript.
+        assert!(html.contains("data-share hidden"), "{html}");
+        assert!(html.contains("/assets/site."));
+        assert!(!html.contains("onclick"));
+        assert!(html.contains("print-only"));
+    }
+    let css = out
+        .files
+        .iter()
+        .find(|(p, _)| p.starts_with("assets/print."))
+        .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+        .unwrap();
+    assert!(
+        !css.contains("a[href^=\"/\"]::after"),
+        "no bare internal path on paper"
+    );
+    let site_css = out
+        .files
+        .iter()
+        .find(|(p, _)| p.starts_with("assets/palette."))
+        .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+        .unwrap();
+    assert!(
+        site_css.contains(r#"content:" (https://exemple.test" attr(href) ")""#),
+        "internal links print as absolute URLs: {site_css}"
+    );
+}
+
+#[test]
+fn an_operator_may_lay_a_tile_layer_under_the_maps_and_a_bad_one_is_refused() {
+    let mut site = TestSite::new();
+    site.config.site.map_tiles = Some("https://tuiles.exemple.org/{z}/{x}/{y}.png".into());
+    site.config.site.map_attribution = Some("© les contributeurs d'OpenStreetMap".into());
+    let offers: Vec<Offer> = (1..=3).map(offer).collect();
+    let verdicts = verdicts_for(&offers, &[]);
+    let out = site.render(&offers, &verdicts);
+    let html = page(&out.files, &urls::offer_path(&offers[0]));
+    let svg = between(&html, "<svg", "</svg>");
+    assert!(svg.contains("https://tuiles.exemple.org/"), "{svg}");
+    assert!(html.contains("Fond de carte : © les contributeurs d'OpenStreetMap"));
+    // Without the setting, nothing leaves the site (see the test above); with a URL that
+    // is not an https template, the build stops and says which key.
+    site.config.site.map_tiles = Some("http://tuiles.exemple.org/{z}/{x}/{y}.png".into());
+    let search = SearchAssets::default();
+    let err = site
+        .try_render(&offers, &verdicts, &search)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("map_tiles") && err.contains("https://"),
+        "{err}"
+    );
 }

@@ -204,7 +204,9 @@ fn spreadsheet_text_with_markup_and_template_syntax_comes_out_as_text() {
     );
     assert!(html.contains("{{ site.title }} {% if true %}"));
     assert!(!html.contains("javascript:"));
-    // As elements (not text in the title or an attribute): only the JSON-LD block.
+    // As elements (not text in the title or an attribute): only the JSON-LD block and
+    // the site's own script file.
     let tags = site_support::tags_only(&html);
-    assert_eq!(tags.matches("<script").count(), 1, "{tags}");
+    assert_eq!(tags.matches("<script").count(), 2, "{tags}");
+    assert_eq!(html.matches("<script src=\"/assets/site.").count(), 1);
 }

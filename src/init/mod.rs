@@ -129,7 +129,7 @@ fn site_title(region: &Region) -> String {
 /// The commented `vitrine.toml` of a new site.
 pub fn config(region: &Region) -> String {
     format!(
-        r#"# vitrine site configuration. Every key is optional; relative paths are read from this
+        r##"# vitrine site configuration. Every key is optional; relative paths are read from this
 # file's folder. The theme, the content pages, the calendar and the data tables are built
 # into vitrine: a file of this folder with the same name replaces the built-in one
 # (templates/offer.html, static/style.css, content/handicap.md, data/calendrier-2027.toml,
@@ -142,6 +142,15 @@ base_url = "https://apprentissage.example.org"
 publisher = "Carif-Oref {region}"
 # INSEE code of the region ({region}).
 region = "{code}"
+# Identity: a logo from this site's static/ folder, and an accent colour from which the
+# theme derives its palette (refused at build time if text on it reads below 4.5:1).
+# logo = "logo.svg"
+# accent = "#0b4f8a"
+# Maps are drawn from department outlines built into vitrine, with no request outside
+# the site. An optional tile layer sends visitors' browsers to its host (add the host to
+# the CSP's img-src in netlify.toml):
+# map_tiles = "https://tile.openstreetmap.org/{{z}}/{{x}}/{{y}}.png"
+# map_attribution = "© les contributeurs d'OpenStreetMap"
 
 [input]
 # The BROF export: replace the sample with yours (xlsx, ods or csv).
@@ -162,7 +171,7 @@ year = 2027
 [privacy]
 # Publish the disability referent's name (false: the role and the contact only).
 publish_referent_name = true
-"#,
+"##,
         title = site_title(region),
         region = region.name,
         code = region.code,

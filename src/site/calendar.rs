@@ -32,7 +32,22 @@ pub struct Calendar {
     pub title: String,
     /// Who it is for, in one or two sentences.
     pub intro: String,
+    /// Whose tasks its steps are: families' (the default) or CFAs'. Only families'
+    /// steps reach the home page.
+    #[serde(default)]
+    pub audience: Audience,
     pub steps: Vec<Step>,
+}
+
+/// Who does what a step says.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Audience {
+    /// Young people and their families (candidates).
+    #[default]
+    Familles,
+    /// Training centres (collection and publication of their offer).
+    Cfa,
 }
 
 /// One dated step.
@@ -50,9 +65,11 @@ pub struct Step {
     /// Dates not confirmed yet by the ministry or the region.
     #[serde(default)]
     pub provisional: bool,
-    /// Shown on the home page.
+    /// Shown on the home page (only when it is for families).
     #[serde(default)]
     pub highlight: bool,
+    /// Whose task it is when not the calendar's audience.
+    pub audience: Option<Audience>,
 }
 
 /// A step as the templates see it.
@@ -66,6 +83,8 @@ pub struct StepView {
     pub provisional: bool,
     pub calendar: String,
     pub calendar_path: String,
+    /// A task of the CFAs, not of families.
+    pub for_cfa: bool,
 }
 
 /// A calendar as the templates see it.
@@ -163,7 +182,9 @@ impl CalendarFile {
                 let path = format!("/calendrier/{}/", c.slug);
                 c.steps
                     .iter()
-                    .filter(|s| s.highlight)
+                    .filter(|s| {
+                        s.highlight && s.audience.unwrap_or(c.audience) == Audience::Familles
+                    })
                     .map(move |s| (s.start, step_view(c, s, &path)))
             })
             .collect();
@@ -186,6 +207,7 @@ fn step_view(c: &Calendar, s: &Step, path: &str) -> StepView {
         provisional: s.provisional,
         calendar: c.title.clone(),
         calendar_path: path.to_string(),
+        for_cfa: s.audience.unwrap_or(c.audience) == Audience::Cfa,
     }
 }
 
@@ -304,11 +326,50 @@ mod tests {
     }
 
     #[test]
+    fn the_home_page_highlights_only_families_dates() {
+        let text = r#"
+dtstamp = "2026-11-16T00:00:00Z"
+[[calendars]]
+slug = "affelnet-2027"
+title = "Affelnet 2027"
+intro = "x"
+[[calendars.steps]]
+uid = "integration"
+audience = "cfa"
+title = "Intégration de l'offre"
+start = "2026-12-01"
+highlight = true
+[[calendars.steps]]
+uid = "voeux"
+title = "Saisie des vœux"
+start = "2027-05-03"
+highlight = true
+[[calendars]]
+slug = "collecte"
+title = "Collecte"
+intro = "x"
+audience = "cfa"
+[[calendars.steps]]
+uid = "collecte"
+title = "Collecte"
+start = "2026-06-01"
+highlight = true
+"#;
+        let file: CalendarFile = toml::from_str(text).unwrap();
+        let titles: Vec<String> = file.highlights().into_iter().map(|s| s.title).collect();
+        assert_eq!(titles, ["Saisie des vœux"]);
+        let views = file.views();
+        assert!(views[0].steps[0].for_cfa && !views[0].steps[1].for_cfa);
+        assert!(views[1].steps[0].for_cfa);
+    }
+
+    #[test]
     fn events_are_all_day_with_an_exclusive_end_and_a_fixed_stamp() {
         let cal = Calendar {
             slug: "parcoursup-2027".into(),
             title: "Parcoursup 2027".into(),
             intro: String::new(),
+            audience: Audience::Familles,
             steps: vec![Step {
                 uid: "ouverture".into(),
                 title: "Ouverture du site".into(),
@@ -317,6 +378,7 @@ mod tests {
                 end: None,
                 provisional: true,
                 highlight: true,
+                audience: None,
             }],
         };
         let stamp =

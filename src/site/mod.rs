@@ -13,12 +13,16 @@ pub mod assets;
 pub mod calendar;
 pub mod content;
 pub mod feeds;
+pub mod glossary;
 pub mod jsonld;
 pub mod ledger;
 pub mod links;
+pub mod map;
 pub mod minify;
+pub mod nojs;
 pub mod opendata;
 mod pages;
+pub mod palette;
 pub mod theme;
 pub mod views;
 
@@ -35,6 +39,8 @@ pub struct SiteInput<'a> {
     pub sources: &'a crate::inputs::SiteSources,
     /// Where the updated ledger is to be written.
     pub ledger_path: &'a std::path::Path,
+    /// The communes table (town centres for places without coordinates).
+    pub communes: &'a crate::communes::Communes,
     /// Every offer read, in sheet order (with `verdicts` alongside, same order).
     pub offers: &'a [Offer],
     pub verdicts: &'a [Verdict],

@@ -3,13 +3,16 @@
 use super::assets::fingerprint;
 use super::calendar::{CalendarFile, CalendarView};
 use super::content::ContentPage;
+use super::glossary::Glossary;
 use super::ledger::{Entry, Kind, Ledger, State};
+use super::map::{BaseMap, MapPoint, Outlines, TileLayer};
 use super::theme::{SEARCH_FALLBACK_NAME, Theme, tera_message};
 use super::views::{
     self, OfferSummary, OfferView, ReferentView, department_name, french_number, level_slug,
+    level_words,
 };
 use super::{PageSink, Rendered, SiteError, SiteInput, feeds, jsonld, links, minify, opendata};
-use crate::model::{Offer, Status, level_label};
+use crate::model::{Offer, Status};
 use crate::output::Key;
 use crate::urls;
 use rayon::prelude::*;
@@ -61,7 +64,7 @@ impl Dim {
     fn value_title(self, label: &str) -> String {
         match self {
             Dim::Department => format!("Formations en apprentissage : {label}"),
-            Dim::Level => format!("Formations en apprentissage de niveau {label}"),
+            Dim::Level => format!("Formations en apprentissage : {label}"),
             Dim::Domain => format!("Formations en apprentissage – {label}"),
             Dim::Diploma => format!("Formations en apprentissage : {label}"),
         }
@@ -152,6 +155,39 @@ pub struct Site<'a> {
     cfas: Vec<Cfa>,
     facets: Vec<(Dim, Vec<Facet>)>,
     notes: Vec<String>,
+    glossary: Glossary,
+    /// The base map of the offers' region (none when no place has a department).
+    map: Option<BaseMap>,
+    /// URL of the site's logo among the static files.
+    logo_url: Option<String>,
+}
+
+/// A CFA's training place: department, town, postcode and street (folded).
+type PlaceKey = (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+/// A training place of a CFA while its page is put together.
+struct PlaceAcc<'v> {
+    /// The offer whose place is shown (one with coordinates when there is one).
+    view: &'v OfferView,
+    offers: Vec<&'v OfferSummary>,
+    contacts: BTreeMap<&'v views::ContactView, usize>,
+    referents: BTreeMap<&'v ReferentView, usize>,
+}
+
+/// The value most offers share (the first in order on a tie): "who to call" at a place.
+fn most_frequent<T: Ord>(counts: &BTreeMap<T, usize>) -> Option<&T> {
+    counts
+        .iter()
+        .fold(None, |best: Option<(&T, usize)>, (v, n)| match best {
+            Some((_, m)) if m >= *n => best,
+            _ => Some((v, *n)),
+        })
+        .map(|(v, _)| v)
 }
 
 /// A pagination block for the templates.
@@ -234,7 +270,12 @@ impl<'a> Site<'a> {
                 input.verdicts.len()
             )));
         }
+        let identity_err = |message: String| SiteError::Theme {
+            path: config.root.join("vitrine.toml"),
+            message,
+        };
         let theme = &input.sources.theme;
+        let logo_url = input.sources.logo_url.clone();
         let content = &input.sources.content[..];
         let calendar = &input.sources.calendar;
         let calendars = calendar.views();
@@ -285,9 +326,45 @@ impl<'a> Site<'a> {
             .map(|(o, c)| views::offer_view(o, &cfas[*c].path, &base_url, privacy))
             .collect();
         // The JSON-LD is made with each page (see `render_job`), never all at once.
+        let glossary = Glossary::builtin();
         for v in &mut offers {
             v.jsonld = JSONLD_MARKER.to_string();
+            v.diploma_meaning = v
+                .diploma
+                .as_deref()
+                .and_then(|d| glossary.meaning(d))
+                .map(str::to_string);
         }
+        // Places without a point are drawn at their town's centre. The communes table is
+        // checked by the search stage before the site is made; a site rendered without
+        // it (tests) simply draws fewer points.
+        for (v, o) in offers.iter_mut().zip(&published) {
+            if v.place.lat.is_none() {
+                v.place.town_centre = input
+                    .communes
+                    .coordinates(&o.place.address)
+                    .map(|c| [c.lat, c.lon]);
+            }
+        }
+        let tiles = match &config.site.map_tiles {
+            None => None,
+            Some(url) => Some(
+                TileLayer::new(url, config.site.map_attribution.as_deref().unwrap_or(""))
+                    .map_err(|m| identity_err(format!("[site] map_tiles: {m}")))?,
+            ),
+        };
+        let map = BaseMap::build(
+            &Outlines::builtin(),
+            offers
+                .iter()
+                .filter_map(|o| o.place.address.department.as_deref()),
+            tiles,
+        )
+        .map(|mut m| {
+            let name = super::assets::fingerprinted_name(BaseMap::FILE_NAME, &fingerprint(&m.svg));
+            m.url = format!("/assets/{name}");
+            m
+        });
         let summaries: Vec<OfferSummary> = offers.iter().map(OfferView::summary).collect();
         let mut sorted: Vec<usize> = (0..offers.len()).collect();
         let keys: Vec<(String, String, String)> = offers
@@ -325,6 +402,9 @@ impl<'a> Site<'a> {
             cfas,
             facets,
             notes,
+            glossary,
+            map,
+            logo_url,
         })
     }
 
@@ -351,7 +431,41 @@ impl<'a> Site<'a> {
         ctx.insert("assets", &self.theme.assets.urls);
         ctx.insert("nav", &nav);
         ctx.insert("footer", &footer);
+        ctx.insert("glossary", self.glossary.terms());
+        ctx.insert("logo_url", &self.logo_url);
+        ctx.insert(
+            "map_attribution",
+            &self
+                .map
+                .as_ref()
+                .and_then(|m| m.tiles.as_ref())
+                .map(|t| &t.attribution),
+        );
         ctx
+    }
+
+    /// The inline map of an offer: its place on the region.
+    fn offer_map(&self, o: &OfferView) -> Option<String> {
+        let map = self.map.as_ref()?;
+        let (lat, lon, approximate) = o.place.map_point()?;
+        let label = if approximate {
+            format!("{} (centre de la commune)", o.place.label)
+        } else {
+            o.place.label.clone()
+        };
+        map.projection.contains(lat, lon).then(|| {
+            map.overlay(
+                &format!("Carte : lieu de la formation, {label}"),
+                &[MapPoint {
+                    lat,
+                    lon,
+                    label: format!("{label} (voir sur OpenStreetMap, site externe)"),
+                    href: o.place.address.osm_url.clone(),
+                    current: true,
+                }],
+                None,
+            )
+        })
     }
 
     fn render_page(
@@ -438,8 +552,10 @@ impl<'a> Site<'a> {
                 // `| safe` JSON-LD can produce (printed text would read `&lt;!--`):
                 // minify-html leaves script data as it is, so this only spares it a
                 // scan of the largest part of the page.
+                let map = self.offer_map(o);
                 let mut page = self.render_page(env, &o.path, "offer.html", |ctx| {
                     ctx.insert("offer", o);
+                    ctx.insert("map", &map);
                 })?;
                 if page.kept {
                     return Ok(page);
@@ -564,9 +680,7 @@ impl<'a> Site<'a> {
     fn cfa_view(&self, c: &Cfa) -> Value {
         let first = &self.offers[c.offers[0]];
         let mut groups: BTreeMap<String, Vec<&OfferSummary>> = BTreeMap::new();
-        let mut sites: BTreeMap<(Option<String>, views::AddressView), usize> = BTreeMap::new();
-        let mut contacts: BTreeSet<&views::ContactView> = BTreeSet::new();
-        let mut referents: BTreeSet<&ReferentView> = BTreeSet::new();
+        let mut places: BTreeMap<PlaceKey, PlaceAcc<'_>> = BTreeMap::new();
         let mut qualiopi = None;
         for i in &c.offers {
             let o = &self.offers[*i];
@@ -578,14 +692,34 @@ impl<'a> Site<'a> {
                 )
                 .or_default()
                 .push(&self.summaries[*i]);
-            *sites
-                .entry((o.place.uai.clone(), o.place.address.clone()))
-                .or_default() += 1;
+            let a = &o.place.address;
+            // One place per address, however its UAI or spelling varies between rows.
+            let key = (
+                a.department.clone(),
+                a.town.as_deref().map(crate::model::fold),
+                a.postcode.clone(),
+                a.street.as_deref().map(crate::model::fold),
+            );
+            let p = places.entry(key).or_insert_with(|| PlaceAcc {
+                view: o,
+                offers: Vec::new(),
+                contacts: BTreeMap::new(),
+                referents: BTreeMap::new(),
+            });
+            let better = |v: &OfferView| match v.place.map_point() {
+                Some((_, _, false)) => 2,
+                Some(_) => 1,
+                None => 0,
+            };
+            if better(o) > better(p.view) {
+                p.view = o;
+            }
+            p.offers.push(&self.summaries[*i]);
             if o.contact != views::ContactView::default() {
-                contacts.insert(&o.contact);
+                *p.contacts.entry(&o.contact).or_default() += 1;
             }
             if !o.referent.is_empty() {
-                referents.insert(&o.referent);
+                *p.referents.entry(&o.referent).or_default() += 1;
             }
             qualiopi = match (qualiopi, o.cfa.qualiopi) {
                 (None, q) => q,
@@ -594,6 +728,62 @@ impl<'a> Site<'a> {
                 (q, None) => q,
             };
         }
+        // Places in the order a reader looks for them: department, then town.
+        let places: Vec<(String, PlaceAcc<'_>)> = places
+            .into_values()
+            .enumerate()
+            .map(|(n, p)| (format!("lieu-{}", n + 1), p))
+            .collect();
+        let points: Vec<MapPoint> = places
+            .iter()
+            .filter_map(|(id, p)| {
+                let (lat, lon, approximate) = p.view.place.map_point()?;
+                let n = p.offers.len();
+                Some(MapPoint {
+                    lat,
+                    lon,
+                    label: format!(
+                        "{}{} : {n} formation{}",
+                        p.view.place.label,
+                        if approximate {
+                            " (centre de la commune)"
+                        } else {
+                            ""
+                        },
+                        if n > 1 { "s" } else { "" }
+                    ),
+                    href: Some(format!("#{id}")),
+                    current: false,
+                })
+            })
+            .collect();
+        let map = self
+            .map
+            .as_ref()
+            .filter(|m| points.iter().any(|p| m.projection.contains(p.lat, p.lon)))
+            .map(|m| {
+                m.overlay(
+                    &format!("Carte des lieux de formation de {}", first.cfa.name),
+                    &points,
+                    None,
+                )
+            });
+        let place_values: Vec<Value> = places
+            .iter()
+            .map(|(id, p)| {
+                json!({
+                    "id": id,
+                    "label": p.view.place.label,
+                    "address": p.view.place.address,
+                    "uai": p.view.place.uai,
+                    "on_map": p.view.place.map_point().is_some() && map.is_some(),
+                    "offers": p.offers,
+                    "count": p.offers.len(),
+                    "contact": most_frequent(&p.contacts),
+                    "referent": most_frequent(&p.referents),
+                })
+            })
+            .collect();
         json!({
             "name": first.cfa.name,
             "path": c.path,
@@ -606,9 +796,8 @@ impl<'a> Site<'a> {
             "count": c.offers.len(),
             "count_label": french_number(c.offers.len()),
             "groups": groups.into_iter().map(|(d, l)| json!({"diploma": d, "offers": l})).collect::<Vec<_>>(),
-            "sites": sites.into_iter().map(|((uai, a), n)| json!({"uai": uai, "address": a, "count": n})).collect::<Vec<_>>(),
-            "contacts": contacts,
-            "referents": referents,
+            "places": place_values,
+            "map": map,
         })
     }
 
@@ -657,9 +846,19 @@ impl<'a> Site<'a> {
 
     fn search_context(&self) -> Value {
         let s = self.input.search;
+        // The region's map for the search page: an empty overlay (the script adds the
+        // results as points, with `projection`: see `map::Projection`) and the base map.
+        let map = self.map.as_ref().map(|m| {
+            json!({
+                "svg": m.overlay("Carte des formations trouvées", &[], None),
+                "projection": m.projection,
+                "base_url": m.url,
+            })
+        });
         json!({
             "manifest": s.manifest,
             "facets": s.facets,
+            "map": map,
         })
     }
 
@@ -865,6 +1064,48 @@ impl<'a> Site<'a> {
                 sitemap.push(path);
             }
         }
+        // The search without JavaScript: a page per word of the browse pages' names
+        // (not in the sitemap: they repeat the browse pages).
+        let mut nojs_links: Vec<super::nojs::Link> = Vec::new();
+        for (dim, facets) in &self.facets {
+            let kind = match dim {
+                Dim::Level => "Niveau",
+                Dim::Department => "Département",
+                Dim::Domain => "Domaine",
+                Dim::Diploma => "Diplôme",
+            };
+            nojs_links.extend(facets.iter().map(|f| super::nojs::Link {
+                label: f.label.clone(),
+                url: format!("/{}/{}/", dim.segment(), f.slug),
+                kind,
+                count: f.offers.len(),
+            }));
+        }
+        nojs_links.extend(cfa_entries.iter().map(|e| super::nojs::Link {
+            label: e["label"].as_str().unwrap_or_default().to_string(),
+            url: e["url"].as_str().unwrap_or_default().to_string(),
+            kind: "CFA",
+            count: e["count"].as_u64().unwrap_or(0) as usize,
+        }));
+        let nojs = super::nojs::Table::new(nojs_links, &self.glossary);
+        let has_nojs = self.theme.has("search_nojs.html");
+        if has_nojs {
+            jobs.push(plain(
+                "/recherche/sans-js/",
+                "search_nojs.html",
+                vec![("query", Value::Null), ("matches", json!(nojs.links))],
+            ));
+            for word in nojs.words.keys() {
+                jobs.push(plain(
+                    &super::nojs::Table::word_path(word),
+                    "search_nojs.html",
+                    vec![
+                        ("query", json!(word)),
+                        ("matches", json!(nojs.matches(word))),
+                    ],
+                ));
+            }
+        }
         // Old URLs: withdrawn pages and redirects, never over a live page.
         let mut live_paths: HashSet<String> = sitemap.iter().cloned().collect();
         for e in &changes.retired {
@@ -887,7 +1128,7 @@ impl<'a> Site<'a> {
         let sitemap_urls: Vec<String> = sitemap.iter().map(|p| format!("{base_url}{p}")).collect();
         files.merge("", feeds::sitemap(base_url, sitemap_urls));
         files.insert("robots.txt", feeds::robots(base_url));
-        let updated = atom_updated(self.calendar);
+        let updated = atom_updated(&self.calendar);
         let mut new_offers: Vec<&OfferView> = self
             .sorted
             .iter()
@@ -912,8 +1153,14 @@ impl<'a> Site<'a> {
                 super::calendar::ics(c, stamp, base_url),
             );
         }
+        if has_nojs {
+            redirects.push_str(super::nojs::Table::redirects());
+        }
         files.insert("_redirects", redirects);
         files.merge("", self.theme.assets.files.clone());
+        if let Some(m) = &self.map {
+            files.insert(m.url.trim_start_matches('/'), m.svg.clone());
+        }
         files.merge("", self.input.search.files.clone());
 
         let mut known: HashSet<String> = files.iter().map(|(p, _)| p.to_string()).collect();
@@ -989,7 +1236,7 @@ fn facets_of(dim: Dim, offers: &[OfferView], sorted: &[usize]) -> Vec<Facet> {
                 None => continue,
             },
             Dim::Level => match o.level.and_then(|l| level_slug(l).map(|s| (s, l))) {
-                Some((s, l)) => (s.to_string(), level_label(l).to_string()),
+                Some((s, l)) => (s.to_string(), level_words(l).to_string()),
                 None => continue,
             },
             Dim::Domain => match (&o.domain_slug, &o.domain) {

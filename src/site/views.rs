@@ -3,7 +3,7 @@
 //! `tel:` from a valid international number, a `mailto:` from an address that passed
 //! [`valid_email`], a website only when it is http(s)), so the templates only print.
 
-use crate::model::{Address, Offer, Phone, level_label};
+use crate::model::{Address, Offer, Phone};
 use crate::urls;
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -19,9 +19,13 @@ pub struct OfferView {
     pub url: String,
     /// Diploma family in plain words (`Bac pro`), or the raw type when unknown.
     pub diploma: Option<String>,
+    /// What the diploma's acronym stands for (`baccalauréat professionnel`), from the
+    /// glossary, for its first use on the page.
+    pub diploma_meaning: Option<String>,
     /// Browse key of the diploma (`bac-pro`).
     pub diploma_slug: String,
     pub level: Option<u8>,
+    /// The level as families say it ([`level_words`]).
     pub level_label: Option<&'static str>,
     pub level_slug: Option<&'static str>,
     pub rncp: Option<String>,
@@ -84,10 +88,26 @@ pub struct AddressView {
 /// The training place.
 #[derive(Debug, Clone, Serialize)]
 pub struct PlaceView {
+    /// The place in a few words for a map point or a list (`Toulon, 65 chemin des Vignes`).
+    pub label: String,
     pub uai: Option<String>,
     pub address: AddressView,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
+    /// The centre of the place's town when the export gave no point: good enough to
+    /// put a dot on a regional map, never published as the place's coordinates.
+    pub town_centre: Option<[f64; 2]>,
+}
+
+impl PlaceView {
+    /// Where to draw the place on a map, and whether that is only its town's centre.
+    pub fn map_point(&self) -> Option<(f64, f64, bool)> {
+        match (self.lat, self.lon, self.town_centre) {
+            (Some(lat), Some(lon), _) => Some((lat, lon, false)),
+            (_, _, Some([lat, lon])) => Some((lat, lon, true)),
+            _ => None,
+        }
+    }
 }
 
 /// A phone number to print and, when valid, to call.
@@ -142,6 +162,9 @@ pub struct OfferSummary {
     pub level_label: Option<&'static str>,
     pub cfa: String,
     pub start: Option<String>,
+    pub capacity: Option<u32>,
+    pub parcoursup: bool,
+    pub affelnet: bool,
     pub new: bool,
 }
 
@@ -157,6 +180,9 @@ impl OfferView {
             level_label: self.level_label,
             cfa: self.cfa.name.clone(),
             start: self.start.clone(),
+            capacity: self.capacity,
+            parcoursup: self.parcoursup == Some(true),
+            affelnet: self.affelnet == Some(true),
             new: self.new,
         }
     }
@@ -195,9 +221,10 @@ pub fn offer_view(
         url: format!("{base_url}{path}"),
         path,
         diploma,
+        diploma_meaning: None,
         diploma_slug,
         level: offer.level,
-        level_label: offer.level.map(level_label),
+        level_label: offer.level.map(level_words),
         level_slug: offer.level.and_then(level_slug),
         rncp,
         rncp_url,
@@ -218,10 +245,12 @@ pub fn offer_view(
         trainer_siret: trainer.as_ref().and(offer.trainer.siret.clone()),
         trainer,
         place: PlaceView {
+            label: place_label(&place_address),
             uai: offer.place.uai.clone(),
             address: place_address,
             lat: coords.map(|c| c.lat),
             lon: coords.map(|c| c.lon),
+            town_centre: None,
         },
         start: offer.start.map(french_date),
         end: offer.end.map(french_date),
@@ -260,6 +289,31 @@ pub fn diploma_slug(offer: &Offer) -> String {
         Some(d) => urls::slug(d.code()),
         None if !offer.diploma_type.trim().is_empty() => urls::slug(&offer.diploma_type),
         None => "autre".into(),
+    }
+}
+
+/// A level as families say it: what one enters after, and the diplomas of that level
+/// (levels of the 2019 national framework; BUT and licence pro are level 6).
+pub fn level_words(level: u8) -> &'static str {
+    match level {
+        3 => "Après la 3e — CAP",
+        4 => "Niveau bac — Bac pro, BP",
+        5 => "Après le bac — BTS",
+        6 => "Bac +3 — BUT, licence pro",
+        7 => "Bac +5 — Master, ingénieur",
+        8 => "Bac +8 — Doctorat",
+        _ => "Niveau non précisé",
+    }
+}
+
+/// A place in a few words: town first (what a reader scans for), then the street.
+pub fn place_label(a: &AddressView) -> String {
+    let town = a.town.as_deref().or(a.postcode.as_deref());
+    match (town, a.street.as_deref()) {
+        (Some(t), Some(s)) => format!("{t}, {s}"),
+        (Some(t), None) => t.to_string(),
+        (None, Some(s)) => s.to_string(),
+        (None, None) => "Lieu non précisé".into(),
     }
 }
 
@@ -593,6 +647,26 @@ mod tests {
         assert_eq!(cycle_text(6), "6 mois");
         assert_eq!(french_number(10000), "10\u{202F}000");
         assert_eq!(french_number(999), "999");
+    }
+
+    #[test]
+    fn levels_read_as_families_say_them() {
+        assert_eq!(level_words(3), "Après la 3e — CAP");
+        assert_eq!(level_words(5), "Après le bac — BTS");
+        assert!(level_words(6).starts_with("Bac +3"));
+        assert!(level_words(7).starts_with("Bac +5"));
+        assert_eq!(level_words(0), "Niveau non précisé");
+    }
+
+    #[test]
+    fn places_are_named_town_first() {
+        let a = AddressView {
+            street: Some("65 chemin des Vignes".into()),
+            town: Some("Toulon".into()),
+            ..AddressView::default()
+        };
+        assert_eq!(place_label(&a), "Toulon, 65 chemin des Vignes");
+        assert_eq!(place_label(&AddressView::default()), "Lieu non précisé");
     }
 
     #[test]

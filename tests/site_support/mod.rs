@@ -59,6 +59,7 @@ impl TestSite {
             config: &self.config,
             sources: &sources,
             ledger_path: &paths.ledger,
+            communes: &vitrine::communes::Communes::builtin(),
             offers,
             verdicts,
             search,
