@@ -6,9 +6,10 @@
 //! cargo run --release --example make_sample -- [--rows N] [--seed S] [--out FILE] [--csv]
 //! ```
 //!
-//! Same arguments, same bytes. Towns come from `data/communes-paca.csv` (those with
-//! coordinates). Every organisation, person, phone number and address is invented;
-//! e-mails and websites use reserved `example.org` domains.
+//! Same arguments, same bytes. Towns come from the PACA table of earlier versions,
+//! `tests/fixtures/real/communes-paca.csv` (those with coordinates). Every organisation,
+//! person, phone number and address is invented; e-mails and websites use reserved
+//! `example.org` domains.
 
 use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatBorder, Workbook, XlsxError,
@@ -482,7 +483,7 @@ fn args() -> Args {
 fn main() -> Result<(), XlsxError> {
     let args = args();
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let towns = load_towns(&root.join("data/communes-paca.csv"));
+    let towns = load_towns(&root.join("tests/fixtures/real/communes-paca.csv"));
     let mut rng = Rng(args.seed);
     let (records, defects, warnings) = generate(&mut rng, &towns, args.rows);
     if args.csv {
