@@ -963,7 +963,7 @@ impl<'a> Site<'a> {
                 size_of("nouveautes.atom"),
             ),
         ];
-        let date = atom_updated(&self.calendar);
+        let date = atom_updated(self.calendar);
         let day = chrono::NaiveDate::parse_from_str(date.get(..10).unwrap_or(""), "%Y-%m-%d").ok();
         let no_source: Vec<Value> = catalogue::NO_SOURCE
             .iter()
@@ -1312,7 +1312,7 @@ impl<'a> Site<'a> {
         let sitemap_urls: Vec<String> = sitemap.iter().map(|p| format!("{base_url}{p}")).collect();
         files.merge("", feeds::sitemap(base_url, sitemap_urls));
         files.insert("robots.txt", feeds::robots(base_url));
-        let updated = atom_updated(&self.calendar);
+        let updated = atom_updated(self.calendar);
         let mut new_offers: Vec<&OfferView> = self
             .sorted
             .iter()
