@@ -13,6 +13,7 @@ pub mod assets;
 pub mod calendar;
 pub mod catalogue;
 pub mod content;
+mod contexts;
 pub mod feeds;
 pub mod glossary;
 pub mod jsonld;
@@ -21,11 +22,13 @@ pub mod lheo;
 pub mod links;
 pub mod map;
 pub mod minify;
+mod model;
 pub mod nojs;
 pub mod opendata;
 pub mod outlinks;
-mod pages;
 pub mod palette;
+mod plan;
+mod render;
 pub mod theme;
 pub mod views;
 
@@ -198,7 +201,7 @@ pub fn render(input: &SiteInput<'_>) -> Result<Rendered, SiteError> {
 /// On error, some pages may have reached the sink: the caller discards them (the build
 /// streams into a staged tree that is only swapped in on success).
 pub fn render_into(input: &SiteInput<'_>, sink: &dyn PageSink) -> Result<Rendered, SiteError> {
-    pages::Site::load(input)?.render(sink)
+    model::Site::load(input)?.render(sink)
 }
 
 /// Writes the updated ledger next to its old version, then renames it into place (a

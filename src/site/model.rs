@@ -1,0 +1,410 @@
+//! The site model: the published offers and their views, the CFAs, the browse facets
+//! (what [`Site::load`] computes once, before any page is planned or rendered).
+
+use super::assets::fingerprint;
+use super::calendar::{CalendarFile, CalendarView};
+use super::content::ContentPage;
+use super::glossary::Glossary;
+use super::ledger::{Entry, Kind, Ledger, State};
+use super::map::{BaseMap, Outlines, TileLayer};
+use super::render::*;
+use super::theme::Theme;
+use super::views::{
+    self, OfferSummary, OfferView, ReferentView, department_name, level_slug, level_words,
+};
+use super::{SiteError, SiteInput, jsonld, outlinks};
+use crate::model::{Offer, Status};
+use crate::urls;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashSet};
+
+/// A browse dimension (`/departements/`, `/niveaux/`, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Dim {
+    Department,
+    Level,
+    Domain,
+    Diploma,
+}
+
+impl Dim {
+    const ALL: [Dim; 4] = [Dim::Level, Dim::Department, Dim::Domain, Dim::Diploma];
+
+    pub(super) fn segment(self) -> &'static str {
+        match self {
+            Dim::Department => "departements",
+            Dim::Level => "niveaux",
+            Dim::Domain => "domaines",
+            Dim::Diploma => "diplomes",
+        }
+    }
+
+    pub(super) fn title(self) -> &'static str {
+        match self {
+            Dim::Department => "Formations par département",
+            Dim::Level => "Formations par niveau",
+            Dim::Domain => "Formations par domaine",
+            Dim::Diploma => "Formations par diplôme",
+        }
+    }
+
+    pub(super) fn value_title(self, label: &str) -> String {
+        match self {
+            Dim::Department => format!("Formations en apprentissage : {label}"),
+            Dim::Level => format!("Formations en apprentissage : {label}"),
+            Dim::Domain => format!("Formations en apprentissage – {label}"),
+            Dim::Diploma => format!("Formations en apprentissage : {label}"),
+        }
+    }
+}
+
+/// One value of a dimension, with its offers in listing order.
+#[derive(Debug)]
+pub(super) struct Facet {
+    pub(super) slug: String,
+    pub(super) label: String,
+    pub(super) offers: Vec<usize>,
+}
+
+/// A responsible CFA and its published offers.
+#[derive(Debug)]
+pub(super) struct Cfa {
+    pub(super) key: String,
+    pub(super) path: String,
+    pub(super) offers: Vec<usize>,
+}
+
+/// Everything loaded and computed before rendering.
+pub struct Site<'a> {
+    pub(super) input: &'a SiteInput<'a>,
+    pub(super) theme: &'a Theme,
+    pub(super) content: &'a [ContentPage],
+    pub(super) calendar: &'a CalendarFile,
+    pub(super) calendars: Vec<CalendarView>,
+    pub(super) ledger: &'a Ledger,
+    pub(super) base_url: String,
+    /// Views of the published offers, in sheet order.
+    pub(super) offers: Vec<OfferView>,
+    pub(super) summaries: Vec<OfferSummary>,
+    /// Indices of `offers` in listing order (title, town, id).
+    pub(super) sorted: Vec<usize>,
+    pub(super) cfas: Vec<Cfa>,
+    pub(super) facets: Vec<(Dim, Vec<Facet>)>,
+    pub(super) notes: Vec<String>,
+    pub(super) glossary: Glossary,
+    /// The base map of the offers' region (none when no place has a department).
+    pub(super) map: Option<BaseMap>,
+    /// URL of the site's logo among the static files.
+    pub(super) logo_url: Option<String>,
+    /// Application windows of the campaign (JSON-LD of the offers).
+    pub(super) applications: jsonld::Applications,
+    /// Links out (offer pages) and national disability resources (disability page).
+    pub(super) platforms: outlinks::Platforms,
+    pub(super) resources: outlinks::Resources,
+}
+
+/// A CFA's training place: department, town, postcode and street (folded).
+pub(super) type PlaceKey = (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+/// A training place of a CFA while its page is put together.
+pub(super) struct PlaceAcc<'v> {
+    /// The offer whose place is shown (one with coordinates when there is one).
+    pub(super) view: &'v OfferView,
+    pub(super) offers: Vec<&'v OfferSummary>,
+    pub(super) contacts: BTreeMap<&'v views::ContactView, usize>,
+    pub(super) referents: BTreeMap<&'v ReferentView, usize>,
+}
+
+/// The value most offers share (the first in order on a tie): "who to call" at a place.
+pub(super) fn most_frequent<T: Ord>(counts: &BTreeMap<T, usize>) -> Option<&T> {
+    counts
+        .iter()
+        .fold(None, |best: Option<(&T, usize)>, (v, n)| match best {
+            Some((_, m)) if m >= *n => best,
+            _ => Some((v, *n)),
+        })
+        .map(|(v, _)| v)
+}
+
+/// The values of one dimension with their offers (listing order kept).
+pub(super) fn facets_of(dim: Dim, offers: &[OfferView], sorted: &[usize]) -> Vec<Facet> {
+    let mut map: BTreeMap<String, Facet> = BTreeMap::new();
+    for &i in sorted {
+        let o = &offers[i];
+        let (slug, label) = match dim {
+            Dim::Department => match &o.place.address.department {
+                Some(d) => (urls::slug(d), department_name(d)),
+                None => continue,
+            },
+            Dim::Level => match o.level.and_then(|l| level_slug(l).map(|s| (s, l))) {
+                Some((s, l)) => (s.to_string(), level_words(l).to_string()),
+                None => continue,
+            },
+            Dim::Domain => match (&o.domain_slug, &o.domain) {
+                (Some(s), Some(l)) => (s.clone(), l.clone()),
+                _ => continue,
+            },
+            Dim::Diploma => (
+                o.diploma_slug.clone(),
+                o.diploma
+                    .clone()
+                    .unwrap_or_else(|| "Autre certification".into()),
+            ),
+        };
+        let f = map.entry(slug.clone()).or_insert_with(|| Facet {
+            slug,
+            label: label.clone(),
+            offers: Vec::new(),
+        });
+        // The same value spelt differently: keep the smallest label, whatever the order.
+        if label < f.label {
+            f.label = label;
+        }
+        f.offers.push(i);
+    }
+    let mut list: Vec<Facet> = map.into_values().collect();
+    if dim == Dim::Level {
+        let rank = |s: &str| {
+            ["infrabac", "bac", "bac-2", "bac-3", "bac-5", "doctorat"]
+                .iter()
+                .position(|x| *x == s)
+        };
+        list.sort_by_key(|f| rank(&f.slug));
+    } else if dim != Dim::Department {
+        list.sort_by_cached_key(|f| (crate::model::fold(&f.label), f.slug.clone()));
+    }
+    list
+}
+
+impl<'a> Site<'a> {
+    /// Loads the theme and data files and builds the site model.
+    pub fn load(input: &'a SiteInput<'a>) -> Result<Site<'a>, SiteError> {
+        let config = input.config;
+        if input.offers.len() != input.verdicts.len() {
+            return Err(SiteError::Render(format!(
+                "{} offers but {} verdicts",
+                input.offers.len(),
+                input.verdicts.len()
+            )));
+        }
+        let identity_err = |message: String| SiteError::Theme {
+            path: config.root.join("vitrine.toml"),
+            message,
+        };
+        let theme = &input.sources.theme;
+        let logo_url = input.sources.logo_url.clone();
+        let content = &input.sources.content[..];
+        let calendar = &input.sources.calendar;
+        let calendars = calendar.views();
+        let ledger = &input.sources.ledger;
+        let base_url = config.site.base_url.trim_end_matches('/').to_string();
+
+        // Published offers, one page per URL (a slug collision keeps the first row).
+        let mut notes = Vec::new();
+        let mut seen_paths = HashSet::new();
+        let mut published: Vec<&Offer> = Vec::new();
+        for (o, v) in input.offers.iter().zip(input.verdicts) {
+            if v.status != Status::Published {
+                continue;
+            }
+            if seen_paths.insert(urls::offer_path(o)) {
+                published.push(o);
+            } else {
+                notes.push(format!(
+                    "offer {} (row {}) has the URL of an earlier offer: not published",
+                    o.id, o.row
+                ));
+            }
+        }
+
+        // One CFA page per CFA key; its path comes from the key's first offer, so
+        // spelling variants of the name on other rows do not split the CFA.
+        let mut cfa_index: BTreeMap<String, usize> = BTreeMap::new();
+        let mut cfas: Vec<Cfa> = Vec::new();
+        let mut offer_cfa: Vec<usize> = Vec::with_capacity(published.len());
+        for (i, o) in published.iter().enumerate() {
+            let key = urls::cfa_key(o);
+            let n = *cfa_index.entry(key.clone()).or_insert_with(|| {
+                cfas.push(Cfa {
+                    key,
+                    path: urls::cfa_path(o),
+                    offers: Vec::new(),
+                });
+                cfas.len() - 1
+            });
+            cfas[n].offers.push(i);
+            offer_cfa.push(n);
+        }
+
+        let privacy = config.privacy.publish_referent_name;
+        let mut offers: Vec<OfferView> = published
+            .par_iter()
+            .zip(offer_cfa.par_iter())
+            .map(|(o, c)| views::offer_view(o, &cfas[*c].path, &base_url, privacy))
+            .collect();
+        // The JSON-LD is made with each page (see `render_job`), never all at once.
+        let glossary = Glossary::builtin();
+        for v in &mut offers {
+            v.jsonld = JSONLD_MARKER.to_string();
+            v.diploma_meaning = v
+                .diploma
+                .as_deref()
+                .and_then(|d| glossary.meaning(d))
+                .map(str::to_string);
+        }
+        // Places without a point are drawn at their town's centre. The communes table is
+        // checked by the search stage before the site is made; a site rendered without
+        // it (tests) simply draws fewer points.
+        for (v, o) in offers.iter_mut().zip(&published) {
+            if v.place.lat.is_none() {
+                v.place.town_centre = input
+                    .communes
+                    .coordinates(&o.place.address)
+                    .map(|c| [c.lat, c.lon]);
+            }
+        }
+        let tiles = match &config.site.map_tiles {
+            None => None,
+            Some(url) => Some(
+                TileLayer::new(url, config.site.map_attribution.as_deref().unwrap_or(""))
+                    .map_err(|m| identity_err(format!("[site] map_tiles: {m}")))?,
+            ),
+        };
+        let map = BaseMap::build(
+            &Outlines::builtin(),
+            offers
+                .iter()
+                .filter_map(|o| o.place.address.department.as_deref()),
+            tiles,
+        )
+        .map(|mut m| {
+            let name = super::assets::fingerprinted_name(BaseMap::FILE_NAME, &fingerprint(&m.svg));
+            m.url = format!("/assets/{name}");
+            m
+        });
+        let summaries: Vec<OfferSummary> = offers.iter().map(OfferView::summary).collect();
+        let mut sorted: Vec<usize> = (0..offers.len()).collect();
+        let keys: Vec<(String, String, String)> = offers
+            .iter()
+            .map(|o| {
+                (
+                    crate::model::fold(&o.title),
+                    o.place.address.town.clone().unwrap_or_default(),
+                    o.id.clone(),
+                )
+            })
+            .collect();
+        sorted.sort_by(|a, b| keys[*a].cmp(&keys[*b]));
+        for c in &mut cfas {
+            c.offers.sort_by(|a, b| keys[*a].cmp(&keys[*b]));
+        }
+        cfas.sort_by(|a, b| a.path.cmp(&b.path));
+
+        let facets = Dim::ALL
+            .iter()
+            .map(|d| (*d, facets_of(*d, &offers, &sorted)))
+            .collect();
+
+        Ok(Site {
+            input,
+            theme,
+            content,
+            calendars,
+            ledger,
+            base_url,
+            offers,
+            summaries,
+            sorted,
+            cfas,
+            facets,
+            notes,
+            glossary,
+            map,
+            logo_url,
+            applications: jsonld::Applications::from_calendar(calendar),
+            platforms: outlinks::Platforms::builtin(),
+            resources: outlinks::Resources::builtin(),
+            calendar,
+        })
+    }
+
+    pub(super) fn ledger_entries(&self) -> Vec<Entry> {
+        let mut live: Vec<Entry> = self
+            .offers
+            .par_iter()
+            .map(|o| Entry {
+                kind: Kind::Offer,
+                id: o.id.clone(),
+                path: o.path.clone(),
+                state: State::Published,
+                title: o.title.clone(),
+                cfa_path: o.cfa.path.clone(),
+                diploma: o.diploma_slug.clone(),
+                department: o.place.address.department.clone().unwrap_or_default(),
+                domain: o.domain_slug.clone().unwrap_or_default(),
+                fingerprint: fingerprint(&serde_json::to_vec(o).expect("plain data")),
+            })
+            .collect();
+        for c in &self.cfas {
+            let first = &self.offers[c.offers[0]];
+            let ids: Vec<&str> = c
+                .offers
+                .iter()
+                .map(|i| self.offers[*i].id.as_str())
+                .collect();
+            live.push(Entry {
+                kind: Kind::Cfa,
+                id: c.key.clone(),
+                path: c.path.clone(),
+                state: State::Published,
+                title: first.cfa.name.clone(),
+                cfa_path: String::new(),
+                diploma: String::new(),
+                department: first.cfa.address.department.clone().unwrap_or_default(),
+                domain: String::new(),
+                fingerprint: fingerprint(
+                    format!("{}|{}", first.cfa.name, ids.join(",")).as_bytes(),
+                ),
+            });
+        }
+        live
+    }
+
+    /// Published offers close to a withdrawn one: same diploma in the same department,
+    /// then same domain, then the same department.
+    pub(super) fn similar(&self, e: &Entry) -> Vec<&OfferSummary> {
+        let mut out: Vec<usize> = Vec::new();
+        let wanted = 6;
+        let same_dept = |i: &usize| {
+            self.offers[*i].place.address.department.as_deref() == Some(e.department.as_str())
+                || e.department.is_empty()
+        };
+        let tiers: [&dyn Fn(&usize) -> bool; 3] = [
+            &|i| !e.diploma.is_empty() && self.offers[*i].diploma_slug == e.diploma && same_dept(i),
+            &|i| {
+                !e.domain.is_empty()
+                    && self.offers[*i].domain_slug.as_deref() == Some(e.domain.as_str())
+                    && same_dept(i)
+            },
+            &|i| !e.department.is_empty() && same_dept(i),
+        ];
+        if e.kind == Kind::Offer {
+            for tier in tiers {
+                for i in self.sorted.iter().filter(|i| tier(i)) {
+                    if out.len() >= wanted {
+                        break;
+                    }
+                    if !out.contains(i) && self.offers[*i].id != e.id {
+                        out.push(*i);
+                    }
+                }
+            }
+        }
+        out.into_iter().map(|i| &self.summaries[i]).collect()
+    }
+}

@@ -1,0 +1,440 @@
+//! Planning the tree: every page to make (as [`Job`]s), every other file (feeds,
+//! sitemap, open data, LHÉO, calendars, redirects), the tree's shape checked, then every
+//! page rendered in parallel into the sink.
+
+use super::calendar::CalendarFile;
+use super::contexts::*;
+use super::ledger::Entry;
+use super::model::*;
+use super::render::*;
+use super::theme::SEARCH_FALLBACK_NAME;
+use super::views::{OfferSummary, OfferView};
+use super::{PageSink, Rendered, SiteError, catalogue, feeds, lheo, links, opendata};
+use rayon::prelude::*;
+use serde_json::{Value, json};
+use std::collections::HashSet;
+use std::io::Write;
+
+/// The whole catalogue in LHÉO 2.3.
+pub(super) const LHEO_FILE: &str = "donnees/lheo.xml";
+
+/// A page to render.
+pub(super) enum Job<'a> {
+    Offer(usize),
+    Cfa(&'a Cfa),
+    Browse {
+        dim: Dim,
+        facet: &'a Facet,
+        page: usize,
+    },
+    Retired(&'a Entry),
+    Redirect {
+        from: &'a str,
+        to: &'a str,
+    },
+    Plain {
+        path: String,
+        template: String,
+        extra: Vec<(&'static str, Value)>,
+    },
+}
+
+/// The feed's `updated`: `SOURCE_DATE_EPOCH` when the CI sets it (the reproducible-builds
+/// convention: the commit time of the data), else the calendar's fixed stamp. Never the
+/// clock.
+pub(super) fn atom_updated(calendar: &CalendarFile) -> String {
+    if let Some(t) = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
+    {
+        return t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    }
+    calendar.dtstamp.clone()
+}
+
+impl<'a> Site<'a> {
+    /// The two pages that let a CFA show its list on its own site: the page with the
+    /// `<iframe>` snippet (`/cfa/<slug>/integrer/`) and the minimal page the snippet
+    /// shows (`/integrer/<slug>/`, the only one `netlify.toml` lets other sites frame).
+    pub(super) fn embed_jobs(&self, c: &Cfa) -> Vec<Job<'a>> {
+        let slug = c
+            .path
+            .trim_start_matches("/cfa/")
+            .trim_end_matches('/')
+            .to_string();
+        let name = self.offers[c.offers[0]].cfa.name.clone();
+        let embed_path = format!("/integrer/{slug}/");
+        let title = format!("Formations en apprentissage – {name}");
+        let snippet = format!(
+            "<iframe src=\"{}{embed_path}\" title=\"{}\" width=\"640\" height=\"600\" loading=\"lazy\"></iframe>",
+            self.base_url,
+            super::theme::escape_html(&title),
+        );
+        let offers: Vec<&OfferSummary> = c.offers.iter().map(|i| &self.summaries[*i]).collect();
+        let cfa = json!({"name": name, "path": c.path, "count": c.offers.len()});
+        vec![
+            Job::Plain {
+                path: format!("{}integrer/", c.path),
+                template: "integrer.html".to_string(),
+                extra: vec![
+                    ("cfa", cfa.clone()),
+                    ("embed_path", json!(embed_path)),
+                    ("embed_title", json!(title)),
+                    ("snippet", json!(snippet)),
+                ],
+            },
+            Job::Plain {
+                path: embed_path,
+                template: "integrer_liste.html".to_string(),
+                extra: vec![
+                    ("cfa", cfa),
+                    ("embed_title", json!(title)),
+                    ("offers", json!(offers)),
+                ],
+            },
+        ]
+    }
+
+    /// Renders the whole tree.
+    pub fn render(mut self, sink: &dyn PageSink) -> Result<Rendered, SiteError> {
+        let config = self.input.config;
+        let changes = self.ledger.update(self.ledger_entries());
+        let mut notes = std::mem::take(&mut self.notes);
+        notes.extend(changes.notes());
+
+        // Every page, described first, rendered in parallel.
+        let mut jobs: Vec<Job<'_>> = Vec::new();
+        let mut sitemap: Vec<String> = Vec::new();
+        let plain = |path: &str, template: &str, extra: Vec<(&'static str, Value)>| Job::Plain {
+            path: path.to_string(),
+            template: template.to_string(),
+            extra,
+        };
+        jobs.push(plain("/", "home.html", self.home_context()));
+        let search_template = if self.theme.has("search.html") {
+            "search.html"
+        } else {
+            SEARCH_FALLBACK_NAME
+        };
+        jobs.push(plain(
+            "/recherche/",
+            search_template,
+            vec![("search", self.search_context())],
+        ));
+        jobs.push(plain("/404.html", "404.html", vec![]));
+        let handicap_page = self.content.iter().find(|c| c.path == "/handicap/");
+        jobs.push(plain(
+            "/handicap/",
+            "handicap.html",
+            vec![
+                ("handicap", self.handicap_context()),
+                ("page", json!(handicap_page)),
+                ("resources", json!(self.resources.ressources)),
+            ],
+        ));
+        for c in self.content.iter().filter(|c| c.path != "/handicap/") {
+            jobs.push(plain(&c.path, "content.html", vec![("page", json!(c))]));
+        }
+        jobs.push(plain(
+            "/calendrier/",
+            "calendars.html",
+            vec![
+                ("calendars", json!(self.calendars)),
+                ("source", json!(self.calendar.source)),
+            ],
+        ));
+        for c in &self.calendars {
+            jobs.push(plain(
+                &c.path,
+                "calendar.html",
+                vec![
+                    ("calendar", json!(c)),
+                    ("source", json!(self.calendar.source)),
+                ],
+            ));
+        }
+        // Browse: an index per dimension, then each value, paginated.
+        for (dim, facets) in &self.facets {
+            let entries: Vec<Value> = facets
+                .iter()
+                .map(|f| {
+                    json!({"label": f.label, "url": format!("/{}/{}/", dim.segment(), f.slug),
+                           "count": f.offers.len()})
+                })
+                .collect();
+            jobs.push(plain(
+                &format!("/{}/", dim.segment()),
+                "browse_index.html",
+                vec![("heading", json!(dim.title())), ("entries", json!(entries))],
+            ));
+            for f in facets {
+                let pages = f.offers.len().div_ceil(PER_PAGE).max(1);
+                for page in 1..=pages {
+                    jobs.push(Job::Browse {
+                        dim: *dim,
+                        facet: f,
+                        page,
+                    });
+                }
+            }
+        }
+        let cfa_entries: Vec<Value> = {
+            let mut list: Vec<(&Cfa, &str)> = self
+                .cfas
+                .iter()
+                .map(|c| (c, self.offers[c.offers[0]].cfa.name.as_str()))
+                .collect();
+            list.sort_by_cached_key(|(c, n)| (crate::model::fold(n), c.path.clone()));
+            list.iter()
+                .map(|(c, n)| {
+                    let town = &self.offers[c.offers[0]].cfa.address.town;
+                    json!({"label": n, "url": c.path, "count": c.offers.len(), "detail": town})
+                })
+                .collect()
+        };
+        jobs.push(plain(
+            "/cfa/",
+            "browse_index.html",
+            vec![
+                ("heading", json!("Les CFA et leurs formations")),
+                ("entries", json!(cfa_entries)),
+            ],
+        ));
+        for c in &self.cfas {
+            jobs.push(Job::Cfa(c));
+            jobs.extend(self.embed_jobs(c));
+        }
+        for i in 0..self.offers.len() {
+            jobs.push(Job::Offer(i));
+        }
+        // Every live page is in the sitemap (404.html is not a page of its own URL).
+        for job in &jobs {
+            let path = self.job_path(job);
+            // The embedding pages are tools for CFAs, not pages to find in a search.
+            if path.ends_with('/') && !path.contains("/integrer/") {
+                sitemap.push(path);
+            }
+        }
+        // The search without JavaScript: a page per word of the browse pages' names
+        // (not in the sitemap: they repeat the browse pages).
+        let mut nojs_links: Vec<super::nojs::Link> = Vec::new();
+        for (dim, facets) in &self.facets {
+            let kind = match dim {
+                Dim::Level => "Niveau",
+                Dim::Department => "Département",
+                Dim::Domain => "Domaine",
+                Dim::Diploma => "Diplôme",
+            };
+            nojs_links.extend(facets.iter().map(|f| super::nojs::Link {
+                label: f.label.clone(),
+                url: format!("/{}/{}/", dim.segment(), f.slug),
+                kind,
+                count: f.offers.len(),
+            }));
+        }
+        nojs_links.extend(cfa_entries.iter().map(|e| super::nojs::Link {
+            label: e["label"].as_str().unwrap_or_default().to_string(),
+            url: e["url"].as_str().unwrap_or_default().to_string(),
+            kind: "CFA",
+            count: e["count"].as_u64().unwrap_or(0) as usize,
+        }));
+        let nojs = super::nojs::Table::new(nojs_links, &self.glossary);
+        let has_nojs = self.theme.has("search_nojs.html");
+        if has_nojs {
+            jobs.push(plain(
+                "/recherche/sans-js/",
+                "search_nojs.html",
+                vec![("query", Value::Null), ("matches", json!(nojs.links))],
+            ));
+            for word in nojs.words.keys() {
+                jobs.push(plain(
+                    &super::nojs::Table::word_path(word),
+                    "search_nojs.html",
+                    vec![
+                        ("query", json!(word)),
+                        ("matches", json!(nojs.matches(word))),
+                    ],
+                ));
+            }
+        }
+        // The open-data page is made last (it lists the sizes of the files).
+        sitemap.push("/donnees/".to_string());
+        // Old URLs: withdrawn pages and redirects, never over a live page.
+        let mut live_paths: HashSet<String> = sitemap.iter().cloned().collect();
+        for e in &changes.retired {
+            if live_paths.insert(e.path.clone()) {
+                jobs.push(Job::Retired(e));
+            }
+        }
+        let mut redirects = String::new();
+        for (_, from, to) in &changes.redirects {
+            if live_paths.insert(from.clone()) {
+                jobs.push(Job::Redirect { from, to });
+                redirects.push_str(&format!("{from} {to} 301!\n"));
+            }
+        }
+
+        // Everything but the pages first: then the list of files is complete before a
+        // single page renders, and each page checks its links as it is made.
+        let mut files = crate::output::Files::new();
+        let base_url = &self.base_url;
+        let sitemap_urls: Vec<String> = sitemap.iter().map(|p| format!("{base_url}{p}")).collect();
+        files.merge("", feeds::sitemap(base_url, sitemap_urls));
+        files.insert("robots.txt", feeds::robots(base_url));
+        let updated = atom_updated(self.calendar);
+        let mut new_offers: Vec<&OfferView> = self
+            .sorted
+            .iter()
+            .map(|i| &self.offers[*i])
+            .filter(|o| o.new)
+            .collect();
+        new_offers.truncate(500);
+        files.insert(
+            "nouveautes.atom",
+            feeds::atom(&config.site.title, base_url, &updated, &new_offers),
+        );
+        let catalogue: Vec<&OfferView> = self.sorted.iter().map(|i| &self.offers[*i]).collect();
+        files.insert("donnees/offres.json", opendata::json(&catalogue, base_url));
+        files.insert("donnees/offres.csv", opendata::csv(&catalogue, base_url));
+        files.insert("donnees/catalogue.json", catalogue::json(&catalogue));
+        let licence = opendata::Licence {
+            name: config.site.licence.clone(),
+            url: config.site.licence_url.clone(),
+        };
+        files.insert(
+            "donnees/schema.json",
+            opendata::schema(
+                &config.site.title,
+                &config.site.publisher,
+                base_url,
+                &licence,
+            ),
+        );
+        // LHÉO needs a five-digit postcode; an unusable one is replaced by its town's,
+        // from the national communes table, loaded only if some address needs it.
+        let communes = std::sync::OnceLock::new();
+        let postcode_of = |insee: &str| {
+            communes
+                .get_or_init(crate::communes::Communes::builtin)
+                .by_insee(insee)
+                .and_then(|c| c.postcodes.first().cloned())
+        };
+        // One LHÉO file per CFA, beside its page; small, so sent like a page.
+        let mut streamed: Vec<String> = Vec::new();
+        for c in &self.cfas {
+            let list: Vec<&OfferView> = c.offers.iter().map(|i| &self.offers[*i]).collect();
+            let bytes = lheo::write(Vec::new(), &list, &postcode_of)
+                .map_err(|e| SiteError::Render(format!("LHÉO of {}: {e}", c.path)))?;
+            let path = format!("{}lheo.xml", c.path.trim_start_matches('/'));
+            sink.write(&path, &bytes, crate::output::key_of(&[&bytes]))?;
+            streamed.push(path);
+        }
+        // The whole catalogue in LHÉO: streamed to its file when the writer can, so
+        // 100,000 offers never sit in memory as XML.
+        let lheo_size =
+            match sink.open(LHEO_FILE)? {
+                Some(out) => {
+                    let (mut out, size) = lheo::write_counted(out, &catalogue, &postcode_of)
+                        .map_err(|source| SiteError::Write {
+                            path: LHEO_FILE.into(),
+                            source,
+                        })?;
+                    out.flush().map_err(|source| SiteError::Write {
+                        path: LHEO_FILE.into(),
+                        source,
+                    })?;
+                    drop(out);
+                    sink.streamed(LHEO_FILE)?;
+                    streamed.push(LHEO_FILE.to_string());
+                    size
+                }
+                None => {
+                    let bytes =
+                        lheo::write(Vec::new(), &catalogue, &postcode_of).map_err(|source| {
+                            SiteError::Write {
+                                path: LHEO_FILE.into(),
+                                source,
+                            }
+                        })?;
+                    let size = bytes.len() as u64;
+                    files.insert(LHEO_FILE, bytes);
+                    size
+                }
+            };
+        let stamp = self
+            .calendar
+            .stamp()
+            .map_err(|m| SiteError::Render(format!("calendar: {m}")))?;
+        for c in &self.calendar.calendars {
+            files.insert(
+                format!("calendrier/{}.ics", c.slug),
+                super::calendar::ics(c, stamp, base_url),
+            );
+        }
+        if has_nojs {
+            redirects.push_str(super::nojs::Table::redirects());
+        }
+        files.insert("_redirects", redirects);
+        files.merge("", self.theme.assets.files.clone());
+        if let Some(m) = &self.map {
+            files.insert(m.url.trim_start_matches('/'), m.svg.clone());
+        }
+        files.merge("", self.input.search.files.clone());
+
+        // The open-data page lists every download with its size, once all are made.
+        let donnees = self.donnees_context(&files, lheo_size, &licence);
+        jobs.push(Job::Plain {
+            path: "/donnees/".to_string(),
+            template: "donnees.html".to_string(),
+            extra: donnees,
+        });
+
+        let mut known: HashSet<String> = files.iter().map(|(p, _)| p.to_string()).collect();
+        known.extend(streamed);
+        for job in &jobs {
+            known.insert(file_of(&self.job_path(job)));
+        }
+        // The tree's shape is known before any page is made: check it first.
+        if let Some((folder, entries)) = links::folder_counts(known.iter().map(String::as_str))
+            .into_iter()
+            .find(|(_, n)| *n > links::MAX_FOLDER_ENTRIES)
+        {
+            return Err(SiteError::CrowdedFolder { folder, entries });
+        }
+        let recheck_kept = sink
+            .previous()
+            .is_some_and(|m| m.paths().any(|p| !known.contains(p)));
+        let env = Env {
+            base: self.base_context(),
+            known,
+            sink,
+            recheck_kept,
+        };
+        let pages = jobs.len();
+        let found = std::sync::Mutex::new(Vec::new());
+        jobs.par_iter().try_for_each(|job| {
+            let page = self.render_job(&env, job)?;
+            if !page.broken.is_empty() {
+                found.lock().expect("no panic holds it").extend(page.broken);
+            }
+            if page.kept {
+                return Ok(());
+            }
+            sink.write(&page.file, &page.html, page.key)
+                .map_err(SiteError::from)
+        })?;
+        let mut broken = found.into_inner().expect("no panic holds it");
+        if !broken.is_empty() {
+            broken.sort();
+            return Err(SiteError::BrokenLinks(broken));
+        }
+        Ok(Rendered {
+            pages: pages + files.iter().filter(|(p, _)| p.ends_with(".html")).count(),
+            files,
+            notes,
+            ledger: changes.ledger.to_csv(),
+            ledger_path: self.input.ledger_path.to_path_buf(),
+        })
+    }
+}

@@ -1,0 +1,305 @@
+//! Rendering one page: its key (template + data) asked of the sink first, so a page made
+//! from the same inputs as in the previous build is kept; else Tera, the social tags,
+//! the link check, minification and the JSON-LD splice.
+
+use super::contexts::*;
+use super::ledger::Kind;
+use super::model::*;
+use super::plan::*;
+use super::theme::tera_message;
+use super::views::{OfferSummary, department_name, french_number};
+use super::{PageSink, SiteError, jsonld, links, minify};
+use crate::output::Key;
+use crate::urls;
+use serde_json::json;
+use std::collections::HashSet;
+use tera::Context;
+
+/// Stands for an offer's JSON-LD while its page is rendered and minified.
+pub(super) const JSONLD_MARKER: &str = "<!--vitrine:jsonld-->";
+
+pub(super) fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// What every page render shares: the base context, the files of the tree and where
+/// the pages go.
+pub(super) struct Env<'s> {
+    pub(super) base: Context,
+    /// Every file the build writes, pages included.
+    pub(super) known: HashSet<String>,
+    pub(super) sink: &'s dyn PageSink,
+    /// Whether a file of the previous tree is gone: a page kept from it (made from the
+    /// same inputs) may then link to it, so its links are checked again.
+    pub(super) recheck_kept: bool,
+}
+
+impl Env<'_> {
+    /// Whether an internal link names a file of the tree.
+    pub(super) fn exists(&self, link: &str) -> bool {
+        let t = links::target(link);
+        self.known.contains(&t) || self.known.contains(&format!("{t}/index.html"))
+    }
+}
+
+/// A rendered page and the links of it that lead nowhere. A page kept from the
+/// previous build (same inputs) has no bytes here: the sink already holds them.
+pub(super) struct Page {
+    pub(super) file: String,
+    pub(super) kept: bool,
+    pub(super) key: Key,
+    pub(super) html: Vec<u8>,
+    pub(super) broken: Vec<(String, String)>,
+}
+
+/// `/a/b/` → `a/b/index.html`; `/404.html` → `404.html`.
+pub(super) fn file_of(path: &str) -> String {
+    let p = path.trim_start_matches('/');
+    if p.is_empty() || p.ends_with('/') {
+        format!("{p}index.html")
+    } else {
+        p.to_string()
+    }
+}
+
+/// The text between the first `open` and the next `close`.
+pub(super) fn between<'h>(haystack: &'h str, open: &str, close: &str) -> Option<&'h str> {
+    let start = haystack.find(open)? + open.len();
+    let len = haystack[start..].find(close)?;
+    Some(&haystack[start..start + len])
+}
+
+/// Undoes [`super::theme::escape_html`] (the tags' template escapes again).
+pub(super) fn unescape_html(s: &str) -> String {
+    s.replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+impl<'a> Site<'a> {
+    pub(super) fn render_page(
+        &self,
+        env: &Env<'_>,
+        path: &str,
+        template: &str,
+        fill: impl FnOnce(&mut Context),
+    ) -> Result<Page, SiteError> {
+        let mut ctx = env.base.clone();
+        ctx.insert("page_url", path);
+        ctx.insert("canonical_url", &format!("{}{path}", self.base_url));
+        fill(&mut ctx);
+        let file = file_of(path);
+        // Everything the page is made from: its template and its data (what else it
+        // depends on, binary, configuration and theme, is in the sink's global key).
+        let data = serde_json::to_vec(&ctx.clone().into_json()).unwrap_or_default();
+        let key = crate::output::key_of(&[template.as_bytes(), &data]);
+        if env.sink.reuse(&file, key)? {
+            let broken = match env.recheck_kept {
+                false => Vec::new(),
+                true => {
+                    let html = env.sink.kept(&file).unwrap_or_default();
+                    let html = String::from_utf8_lossy(&html);
+                    links::internal_links(&html)
+                        .into_iter()
+                        .filter(|l| !env.exists(l))
+                        .map(|l| (file.clone(), l.to_string()))
+                        .collect()
+                }
+            };
+            return Ok(Page {
+                file,
+                kept: true,
+                key,
+                html: Vec::new(),
+                broken,
+            });
+        }
+        let html = self
+            .theme
+            .tera
+            .render(template, &ctx)
+            .map_err(|e| SiteError::Template {
+                template: template.to_string(),
+                page: path.to_string(),
+                message: tera_message(&e),
+            })?;
+        let html = self.social_tags(html, &ctx, path)?;
+        // Links are checked here, on the page just rendered, against every file the
+        // build writes (known before any page is rendered).
+        let broken = links::internal_links(&html)
+            .into_iter()
+            .filter(|l| !env.exists(l))
+            .map(|l| (file.clone(), l.to_string()))
+            .collect();
+        Ok(Page {
+            html: minify::html(html.as_bytes()),
+            file,
+            kept: false,
+            key,
+            broken,
+        })
+    }
+
+    /// Adds the Open Graph and Twitter card tags (`partials/og.html`) to a rendered
+    /// page, from its own `<title>` and description, so a shared link shows both
+    /// whatever template made the page.
+    pub(super) fn social_tags(
+        &self,
+        html: String,
+        ctx: &Context,
+        path: &str,
+    ) -> Result<String, SiteError> {
+        const PARTIAL: &str = "partials/og.html";
+        let Some(head_end) = html.find("</head>") else {
+            return Ok(html);
+        };
+        if !self.theme.has(PARTIAL) {
+            return Ok(html);
+        }
+        let head = &html[..head_end];
+        let title = between(head, "<title>", "</title>").map(unescape_html);
+        let description =
+            between(head, "<meta name=\"description\" content=\"", "\"").map(unescape_html);
+        let mut c = Context::new();
+        c.insert("site", &self.input.config.site);
+        c.insert(
+            "og",
+            &json!({
+                "title": title,
+                "description": description,
+                "url": ctx.get("canonical_url"),
+            }),
+        );
+        let tags = self
+            .theme
+            .tera
+            .render(PARTIAL, &c)
+            .map_err(|e| SiteError::Template {
+                template: PARTIAL.to_string(),
+                page: path.to_string(),
+                message: tera_message(&e),
+            })?;
+        let mut out = String::with_capacity(html.len() + tags.len());
+        out.push_str(head);
+        out.push_str(&tags);
+        out.push_str(&html[head_end..]);
+        Ok(out)
+    }
+
+    /// URL path of a page (`/a/b/`, or `/404.html`).
+    pub(super) fn job_path(&self, job: &Job<'_>) -> String {
+        match job {
+            Job::Offer(i) => self.offers[*i].path.clone(),
+            Job::Cfa(c) => c.path.clone(),
+            Job::Browse { dim, facet, page } => {
+                page_url(&format!("/{}/{}/", dim.segment(), facet.slug), *page)
+            }
+            Job::Retired(e) => e.path.clone(),
+            Job::Redirect { from, .. } => from.to_string(),
+            Job::Plain { path, .. } => path.clone(),
+        }
+    }
+
+    pub(super) fn render_job(&self, env: &Env<'_>, job: &Job<'_>) -> Result<Page, SiteError> {
+        match job {
+            Job::Offer(i) => {
+                let o = &self.offers[*i];
+                // The JSON-LD goes in after minification, through a marker only the
+                // `| safe` JSON-LD can produce (printed text would read `&lt;!--`):
+                // minify-html leaves script data as it is, so this only spares it a
+                // scan of the largest part of the page.
+                let map = self.offer_map(o);
+                let mut page = self.render_page(env, &o.path, "offer.html", |ctx| {
+                    ctx.insert("offer", o);
+                    ctx.insert("map", &map);
+                    ctx.insert("links_out", &self.platforms.for_offer(o));
+                })?;
+                if page.kept {
+                    return Ok(page);
+                }
+                if let Some(at) = find(&page.html, JSONLD_MARKER.as_bytes()) {
+                    let json = jsonld::offer(o, &self.base_url, &self.applications);
+                    // Exact capacity: 100,000 pages stay in memory until written.
+                    let mut html =
+                        Vec::with_capacity(page.html.len() - JSONLD_MARKER.len() + json.len());
+                    html.extend_from_slice(&page.html[..at]);
+                    html.extend_from_slice(json.as_bytes());
+                    html.extend_from_slice(&page.html[at + JSONLD_MARKER.len()..]);
+                    page.html = html;
+                }
+                Ok(page)
+            }
+            Job::Cfa(c) => {
+                let view = self.cfa_view(c);
+                self.render_page(env, &c.path, "cfa.html", |ctx| {
+                    ctx.insert("cfa", &view);
+                })
+            }
+            Job::Browse { dim, facet, page } => {
+                let base_path = format!("/{}/{}/", dim.segment(), facet.slug);
+                let total = facet.offers.len().div_ceil(PER_PAGE).max(1);
+                let path = page_url(&base_path, *page);
+                let list: Vec<&OfferSummary> = facet
+                    .offers
+                    .iter()
+                    .skip((page - 1) * PER_PAGE)
+                    .take(PER_PAGE)
+                    .map(|i| &self.summaries[*i])
+                    .collect();
+                let first = (page - 1) * PER_PAGE + 1;
+                self.render_page(env, &path, "browse.html", |ctx| {
+                    ctx.insert("heading", &dim.value_title(&facet.label));
+                    ctx.insert(
+                        "dimension",
+                        &json!({"title": dim.title(), "url": format!("/{}/", dim.segment())}),
+                    );
+                    ctx.insert("label", &facet.label);
+                    ctx.insert("offers", &list);
+                    ctx.insert("total", &french_number(facet.offers.len()));
+                    ctx.insert("count", &facet.offers.len());
+                    ctx.insert("first", &first);
+                    ctx.insert("last", &(first + list.len() - 1));
+                    ctx.insert("pagination", &pagination(&base_path, *page, total));
+                })
+            }
+            Job::Retired(e) => {
+                let similar = self.similar(e);
+                let department_link = (!e.department.is_empty()).then(|| {
+                    (
+                        department_name(&e.department),
+                        format!("/departements/{}/", urls::slug(&e.department)),
+                    )
+                });
+                self.render_page(env, &e.path, "withdrawn.html", |ctx| {
+                    ctx.insert(
+                        "withdrawn",
+                        &json!({
+                            "kind": match e.kind { Kind::Offer => "offre", Kind::Cfa => "cfa" },
+                            "title": e.title,
+                            "cfa_path": (e.kind == Kind::Offer && env.exists(&e.cfa_path)).then_some(&e.cfa_path),
+                            "department": department_link.filter(|d| env.exists(&d.1)).map(|(label, url)| json!({"label": label, "url": url})),
+                        }),
+                    );
+                    ctx.insert("similar", &similar);
+                })
+            }
+            Job::Redirect { from, to } => self.render_page(env, from, "redirect.html", |ctx| {
+                ctx.insert("target", to);
+                ctx.insert("target_url", &format!("{}{to}", self.base_url));
+                // The canonical URL of a moved page is its new address.
+                ctx.insert("canonical_url", &format!("{}{to}", self.base_url));
+            }),
+            Job::Plain {
+                path,
+                template,
+                extra,
+            } => self.render_page(env, path, template, |ctx| {
+                for (k, v) in extra {
+                    ctx.insert(*k, v);
+                }
+            }),
+        }
+    }
+}
