@@ -17,8 +17,12 @@
 
 use super::SearchError;
 use super::facets::{self, Facets};
-use super::query::{Lexicon, MAX_EXPANSIONS, STOP_WORDS, TYPO_MIN_CHARS};
-use super::schema::{Fields, SearchDoc, TEXT_FIELDS};
+use super::analyzer::FAMILY_SUFFIXES;
+use super::places::Places;
+use super::query::{
+    DIPLOMA_WORDS, Lexicon, MAX_EXPANSIONS, NEAR_WORDS, RADII, STOP_WORDS, TYPO_MIN_CHARS,
+};
+use super::schema::{FAMILY, Fields, SUBJECT_FIELDS, SearchDoc, TEXT_FIELDS};
 use crate::communes::Communes;
 use crate::output::Files;
 use crate::safe::json_bytes;
@@ -56,6 +60,7 @@ pub fn export(
     docs: &[SearchDoc],
     facets: &Facets,
     communes: &Communes,
+    places: &Places,
 ) -> Result<Export, SearchError> {
     let err = |e: &dyn std::fmt::Display| SearchError::Index(format!("export: {e}"));
     let mut files = Files::new();
@@ -241,6 +246,16 @@ pub fn export(
         .collect();
     let towns = put(&mut files, "communes", "json", json_bytes(&towns));
 
+    // Places a query can name, in shards by the first two letters of their key: a query
+    // loads the shard of each of its words only.
+    let shard_count = places.shard_count();
+    let mut shards: Vec<BTreeMap<&str, serde_json::Value>> = vec![BTreeMap::new(); shard_count];
+    for (k, p) in &places.towns {
+        shards[Places::shard_of(k, shard_count)].insert(k, json!([p.name, p.dep, p.lat, p.lon]));
+    }
+    let place_files: Vec<Vec<u8>> = shards.iter().map(json_bytes).collect();
+    let places_dir = put_family(&mut files, "l", "json", place_files);
+
     // BM25 statistics: tantivy's averages come from these totals.
     let n = searcher.num_docs();
     let mut field_meta = Vec::new();
@@ -282,6 +297,13 @@ pub fn export(
         "expansions": MAX_EXPANSIONS,
         "typo": TYPO_MIN_CHARS,
         "stop": STOP_WORDS,
+        "places": {"dir": places_dir, "count": shard_count},
+        "departments": places.departments,
+        "family": {"field": FAMILY, "suffixes": FAMILY_SUFFIXES},
+        "subject": SUBJECT_FIELDS,
+        "diplomas": DIPLOMA_WORDS,
+        "near": NEAR_WORDS,
+        "radii": RADII,
     });
     let name = put(&mut files, "manifest", "json", json_bytes(&manifest));
     Ok(Export {

@@ -12,8 +12,10 @@ pub mod analyzer;
 pub mod export;
 pub mod facets;
 pub mod index;
+pub mod places;
 pub mod query;
 pub mod schema;
+pub mod vocabulary;
 
 use crate::communes::Communes;
 use crate::config::Config;
@@ -53,11 +55,21 @@ pub fn index_dir(config: &Config) -> PathBuf {
 /// Builds the index of the published offers (replacing the previous one) and its
 /// static form.
 pub fn build(config: &Config, published: &[&Offer]) -> Result<SearchAssets, SearchError> {
+    build_with(config, published, &vocabulary::Vocabulary::builtin())
+}
+
+/// [`build`] with a given vocabulary (e.g. with the ROME codes of the RNCP sheets).
+pub fn build_with(
+    config: &Config,
+    published: &[&Offer],
+    vocabulary: &vocabulary::Vocabulary,
+) -> Result<SearchAssets, SearchError> {
     let communes = Communes::load(&config.path(&config.input.communes))?;
-    let docs = schema::documents(published, &communes);
+    let docs = schema::documents(published, &communes, vocabulary);
     let facets = schema::facets(&docs);
+    let places = places::Places::of(&communes);
     let dir = index_dir(config);
-    index::write(&dir, &docs)?;
+    index::write(&dir, &docs, &places)?;
     let opened = index::Opened::open(&dir)?;
     let export = export::export(
         &opened.searcher(),
@@ -66,6 +78,7 @@ pub fn build(config: &Config, published: &[&Offer]) -> Result<SearchAssets, Sear
         &docs,
         &facets,
         &communes,
+        &places,
     )?;
     Ok(SearchAssets {
         files: export.files,
@@ -84,6 +97,14 @@ pub struct Answer {
     pub filters: query::Filters,
     /// Number of matching offers (the hits are the first `limit` of them).
     pub count: usize,
+    /// What was read out of the query: place, department, diploma type.
+    pub understood: query::Understood,
+    /// Not every word matched: "Résultats approchants", by number of words matched.
+    pub approx: bool,
+    /// Results within this many km of the place.
+    pub radius: Option<f64>,
+    /// Nothing within 100 km of the place: results from anywhere.
+    pub elsewhere: bool,
     pub hits: Vec<query::Hit>,
 }
 
@@ -95,10 +116,12 @@ impl index::Opened {
         filters: &query::Filters,
         limit: usize,
     ) -> Result<Answer, SearchError> {
-        let (count, hits) = query::search(
+        let (ranked, hits) = query::search(
             &self.searcher(),
             &self.fields,
             &self.lexicon,
+            &self.places,
+            &self.columns,
             q,
             filters,
             limit,
@@ -107,7 +130,11 @@ impl index::Opened {
         Ok(Answer {
             query: q.to_string(),
             filters: filters.clone(),
-            count,
+            count: ranked.docs.len(),
+            understood: ranked.understood,
+            approx: ranked.approx,
+            radius: ranked.radius,
+            elsewhere: ranked.elsewhere,
             hits,
         })
     }
