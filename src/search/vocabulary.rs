@@ -229,6 +229,8 @@ pub fn acronym(title: &str) -> Option<String> {
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .collect();
+    // A title in capitals throughout says nothing by its capitals.
+    let shouting = !title.chars().any(char::is_lowercase);
     let mut out = String::new();
     let mut leading = true;
     for w in raw {
@@ -241,7 +243,7 @@ pub fn acronym(title: &str) -> Option<String> {
             continue;
         }
         let letters = w.chars().filter(|c| c.is_alphabetic()).count();
-        if letters >= 2 && letters <= 5 && w.chars().all(|c| !c.is_lowercase()) {
+        if !shouting && (2..=5).contains(&letters) && w.chars().all(|c| !c.is_lowercase()) {
             out.push_str(&f);
         } else if let Some(c) = f.chars().next() {
             out.push(c);
@@ -271,6 +273,10 @@ mod tests {
             Some("mco")
         );
         assert_eq!(acronym("CAP Cuisine"), None);
+        assert_eq!(
+            acronym("BTS MANAGEMENT COMMERCIAL OPERATIONNEL").as_deref(),
+            Some("mco")
+        );
     }
 
     #[test]

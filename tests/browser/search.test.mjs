@@ -26,6 +26,19 @@ const QUERIES = [
   // filters, with and without words
   { q: 'cap', dep: '13' }, { q: 'bts', niveau: '5' }, { q: 'bts', voie: 'parcoursup' },
   { q: '', diplome: 'cap' }, { q: 'coiffure', dep: '83' },
+  // job words (ROME appellations, synonyms), acronyms, word families, transpositions
+  { q: 'carreleur' }, { q: 'cariste' }, { q: 'serveur' }, { q: 'plombier' }, { q: 'resto' },
+  { q: 'bts sam' }, { q: 'bts cg' }, { q: 'bac pro melec' }, { q: 'bts ndrc' }, { q: 'advf' },
+  { q: 'informaticien' }, { q: 'esthéticienne' }, { q: 'maçon' }, { q: 'coiffrue' }, { q: 'pâtsisier' },
+  // places, departments and diploma types in the main box
+  { q: 'cap toulon' }, { q: 'coiffure nice' }, { q: 'bts marseille' }, { q: 'cap 83000' },
+  { q: 'Vaucluse' }, { q: '06' }, { q: 'cuisine près de aubagne' }, { q: 'bac pro marseille 5' },
+  { q: 'bts' }, { q: 'cap cuisine' }, { q: 'licence pro' },
+  // the "près de" field: names without accents, postcodes, coordinates ("près de moi")
+  { q: 'cap', ville: 'frejus' }, { q: '', ville: '84000' }, { q: 'bts', ville: '43.29695,5.38107' },
+  { q: 'coiffure', ville: 'toulon', tri: 'date' },
+  // approaching results and nothing at all
+  { q: 'coiffure astronaute' }, { q: 'cuisine xylophone toulon' }, { q: 'xyzzy plugh' },
 ];
 
 let server;
@@ -79,6 +92,40 @@ test('the browser ranks exactly like vitrine search', async () => {
     if (ids.length) nonEmpty++;
   }
   assert.ok(nonEmpty >= 20, `only ${nonEmpty} queries found something: the sample is too thin`);
+  assert.deepEqual(problems, []);
+});
+
+async function shown(page, query) {
+  await page.goto(pageUrl(query));
+  return browserAnswer(page);
+}
+
+test('families find offers by job, acronym and town; approaching results are said', async () => {
+  const { page, problems } = await watchedPage(browser);
+  // A job word finds offers whose title names only the diploma.
+  const job = cli({ q: 'carreleur' });
+  const jobShown = await shown(page, { q: 'carreleur' });
+  assert.deepEqual(jobShown.ids, job.hits.map((h) => h.id));
+  // An acronym puts the speciality first.
+  const sam = cli({ q: 'bts sam' });
+  assert.ok(sam.hits.length > 0, 'bts sam finds something');
+  assert.match(sam.hits[0].title, /support à l.action managériale/i);
+  const samShown = await shown(page, { q: 'bts sam' });
+  assert.equal(samShown.ids[0], sam.hits[0].id);
+  // A town in the main box: by distance, the radius said.
+  const town = await shown(page, { q: 'cap toulon' });
+  assert.match(town.status, /à moins de \d+ km de Toulon/);
+  const km = await page.$$eval('#resultats li', (lis) => lis.map((li) => Number(li.textContent.match(/à (\d+) km/)?.[1])));
+  assert.ok(km.length && km.every((d, i) => i === 0 || d >= km[i - 1]), km.join(' '));
+  // Not every word matches: the offers matching most words, under "Résultats approchants".
+  const approx = await shown(page, { q: 'coiffure astronaute' });
+  assert.ok(approx.ids.length > 0, 'never an empty page when one word matches');
+  assert.match(await page.textContent('#notes'), /Résultats approchants/);
+  assert.deepEqual(await axeViolations(page), [], 'approaching results');
+  // Nothing at all: what to try next.
+  await shown(page, { q: 'xyzzy plugh' });
+  assert.ok(await page.locator('#notes a').count() >= 2, 'next steps offered');
+  assert.deepEqual(await axeViolations(page), [], 'no result');
   assert.deepEqual(problems, []);
 });
 
