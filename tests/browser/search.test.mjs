@@ -183,7 +183,7 @@ test('near a town: results within the radius, nearest first; sorting by start da
   const { page, problems } = await watchedPage(browser);
   await page.goto(pageUrl({ q: 'cap', ville: 'Toulon (83)', tri: 'distance' }));
   const near = await browserAnswer(page);
-  const radius = Number(near.status.match(/rayon de (\d+) km/)?.[1]);
+  const radius = Number(near.status.match(/à moins de (\d+) km/)?.[1]);
   assert.ok([20, 30, 50, 75, 100].includes(radius), near.status);
   const km = await page.$$eval('#resultats li', (lis) => lis.map((li) => Number(li.textContent.match(/à (\d+) km/)?.[1])));
   assert.ok(km.length > 0, 'something near Toulon');
