@@ -4,7 +4,7 @@
 //! in small shards for the browser (a query loads only the shards of its words).
 
 use super::analyzer;
-use crate::communes::{Communes, department_name};
+use crate::communes::{Communes, Kind, department_name};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -92,8 +92,14 @@ impl Places {
                 .trim_end_matches(" Arrondissement")
                 .trim_end_matches(" arrondissement");
             put(folded_key(name), c.population, &place);
+            // An arrondissement's postcode names it rather than its whole city.
+            let rank = if c.kind == Kind::Arrondissement {
+                u32::MAX
+            } else {
+                c.population
+            };
             for p in &c.postcodes {
-                put(p.clone(), c.population, &place);
+                put(p.clone(), rank, &place);
             }
         }
         let mut departments = BTreeMap::new();
@@ -143,11 +149,10 @@ mod tests {
 
     #[test]
     fn communes_are_found_by_name_and_postcode() {
-        let communes = Communes::load(
-            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/communes-paca.csv"),
-        )
-        .unwrap();
-        let p = Places::of(&communes);
+        let p = Places::of(&Communes::builtin());
+        assert_eq!(p.towns["marseille 5"].name, "Marseille 5e Arrondissement");
+        assert_eq!(p.towns["13005"].name, "Marseille 5e Arrondissement");
+        assert_eq!(p.towns["marseille"].name, "Marseille");
         assert_eq!(p.towns["nice"].dep, "06");
         assert_eq!(p.towns["84000"].name, "Avignon");
         assert_eq!(p.towns["aix en provence"].dep, "13");
