@@ -110,13 +110,15 @@ impl SearchDoc {
             offer.title,
             offer.domain.as_deref().unwrap_or("")
         );
+        // The export's ROME codes; else those of the RNCP sheet; else the jobs the
+        // title names.
         let rome_codes = if offer.rome.is_empty() {
             offer
                 .rncp
                 .as_deref()
                 .and_then(|r| vocabulary.rncp_rome.get(r))
                 .cloned()
-                .unwrap_or_default()
+                .unwrap_or_else(|| vocabulary.rome.codes_of_title(&offer.title))
         } else {
             offer.rome.clone()
         };

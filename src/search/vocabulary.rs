@@ -51,6 +51,63 @@ pub struct Rome {
     codes: BTreeMap<String, (String, Vec<String>)>,
     /// v3 code → the 4.0 codes derived from it (itself included)
     children: BTreeMap<String, Vec<String>>,
+    /// Each job name's family keys (masculine form, minor words left out), with its code.
+    names: Vec<(String, Vec<String>)>,
+    /// Family key → the job names holding it (by position in `names`).
+    by_key: std::collections::HashMap<String, Vec<usize>>,
+}
+
+/// How a word of a job name of several words is compared: by family when the family
+/// key is distinctive (five letters or more), else by stem.
+fn match_key(folded: &str) -> String {
+    let stem = super::analyzer::stems(folded).pop().unwrap_or_default();
+    let family = super::analyzer::family(&stem);
+    if family.len() >= 5 { family } else { stem }
+}
+
+/// The keys of a job name in its masculine form ("Conducteur / Conductrice d'engins
+/// agricoles" → conducteur engins agricoles). A name of one word must be in a title as
+/// it is (by stem): "Voiturier" does not come from "voitures".
+fn name_keys(name: &str) -> Vec<String> {
+    let words = |t: &str| -> Vec<String> {
+        super::analyzer::words(t)
+            .into_iter()
+            .map(|w| w.folded)
+            .filter(|w| !MINOR.contains(&w.as_str()))
+            .collect()
+    };
+    let masculine: Vec<String> = match name.split_once(" / ") {
+        Some((left, right)) => {
+            let (l, r) = (words(left), words(right));
+            let skip = l.len().min(r.len());
+            l.into_iter().chain(r.into_iter().skip(skip)).collect()
+        }
+        None => words(name),
+    };
+    let mut keys: Vec<String> = if masculine.len() == 1 {
+        super::analyzer::stems(&masculine[0])
+    } else {
+        masculine.iter().map(|w| match_key(w)).collect()
+    };
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// The keys of a title's words: stem and family key; a process noun ("formation",
+/// "réalisation", "production") only a key of its own, so that it does not name the
+/// person doing it (formateur, réalisateur, producteur stem the same).
+fn title_keys(title: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for w in super::analyzer::words(title) {
+        if w.folded.ends_with("tion") || w.folded.ends_with("sion") {
+            out.insert(format!("{}#", w.stem));
+        } else {
+            out.insert(match_key(&w.folded));
+            out.insert(w.stem);
+        }
+    }
+    out
 }
 
 impl Rome {
@@ -72,6 +129,12 @@ impl Rome {
             };
             let mut names = vec![label.to_string()];
             names.extend(apps.split(" | ").map(str::to_string));
+            for n in &names {
+                let keys = name_keys(n);
+                if !keys.is_empty() {
+                    rome.names.push((code.to_string(), keys));
+                }
+            }
             rome.codes
                 .insert(code.to_string(), (parent.to_string(), names));
             rome.children
@@ -79,7 +142,29 @@ impl Rome {
                 .or_default()
                 .push(code.to_string());
         }
+        for (i, (_, keys)) in rome.names.iter().enumerate() {
+            rome.by_key.entry(keys[0].clone()).or_default().push(i);
+        }
         Ok(rome)
+    }
+
+    /// The ROME codes a title names a job of, for offers the export gives none: a code
+    /// whose job name's words are all in the title, compared by word family ("CAP
+    /// Métiers de la coiffure" holds "Coiffeur", "CAP Monteur en installations
+    /// sanitaires" the plumber's job of that name).
+    pub fn codes_of_title(&self, title: &str) -> Vec<String> {
+        let have = title_keys(title);
+        let mut out: Vec<String> = Vec::new();
+        for k in &have {
+            for &i in self.by_key.get(k).into_iter().flatten() {
+                let (code, keys) = &self.names[i];
+                if keys.iter().all(|k| have.contains(k)) && !out.contains(code) {
+                    out.push(code.clone());
+                }
+            }
+        }
+        out.sort();
+        out
     }
 
     /// The table compiled into the binary (ROME 4.0 v60).
@@ -289,6 +374,20 @@ mod tests {
         let cuisine = rome.words(&["G1602".into()]);
         assert!(cuisine.contains("commis") && cuisine.len() > 10);
         assert!(rome.words(&["Z9999".into()]).is_empty());
+    }
+
+    #[test]
+    fn a_title_without_rome_codes_gets_those_of_the_jobs_it_names() {
+        let rome = Rome::builtin();
+        assert!(rome.codes_of_title("CAP Coiffeur").contains(&"D1202".to_string()));
+        assert!(
+            rome.codes_of_title("CAP Monteur en installations sanitaires")
+                .contains(&"F1603".to_string())
+        );
+        assert!(!rome.codes_of_title("Formation professionnelle Webmaster").contains(&"K2111".to_string()));
+        assert!(rome.codes_of_title("BTS Opticien-Lunetier").iter().any(|c| c.starts_with("J")));
+        assert!(rome.codes_of_title("CAP Pâtissier").contains(&"D1104".to_string()));
+        assert!(rome.codes_of_title("BTS Gestion de la PME").len() < 5);
     }
 
     #[test]
