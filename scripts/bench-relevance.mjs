@@ -19,6 +19,26 @@ const fold = (s) => (s ?? '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').t
   .replace(/œ/g, 'oe').replace(/[’']/g, "'");
 const path = (u) => { try { return new URL(u, 'http://x').pathname; } catch { return u; } };
 const byPath = new Map(offers.map((o) => [path(o.url), o.id]));
+// Offers the export gives no coordinates: their town's, from the communes table (by INSEE
+// code, else postcode and name, else postcode), as vitrine's search locates them.
+if (process.env.COMMUNES) {
+  const rows = readFileSync(process.env.COMMUNES, 'utf8').split('\n').slice(1).map((l) => l.split(','));
+  const key = (s) => fold(s).replace(/[^a-z0-9]+/g, ' ').trim().replace(/^st /, 'saint ');
+  const byInsee = new Map(), byCpName = new Map(), byCp = new Map(), byDepName = new Map();
+  for (const [insee, nom, , cps, lat, lon, , type] of rows) {
+    if (!lat || (type && type !== 'ARM')) continue;
+    const at = [Number(lat), Number(lon)];
+    byInsee.set(insee, at);
+    if (!type) byDepName.set(`${insee.slice(0, 2)} ${key(nom)}`, at);
+    for (const cp of (cps ?? '').split(' ')) { byCpName.set(`${cp} ${key(nom)}`, at); if (!byCp.has(cp)) byCp.set(cp, at); }
+  }
+  for (const o of offers) {
+    if (o.latitude != null) continue;
+    const at = byInsee.get(o.code_commune) ?? byCpName.get(`${o.code_postal} ${key(o.commune ?? '')}`)
+      ?? byDepName.get(`${(o.code_postal ?? '').slice(0, 2)} ${key(o.commune ?? '')}`) ?? byCp.get(o.code_postal);
+    if (at) [o.latitude, o.longitude] = at;
+  }
+}
 
 function km(lat1, lon1, lat2, lon2) {
   const R = 6371.0088, rad = Math.PI / 180;

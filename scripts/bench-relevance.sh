@@ -5,7 +5,9 @@
 # over the open-data records): zero-result rate, precision of the top 3, recall of the top
 # 20, and the number of queries answered well. Prints both tools side by side.
 # Needs: chromium, node + tests/browser/node_modules (tests/browser/run.sh installs them).
-# Usage: scripts/bench-relevance.sh [EXPORT] [NAME]     (work under /dev/shm/search-relevance)
+# Usage: [FILL_ADMIN=1] scripts/bench-relevance.sh [EXPORT] [NAME]
+#   (work under /dev/shm/search-relevance; FILL_ADMIN=1 for a public list without the
+#   administrative columns, see scripts/bench-relevance-fill.py)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 export_file="$(realpath "${1:-$root/data/offre-apprentissage-2027.xlsx}")"
@@ -23,6 +25,11 @@ communes="${COMMUNES:-$root/data/communes-france.csv}"
 [ -f "$communes" ] || communes="$root/data/communes-paca.csv"
 
 rm -rf "$dir"; mkdir -p "$dir"
+# A public list without the administrative columns: fill those (only) so offers publish.
+if [ "${FILL_ADMIN:-}" = 1 ]; then
+  python3 "$root/scripts/bench-relevance-fill.py" "$export_file" "$dir/export.csv"
+  export_file="$dir/export.csv"
+fi
 cat > "$dir/vitrine.toml" <<TOML
 [input]
 export = "$export_file"
@@ -39,5 +46,5 @@ build = "$dir/build"
 TOML
 "$bin" --config "$dir/vitrine.toml" build > "$dir/build.log"
 "$work/pf/node_modules/.bin/pagefind" --site "$dir/public" --glob "formations/**/*.html" > "$dir/pagefind.log"
-VITRINE_BIN="$bin" node "$root/scripts/bench-relevance.mjs" "$dir/public" "$dir/vitrine.toml" \
+COMMUNES="$communes" VITRINE_BIN="$bin" node "$root/scripts/bench-relevance.mjs" "$dir/public" "$dir/vitrine.toml" \
   "$root/tests/relevance/queries.json"

@@ -20,7 +20,8 @@ use super::facets::{self, Facets};
 use super::analyzer::FAMILY_SUFFIXES;
 use super::places::Places;
 use super::query::{
-    DIPLOMA_WORDS, Lexicon, MAX_EXPANSIONS, NEAR_WORDS, RADII, STOP_WORDS, TYPO_MIN_CHARS,
+    DIPLOMA_WORDS, EXPANSION_BOOST, Lexicon, MAX_EXPANSIONS, NEAR_WORDS, RADII, STOP_WORDS,
+    TYPO_MIN_CHARS,
 };
 use super::schema::{FAMILY, Fields, SUBJECT_FIELDS, SearchDoc, TEXT_FIELDS};
 use crate::communes::{Communes, Kind};
@@ -312,6 +313,7 @@ pub fn export(
         "diplomas": DIPLOMA_WORDS,
         "near": NEAR_WORDS,
         "radii": RADII,
+        "expansionBoost": EXPANSION_BOOST,
     });
     let name = put(&mut files, "manifest", "json", json_bytes(&manifest));
     Ok(Export {

@@ -26,11 +26,17 @@ use tantivy::{DocAddress, DocSet, Searcher, TERMINATED, TantivyDocument, Term};
 pub const MAX_EXPANSIONS: usize = 50;
 /// Typos are forgiven in words of at least this many letters.
 pub const TYPO_MIN_CHARS: usize = 5;
-/// Words left out of a query unless it has nothing else (folded forms).
-pub const STOP_WORDS: [&str; 27] = [
+/// Words left out of a query unless it has nothing else (folded forms): little words,
+/// and words every offer could say ("métiers de la vente" is about selling).
+pub const STOP_WORDS: [&str; 31] = [
     "a", "au", "aux", "avec", "ce", "ces", "d", "dans", "de", "des", "du", "en", "et", "l", "la",
-    "le", "les", "leur", "ou", "par", "pour", "qu", "que", "sur", "un", "une", "y",
+    "le", "les", "leur", "ou", "par", "pour", "qu", "que", "sur", "un", "une", "y", "metier",
+    "metiers", "formation", "formations",
 ];
+
+/// Boost factor of the terms a word stands for besides its own stem (completions of the
+/// word being typed, typo corrections): the word as typed ranks first.
+pub const EXPANSION_BOOST: f32 = 0.5;
 
 /// Every term of the index with, per text field, its document frequency.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -162,7 +168,9 @@ fn word_terms(w: &Word, last: bool, lexicon: &Lexicon) -> Vec<String> {
             } else {
                 distance(&w.stem, t)
             };
-            if d <= 1 {
+            // "mecanqiue" is "mécanique" with its ending mistyped: a term of five
+            // letters or more within one edit of the word less up to four last letters.
+            if d <= 1 || (t.chars().count() >= 5 && suffix_tolerant(t, &w.folded)) {
                 terms.push(t.to_string());
             }
         }
@@ -195,6 +203,24 @@ pub fn distance(a: &str, b: &str) -> usize {
 /// Smallest distance between `a` and a prefix of `b` (for the word being typed).
 pub fn prefix_distance(a: &str, b: &str) -> usize {
     dp_last_row(a, b).into_iter().min().unwrap_or(0)
+}
+
+/// Whether `term` is within one edit of `word` less at most its four last letters.
+pub fn suffix_tolerant(term: &str, word: &str) -> bool {
+    let row = dp_last_row(term, word);
+    let n = row.len() - 1;
+    row[n.saturating_sub(4)..].iter().any(|d| *d <= 1)
+}
+
+/// The boost of a clause: its field's, halved for a term that is not the word's own stem
+/// (nor its family key).
+pub fn clause_boost(c: &Clause, word: &Word) -> f32 {
+    let field = TEXT_FIELDS[c.field as usize].1;
+    if c.term != word.stem && c.field != FAMILY {
+        field * EXPANSION_BOOST
+    } else {
+        field
+    }
 }
 
 /// Last row of the edit-distance table of `a` (rows) against `b` (columns).
@@ -547,14 +573,14 @@ pub fn rank(
         }
     } else {
         let scoring = EnableScoring::enabled_from_searcher(searcher);
-        for clauses in plan(words, lexicon).words {
+        for (word, clauses) in words.iter().zip(plan(words, lexicon).words) {
             let mut acc: HashMap<DocAddress, f32> = HashMap::new();
             for c in &clauses {
                 let field = fields.text[c.field as usize];
                 let term = Term::from_field_text(field, &c.term);
                 let q = BoostQuery::new(
                     Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
-                    TEXT_FIELDS[c.field as usize].1,
+                    clause_boost(c, word),
                 );
                 let weight = q.weight(scoring)?;
                 for (s, reader) in searcher.segment_readers().iter().enumerate() {
@@ -756,7 +782,7 @@ mod tests {
             .into_iter()
             .map(|w| w.folded)
             .collect();
-        assert_eq!(w, ["metiers", "coiffure"]);
+        assert_eq!(w, ["coiffure"], "métiers says nothing");
         assert_eq!(query_words("de la").len(), 2);
     }
 

@@ -4,7 +4,6 @@
 
 use super::export::{self, B, K1};
 use super::query::{self, Filters, Lexicon};
-use super::schema::TEXT_FIELDS;
 use super::*;
 use crate::search::vocabulary;
 use crate::model::{Coordinates, Diploma};
@@ -304,11 +303,11 @@ impl Decoded {
     }
 
     /// BM25 as the browser computes it: single-precision steps, tantivy's formulas.
-    fn score(&self, df: u32, field: u8, tf: u32, fid: u8) -> f32 {
+    fn score(&self, df: u32, field: u8, boost: f32, tf: u32, fid: u8) -> f32 {
         let n = self.manifest["docs"].as_u64().unwrap();
-        let meta = &self.manifest["fields"][field as usize];
-        let tokens = meta["tokens"].as_u64().unwrap();
-        let boost = meta["boost"].as_f64().unwrap() as f32;
+        let tokens = self.manifest["fields"][field as usize]["tokens"]
+            .as_u64()
+            .unwrap();
         let idf = match self.manifest["idf"].get(df.to_string()) {
             Some(bits) => f32::from_bits(bits.as_u64().unwrap() as u32),
             None => export::idf_as_browser(u64::from(df), n),
@@ -328,7 +327,7 @@ impl Decoded {
     fn search(&self, words: &[crate::search::analyzer::Word], limit: usize) -> Vec<(u32, f32)> {
         let plan = query::plan(words, &self.lexicon);
         let mut total: HashMap<u32, (usize, f32)> = HashMap::new();
-        for clauses in &plan.words {
+        for (word, clauses) in words.iter().zip(&plan.words) {
             let mut acc: HashMap<u32, f32> = HashMap::new();
             for c in clauses {
                 let df = self.lexicon.terms[&c.term]
@@ -336,8 +335,9 @@ impl Decoded {
                     .find(|(f, _)| *f == c.field)
                     .unwrap()
                     .1;
+                let boost = query::clause_boost(c, word);
                 for (ord, tf, fid) in self.postings(&c.term, c.field) {
-                    *acc.entry(ord).or_insert(0.0) += self.score(df, c.field, tf, fid);
+                    *acc.entry(ord).or_insert(0.0) += self.score(df, c.field, boost, tf, fid);
                 }
             }
             for (o, v) in acc {
@@ -397,11 +397,13 @@ fn scores_agree_with_tantivys_own_boolean_query() {
     let opened = index::Opened::open(&index_dir(&config)).unwrap();
     let searcher = opened.searcher();
     for q in ["coiffure", "cuisine arts", "commercial", "patissier", "informatique"] {
-        let plan = query::plan(&query::query_words(q), &opened.lexicon);
+        let words = query::query_words(q);
+        let plan = query::plan(&words, &opened.lexicon);
         let musts: Vec<(Occur, Box<dyn Query>)> = plan
             .words
             .iter()
-            .map(|clauses| {
+            .zip(&words)
+            .map(|(clauses, word)| {
                 let shoulds: Vec<(Occur, Box<dyn Query>)> = clauses
                     .iter()
                     .map(|c| {
@@ -410,10 +412,8 @@ fn scores_agree_with_tantivys_own_boolean_query() {
                             tantivy::Term::from_field_text(field, &c.term),
                             IndexRecordOption::WithFreqs,
                         );
-                        let boosted: Box<dyn Query> = Box::new(BoostQuery::new(
-                            Box::new(tq),
-                            TEXT_FIELDS[c.field as usize].1,
-                        ));
+                        let boosted: Box<dyn Query> =
+                            Box::new(BoostQuery::new(Box::new(tq), query::clause_boost(c, word)));
                         (Occur::Should, boosted)
                     })
                     .collect();

@@ -997,6 +997,8 @@ function distanceRow(a, b) {
   }
   return prev;
 }
+// Within one edit of the word less at most its four last letters (query.rs suffix_tolerant).
+const suffixTolerant = (term, word) => { const r = distanceRow(term, word); return r.slice(Math.max(0, r.length - 5)).some((d) => d <= 1); };
 const editDistance = (a, b) => { const r = distanceRow(a, b); return r[r.length - 1]; };
 const prefixDistance = (a, b) => Math.min(...distanceRow(a, b));
 
@@ -1150,7 +1152,8 @@ class StaticIndex {
       if (!terms.length && letters >= this.m.typo) {
         const first = Array.from(w.stem)[0] ?? '';
         for (const [t, e] of await this.withPrefix(first)) {
-          if ((last ? prefixDistance(w.stem, t) : editDistance(w.stem, t)) <= 1) { terms.push(t); found.set(t, e); }
+          if ((last ? prefixDistance(w.stem, t) : editDistance(w.stem, t)) <= 1
+            || (Array.from(t).length >= 5 && suffixTolerant(t, w.folded))) { terms.push(t); found.set(t, e); }
         }
       }
       terms = this.cap(terms, w.stem, found);
@@ -1259,16 +1262,19 @@ class StaticIndex {
     let any = null;
     if (words.length) {
       const plan = await this.plan(words);
-      for (const clauses of plan) {
+      for (const [k, clauses] of plan.entries()) {
+        const word = words[k];
         const lists = await Promise.all(clauses.map((c) => this.postings(c)));
         const acc = new Float32Array(n);
         const seen = new Uint8Array(n);
         const touched = [];
-        clauses.forEach((c, k) => {
+        clauses.forEach((c, j) => {
           const f = this.fields[c.field];
+          // Completions and corrections count half (query.rs clause_boost).
+          const boost = c.term !== word.stem && c.field !== this.m.family.field ? f32(f.boost * this.m.expansionBoost) : f.boost;
           let w = f32(this.idf(c.df) * f32(1 + K1));
-          if (f.boost !== 1) w = f32(w * f.boost);
-          const bytes = lists[k];
+          if (boost !== 1) w = f32(w * boost);
+          const bytes = lists[j];
           const pos = { i: 0 };
           let ord = 0;
           for (let j = 0; j < c.df; j++) {
