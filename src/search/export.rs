@@ -21,7 +21,7 @@ use super::analyzer::FAMILY_SUFFIXES;
 use super::places::Places;
 use super::query::{
     DIPLOMA_WORDS, EXPANSION_BOOST, Lexicon, MAX_EXPANSIONS, NEAR_WORDS, RADII, STOP_WORDS,
-    TYPO_MIN_CHARS,
+    TYPO_MIN_CHARS, TYPO2_MIN_CHARS,
 };
 use super::schema::{FAMILY, Fields, SUBJECT_FIELDS, SearchDoc, TEXT_FIELDS};
 use crate::communes::{Communes, Kind};
@@ -305,6 +305,7 @@ pub fn export(
         "communes": towns,
         "expansions": MAX_EXPANSIONS,
         "typo": TYPO_MIN_CHARS,
+        "typo2": TYPO2_MIN_CHARS,
         "stop": STOP_WORDS,
         "places": {"dir": places_dir, "count": shard_count},
         "departments": places.departments,

@@ -26,6 +26,8 @@ use tantivy::{DocAddress, DocSet, Searcher, TERMINATED, TantivyDocument, Term};
 pub const MAX_EXPANSIONS: usize = 50;
 /// Typos are forgiven in words of at least this many letters.
 pub const TYPO_MIN_CHARS: usize = 5;
+/// Two typos are forgiven in words of at least this many letters ("pattisier").
+pub const TYPO2_MIN_CHARS: usize = 8;
 /// Words left out of a query unless it has nothing else (folded forms): little words,
 /// and words every offer could say ("métiers de la vente" is about selling).
 pub const STOP_WORDS: [&str; 31] = [
@@ -170,7 +172,8 @@ fn word_terms(w: &Word, last: bool, lexicon: &Lexicon) -> Vec<String> {
             };
             // "mecanqiue" is "mécanique" with its ending mistyped: a term of five
             // letters or more within one edit of the word less up to four last letters.
-            if d <= 1 || (t.chars().count() >= 5 && suffix_tolerant(t, &w.folded)) {
+            let max = if letters >= TYPO2_MIN_CHARS { 2 } else { 1 };
+            if d <= max || (t.chars().count() >= 5 && suffix_tolerant(t, &w.folded)) {
                 terms.push(t.to_string());
             }
         }
@@ -774,6 +777,11 @@ mod tests {
             some_word_unmatched(&plan("xoiffure art", &lex)),
             "first letter kept"
         );
+        // Two in words of eight letters or more; a mistyped ending is forgiven.
+        let lex = lexicon(&[("patissi", 3), ("mecan", 2)]);
+        assert_eq!(terms_of(&plan("pattisier", &lex))[0], ["patissi"]);
+        assert_eq!(terms_of(&plan("mecanqiue", &lex))[0], ["mecan"]);
+        assert!(terms_of(&plan("pattisi mecan", &lex))[0].is_empty(), "seven letters: one typo");
     }
 
     #[test]

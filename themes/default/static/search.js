@@ -1152,7 +1152,8 @@ class StaticIndex {
       if (!terms.length && letters >= this.m.typo) {
         const first = Array.from(w.stem)[0] ?? '';
         for (const [t, e] of await this.withPrefix(first)) {
-          if ((last ? prefixDistance(w.stem, t) : editDistance(w.stem, t)) <= 1
+          const max = letters >= this.m.typo2 ? 2 : 1;
+          if ((last ? prefixDistance(w.stem, t) : editDistance(w.stem, t)) <= max
             || (Array.from(t).length >= 5 && suffixTolerant(t, w.folded))) { terms.push(t); found.set(t, e); }
         }
       }
