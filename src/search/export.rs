@@ -228,7 +228,13 @@ pub fn export(
         .map(|chunk| {
             let rows: Vec<_> = chunk
                 .iter()
-                .map(|d| json!([d.id, d.title, d.cfa, d.town, d.start, d.end, d.url]))
+                .map(|d| {
+                    let voies = u8::from(d.parcoursup) | u8::from(d.affelnet) << 1;
+                    json!([
+                        d.id, d.title, d.cfa, d.town, d.start, d.end, d.url, d.level, d.capacity,
+                        voies, d.new
+                    ])
+                })
                 .collect();
             json_bytes(&rows)
         })

@@ -59,6 +59,10 @@ pub struct SearchDoc {
     pub facet: [Option<String>; 4],
     pub parcoursup: bool,
     pub affelnet: bool,
+    /// For the result card: level, places, a training new this year (blue font).
+    pub level: Option<u8>,
+    pub capacity: Option<u32>,
+    pub new: bool,
 }
 
 impl SearchDoc {
@@ -165,6 +169,9 @@ impl SearchDoc {
             ],
             parcoursup: offer.parcoursup == Some(true),
             affelnet: offer.affelnet == Some(true),
+            level: offer.level,
+            capacity: offer.capacity,
+            new: offer.marks.new,
         }
     }
 

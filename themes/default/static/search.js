@@ -1384,7 +1384,8 @@ class StaticIndex {
     const loaded = new Map(await Promise.all(files.map(async (f) => [f, await this.file(`${dir}/${f}.json`, 'json')])));
     return ords.map((o) => {
       const [id, title, cfa, town, start, end, url] = loaded.get(Math.floor(o / per))[o % per];
-      return { ord: o, id, title, cfa, town, start, end, url };
+      const [, , , , , , , level, places, voies, isNew] = loaded.get(Math.floor(o / per))[o % per];
+      return { ord: o, id, title, cfa, town, start, end, url, level, places, voies, isNew };
     });
   }
   communes() { return this.file(this.m.communes, 'json'); }
@@ -1424,6 +1425,8 @@ function start(root) {
   const list = root.querySelector('#resultats');
   const more = root.querySelector('#plus');
   const notes = root.querySelector('#notes');
+  const active = root.querySelector('#filtres-actifs');
+  const disclosure = root.querySelector('#filtrer');
   const baseTitle = document.title;
   const town = form.elements.ville;
   const townList = root.querySelector('#communes');
@@ -1490,7 +1493,8 @@ function start(root) {
     const r = await index.rank(s, valueIndex);
     if (my !== seq) return;
     if (!r) {
-      list.replaceChildren(); more.hidden = true; status.textContent = '';
+      countActive(s);
+      list.replaceChildren(); more.hidden = true; status.textContent = ''; notes.replaceChildren();
       document.title = baseTitle;
       last = null; updateCounts(null);
       return;
@@ -1502,10 +1506,17 @@ function start(root) {
     const want = filters.map((v, i) => (v ? valueIndex(index.m.facets[i], v) : 0));
     const keep = (o, skip, c) => want.every((w, i) => i === skip || !w ||
       (index.m.facets[i] === 'voie' ? (c[i][o] & w) !== 0 : c[i][o] === w));
+    countActive(s);
     last = { s, r, ords: r.ords, dist: r.dist, radius: r.radius, base: r.ords, keep, cols, want };
     shown = PAGE;
     updateCounts(last);
     await render(my);
+  }
+
+  // "Filtrer (n)": how many filters are in use.
+  function countActive(s) {
+    const n = [...index.m.facets, 'ville', 'tri'].filter((p) => s[p]).length;
+    active.textContent = n ? `(${n})` : '';
   }
 
   function updateCounts(r) {
@@ -1568,19 +1579,46 @@ function start(root) {
       notes.append(el('p', { text: `Rien à moins de ${index.m.radii.at(-1)} km de ${r.near.name} : voici les formations ailleurs.` }));
     }
     if (n === 0) notes.append(nextSteps(r, s));
-    list.replaceChildren(...recs.map((rec) => {
-      const km = dist.has(rec.ord) ? ` — à ${Math.round(dist.get(rec.ord))} km` : '';
-      const place = [rec.cfa, rec.town].filter(Boolean).join(' — ');
-      const dates = rec.start ? `Du ${frDate(rec.start)}${rec.end ? ` au ${frDate(rec.end)}` : ''}` : '';
-      const words = r.approx && r.matched ? el('p', { class: 'mots', text: `${r.matched[rec.ord]} mot${r.matched[rec.ord] > 1 ? 's' : ''} sur ${r.understood.words.length}` }) : null;
-      return el('li', { 'data-id': rec.id },
-        el('h2', {}, el('a', { href: rec.url, text: rec.title })),
-        el('p', { text: place + km }),
-        dates ? el('p', { text: dates }) : null, words);
-    }));
+    list.replaceChildren(...groups(recs).map((g) => card(g, r, dist)));
     more.hidden = n <= shown;
     // For the benchmark: from the start of a query to its results on screen.
     performance.measure('vitrine-results', 'vitrine-search');
+  }
+
+  // One card per CFA, diploma and place, listing its intakes (in the order found).
+  function groups(recs) {
+    const by = new Map();
+    for (const rec of recs) {
+      const k = `${rec.cfa}\u0000${rec.title}\u0000${rec.town ?? ''}`;
+      if (!by.has(k)) by.set(k, []);
+      by.get(k).push(rec);
+    }
+    return [...by.values()];
+  }
+
+  const LEVEL_WORDS = { 3: 'Niveau CAP (après la 3e)', 4: 'Niveau bac', 5: 'Bac +2', 6: 'Bac +3', 7: 'Bac +5', 8: 'Bac +8' };
+
+  function card(g, r, dist) {
+    const rec = g[0];
+    const facts = el('ul', { class: 'fiche' });
+    const fact = (text, cls) => facts.append(el('li', cls ? { class: cls, text } : { text }));
+    if (rec.isNew) fact('Nouveau', 'badge');
+    if (LEVEL_WORDS[rec.level]) fact(LEVEL_WORDS[rec.level]);
+    // The distance only when both the place asked for and the offer's are known.
+    const km = dist.has(rec.ord) && rec.town ? ` — à ${Math.round(dist.get(rec.ord))} km` : '';
+    if (rec.town) fact(rec.town + km);
+    if (g.length === 1 && rec.start) fact(`Début le ${frDate(rec.start)}`);
+    const places = g.reduce((s, x) => s + (x.places ?? 0), 0);
+    if (places) fact(`${places} place${places > 1 ? 's' : ''}`);
+    if (rec.voies & 1) fact('Parcoursup');
+    if (rec.voies & 2) fact('Affelnet');
+    const words = r.approx && r.matched
+      ? el('p', { class: 'mots', text: `${r.matched[rec.ord]} mot${r.matched[rec.ord] > 1 ? 's' : ''} sur ${r.understood.words.length}` }) : null;
+    const sessions = g.length > 1 ? el('ul', { class: 'sessions' }, ...g.map((x) => el('li', {},
+      el('a', { href: x.url, text: x.start ? `Rentrée du ${frDate(x.start)}${x.end ? ` au ${frDate(x.end)}` : ''}` : 'Dates à venir' })))) : null;
+    return el('li', { 'data-id': rec.id, 'data-ids': g.map((x) => x.id).join(' ') },
+      el('h2', {}, el('a', { href: rec.url, text: rec.title })),
+      el('p', { text: rec.cfa }), facts, sessions, words);
   }
 
   // Never an empty page: what to try next.
@@ -1614,6 +1652,7 @@ function start(root) {
   };
   filters.addEventListener('focusin', counting);
   filters.addEventListener('pointerdown', counting);
+  disclosure.addEventListener('toggle', () => { if (disclosure.open) counting(); });
   town.addEventListener('input', soon);
   // "Près de moi": the position is asked only on this click and stays in the page.
   const me = root.querySelector('#moi');
