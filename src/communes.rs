@@ -348,10 +348,10 @@ impl Communes {
             .as_deref()
             .map(str::trim)
             .filter(|p| p.len() == 5 && p.bytes().all(|b| b.is_ascii_digit()));
-        if let Some(code) = town.arrondissement_code() {
-            if let Some(c) = self.by_insee(&code) {
-                return Some(c);
-            }
+        if let Some(code) = town.arrondissement_code()
+            && let Some(c) = self.by_insee(&code)
+        {
+            return Some(c);
         }
         let named: Vec<usize> = self.by_name.get(&town.key).cloned().unwrap_or_default();
         let Some(postcode) = postcode else {

@@ -13,7 +13,13 @@ use std::time::{Duration, Instant};
 
 fn catalogue(site: &Site) -> std::path::PathBuf {
     let titles = [
-        ("AF_2027_000101", "CAP Métiers de la coiffure", "CAP", "3", "D1202"),
+        (
+            "AF_2027_000101",
+            "CAP Métiers de la coiffure",
+            "CAP",
+            "3",
+            "D1202",
+        ),
         ("AF_2027_000102", "BP Coiffure", "BP", "4", "D1202"),
         ("AF_2027_000103", "CAP Boulanger", "CAP", "3", "D1102"),
         (
@@ -100,10 +106,16 @@ fn the_index_answers_like_the_search_page_promises() {
     );
     assert_eq!(search(&site, &["boul"])["count"], 2);
     // A job word finds the offers of its trade (ROME appellations).
-    assert_eq!(ids(&search(&site, &["viennoisier"])), ["AF_2027_000103", "AF_2027_000104"]);
+    assert_eq!(
+        ids(&search(&site, &["viennoisier"])),
+        ["AF_2027_000103", "AF_2027_000104"]
+    );
     // Every word must match; when no offer has them all, those with the most, flagged.
     let approx = search(&site, &["coiffure boulanger"]);
-    assert_eq!((approx["count"].clone(), approx["approx"].clone()), (4.into(), true.into()));
+    assert_eq!(
+        (approx["count"].clone(), approx["approx"].clone()),
+        (4.into(), true.into())
+    );
     assert_eq!(search(&site, &["coiffure astronaute"])["count"], 2);
     // One typo in a word of five letters or more, none in shorter words.
     assert_eq!(ids(&search(&site, &["cuisime"])), ["AF_2027_000106"]);

@@ -329,7 +329,10 @@ impl RncpTable {
 
     /// Reads the `Rome` part: `Numero_Fiche`, `Codes_Rome_Code`.
     fn read_rome(&mut self, mut rome: Table) -> Result<(), ReferenceError> {
-        let (num, code) = (rome.column("Numero_Fiche")?, rome.column("Codes_Rome_Code")?);
+        let (num, code) = (
+            rome.column("Numero_Fiche")?,
+            rome.column("Codes_Rome_Code")?,
+        );
         let fiches = &mut self.fiches;
         rome.each(|_, rec| {
             let c = cell(rec, code).trim().to_ascii_uppercase();

@@ -16,8 +16,8 @@
 //! the hash of all its files, so the manifest lists a folder and a count, not names.
 
 use super::SearchError;
-use super::facets::{self, Facets};
 use super::analyzer::FAMILY_SUFFIXES;
+use super::facets::{self, Facets};
 use super::places::Places;
 use super::query::{
     DIPLOMA_WORDS, EXPANSION_BOOST, Lexicon, MAX_EXPANSIONS, NEAR_WORDS, RADII, STOP_WORDS,

@@ -41,8 +41,11 @@ pub fn write(dir: &Path, docs: &[SearchDoc], places: &Places) -> Result<(), Sear
     writer.commit().map_err(|e| err(&e))?;
     writer.wait_merging_threads().map_err(|e| err(&e))?;
     // The places the queries can name, beside the index (tantivy leaves unknown files).
-    std::fs::write(tmp.join(PLACES), serde_json::to_vec(places).map_err(|e| err(&e))?)
-        .map_err(|e| err(&e))?;
+    std::fs::write(
+        tmp.join(PLACES),
+        serde_json::to_vec(places).map_err(|e| err(&e))?,
+    )
+    .map_err(|e| err(&e))?;
     if dir.exists() {
         std::fs::rename(dir, &old).map_err(|e| err(&e))?;
     }

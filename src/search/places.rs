@@ -103,8 +103,11 @@ impl Places {
             }
         }
         let mut departments = BTreeMap::new();
-        let codes: std::collections::BTreeSet<&str> =
-            communes.all().iter().map(|c| c.department.as_str()).collect();
+        let codes: std::collections::BTreeSet<&str> = communes
+            .all()
+            .iter()
+            .map(|c| c.department.as_str())
+            .collect();
         for code in codes {
             departments.insert(code.to_lowercase(), code.to_string());
             if let Some(name) = department_name(code) {
@@ -144,7 +147,10 @@ mod tests {
         assert_eq!(key(&["st", "tropez"]), "saint tropez");
         assert_eq!(key(&["06"]), "06");
         assert_eq!(folded_key("Aix-en-Provence"), "aix en provence");
-        assert_eq!(folded_key("Alpes-de-Haute-Provence"), "alpes de haute provence");
+        assert_eq!(
+            folded_key("Alpes-de-Haute-Provence"),
+            "alpes de haute provence"
+        );
     }
 
     #[test]

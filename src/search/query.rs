@@ -31,9 +31,37 @@ pub const TYPO2_MIN_CHARS: usize = 8;
 /// Words left out of a query unless it has nothing else (folded forms): little words,
 /// and words every offer could say ("métiers de la vente" is about selling).
 pub const STOP_WORDS: [&str; 31] = [
-    "a", "au", "aux", "avec", "ce", "ces", "d", "dans", "de", "des", "du", "en", "et", "l", "la",
-    "le", "les", "leur", "ou", "par", "pour", "qu", "que", "sur", "un", "une", "y", "metier",
-    "metiers", "formation", "formations",
+    "a",
+    "au",
+    "aux",
+    "avec",
+    "ce",
+    "ces",
+    "d",
+    "dans",
+    "de",
+    "des",
+    "du",
+    "en",
+    "et",
+    "l",
+    "la",
+    "le",
+    "les",
+    "leur",
+    "ou",
+    "par",
+    "pour",
+    "qu",
+    "que",
+    "sur",
+    "un",
+    "une",
+    "y",
+    "metier",
+    "metiers",
+    "formation",
+    "formations",
 ];
 
 /// Boost factor of the terms a word stands for besides its own stem (completions of the
@@ -338,7 +366,10 @@ pub fn understand(query: &str, lexicon: &Lexicon, places: &Places) -> Understood
             } else if let Some(p) = places.towns.get(&key) {
                 out.place = Some(p.clone());
                 // "marseille 5" when the table has no arrondissements: the number goes too.
-                if i + len < n && !used[i + len] && places::arrondissement(folded[i + len]).is_some() {
+                if i + len < n
+                    && !used[i + len]
+                    && places::arrondissement(folded[i + len]).is_some()
+                {
                     used[i + len] = true;
                 }
             } else {
@@ -358,8 +389,8 @@ pub fn understand(query: &str, lexicon: &Lexicon, places: &Places) -> Understood
     let kept: Vec<Word> = rest
         .iter()
         .filter(|w| {
-            !STOP_WORDS.contains(&w.folded.as_str())
-                && !(located && NEAR_WORDS.contains(&w.folded.as_str()))
+            let near = located && NEAR_WORDS.contains(&w.folded.as_str());
+            !(STOP_WORDS.contains(&w.folded.as_str()) || near)
         })
         .cloned()
         .collect();
@@ -389,11 +420,20 @@ pub fn near_town(text: &str, places: &Places) -> Option<Place> {
     }
     let words = analyzer::words(text);
     let folded: Vec<&str> = words.iter().map(|w| w.folded.as_str()).collect();
-    places.towns.get(&places::key(&folded)).cloned().or_else(|| {
-        (folded.len() > 1)
-            .then(|| places.towns.get(&places::key(&folded[..folded.len() - 1])).cloned())
-            .flatten()
-    })
+    places
+        .towns
+        .get(&places::key(&folded))
+        .cloned()
+        .or_else(|| {
+            (folded.len() > 1)
+                .then(|| {
+                    places
+                        .towns
+                        .get(&places::key(&folded[..folded.len() - 1]))
+                        .cloned()
+                })
+                .flatten()
+        })
 }
 
 /// A result, best first.
@@ -416,6 +456,9 @@ pub struct Hit {
     pub matched: usize,
 }
 
+/// A ranked offer: ord, score, words matched, distance (km) from the place.
+pub type RankedDoc = (u32, f32, usize, Option<f64>);
+
 /// The ranked matches of a query, before their stored fields are read.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Ranked {
@@ -426,9 +469,9 @@ pub struct Ranked {
     pub radius: Option<f64>,
     /// Nothing within 100 km of the place: the results are from anywhere.
     pub elsewhere: bool,
-    /// (ord, score, matched words, distance), best first.
+    /// Best first.
     #[serde(skip)]
-    pub docs: Vec<(u32, f32, usize, Option<f64>)>,
+    pub docs: Vec<RankedDoc>,
 }
 
 /// What ranking needs of each document beside its score, by ord: where it is in the
@@ -473,7 +516,10 @@ impl Columns {
                     c.geo[ord] = Some((q(a, 90.0), q(b, 180.0)));
                 }
                 for (i, f) in fields.facets.iter().enumerate().take(4) {
-                    c.facets[ord][i] = doc.get_first(*f).and_then(|v| v.as_str()).map(str::to_string);
+                    c.facets[ord][i] = doc
+                        .get_first(*f)
+                        .and_then(|v| v.as_str())
+                        .map(str::to_string);
                 }
                 let voies: Vec<&str> = doc
                     .get_all(fields.facets[4])
@@ -590,8 +636,7 @@ pub fn rank(
                     let mut scorer = weight.scorer(reader, 1.0)?;
                     let mut doc = scorer.doc();
                     while doc != TERMINATED {
-                        *acc.entry(DocAddress::new(s as u32, doc)).or_insert(0.0) +=
-                            scorer.score();
+                        *acc.entry(DocAddress::new(s as u32, doc)).or_insert(0.0) += scorer.score();
                         doc = scorer.advance();
                     }
                 }
@@ -614,7 +659,7 @@ pub fn rank(
             scored.clear();
         }
     }
-    let mut docs: Vec<(u32, f32, usize, Option<f64>)> = scored
+    let mut docs: Vec<RankedDoc> = scored
         .iter()
         .map(|(addr, (m, score))| {
             let ord = columns.ords[addr.segment_ord as usize][addr.doc_id as usize];
@@ -645,11 +690,9 @@ pub fn rank(
         }
     }
     let by_date = filters.get("tri").map(String::as_str) == Some("date");
-    let preferred = |ord: u32| -> bool {
-        prefer.is_some() && columns.facets[ord as usize][2] == prefer
-    };
-    let mut keyed: Vec<(bool, (u32, f32, usize, Option<f64>))> =
-        docs.into_iter().map(|d| (preferred(d.0), d)).collect();
+    let preferred =
+        |ord: u32| -> bool { prefer.is_some() && columns.facets[ord as usize][2] == prefer };
+    let mut keyed: Vec<(bool, RankedDoc)> = docs.into_iter().map(|d| (preferred(d.0), d)).collect();
     keyed.sort_by(|(pa, a), (pb, b)| {
         b.2.cmp(&a.2)
             .then(pb.cmp(pa))
@@ -745,7 +788,11 @@ mod tests {
     fn edit_distances() {
         assert_eq!(distance("coiffur", "coiffur"), 0);
         assert_eq!(distance("coifur", "coiffur"), 1);
-        assert_eq!(distance("coiffru", "coiffur"), 1, "a transposition is one edit");
+        assert_eq!(
+            distance("coiffru", "coiffur"),
+            1,
+            "a transposition is one edit"
+        );
         assert_eq!(distance("cofifure", "coiffure"), 1);
         assert_eq!(distance("ciofure", "coiffure"), 2);
         assert_eq!(prefix_distance("boulnag", "boulangerie"), 1);
@@ -781,7 +828,10 @@ mod tests {
         let lex = lexicon(&[("patissi", 3), ("mecan", 2)]);
         assert_eq!(terms_of(&plan("pattisier", &lex))[0], ["patissi"]);
         assert_eq!(terms_of(&plan("mecanqiue", &lex))[0], ["mecan"]);
-        assert!(terms_of(&plan("pattisi mecan", &lex))[0].is_empty(), "seven letters: one typo");
+        assert!(
+            terms_of(&plan("pattisi mecan", &lex))[0].is_empty(),
+            "seven letters: one typo"
+        );
     }
 
     #[test]

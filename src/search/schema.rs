@@ -109,11 +109,7 @@ impl SearchDoc {
             .as_deref()
             .map(|d| format!("{} {d}", facets::department_name(d).unwrap_or("")))
             .unwrap_or_default();
-        let subject = format!(
-            "{} {}",
-            offer.title,
-            offer.domain.as_deref().unwrap_or("")
-        );
+        let subject = format!("{} {}", offer.title, offer.domain.as_deref().unwrap_or(""));
         // The export's ROME codes; else those of the RNCP sheet; else the jobs the
         // title names.
         let rome_codes = if offer.rome.is_empty() {
@@ -314,7 +310,11 @@ impl Fields {
             .iter()
             .enumerate()
             .map(|(i, (name, _))| {
-                let opts = if i == FAMILY as usize { &raw_opts } else { &text_opts };
+                let opts = if i == FAMILY as usize {
+                    &raw_opts
+                } else {
+                    &text_opts
+                };
                 b.add_text_field(name, opts.clone())
             })
             .collect();

@@ -5,8 +5,8 @@
 use super::export::{self, B, K1};
 use super::query::{self, Filters, Lexicon};
 use super::*;
-use crate::search::vocabulary;
 use crate::model::{Coordinates, Diploma};
+use crate::search::vocabulary;
 use chrono::NaiveDate;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -352,7 +352,8 @@ impl Decoded {
         } else if n < 2 {
             total.clear();
         }
-        let mut v: Vec<(u32, usize, f32)> = total.into_iter().map(|(o, (m, s))| (o, m, s)).collect();
+        let mut v: Vec<(u32, usize, f32)> =
+            total.into_iter().map(|(o, (m, s))| (o, m, s)).collect();
         v.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.total_cmp(&a.2)).then(a.0.cmp(&b.0)));
         v.truncate(limit);
         v.into_iter().map(|(o, _, s)| (o, s)).collect()
@@ -375,7 +376,10 @@ fn the_decoded_export_ranks_exactly_like_the_index() {
     let _ = &searcher;
     for q in QUERIES {
         let understood = query::understand(q, &opened.lexicon, &opened.places);
-        if understood.place.is_some() || understood.department.is_some() || understood.diploma.is_some() {
+        if understood.place.is_some()
+            || understood.department.is_some()
+            || understood.diploma.is_some()
+        {
             continue;
         }
         let (_, hits) = ask(&opened, q, &Filters::new(), 10);
@@ -396,7 +400,13 @@ fn scores_agree_with_tantivys_own_boolean_query() {
     let (_tmp, config, _) = built(400);
     let opened = index::Opened::open(&index_dir(&config)).unwrap();
     let searcher = opened.searcher();
-    for q in ["coiffure", "cuisine arts", "commercial", "patissier", "informatique"] {
+    for q in [
+        "coiffure",
+        "cuisine arts",
+        "commercial",
+        "patissier",
+        "informatique",
+    ] {
         let words = query::query_words(q);
         let plan = query::plan(&words, &opened.lexicon);
         let musts: Vec<(Occur, Box<dyn Query>)> = plan
@@ -491,7 +501,11 @@ fn a_job_word_finds_the_offers_of_its_rome_codes() {
     let offers = catalogue(120);
     // A job name of D1104 that no title, domain or description carries.
     let word = "confiseur";
-    assert!(vocabulary::Rome::builtin().words(&["D1104".into()]).contains(word));
+    assert!(
+        vocabulary::Rome::builtin()
+            .words(&["D1104".into()])
+            .contains(word)
+    );
     let (count, hits) = ask(&opened, word, &Filters::new(), 200);
     let expected = offers.iter().filter(|o| o.rome == ["D1104"]).count();
     assert_eq!(count, expected);
@@ -506,7 +520,10 @@ fn an_acronym_puts_its_speciality_first() {
     let (_tmp, config, _) = built(120);
     let opened = index::Opened::open(&index_dir(&config)).unwrap();
     let (_, hits) = ask(&opened, "bts sio", &Filters::new(), 10);
-    assert_eq!(hits[0].title, "BTS Services informatiques aux organisations");
+    assert_eq!(
+        hits[0].title,
+        "BTS Services informatiques aux organisations"
+    );
     let (_, hits) = ask(&opened, "BTS MCO", &Filters::new(), 10);
     assert_eq!(hits[0].title, "BTS Management commercial opérationnel");
 }
@@ -516,12 +533,19 @@ fn word_families_match_below_the_exact_word() {
     let (_tmp, config, _) = built(120);
     let opened = index::Opened::open(&index_dir(&config)).unwrap();
     let (_, hits) = ask(&opened, "informaticien", &Filters::new(), 50);
-    assert!(titles(&hits).iter().any(|t| t.contains("informatiques")), "{:?}", titles(&hits));
+    assert!(
+        titles(&hits).iter().any(|t| t.contains("informatiques")),
+        "{:?}",
+        titles(&hits)
+    );
     // électricité: the title that has the word comes before the électricien family.
     let (_, hits) = ask(&opened, "électricité", &Filters::new(), 50);
     let t = titles(&hits);
     let exact = t.iter().position(|t| t.contains("électricité")).unwrap();
-    let family = t.iter().position(|t| *t == "CAP Électricien").expect("family match");
+    let family = t
+        .iter()
+        .position(|t| *t == "CAP Électricien")
+        .expect("family match");
     assert!(exact < family, "{t:?}");
     // A transposition is one typo.
     let (count, hits) = ask(&opened, "coiffrue", &Filters::new(), 50);
@@ -534,9 +558,15 @@ fn word_families_match_below_the_exact_word() {
 fn when_not_every_word_matches_the_closest_offers_come_flagged() {
     let (_tmp, config, _) = built(120);
     let opened = index::Opened::open(&index_dir(&config)).unwrap();
-    let a = opened.answer("coiffure astronaute", &Filters::new(), 10).unwrap();
+    let a = opened
+        .answer("coiffure astronaute", &Filters::new(), 10)
+        .unwrap();
     assert!(a.approx && a.count > 0);
-    assert!(a.hits.iter().all(|h| h.title.to_lowercase().contains("coiffure") && h.matched == 1));
+    assert!(
+        a.hits
+            .iter()
+            .all(|h| h.title.to_lowercase().contains("coiffure") && h.matched == 1)
+    );
     let a = opened.answer("coiffure", &Filters::new(), 10).unwrap();
     assert!(!a.approx);
     let a = opened.answer("astronaute", &Filters::new(), 10).unwrap();
@@ -552,7 +582,9 @@ fn a_town_a_postcode_or_a_department_in_the_query_is_a_place() {
     assert_eq!(a.understood.diploma.as_deref(), Some("cap"));
     assert_eq!(a.radius, Some(20.0));
     assert!(a.count > 0 && a.hits.iter().all(|h| h.town.as_deref() == Some("Nice")));
-    let a = opened.answer("coiffure 84000", &Filters::new(), 100).unwrap();
+    let a = opened
+        .answer("coiffure 84000", &Filters::new(), 100)
+        .unwrap();
     assert_eq!(a.understood.place.as_ref().unwrap().name, "Avignon");
     assert!(a.hits.iter().all(|h| h.town.as_deref() == Some("Avignon")));
     let d = opened.answer("Vaucluse", &Filters::new(), 500).unwrap();
@@ -563,7 +595,10 @@ fn a_town_a_postcode_or_a_department_in_the_query_is_a_place() {
     f.insert("ville".into(), "TOULON".into());
     let a = opened.answer("cuisine", &f, 100).unwrap();
     let km: Vec<f64> = a.hits.iter().map(|h| h.distance.unwrap()).collect();
-    assert!(!km.is_empty() && km.windows(2).all(|w| w[0] <= w[1]), "{km:?}");
+    assert!(
+        !km.is_empty() && km.windows(2).all(|w| w[0] <= w[1]),
+        "{km:?}"
+    );
 }
 
 #[test]
@@ -573,8 +608,15 @@ fn a_diploma_type_is_preferred_not_required() {
     let a = opened.answer("bp coiffure", &Filters::new(), 200).unwrap();
     let all = opened.answer("coiffure", &Filters::new(), 200).unwrap();
     assert_eq!(a.count, all.count, "other diplomas stay");
-    let first_cap = titles(&a.hits).iter().position(|t| t.starts_with("CAP")).unwrap();
-    assert!(titles(&a.hits)[..first_cap].iter().all(|t| t.starts_with("BP")));
+    let first_cap = titles(&a.hits)
+        .iter()
+        .position(|t| t.starts_with("CAP"))
+        .unwrap();
+    assert!(
+        titles(&a.hits)[..first_cap]
+            .iter()
+            .all(|t| t.starts_with("BP"))
+    );
     assert!(first_cap > 0);
     // Alone, the diploma type is a filter.
     let a = opened.answer("bts", &Filters::new(), 500).unwrap();

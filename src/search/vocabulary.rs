@@ -256,7 +256,11 @@ impl Synonyms {
                 Some(rest) => (true, rest),
                 None => (false, left),
             };
-            let words: Vec<String> = fold(left).split(' ').filter(|w| !w.is_empty()).map(str::to_string).collect();
+            let words: Vec<String> = fold(left)
+                .split(' ')
+                .filter(|w| !w.is_empty())
+                .map(str::to_string)
+                .collect();
             let phrases: Vec<Vec<String>> = right
                 .split('|')
                 .map(|p| self::words(p).collect::<Vec<_>>())
@@ -299,9 +303,28 @@ impl Synonyms {
 
 /// Diploma words at the start of a title, not part of its speciality.
 const DIPLOMA_WORDS: [&str; 22] = [
-    "cap", "capa", "bp", "bpa", "bac", "pro", "professionnel", "bts", "btsa", "but", "dut",
-    "mc", "mention", "complementaire", "licence", "titre", "tp", "master", "diplome",
-    "ingenieur", "cqp", "bma",
+    "cap",
+    "capa",
+    "bp",
+    "bpa",
+    "bac",
+    "pro",
+    "professionnel",
+    "bts",
+    "btsa",
+    "but",
+    "dut",
+    "mc",
+    "mention",
+    "complementaire",
+    "licence",
+    "titre",
+    "tp",
+    "master",
+    "diplome",
+    "ingenieur",
+    "cqp",
+    "bma",
 ];
 
 /// The acronym of a title's speciality, from its significant words: "BTS Gestion de la
@@ -343,7 +366,10 @@ mod tests {
 
     #[test]
     fn acronyms_come_from_the_significant_words() {
-        assert_eq!(acronym("BTS Comptabilité et Gestion").as_deref(), Some("cg"));
+        assert_eq!(
+            acronym("BTS Comptabilité et Gestion").as_deref(),
+            Some("cg")
+        );
         assert_eq!(acronym("BTS Gestion de la PME").as_deref(), Some("gpme"));
         assert_eq!(
             acronym("BTS Support à l'Action Managériale").as_deref(),
@@ -379,14 +405,28 @@ mod tests {
     #[test]
     fn a_title_without_rome_codes_gets_those_of_the_jobs_it_names() {
         let rome = Rome::builtin();
-        assert!(rome.codes_of_title("CAP Coiffeur").contains(&"D1202".to_string()));
+        assert!(
+            rome.codes_of_title("CAP Coiffeur")
+                .contains(&"D1202".to_string())
+        );
         assert!(
             rome.codes_of_title("CAP Monteur en installations sanitaires")
                 .contains(&"F1603".to_string())
         );
-        assert!(!rome.codes_of_title("Formation professionnelle Webmaster").contains(&"K2111".to_string()));
-        assert!(rome.codes_of_title("BTS Opticien-Lunetier").iter().any(|c| c.starts_with("J")));
-        assert!(rome.codes_of_title("CAP Pâtissier").contains(&"D1104".to_string()));
+        assert!(
+            !rome
+                .codes_of_title("Formation professionnelle Webmaster")
+                .contains(&"K2111".to_string())
+        );
+        assert!(
+            rome.codes_of_title("BTS Opticien-Lunetier")
+                .iter()
+                .any(|c| c.starts_with("J"))
+        );
+        assert!(
+            rome.codes_of_title("CAP Pâtissier")
+                .contains(&"D1104".to_string())
+        );
         assert!(rome.codes_of_title("BTS Gestion de la PME").len() < 5);
     }
 
@@ -396,7 +436,8 @@ mod tests {
             "# comment\nresto = restauration | cuisine\nsigle MELEC = electricite environnements connectes\n",
         )
         .unwrap();
-        let (plain, acr) = s.of("Bac pro Métiers de l'électricité et de ses environnements connectés");
+        let (plain, acr) =
+            s.of("Bac pro Métiers de l'électricité et de ses environnements connectés");
         assert!(plain.is_empty());
         assert_eq!(acr.into_iter().collect::<Vec<_>>(), ["melec"]);
         let (plain, _) = s.of("CAP Cuisine");
