@@ -260,3 +260,55 @@ fn serve_answers_pages_and_the_search_api() {
         "serve writes nothing of its own into public/"
     );
 }
+
+#[test]
+fn offers_without_rome_codes_take_those_of_their_rncp_sheet() {
+    let site = Site::new();
+    // The France compétences export, extracted, with its optional ROME part.
+    let dir = site.path("rncp");
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, text) in [
+        (
+            "export_fiches_CSV_Standard_2027_01_15.csv",
+            "Numero_Fiche;Date_Fin_Enregistrement;Nomenclature_Europe_Niveau;Actif\r\nRNCP37472;31/12/2030;NIV3;ACTIVE\r\n",
+        ),
+        (
+            "export_fiches_CSV_VoixdAccès_2027_01_15.csv",
+            "Numero_Fiche;Si_Jury\r\nRNCP37472;En contrat d’apprentissage\r\n",
+        ),
+        (
+            "export_fiches_CSV_Certificateurs_2027_01_15.csv",
+            "Numero_Fiche;Siret_Certificateur;Nom_Certificateur\r\nRNCP37472;\t73282932000074;X\r\n",
+        ),
+        (
+            "export_fiches_CSV_Partenaires_2027_01_15.csv",
+            "Numero_Fiche;Nom_Partenaire;Siret_Partenaire;Habilitation_Partenaire\r\n",
+        ),
+        (
+            "export_fiches_CSV_Rome_2027_01_15.csv",
+            "Numero_Fiche;Codes_Rome_Code;Codes_Rome_Libelle\r\nRNCP37472;F1608;Carreleur\r\n",
+        ),
+    ] {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    let rows = vec![
+        Row::valid("AF_2027_000201")
+            .set("Intitulé de la formation", "CAP Revêtements")
+            .set("Codes ROME", ""),
+        Row::valid("AF_2027_000202")
+            .set("Intitulé de la formation", "CAP Revêtements")
+            .set("Codes ROME", "D1202"),
+    ];
+    let input = site.path("export.xlsx");
+    write_xlsx(&input, &rows);
+    let out = site.run(&[
+        "build",
+        "--input",
+        input.to_str().unwrap(),
+        "--rncp",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", said(&out));
+    // Only the offer without codes takes the sheet's trade (the other keeps its own).
+    assert_eq!(ids(&search(&site, &["carreleur"])), ["AF_2027_000201"]);
+}
