@@ -8,9 +8,10 @@
 //! - `p-*/N.bin` postings packs: per (term, field), entries `varint(Δord·2 | tf>1)`,
 //!   `u8 fieldnorm id`, then `varint(tf)` when tf > 1.
 //! - `r-*/N.json` result records by blocks of [`RECORDS_PER_FILE`] documents.
-//! - `f-*.bin` facet columns (run-length; loaded for filters and counts),
-//!   `d-*.bin` start dates and `g-*.bin` coordinates (delta varints; loaded to sort by
-//!   date, or for "near a town"), `communes-*.json` the towns for "near a town".
+//! - `f-*.bin` facet columns, one file per facet (run-length; loaded for filters,
+//!   preferences and counts),
+//!   `d-*.bin` start dates and `g-*.bin` coordinates (a table of points, then each
+//!   offer's point; loaded to sort by date, or for "near a town"), `communes-*.json` the towns for "near a town".
 //!
 //! Packs and records are many small files: each family lives in a folder named after
 //! the hash of all its files, so the manifest lists a folder and a count, not names.
@@ -41,6 +42,10 @@ pub const RECORDS_PER_FILE: usize = 64;
 const PACK_BYTES: usize = 8 * 1024;
 /// Dictionary shards are cut after this many bytes.
 const SHARD_BYTES: usize = 4 * 1024;
+
+/// Offers' coordinates are exported to 1e-3° (about 100 m, plenty for "within 20 km"):
+/// the file "near a town" loads stays small.
+pub const GEO_SCALE: f64 = 1e3;
 
 /// BM25 constants, as tantivy has them.
 pub const K1: f32 = 1.2;
@@ -179,7 +184,7 @@ pub fn export(
             .and_then(|v| list.iter().position(|x| &x.value == v))
             .map_or(0, |i| i as u64 + 1)
     };
-    let mut columns = Vec::new();
+    let mut columns: Vec<String> = Vec::new();
     for (i, name) in facets::NAMES.iter().enumerate() {
         let list = facets.get(name).unwrap_or(&[]);
         let values: Vec<u64> = docs
@@ -192,14 +197,40 @@ pub fn export(
                 }
             })
             .collect();
-        run_length(&mut columns, &values);
+        // One file per facet: a filter or a preference loads only its own.
+        let mut bytes = Vec::new();
+        run_length(&mut bytes, &values);
+        columns.push(put(&mut files, "f", "bin", bytes));
     }
-    let columns = put(&mut files, "f", "bin", columns);
 
     // Start dates (for sorting) and coordinates (for "near a town"), apart: each is
-    // loaded only by the feature that needs it.
-    let (mut dates, mut geo) = (Vec::new(), Vec::new());
-    let (mut p_day, mut p_lat, mut p_lon) = (0i64, 0i64, 0i64);
+    // loaded only by the feature that needs it. Offers share few places: the
+    // coordinates are a table of distinct points (sorted, delta-coded), then per offer
+    // its point's number plus one (0: unknown).
+    let mut dates = Vec::new();
+    let mut p_day = 0i64;
+    let point = |d: &SearchDoc| {
+        d.coordinates.map(|c| {
+            (
+                ((c.lat + 90.0) * GEO_SCALE).round() as i64,
+                ((c.lon + 180.0) * GEO_SCALE).round() as i64,
+            )
+        })
+    };
+    let points: Vec<(i64, i64)> = docs
+        .iter()
+        .filter_map(point)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut geo = Vec::new();
+    varint(&mut geo, points.len() as u64);
+    let (mut p_lat, mut p_lon) = (0i64, 0i64);
+    for &(lat, lon) in &points {
+        varint(&mut geo, zigzag(lat - p_lat));
+        varint(&mut geo, zigzag(lon - p_lon));
+        (p_lat, p_lon) = (lat, lon);
+    }
     for d in docs {
         let day = d
             .start
@@ -208,16 +239,10 @@ pub fn export(
             .map_or(0, |s| {
                 (s - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()).num_days() + 1
             });
-        let (lat, lon) = d.coordinates.map_or((0, 0), |c| {
-            (
-                ((c.lat + 90.0) * 1e5).round() as i64 + 1,
-                ((c.lon + 180.0) * 1e5).round() as i64 + 1,
-            )
-        });
         varint(&mut dates, zigzag(day - p_day));
-        varint(&mut geo, zigzag(lat - p_lat));
-        varint(&mut geo, zigzag(lon - p_lon));
-        (p_day, p_lat, p_lon) = (day, lat, lon);
+        p_day = day;
+        let n = point(d).map_or(0, |p| points.binary_search(&p).map_or(0, |i| i as u64 + 1));
+        varint(&mut geo, n);
     }
     let dates = put(&mut files, "d", "bin", dates);
     let geo = put(&mut files, "g", "bin", geo);
@@ -321,6 +346,7 @@ pub fn export(
         "near": NEAR_WORDS,
         "radii": RADII,
         "expansionBoost": EXPANSION_BOOST,
+        "geoScale": GEO_SCALE,
     });
     let name = put(&mut files, "manifest", "json", json_bytes(&manifest));
     Ok(Export {

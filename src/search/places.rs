@@ -129,9 +129,10 @@ impl Places {
         (c0 * 37 + c1) % shards.max(1)
     }
 
-    /// How many shards the browser's copy is cut into (about 150 towns each).
+    /// How many shards the browser's copy is cut into (about 60 keys each: a query
+    /// loads one per word).
     pub fn shard_count(&self) -> usize {
-        self.towns.len().div_ceil(150).max(1)
+        self.towns.len().div_ceil(60).max(1)
     }
 }
 

@@ -497,8 +497,9 @@ impl Columns {
             facets: vec![Default::default(); n],
             start: vec![None; n],
         };
-        // Quantised to 1e-5° as the export stores them, so that distances agree.
-        let q = |x: f64, off: f64| ((x + off) * 1e5).round() / 1e5 - off;
+        // Quantised as the export stores them, so that distances agree.
+        let scale = super::export::GEO_SCALE;
+        let q = |x: f64, off: f64| ((x + off) * scale).round() / scale - off;
         for (s, reader) in searcher.segment_readers().iter().enumerate() {
             let fast = reader.fast_fields().u64("ord")?;
             let store = reader.get_store_reader(64)?;

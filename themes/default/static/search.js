@@ -1290,7 +1290,9 @@ class StaticIndex {
         for (const o of touched) { total[o] = matched[o] ? total[o] + acc[o] : acc[o]; matched[o]++; }
       }
     } else any = true;
-    const cols = filters.size || understood.diploma ? await this.columns() : null;
+    // Only the columns of the facets used: filters, and the diploma for a preference.
+    const cols = await Promise.all(this.m.facets.map((name, i) =>
+      (filters.has(name) || (name === 'diplome' && understood.diploma) ? this.column(i) : null)));
     const want = this.m.facets.map((name) => {
       const v = filters.get(name);
       return v ? valueIndex(name, v) : 0;
@@ -1321,7 +1323,7 @@ class StaticIndex {
     }
     const days = s.tri === 'date' ? await this.dates() : null;
     const pref = understood.diploma ? valueIndex('diplome', understood.diploma) : 0;
-    const dcol = cols ? cols[this.m.facets.indexOf('diplome')] : null;
+    const dcol = cols[this.m.facets.indexOf('diplome')];
     const preferred = (o) => (pref > 0 && dcol[o] === pref ? 1 : 0);
     const day = (o) => days[o] || Infinity;
     ords.sort((a, b) => (matched[b] - matched[a]) || (preferred(b) - preferred(a))
@@ -1330,22 +1332,25 @@ class StaticIndex {
     out.ords = ords; out.matched = matched; out.scores = total;
     return out;
   }
-  async columns() {
-    if (!this.cols) {
-      this.cols = this.file(this.m.columns, 'bin').then((bytes) => {
+  // The column of one facet (column values: 1-based positions in the page's lists).
+  column(i) {
+    this.col ??= [];
+    if (!this.col[i]) {
+      this.col[i] = this.file(this.m.columns[i], 'bin').then((bytes) => {
         const pos = { i: 0 };
-        return this.m.facets.map(() => {
-          const out = new Uint16Array(this.n);
-          let at = 0;
-          for (let r = varint(bytes, pos); r > 0; r--) {
-            const v = varint(bytes, pos), len = varint(bytes, pos);
-            out.fill(v, at, at + len); at += len;
-          }
-          return out;
-        });
+        const out = new Uint16Array(this.n);
+        let at = 0;
+        for (let r = varint(bytes, pos); r > 0; r--) {
+          const v = varint(bytes, pos), len = varint(bytes, pos);
+          out.fill(v, at, at + len); at += len;
+        }
+        return out;
       });
     }
-    return this.cols;
+    return this.col[i];
+  }
+  async columns() {
+    return Promise.all(this.m.facets.map((_, i) => this.column(i)));
   }
   // Start dates (days since 1970 + 1; 0: none), for sorting by date.
   async dates() {
@@ -1367,10 +1372,17 @@ class StaticIndex {
         const pos = { i: 0 };
         const lat = new Float64Array(this.n), lon = new Float64Array(this.n);
         const has = new Uint8Array(this.n);
+        // A table of distinct points, then each offer's point number plus one.
+        const count = varint(bytes, pos);
+        const plat = new Float64Array(count), plon = new Float64Array(count);
         let a = 0, o = 0;
-        for (let i = 0; i < this.n; i++) {
+        for (let k = 0; k < count; k++) {
           a += zigzag(varint(bytes, pos)); o += zigzag(varint(bytes, pos));
-          if (a) { has[i] = 1; lat[i] = (a - 1) / 1e5 - 90; lon[i] = (o - 1) / 1e5 - 180; }
+          plat[k] = a / this.m.geoScale - 90; plon[k] = o / this.m.geoScale - 180;
+        }
+        for (let i = 0; i < this.n; i++) {
+          const k = varint(bytes, pos);
+          if (k) { has[i] = 1; lat[i] = plat[k - 1]; lon[i] = plon[k - 1]; }
         }
         return { lat, lon, has };
       });
