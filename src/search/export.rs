@@ -36,8 +36,9 @@ use tantivy::{DocSet, Searcher, TERMINATED, Term};
 
 /// Folder of the export under the public root.
 pub const DIR: &str = "recherche/index/";
-/// Result records per file.
-pub const RECORDS_PER_FILE: usize = 64;
+/// Result records per file: small, for the ten results of a query sorted by distance
+/// come from as many places in the index order.
+pub const RECORDS_PER_FILE: usize = 16;
 /// Postings packs are cut after this many bytes (a list is never split).
 const PACK_BYTES: usize = 8 * 1024;
 /// Dictionary shards are cut after this many bytes.
