@@ -46,8 +46,14 @@ for (const q of queries) {
   if (process.env.VITRINE_BIN && process.env.VITRINE_CONFIG) {
     const cli = JSON.parse(execFileSync(process.env.VITRINE_BIN,
       ['--config', process.env.VITRINE_CONFIG, 'search', '--json', q], { encoding: 'utf8' }));
-    const shown = await page.$$eval('#resultats li', (lis) => lis.map((li) => li.dataset.id));
-    parity = JSON.stringify(shown) === JSON.stringify(cli.hits.map((h) => h.id));
+    // One card per CFA, diploma and place: the offers in order of their card.
+    const shown = await page.$$eval('#resultats > li', (lis) => lis.flatMap((li) => li.dataset.ids.split(' ')));
+    const cards = new Map();
+    for (const h of cli.hits) {
+      const k = `${h.cfa}\u0000${h.title}\u0000${h.town ?? ''}`;
+      cards.set(k, [...(cards.get(k) ?? []), h.id]);
+    }
+    parity = JSON.stringify(shown) === JSON.stringify([...cards.values()].flat());
   }
   // Keystroke to results, data already loaded: type one more letter then take it back.
   const times = [];

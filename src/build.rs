@@ -50,6 +50,9 @@ pub struct Checked {
     pub verdicts: Vec<Verdict>,
     pub summary: Summary,
     pub timings: Vec<(&'static str, Duration)>,
+    /// ROME codes by RNCP sheet (France compétences export, when given): the search
+    /// indexes the trades of offers whose export has no `Codes ROME`.
+    pub rncp_rome: std::collections::HashMap<String, Vec<String>>,
 }
 
 /// Import and controls, then the report written atomically.
@@ -79,11 +82,18 @@ fn check_only(inputs: &Inputs) -> Result<Checked, BuildError> {
 
     let summary = Summary::of(&import, &verdicts, &ctx.coverage(), &tables.reference_files);
 
+    let rncp_rome = tables
+        .references
+        .rncp
+        .as_ref()
+        .map(|t| t.rome_codes())
+        .unwrap_or_default();
     Ok(Checked {
         import,
         verdicts,
         summary,
         timings,
+        rncp_rome,
     })
 }
 
@@ -119,7 +129,14 @@ pub fn build(inputs: &Inputs) -> Result<Built, BuildError> {
         .collect();
 
     let t = Instant::now();
-    let assets = search::build(&paths.index(), &inputs.tables.communes, &published)?;
+    let mut vocabulary = inputs.vocabulary.clone();
+    vocabulary.rncp_rome = std::mem::take(&mut checked.rncp_rome);
+    let assets = search::build(
+        &paths.index(),
+        &inputs.tables.communes,
+        &published,
+        &vocabulary,
+    )?;
     checked.timings.push(("search index", t.elapsed()));
 
     // The pages stream into the staged public tree as they render (100,000 pages would

@@ -375,9 +375,8 @@ impl Communes {
             .as_deref()
             .map(str::trim)
             .filter(|p| p.len() == 5 && p.bytes().all(|b| b.is_ascii_digit()));
-        if let Some(c) = town
-            .arrondissement_code()
-            .and_then(|code| self.by_insee(&code))
+        if let Some(code) = town.arrondissement_code()
+            && let Some(c) = self.by_insee(&code)
         {
             return Some(c);
         }

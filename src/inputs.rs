@@ -10,6 +10,7 @@ use crate::communes::{Communes, CommunesError};
 use crate::config::{Config, References};
 use crate::controls::durations::{Durations, DurationsError};
 use crate::controls::{Tables, TablesError};
+use crate::search::vocabulary::{self, Vocabulary};
 use crate::site::SiteError;
 use crate::site::calendar::CalendarFile;
 use crate::site::content::{self, ContentPage};
@@ -158,6 +159,8 @@ pub struct Inputs {
     pub config: Config,
     pub paths: Paths,
     pub tables: Tables,
+    /// The search's job names, synonyms and acronyms (built in, or the site's files).
+    pub vocabulary: Vocabulary,
     /// `--clean`: a cold build whatever the previous one left.
     pub clean: bool,
 }
@@ -183,10 +186,12 @@ impl Inputs {
             message,
         })?;
         let tables = Tables::with(communes, durations, &paths.references)?;
+        let vocabulary = load_vocabulary(&config)?;
         Ok(Inputs {
             config,
             paths,
             tables,
+            vocabulary,
             clean: flags.clean,
         })
     }
@@ -195,6 +200,28 @@ impl Inputs {
     pub fn site(&self) -> Result<SiteSources, SiteError> {
         SiteSources::load(&self.config, &self.paths)
     }
+}
+
+/// The search vocabulary: the built-in ROME job names and synonyms, each replaced by the
+/// site's `data/rome-metiers.tsv` or `data/synonymes.txt` when it holds one.
+pub fn load_vocabulary(config: &Config) -> Result<Vocabulary, TablesError> {
+    let mut vocabulary = Vocabulary::builtin();
+    let own = |name: &str| config.root.join("data").join(name);
+    let failed = |path: &Path, e: &dyn std::fmt::Display| {
+        TablesError::Vocabulary(format!("{}: {e}", path.display()))
+    };
+    let rome = own(vocabulary::ROME_FILE);
+    if rome.is_file() {
+        let text = std::fs::read_to_string(&rome).map_err(|e| failed(&rome, &e))?;
+        vocabulary.rome = vocabulary::Rome::parse(&text).map_err(|e| failed(&rome, &e))?;
+    }
+    let synonyms = own(vocabulary::SYNONYMS_FILE);
+    if synonyms.is_file() {
+        let text = std::fs::read_to_string(&synonyms).map_err(|e| failed(&synonyms, &e))?;
+        vocabulary.synonyms =
+            vocabulary::Synonyms::parse(&text).map_err(|e| failed(&synonyms, &e))?;
+    }
+    Ok(vocabulary)
 }
 
 /// The communes table: the site's (`[input] communes`, else its `data/` copy; read

@@ -222,8 +222,12 @@ fn search(config: &Config, query: &str, json: bool, limit: usize, filters: &[Str
             let (k, v) = kv
                 .split_once('=')
                 .ok_or_else(|| anyhow::anyhow!("--filter {kv:?}: expected NAME=VALUE"))?;
-            if !vitrine::search::facets::NAMES.contains(&k) {
-                anyhow::bail!("--filter {k}: unknown filter (niveau, dep, diplome, cfa, voie)");
+            if !vitrine::search::facets::NAMES.contains(&k)
+                && !vitrine::search::query::PARAMS.contains(&k)
+            {
+                anyhow::bail!(
+                    "--filter {k}: unknown filter (niveau, dep, diplome, cfa, voie, ville, tri)"
+                );
             }
             f.insert(k.to_string(), v.to_string());
         }

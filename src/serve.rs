@@ -248,7 +248,9 @@ fn api_search(request: Request, query: &str, state: &State) -> std::io::Result<(
         match k {
             "q" => q = v,
             "limit" => limit = v.parse().unwrap_or(10).min(1000),
-            k if search::facets::NAMES.contains(&k) && !v.is_empty() => {
+            k if (search::facets::NAMES.contains(&k) || search::query::PARAMS.contains(&k))
+                && !v.is_empty() =>
+            {
                 filters.insert(k.to_string(), v);
             }
             _ => {}

@@ -13,24 +13,32 @@ use std::time::{Duration, Instant};
 
 fn catalogue(site: &Site) -> std::path::PathBuf {
     let titles = [
-        ("AF_2027_000101", "CAP Métiers de la coiffure", "CAP", "3"),
-        ("AF_2027_000102", "BP Coiffure", "BP", "4"),
-        ("AF_2027_000103", "CAP Boulanger", "CAP", "3"),
+        (
+            "AF_2027_000101",
+            "CAP Métiers de la coiffure",
+            "CAP",
+            "3",
+            "D1202",
+        ),
+        ("AF_2027_000102", "BP Coiffure", "BP", "4", "D1202"),
+        ("AF_2027_000103", "CAP Boulanger", "CAP", "3", "D1102"),
         (
             "AF_2027_000104",
             "Mention complémentaire Boulangerie spécialisée",
             "MC",
             "3",
+            "D1102",
         ),
-        ("AF_2027_000105", "CAP Pâtissier", "CAP", "3"),
-        ("AF_2027_000106", "CAP Cuisine", "CAP", "3"),
-        ("AF_2027_000107", "CAP Électricien", "CAP", "3"),
+        ("AF_2027_000105", "CAP Pâtissier", "CAP", "3", "D1104"),
+        ("AF_2027_000106", "CAP Cuisine", "CAP", "3", "G1602"),
+        ("AF_2027_000107", "CAP Électricien", "CAP", "3", "F1602"),
     ];
     let rows: Vec<Row> = titles
         .iter()
-        .map(|(id, title, diploma, level)| {
+        .map(|(id, title, diploma, level, rome)| {
             Row::valid(id)
                 .set("Intitulé de la formation", title)
+                .set("Codes ROME", rome)
                 .set("Type de diplôme", diploma)
                 .set("Niveau", level)
                 .set(
@@ -84,23 +92,39 @@ fn the_index_answers_like_the_search_page_promises() {
     }
 
     // Accents and case do not matter.
-    assert_eq!(ids(&search(&site, &["PATISSIER"])), ["AF_2027_000105"]);
+    assert_eq!(ids(&search(&site, &["PATISSIER"]))[0], "AF_2027_000105");
     assert_eq!(ids(&search(&site, &["électricien"])), ["AF_2027_000107"]);
-    // Every word must match; the last one is a prefix.
-    // ("CAP" also names level 3, "Infrabac (CAP)": the MC matches, below the CAP itself.)
+    // "Boulanger-pâtissier" is a job of the bakers' ROME code: they come, below.
+    assert_eq!(
+        ids(&search(&site, &["pâtissier"]))[..3],
+        ["AF_2027_000105", "AF_2027_000103", "AF_2027_000104"]
+    );
+    // The last word is a prefix; a diploma type is preferred, not required.
     assert_eq!(
         ids(&search(&site, &["cap boul"])),
         ["AF_2027_000103", "AF_2027_000104"]
     );
     assert_eq!(search(&site, &["boul"])["count"], 2);
-    assert_eq!(search(&site, &["coiffure boulanger"])["count"], 0);
+    // A job word finds the offers of its trade (ROME appellations).
+    assert_eq!(
+        ids(&search(&site, &["viennoisier"])),
+        ["AF_2027_000103", "AF_2027_000104"]
+    );
+    // Every word must match; when no offer has them all, those with the most, flagged.
+    let approx = search(&site, &["coiffure boulanger"]);
+    assert_eq!(
+        (approx["count"].clone(), approx["approx"].clone()),
+        (4.into(), true.into())
+    );
+    assert_eq!(search(&site, &["coiffure astronaute"])["count"], 2);
     // One typo in a word of five letters or more, none in shorter words.
     assert_eq!(ids(&search(&site, &["cuisime"])), ["AF_2027_000106"]);
     assert_eq!(search(&site, &["cxp"])["count"], 0);
     // Limit and filters.
     assert_eq!(ids(&search(&site, &["cap", "--limit", "2"])).len(), 2);
-    assert_eq!(search(&site, &["cap"])["count"], 6);
-    assert_eq!(search(&site, &["cap", "--filter", "dep=13"])["count"], 6);
+    // Alone, a diploma type is a filter.
+    assert_eq!(search(&site, &["cap"])["count"], 5);
+    assert_eq!(search(&site, &["cap", "--filter", "dep=13"])["count"], 5);
     assert_eq!(
         search(&site, &["cap", "--filter", "diplome=cap"])["count"],
         5
@@ -108,7 +132,7 @@ fn the_index_answers_like_the_search_page_promises() {
     assert_eq!(search(&site, &["cap", "--filter", "dep=06"])["count"], 0);
     assert_eq!(search(&site, &["", "--filter", "niveau=3"])["count"], 6);
 
-    let bad = site.run(&["search", "cap", "--filter", "ville=Nice"]);
+    let bad = site.run(&["search", "cap", "--filter", "commune=Nice"]);
     assert!(!bad.status.success());
     assert!(said(&bad).contains("unknown filter"), "{}", said(&bad));
 }
@@ -137,7 +161,7 @@ fn the_static_export_is_content_hashed_and_stable() {
             }
         }
     }
-    assert_eq!(families.len(), 2, "postings and records");
+    assert_eq!(families.len(), 3, "postings, records and places");
     for (dir, mut family) in families {
         family.sort();
         let bytes: Vec<Vec<u8>> = family.into_iter().map(|(_, b)| b).collect();
@@ -218,7 +242,6 @@ fn serve_answers_pages_and_the_search_api() {
     };
     assert_eq!(status, 200, "{api}");
     let api: Value = serde_json::from_str(&api).unwrap();
-    assert_eq!(api["count"], 1);
     assert_eq!(api["hits"][0]["id"], "AF_2027_000105");
 
     let (status, page) = get(port, "/recherche/").unwrap();
@@ -236,4 +259,56 @@ fn serve_answers_pages_and_the_search_api() {
         !site.path("public/__vitrine").exists(),
         "serve writes nothing of its own into public/"
     );
+}
+
+#[test]
+fn offers_without_rome_codes_take_those_of_their_rncp_sheet() {
+    let site = Site::new();
+    // The France compétences export, extracted, with its optional ROME part.
+    let dir = site.path("rncp");
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, text) in [
+        (
+            "export_fiches_CSV_Standard_2027_01_15.csv",
+            "Numero_Fiche;Date_Fin_Enregistrement;Nomenclature_Europe_Niveau;Actif\r\nRNCP37472;31/12/2030;NIV3;ACTIVE\r\n",
+        ),
+        (
+            "export_fiches_CSV_VoixdAccès_2027_01_15.csv",
+            "Numero_Fiche;Si_Jury\r\nRNCP37472;En contrat d’apprentissage\r\n",
+        ),
+        (
+            "export_fiches_CSV_Certificateurs_2027_01_15.csv",
+            "Numero_Fiche;Siret_Certificateur;Nom_Certificateur\r\nRNCP37472;\t73282932000074;X\r\n",
+        ),
+        (
+            "export_fiches_CSV_Partenaires_2027_01_15.csv",
+            "Numero_Fiche;Nom_Partenaire;Siret_Partenaire;Habilitation_Partenaire\r\n",
+        ),
+        (
+            "export_fiches_CSV_Rome_2027_01_15.csv",
+            "Numero_Fiche;Codes_Rome_Code;Codes_Rome_Libelle\r\nRNCP37472;F1608;Carreleur\r\n",
+        ),
+    ] {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    let rows = vec![
+        Row::valid("AF_2027_000201")
+            .set("Intitulé de la formation", "CAP Revêtements")
+            .set("Codes ROME", ""),
+        Row::valid("AF_2027_000202")
+            .set("Intitulé de la formation", "CAP Revêtements")
+            .set("Codes ROME", "D1202"),
+    ];
+    let input = site.path("export.xlsx");
+    write_xlsx(&input, &rows);
+    let out = site.run(&[
+        "build",
+        "--input",
+        input.to_str().unwrap(),
+        "--rncp",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", said(&out));
+    // Only the offer without codes takes the sheet's trade (the other keeps its own).
+    assert_eq!(ids(&search(&site, &["carreleur"])), ["AF_2027_000201"]);
 }

@@ -86,6 +86,9 @@ pub enum TablesError {
     Communes(#[from] CommunesError),
     #[error(transparent)]
     Durations(#[from] DurationsError),
+    /// A site's search vocabulary file (`data/rome-metiers.tsv`, `data/synonymes.txt`).
+    #[error("search vocabulary {0}")]
+    Vocabulary(String),
     #[error(transparent)]
     Reference(#[from] ReferenceError),
 }

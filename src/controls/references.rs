@@ -204,6 +204,8 @@ pub struct Fiche {
     pub level: Option<u8>,
     /// A `VoixdAccès` row reads `En contrat d’apprentissage`.
     pub apprenticeship: bool,
+    /// ROME codes of the sheet (the export's optional `Rome` part), for the search.
+    pub rome: Vec<String>,
     /// SIRETs of the certifiers and of the partners authorised to train
     /// (`HABILITATION_FORMER`, `HABILITATION_ORGA_FORM`).
     authorised: HashSet<u64>,
@@ -234,6 +236,8 @@ impl RncpTable {
     /// Reads the export: the zip as downloaded, or a folder of its extracted CSVs.
     pub fn load(path: &Path) -> Result<RncpTable, ReferenceError> {
         let mut parts: [Option<(PathBuf, Vec<u8>)>; 4] = Default::default();
+        // The trades of each sheet: optional (only the search uses them).
+        let mut rome: Option<(PathBuf, Vec<u8>)> = None;
         let mut place = |name: &str,
                          file: PathBuf,
                          bytes: &mut dyn FnMut() -> Result<Vec<u8>, ReferenceError>|
@@ -247,6 +251,9 @@ impl RncpTable {
                     parts[i] = Some((file, bytes()?));
                     return Ok(());
                 }
+            }
+            if key.contains("rome") && rome.is_none() {
+                rome = Some((file, bytes()?));
             }
             Ok(())
         };
@@ -313,7 +320,39 @@ impl RncpTable {
             it.next().unwrap(),
             it.next().unwrap(),
         );
-        Self::from_tables(standard, voies, certifiers, partners)
+        let mut table = Self::from_tables(standard, voies, certifiers, partners)?;
+        if let Some((file, bytes)) = rome {
+            table.read_rome(Table::new(file, bytes)?)?;
+        }
+        Ok(table)
+    }
+
+    /// Reads the `Rome` part: `Numero_Fiche`, `Codes_Rome_Code`.
+    fn read_rome(&mut self, mut rome: Table) -> Result<(), ReferenceError> {
+        let (num, code) = (
+            rome.column("Numero_Fiche")?,
+            rome.column("Codes_Rome_Code")?,
+        );
+        let fiches = &mut self.fiches;
+        rome.each(|_, rec| {
+            let c = cell(rec, code).trim().to_ascii_uppercase();
+            if let Some(f) = fiches.get_mut(&cell(rec, num).to_ascii_uppercase())
+                && !c.is_empty()
+                && !f.rome.contains(&c)
+            {
+                f.rome.push(c);
+            }
+            Ok(())
+        })
+    }
+
+    /// ROME codes by sheet number, for the sheets that have some.
+    pub fn rome_codes(&self) -> HashMap<String, Vec<String>> {
+        self.fiches
+            .iter()
+            .filter(|(_, f)| !f.rome.is_empty())
+            .map(|(k, f)| (k.clone(), f.rome.clone()))
+            .collect()
     }
 
     /// Builds the table from the four CSV texts (Standard, VoixdAccès, Certificateurs,

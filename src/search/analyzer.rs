@@ -9,6 +9,10 @@ use tantivy::tokenizer::{
 /// Name under which the French analyzer is registered in the index.
 pub const FRENCH: &str = "vitrine_fr";
 
+/// Name of the analyzer of the family keys: split and lower-cased, nothing else (the
+/// keys are made from stems already).
+pub const RAW: &str = "vitrine_raw";
+
 /// The analyzer the text fields are indexed with.
 pub fn french() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
@@ -29,6 +33,12 @@ fn folded() -> TextAnalyzer {
 /// Registers the French analyzer (needed each time an index is created or opened).
 pub fn register(tokenizers: &TokenizerManager) {
     tokenizers.register(FRENCH, french());
+    tokenizers.register(
+        RAW,
+        TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(LowerCaser)
+            .build(),
+    );
 }
 
 /// One word of a query: as typed but folded, and its stem (the indexed form).
@@ -48,6 +58,31 @@ pub fn words(text: &str) -> Vec<Word> {
         .zip(stems)
         .map(|(folded, stem)| Word { folded, stem })
         .collect()
+}
+
+/// Endings of Snowball stems that derivational families differ by (longest first):
+/// informat-icien / informat-ique, charcut-ier / charcut-erie, compt-able / compt-abilité.
+pub const FAMILY_SUFFIXES: [&str; 13] = [
+    "abilit", "icien", "icit", "iqu", "ien", "abl", "eur", "eux", "eus", "ur", "ag", "er", "i",
+];
+
+/// The family key of a stem: the stem without its derivational ending (when at least
+/// three letters remain), a final `nn`/`ll` made single (maçonn-erie / maçon). Words of
+/// one family share a key; the browser computes it the same way.
+pub fn family(stem: &str) -> String {
+    let mut key = stem;
+    for suffix in FAMILY_SUFFIXES {
+        if let Some(rest) = stem.strip_suffix(suffix)
+            && rest.len() >= 3
+        {
+            key = rest;
+            break;
+        }
+    }
+    match key.strip_suffix("nn").or_else(|| key.strip_suffix("ll")) {
+        Some(rest) => format!("{rest}{}", &key[key.len() - 1..]),
+        None => key.to_string(),
+    }
 }
 
 /// The indexed terms of a text.
@@ -97,6 +132,31 @@ mod tests {
         assert_eq!(stem("boulangerie"), "boulanger");
         assert!(stem("boulangerie").starts_with(&stem("boulanger")));
         assert!(stem("coiffure").starts_with("coiff") && stem("coiffeuse").starts_with("coiff"));
+    }
+
+    #[test]
+    fn derivational_families_share_a_key() {
+        let key = |w: &str| family(&stem(w));
+        for (a, b) in [
+            ("informaticien", "informatique"),
+            ("électronicien", "électronique"),
+            ("esthéticienne", "esthétique"),
+            ("charcutier", "charcuterie"),
+            ("comptable", "comptabilité"),
+            ("électricien", "électrique"),
+            ("électricien", "électricité"),
+            ("maçon", "maçonnerie"),
+            ("pâtissier", "pâtisserie"),
+            ("carreleur", "carrelage"),
+            ("coiffeuse", "coiffure"),
+            ("hôtelier", "hôtellerie"),
+            ("pharmacien", "pharmacie"),
+            ("opticien", "optique"),
+        ] {
+            assert_eq!(key(a), key(b), "{a} / {b}");
+        }
+        assert_ne!(key("coiffure"), key("cuisine"));
+        assert_eq!(family("vent"), "vent", "short stems are kept whole");
     }
 
     #[test]

@@ -8,17 +8,23 @@
 //! - `p-*/N.bin` postings packs: per (term, field), entries `varint(Δord·2 | tf>1)`,
 //!   `u8 fieldnorm id`, then `varint(tf)` when tf > 1.
 //! - `r-*/N.json` result records by blocks of [`RECORDS_PER_FILE`] documents.
-//! - `f-*.bin` facet columns (run-length; loaded for filters and counts),
-//!   `d-*.bin` start dates and `g-*.bin` coordinates (delta varints; loaded to sort by
-//!   date, or for "near a town"), `communes-*.json` the towns for "near a town".
+//! - `f-*.bin` facet columns, one file per facet (run-length; loaded for filters,
+//!   preferences and counts),
+//!   `d-*.bin` start dates and `g-*.bin` coordinates (a table of points, then each
+//!   offer's point; loaded to sort by date, or for "near a town"), `communes-*.json` the towns for "near a town".
 //!
 //! Packs and records are many small files: each family lives in a folder named after
 //! the hash of all its files, so the manifest lists a folder and a count, not names.
 
 use super::SearchError;
+use super::analyzer::FAMILY_SUFFIXES;
 use super::facets::{self, Facets};
-use super::query::{Lexicon, MAX_EXPANSIONS, STOP_WORDS, TYPO_MIN_CHARS};
-use super::schema::{Fields, SearchDoc, TEXT_FIELDS};
+use super::places::Places;
+use super::query::{
+    DIPLOMA_WORDS, EXPANSION_BOOST, Lexicon, MAX_EXPANSIONS, NEAR_WORDS, RADII, STOP_WORDS,
+    TYPO_MIN_CHARS, TYPO2_MIN_CHARS,
+};
+use super::schema::{FAMILY, Fields, SUBJECT_FIELDS, SearchDoc, TEXT_FIELDS};
 use crate::communes::{Communes, Kind};
 use crate::output::Files;
 use crate::safe::json_bytes;
@@ -30,12 +36,17 @@ use tantivy::{DocSet, Searcher, TERMINATED, Term};
 
 /// Folder of the export under the public root.
 pub const DIR: &str = "recherche/index/";
-/// Result records per file.
-pub const RECORDS_PER_FILE: usize = 64;
+/// Result records per file: small, for the ten results of a query sorted by distance
+/// come from as many places in the index order.
+pub const RECORDS_PER_FILE: usize = 16;
 /// Postings packs are cut after this many bytes (a list is never split).
 const PACK_BYTES: usize = 8 * 1024;
 /// Dictionary shards are cut after this many bytes.
 const SHARD_BYTES: usize = 4 * 1024;
+
+/// Offers' coordinates are exported to 1e-3° (about 100 m, plenty for "within 20 km"):
+/// the file "near a town" loads stays small.
+pub const GEO_SCALE: f64 = 1e3;
 
 /// BM25 constants, as tantivy has them.
 pub const K1: f32 = 1.2;
@@ -56,6 +67,7 @@ pub fn export(
     docs: &[SearchDoc],
     facets: &Facets,
     communes: &Communes,
+    places: &Places,
 ) -> Result<Export, SearchError> {
     let err = |e: &dyn std::fmt::Display| SearchError::Index(format!("export: {e}"));
     let mut files = Files::new();
@@ -173,7 +185,7 @@ pub fn export(
             .and_then(|v| list.iter().position(|x| &x.value == v))
             .map_or(0, |i| i as u64 + 1)
     };
-    let mut columns = Vec::new();
+    let mut columns: Vec<String> = Vec::new();
     for (i, name) in facets::NAMES.iter().enumerate() {
         let list = facets.get(name).unwrap_or(&[]);
         let values: Vec<u64> = docs
@@ -186,14 +198,40 @@ pub fn export(
                 }
             })
             .collect();
-        run_length(&mut columns, &values);
+        // One file per facet: a filter or a preference loads only its own.
+        let mut bytes = Vec::new();
+        run_length(&mut bytes, &values);
+        columns.push(put(&mut files, "f", "bin", bytes));
     }
-    let columns = put(&mut files, "f", "bin", columns);
 
     // Start dates (for sorting) and coordinates (for "near a town"), apart: each is
-    // loaded only by the feature that needs it.
-    let (mut dates, mut geo) = (Vec::new(), Vec::new());
-    let (mut p_day, mut p_lat, mut p_lon) = (0i64, 0i64, 0i64);
+    // loaded only by the feature that needs it. Offers share few places: the
+    // coordinates are a table of distinct points (sorted, delta-coded), then per offer
+    // its point's number plus one (0: unknown).
+    let mut dates = Vec::new();
+    let mut p_day = 0i64;
+    let point = |d: &SearchDoc| {
+        d.coordinates.map(|c| {
+            (
+                ((c.lat + 90.0) * GEO_SCALE).round() as i64,
+                ((c.lon + 180.0) * GEO_SCALE).round() as i64,
+            )
+        })
+    };
+    let points: Vec<(i64, i64)> = docs
+        .iter()
+        .filter_map(point)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut geo = Vec::new();
+    varint(&mut geo, points.len() as u64);
+    let (mut p_lat, mut p_lon) = (0i64, 0i64);
+    for &(lat, lon) in &points {
+        varint(&mut geo, zigzag(lat - p_lat));
+        varint(&mut geo, zigzag(lon - p_lon));
+        (p_lat, p_lon) = (lat, lon);
+    }
     for d in docs {
         let day = d
             .start
@@ -202,16 +240,10 @@ pub fn export(
             .map_or(0, |s| {
                 (s - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()).num_days() + 1
             });
-        let (lat, lon) = d.coordinates.map_or((0, 0), |c| {
-            (
-                ((c.lat + 90.0) * 1e5).round() as i64 + 1,
-                ((c.lon + 180.0) * 1e5).round() as i64 + 1,
-            )
-        });
         varint(&mut dates, zigzag(day - p_day));
-        varint(&mut geo, zigzag(lat - p_lat));
-        varint(&mut geo, zigzag(lon - p_lon));
-        (p_day, p_lat, p_lon) = (day, lat, lon);
+        p_day = day;
+        let n = point(d).map_or(0, |p| points.binary_search(&p).map_or(0, |i| i as u64 + 1));
+        varint(&mut geo, n);
     }
     let dates = put(&mut files, "d", "bin", dates);
     let geo = put(&mut files, "g", "bin", geo);
@@ -222,7 +254,13 @@ pub fn export(
         .map(|chunk| {
             let rows: Vec<_> = chunk
                 .iter()
-                .map(|d| json!([d.id, d.title, d.cfa, d.town, d.start, d.end, d.url]))
+                .map(|d| {
+                    let voies = u8::from(d.parcoursup) | u8::from(d.affelnet) << 1;
+                    json!([
+                        d.id, d.title, d.cfa, d.town, d.start, d.end, d.url, d.level, d.capacity,
+                        voies, d.new
+                    ])
+                })
                 .collect();
             json_bytes(&rows)
         })
@@ -248,6 +286,16 @@ pub fn export(
         })
         .collect();
     let towns = put(&mut files, "communes", "json", json_bytes(&towns));
+
+    // Places a query can name, in shards by the first two letters of their key: a query
+    // loads the shard of each of its words only.
+    let shard_count = places.shard_count();
+    let mut shards: Vec<BTreeMap<&str, serde_json::Value>> = vec![BTreeMap::new(); shard_count];
+    for (k, p) in &places.towns {
+        shards[Places::shard_of(k, shard_count)].insert(k, json!([p.name, p.dep, p.lat, p.lon]));
+    }
+    let place_files: Vec<Vec<u8>> = shards.iter().map(json_bytes).collect();
+    let places_dir = put_family(&mut files, "l", "json", place_files);
 
     // BM25 statistics: tantivy's averages come from these totals.
     let n = searcher.num_docs();
@@ -289,7 +337,17 @@ pub fn export(
         "communes": towns,
         "expansions": MAX_EXPANSIONS,
         "typo": TYPO_MIN_CHARS,
+        "typo2": TYPO2_MIN_CHARS,
         "stop": STOP_WORDS,
+        "places": {"dir": places_dir, "count": shard_count},
+        "departments": places.departments,
+        "family": {"field": FAMILY, "suffixes": FAMILY_SUFFIXES},
+        "subject": SUBJECT_FIELDS,
+        "diplomas": DIPLOMA_WORDS,
+        "near": NEAR_WORDS,
+        "radii": RADII,
+        "expansionBoost": EXPANSION_BOOST,
+        "geoScale": GEO_SCALE,
     });
     let name = put(&mut files, "manifest", "json", json_bytes(&manifest));
     Ok(Export {

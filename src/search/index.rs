@@ -3,17 +3,21 @@
 
 use super::SearchError;
 use super::analyzer;
-use super::query::Lexicon;
+use super::places::Places;
+use super::query::{Columns, Lexicon};
 use super::schema::{Fields, SearchDoc};
 use std::path::{Path, PathBuf};
 use tantivy::{Index, IndexReader, ReloadPolicy, Searcher};
+
+/// The file of places beside the index.
+const PLACES: &str = "places.json";
 
 /// Memory given to the index writer (one thread, so documents keep their order).
 const WRITER_MEMORY: usize = 200_000_000;
 
 /// Writes the index of `docs` to `dir`, replacing what was there. The new index is
 /// written beside it and swapped in, so a failed build leaves the old one usable.
-pub fn write(dir: &Path, docs: &[SearchDoc]) -> Result<(), SearchError> {
+pub fn write(dir: &Path, docs: &[SearchDoc], places: &Places) -> Result<(), SearchError> {
     let err = |e: &dyn std::fmt::Display| SearchError::Index(format!("{}: {e}", dir.display()));
     let tmp = sibling(dir, "tmp");
     let old = sibling(dir, "old");
@@ -36,6 +40,12 @@ pub fn write(dir: &Path, docs: &[SearchDoc]) -> Result<(), SearchError> {
     }
     writer.commit().map_err(|e| err(&e))?;
     writer.wait_merging_threads().map_err(|e| err(&e))?;
+    // The places the queries can name, beside the index (tantivy leaves unknown files).
+    std::fs::write(
+        tmp.join(PLACES),
+        serde_json::to_vec(places).map_err(|e| err(&e))?,
+    )
+    .map_err(|e| err(&e))?;
     if dir.exists() {
         std::fs::rename(dir, &old).map_err(|e| err(&e))?;
     }
@@ -60,6 +70,8 @@ pub struct Opened {
     pub reader: IndexReader,
     pub fields: Fields,
     pub lexicon: Lexicon,
+    pub places: Places,
+    pub columns: Columns,
 }
 
 impl Opened {
@@ -80,11 +92,17 @@ impl Opened {
             .try_into()
             .map_err(|e| err(&e))?;
         let lexicon = Lexicon::of(&reader.searcher(), &fields).map_err(|e| err(&e))?;
+        let columns = Columns::of(&reader.searcher(), &fields).map_err(|e| err(&e))?;
+        let places = std::fs::read(dir.join(PLACES))
+            .map_err(|e| err(&e))
+            .and_then(|b| serde_json::from_slice(&b).map_err(|e| err(&e)))?;
         Ok(Opened {
             index,
             reader,
             fields,
             lexicon,
+            places,
+            columns,
         })
     }
 

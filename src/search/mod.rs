@@ -12,8 +12,10 @@ pub mod analyzer;
 pub mod export;
 pub mod facets;
 pub mod index;
+pub mod places;
 pub mod query;
 pub mod schema;
+pub mod vocabulary;
 
 use crate::communes::Communes;
 use crate::model::Offer;
@@ -45,15 +47,17 @@ pub enum SearchError {
 }
 
 /// Builds the index of the published offers in `dir` (replacing the previous one) and
-/// its static form.
+/// its static form, with the job vocabulary, synonyms and acronyms of `vocabulary`.
 pub fn build(
     dir: &Path,
     communes: &Communes,
     published: &[&Offer],
+    vocabulary: &vocabulary::Vocabulary,
 ) -> Result<SearchAssets, SearchError> {
-    let docs = schema::documents(published, communes);
+    let docs = schema::documents(published, communes, vocabulary);
     let facets = schema::facets(&docs);
-    index::write(dir, &docs)?;
+    let places = places::Places::of(communes);
+    index::write(dir, &docs, &places)?;
     let opened = index::Opened::open(dir)?;
     let export = export::export(
         &opened.searcher(),
@@ -62,6 +66,7 @@ pub fn build(
         &docs,
         &facets,
         communes,
+        &places,
     )?;
     Ok(SearchAssets {
         files: export.files,
@@ -80,6 +85,14 @@ pub struct Answer {
     pub filters: query::Filters,
     /// Number of matching offers (the hits are the first `limit` of them).
     pub count: usize,
+    /// What was read out of the query: place, department, diploma type.
+    pub understood: query::Understood,
+    /// Not every word matched: "Résultats approchants", by number of words matched.
+    pub approx: bool,
+    /// Results within this many km of the place.
+    pub radius: Option<f64>,
+    /// Nothing within 100 km of the place: results from anywhere.
+    pub elsewhere: bool,
     pub hits: Vec<query::Hit>,
 }
 
@@ -91,10 +104,12 @@ impl index::Opened {
         filters: &query::Filters,
         limit: usize,
     ) -> Result<Answer, SearchError> {
-        let (count, hits) = query::search(
+        let (ranked, hits) = query::search(
             &self.searcher(),
             &self.fields,
             &self.lexicon,
+            &self.places,
+            &self.columns,
             q,
             filters,
             limit,
@@ -103,7 +118,11 @@ impl index::Opened {
         Ok(Answer {
             query: q.to_string(),
             filters: filters.clone(),
-            count,
+            count: ranked.docs.len(),
+            understood: ranked.understood,
+            approx: ranked.approx,
+            radius: ranked.radius,
+            elsewhere: ranked.elsewhere,
             hits,
         })
     }

@@ -1,14 +1,21 @@
 //! Query semantics, shared by `vitrine search`, `vitrine serve` and (ported to
-//! JavaScript) the browser: every word must match (AND); the last word also matches as a
-//! prefix; a word of five letters or more that matches nothing forgives one typo; each
-//! word matches in any field, scored with tantivy's BM25 and the field's boost.
+//! JavaScript) the browser. A town, postcode, arrondissement or department named in the
+//! query becomes a place (results nearest first, within 20 km widened up to 100 km), a
+//! diploma type a preference; every other word must match (AND) — when no offer has them
+//! all, the offers matching the most words come, flagged as approaching. The last word
+//! also matches as a prefix; a word of five letters or more that matches nothing forgives
+//! one typo (Damerau–Levenshtein); a word also matches its derivational family in a
+//! low-boost field. Each word matches in any field, scored with tantivy's BM25 and the
+//! field's boost.
 //!
 //! The combination is written out here rather than left to tantivy's `BooleanQuery`, so
 //! that the order of the floating-point additions is fixed and the browser can repeat it
 //! bit for bit: per word, clauses in (term, field) order; then words in query order.
 
 use super::analyzer::{self, Word};
-use super::schema::{Fields, TEXT_FIELDS};
+use super::places::{self, Place, Places};
+use super::schema::{FAMILY, Fields, SUBJECT_FIELDS, TEXT_FIELDS};
+use chrono::Datelike;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use tantivy::query::{BoostQuery, EnableScoring, Query as _, TermQuery};
@@ -19,11 +26,47 @@ use tantivy::{DocAddress, DocSet, Searcher, TERMINATED, TantivyDocument, Term};
 pub const MAX_EXPANSIONS: usize = 50;
 /// Typos are forgiven in words of at least this many letters.
 pub const TYPO_MIN_CHARS: usize = 5;
-/// Words left out of a query unless it has nothing else (folded forms).
-pub const STOP_WORDS: [&str; 27] = [
-    "a", "au", "aux", "avec", "ce", "ces", "d", "dans", "de", "des", "du", "en", "et", "l", "la",
-    "le", "les", "leur", "ou", "par", "pour", "qu", "que", "sur", "un", "une", "y",
+/// Two typos are forgiven in words of at least this many letters ("pattisier").
+pub const TYPO2_MIN_CHARS: usize = 8;
+/// Words left out of a query unless it has nothing else (folded forms): little words,
+/// and words every offer could say ("métiers de la vente" is about selling).
+pub const STOP_WORDS: [&str; 31] = [
+    "a",
+    "au",
+    "aux",
+    "avec",
+    "ce",
+    "ces",
+    "d",
+    "dans",
+    "de",
+    "des",
+    "du",
+    "en",
+    "et",
+    "l",
+    "la",
+    "le",
+    "les",
+    "leur",
+    "ou",
+    "par",
+    "pour",
+    "qu",
+    "que",
+    "sur",
+    "un",
+    "une",
+    "y",
+    "metier",
+    "metiers",
+    "formation",
+    "formations",
 ];
+
+/// Boost factor of the terms a word stands for besides its own stem (completions of the
+/// word being typed, typo corrections): the word as typed ranks first.
+pub const EXPANSION_BOOST: f32 = 0.5;
 
 /// Every term of the index with, per text field, its document frequency.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -79,11 +122,11 @@ pub struct Clause {
     pub field: u8,
 }
 
-/// What a query means against one index: per word, its clauses in scoring order.
-/// `None` words means some word matches nothing, so the query matches nothing.
+/// What a query means against one index: per text word, its clauses in scoring order
+/// (empty when the word matches nothing).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Plan {
-    pub words: Option<Vec<Vec<Clause>>>,
+    pub words: Vec<Vec<Clause>>,
 }
 
 /// The words a query is made of, stop words left out unless nothing else is left.
@@ -98,15 +141,11 @@ pub fn query_words(query: &str) -> Vec<Word> {
 }
 
 /// Chooses the index terms each word stands for.
-pub fn plan(query: &str, lexicon: &Lexicon) -> Plan {
-    let words = query_words(query);
+pub fn plan(words: &[Word], lexicon: &Lexicon) -> Plan {
     let n = words.len();
     let mut out = Vec::with_capacity(n);
     for (i, w) in words.iter().enumerate() {
         let terms = word_terms(w, i + 1 == n, lexicon);
-        if terms.is_empty() {
-            return Plan { words: None };
-        }
         let mut clauses: Vec<Clause> = terms
             .iter()
             .flat_map(|t| {
@@ -116,10 +155,23 @@ pub fn plan(query: &str, lexicon: &Lexicon) -> Plan {
                 })
             })
             .collect();
+        // The word's family (informaticien → informatique), in its own low-boost field.
+        let key = analyzer::family(&w.stem);
+        if !terms.contains(&key)
+            && lexicon
+                .terms
+                .get(&key)
+                .is_some_and(|f| f.iter().any(|(f, _)| *f == FAMILY))
+        {
+            clauses.push(Clause {
+                term: key,
+                field: FAMILY,
+            });
+        }
         clauses.sort();
         out.push(clauses);
     }
-    Plan { words: Some(out) }
+    Plan { words: out }
 }
 
 fn word_terms(w: &Word, last: bool, lexicon: &Lexicon) -> Vec<String> {
@@ -146,7 +198,10 @@ fn word_terms(w: &Word, last: bool, lexicon: &Lexicon) -> Vec<String> {
             } else {
                 distance(&w.stem, t)
             };
-            if d <= 1 {
+            // "mecanqiue" is "mécanique" with its ending mistyped: a term of five
+            // letters or more within one edit of the word less up to four last letters.
+            let max = if letters >= TYPO2_MIN_CHARS { 2 } else { 1 };
+            if d <= max || (t.chars().count() >= 5 && suffix_tolerant(t, &w.folded)) {
                 terms.push(t.to_string());
             }
         }
@@ -169,7 +224,8 @@ fn cap(mut terms: Vec<String>, stem: &str, lexicon: &Lexicon) -> Vec<String> {
     terms
 }
 
-/// Levenshtein distance (insertions, deletions, substitutions), on characters.
+/// Damerau–Levenshtein distance (insertions, deletions, substitutions, and
+/// transpositions of two neighbours, each edited once), on characters.
 pub fn distance(a: &str, b: &str) -> usize {
     let row = dp_last_row(a, b);
     row[row.len() - 1]
@@ -180,23 +236,205 @@ pub fn prefix_distance(a: &str, b: &str) -> usize {
     dp_last_row(a, b).into_iter().min().unwrap_or(0)
 }
 
+/// Whether `term` is within one edit of `word` less at most its four last letters.
+pub fn suffix_tolerant(term: &str, word: &str) -> bool {
+    let row = dp_last_row(term, word);
+    let n = row.len() - 1;
+    row[n.saturating_sub(4)..].iter().any(|d| *d <= 1)
+}
+
+/// The boost of a clause: its field's, halved for a term that is not the word's own stem
+/// (nor its family key).
+pub fn clause_boost(c: &Clause, word: &Word) -> f32 {
+    let field = TEXT_FIELDS[c.field as usize].1;
+    if c.term != word.stem && c.field != FAMILY {
+        field * EXPANSION_BOOST
+    } else {
+        field
+    }
+}
+
 /// Last row of the edit-distance table of `a` (rows) against `b` (columns).
 fn dp_last_row(a: &str, b: &str) -> Vec<usize> {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
+    let mut before: Vec<usize> = Vec::new();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
+    for i in 0..a.len() {
         let mut cur = vec![i + 1; b.len() + 1];
         for j in 0..b.len() {
-            let sub = prev[j] + usize::from(ca != b[j]);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+            let sub = prev[j] + usize::from(a[i] != b[j]);
+            let mut best = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+            if i > 0 && j > 0 && a[i] == b[j - 1] && a[i - 1] == b[j] {
+                best = best.min(before[j - 1] + 1);
+            }
+            cur[j + 1] = best;
         }
-        prev = cur;
+        before = std::mem::replace(&mut prev, cur);
     }
     prev
 }
 
-/// Facet filters (`niveau`, `dep`, `diplome`, `cfa`, `voie` → value).
+/// Facet filters (`niveau`, `dep`, `diplome`, `cfa`, `voie` → value), plus the page's
+/// `ville` ("near a town") and `tri` (`date`, `distance`) parameters.
 pub type Filters = BTreeMap<String, String>;
+
+/// Parameters of the search page that are not facets.
+pub const PARAMS: [&str; 2] = ["ville", "tri"];
+
+/// Radii tried in turn around a town until something is found (km).
+pub const RADII: [f64; 5] = [20.0, 30.0, 50.0, 75.0, 100.0];
+
+/// Diploma words, longest first, and the `diplome` facet value they mean.
+pub const DIPLOMA_WORDS: [(&str, &str); 19] = [
+    ("bac pro", "bac_pro"),
+    ("licence pro", "licence_pro"),
+    ("licence professionnelle", "licence_pro"),
+    ("titre pro", "titre_pro"),
+    ("titre professionnel", "titre_pro"),
+    ("mention complementaire", "mc"),
+    ("cap", "cap"),
+    ("capa", "capa"),
+    ("bp", "bp"),
+    ("bpa", "bpa"),
+    ("bts", "bts"),
+    ("btsa", "btsa"),
+    ("but", "but"),
+    ("dut", "dut"),
+    ("mc", "mc"),
+    ("bma", "bma"),
+    ("cqp", "cqp"),
+    ("deust", "deust"),
+    ("master", "master"),
+];
+
+/// Words that only say "near" once a place is understood ("près de Toulon").
+pub const NEAR_WORDS: [&str; 4] = ["pres", "proche", "autour", "vers"];
+
+/// What the query says beside its text: a place, a department, a diploma type.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Understood {
+    /// The words left to match in the offers' text.
+    #[serde(skip)]
+    pub words: Vec<Word>,
+    /// A town (by name, postcode or arrondissement): results by distance from it.
+    pub place: Option<Place>,
+    /// A department (by name or code): a filter.
+    pub department: Option<String>,
+    /// A diploma type: a preference (a filter when the query says nothing else).
+    pub diploma: Option<String>,
+}
+
+/// Whether a word is part of what offers are about (title, diploma, domain, jobs,
+/// acronyms): then it stays a word even if a town has that name.
+fn is_subject(w: &Word, lexicon: &Lexicon) -> bool {
+    lexicon
+        .terms
+        .get(&w.stem)
+        .is_some_and(|f| f.iter().any(|(f, _)| SUBJECT_FIELDS.contains(f)))
+}
+
+/// Reads a place, a department and a diploma type out of a query; the browser does the
+/// same, word for word.
+pub fn understand(query: &str, lexicon: &Lexicon, places: &Places) -> Understood {
+    let all = analyzer::words(query);
+    let n = all.len();
+    let mut used = vec![false; n];
+    let mut out = Understood::default();
+    let folded: Vec<&str> = all.iter().map(|w| w.folded.as_str()).collect();
+    'diploma: for i in 0..n {
+        for (words, code) in DIPLOMA_WORDS {
+            let seq: Vec<&str> = words.split(' ').collect();
+            if i + seq.len() <= n && folded[i..i + seq.len()] == seq[..] {
+                out.diploma = Some(code.to_string());
+                used[i..i + seq.len()].fill(true);
+                break 'diploma;
+            }
+        }
+    }
+    'place: for i in 0..n {
+        for len in (1..=4.min(n - i)).rev() {
+            if used[i..i + len].iter().any(|u| *u) {
+                continue;
+            }
+            if len == 1 && (folded[i].len() < 2 || is_subject(&all[i], lexicon)) {
+                continue;
+            }
+            let key = places::key(&folded[i..i + len]);
+            if let Some(code) = places.departments.get(&key) {
+                out.department = Some(code.clone());
+            } else if let Some(p) = places.towns.get(&key) {
+                out.place = Some(p.clone());
+                // "marseille 5" when the table has no arrondissements: the number goes too.
+                if i + len < n
+                    && !used[i + len]
+                    && places::arrondissement(folded[i + len]).is_some()
+                {
+                    used[i + len] = true;
+                }
+            } else {
+                continue;
+            }
+            used[i..i + len].fill(true);
+            break 'place;
+        }
+    }
+    let located = out.place.is_some() || out.department.is_some();
+    let rest: Vec<Word> = all
+        .iter()
+        .zip(&used)
+        .filter(|(_, u)| !**u)
+        .map(|(w, _)| w.clone())
+        .collect();
+    let kept: Vec<Word> = rest
+        .iter()
+        .filter(|w| {
+            let near = located && NEAR_WORDS.contains(&w.folded.as_str());
+            !(STOP_WORDS.contains(&w.folded.as_str()) || near)
+        })
+        .cloned()
+        .collect();
+    out.words = if kept.is_empty() && !located && out.diploma.is_none() {
+        rest
+    } else {
+        kept
+    };
+    out
+}
+
+/// The place of the "près de" field: `lat,lon` (the browser's "près de moi"), or a
+/// town's name, postcode or arrondissement, with or without accents or capitals — a
+/// trailing word is dropped if the whole is unknown ("Toulon (83)").
+pub fn near_town(text: &str, places: &Places) -> Option<Place> {
+    if let Some((a, b)) = text.split_once(',')
+        && let (Ok(lat), Ok(lon)) = (a.trim().parse::<f64>(), b.trim().parse::<f64>())
+        && (-90.0..=90.0).contains(&lat)
+        && (-180.0..=180.0).contains(&lon)
+    {
+        return Some(Place {
+            name: "votre position".into(),
+            dep: String::new(),
+            lat,
+            lon,
+        });
+    }
+    let words = analyzer::words(text);
+    let folded: Vec<&str> = words.iter().map(|w| w.folded.as_str()).collect();
+    places
+        .towns
+        .get(&places::key(&folded))
+        .cloned()
+        .or_else(|| {
+            (folded.len() > 1)
+                .then(|| {
+                    places
+                        .towns
+                        .get(&places::key(&folded[..folded.len() - 1]))
+                        .cloned()
+                })
+                .flatten()
+        })
+}
 
 /// A result, best first.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -211,99 +449,290 @@ pub struct Hit {
     pub town: Option<String>,
     pub start: Option<String>,
     pub end: Option<String>,
+    /// Kilometres from the place asked for, when both are known.
+    pub distance: Option<f64>,
+    /// How many of the query's words the offer matches (below all of them: an
+    /// approaching result).
+    pub matched: usize,
 }
 
-/// Runs a query against the tantivy index: matching offers sorted by score, then by
-/// index order; with no word, every offer the filters keep (score 0).
-pub fn search(
+/// A ranked offer: ord, score, words matched, distance (km) from the place.
+pub type RankedDoc = (u32, f32, usize, Option<f64>);
+
+/// The ranked matches of a query, before their stored fields are read.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Ranked {
+    pub understood: Understood,
+    /// Not every word matched any one offer: these match some of them.
+    pub approx: bool,
+    /// The radius (km) around the place within which the results are.
+    pub radius: Option<f64>,
+    /// Nothing within 100 km of the place: the results are from anywhere.
+    pub elsewhere: bool,
+    /// Best first.
+    #[serde(skip)]
+    pub docs: Vec<RankedDoc>,
+}
+
+/// What ranking needs of each document beside its score, by ord: where it is in the
+/// index, its coordinates (as the browser decodes them), facet values, start day.
+pub struct Columns {
+    /// segment → doc id → ord
+    pub ords: Vec<Vec<u32>>,
+    pub address: Vec<DocAddress>,
+    pub geo: Vec<Option<(f64, f64)>>,
+    /// `niveau`, `dep`, `diplome`, `cfa`, then the `voie` values space-separated.
+    pub facets: Vec<[Option<String>; 5]>,
+    pub start: Vec<Option<i32>>,
+}
+
+impl Columns {
+    /// Reads the columns of every segment.
+    pub fn of(searcher: &Searcher, fields: &Fields) -> tantivy::Result<Columns> {
+        let n = searcher.num_docs() as usize;
+        let mut c = Columns {
+            ords: Vec::new(),
+            address: vec![DocAddress::new(0, 0); n],
+            geo: vec![None; n],
+            facets: vec![Default::default(); n],
+            start: vec![None; n],
+        };
+        // Quantised as the export stores them, so that distances agree.
+        let scale = super::export::GEO_SCALE;
+        let q = |x: f64, off: f64| ((x + off) * scale).round() / scale - off;
+        for (s, reader) in searcher.segment_readers().iter().enumerate() {
+            let fast = reader.fast_fields().u64("ord")?;
+            let store = reader.get_store_reader(64)?;
+            let mut ords = Vec::with_capacity(reader.max_doc() as usize);
+            for d in 0..reader.max_doc() {
+                let ord = fast.first(d).unwrap_or(0) as usize;
+                ords.push(ord as u32);
+                if ord >= n {
+                    continue;
+                }
+                c.address[ord] = DocAddress::new(s as u32, d);
+                let doc: TantivyDocument = store.get(d)?;
+                let num = |f| doc.get_first(f).and_then(|v| v.as_f64());
+                if let (Some(a), Some(b)) = (num(fields.lat), num(fields.lon)) {
+                    c.geo[ord] = Some((q(a, 90.0), q(b, 180.0)));
+                }
+                for (i, f) in fields.facets.iter().enumerate().take(4) {
+                    c.facets[ord][i] = doc
+                        .get_first(*f)
+                        .and_then(|v| v.as_str())
+                        .map(str::to_string);
+                }
+                let voies: Vec<&str> = doc
+                    .get_all(fields.facets[4])
+                    .filter_map(|v| v.as_str())
+                    .collect();
+                c.facets[ord][4] = Some(voies.join(" "));
+                c.start[ord] = doc
+                    .get_first(fields.start)
+                    .and_then(|v| v.as_str())
+                    .and_then(|s| s.parse::<chrono::NaiveDate>().ok())
+                    .map(|d| d.num_days_from_ce());
+            }
+            c.ords.push(ords);
+        }
+        Ok(c)
+    }
+}
+
+/// Great-circle distance in km, as the browser computes it.
+pub fn distance_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
+    crate::communes::distance_km(
+        crate::model::Coordinates {
+            lat: lat1,
+            lon: lon1,
+        },
+        crate::model::Coordinates {
+            lat: lat2,
+            lon: lon2,
+        },
+    )
+}
+
+/// Ranks the offers for a query: the words understood, every text word required (else
+/// the offers matching the most words, flagged approaching), the filters, the place
+/// (nearest first within the smallest radius that finds something), the diploma type
+/// preferred, then BM25 score, then index order.
+#[allow(clippy::too_many_arguments)]
+pub fn rank(
     searcher: &Searcher,
     fields: &Fields,
     lexicon: &Lexicon,
+    places: &Places,
+    columns: &Columns,
     query: &str,
     filters: &Filters,
-    limit: usize,
-) -> tantivy::Result<(usize, Vec<Hit>)> {
-    let plan = plan(query, lexicon);
-    let Some(words) = plan.words else {
-        return Ok((0, Vec::new()));
+) -> tantivy::Result<Ranked> {
+    let understood = understand(query, lexicon, places);
+    let mut out = Ranked {
+        understood: understood.clone(),
+        ..Ranked::default()
     };
-    let mut scored: Vec<(DocAddress, f32)> = Vec::new();
+    let near = match filters.get("ville").filter(|v| !v.trim().is_empty()) {
+        Some(v) => near_town(v, places),
+        None => understood.place.clone(),
+    };
+    if filters.contains_key("ville") && near.is_none() && !filters["ville"].trim().is_empty() {
+        return Ok(out);
+    }
+    let words = &understood.words;
+    let mut facet_filters: Vec<(usize, String)> = filters
+        .iter()
+        .filter_map(|(k, v)| {
+            let i = super::facets::NAMES.iter().position(|n| n == k)?;
+            (!v.is_empty()).then(|| (i, v.clone()))
+        })
+        .collect();
+    if let Some(d) = &understood.department
+        && !filters.contains_key("dep")
+    {
+        facet_filters.push((1, d.clone()));
+    }
+    let prefer = understood.diploma.clone();
     if words.is_empty() {
-        if filters.is_empty() {
-            return Ok((0, Vec::new()));
+        if let Some(d) = &prefer
+            && !filters.contains_key("diplome")
+        {
+            facet_filters.push((2, d.clone()));
         }
+        if facet_filters.is_empty() && near.is_none() {
+            return Ok(out);
+        }
+    }
+    let keep = |ord: u32| -> bool {
+        let vals = &columns.facets[ord as usize];
+        facet_filters.iter().all(|(i, v)| match i {
+            4 => vals[4]
+                .as_deref()
+                .is_some_and(|s| s.split(' ').any(|x| x == v)),
+            i => vals[*i].as_deref() == Some(v.as_str()),
+        })
+    };
+
+    // Per document: (words matched, score summed in word order).
+    let mut scored: HashMap<DocAddress, (usize, f32)> = HashMap::new();
+    if words.is_empty() {
         for (s, reader) in searcher.segment_readers().iter().enumerate() {
             for d in 0..reader.max_doc() {
-                scored.push((DocAddress::new(s as u32, d), 0.0));
+                scored.insert(DocAddress::new(s as u32, d), (0, 0.0));
             }
         }
     } else {
         let scoring = EnableScoring::enabled_from_searcher(searcher);
-        let mut total: Option<HashMap<DocAddress, f32>> = None;
-        for clauses in &words {
+        for (word, clauses) in words.iter().zip(plan(words, lexicon).words) {
             let mut acc: HashMap<DocAddress, f32> = HashMap::new();
-            for c in clauses {
+            for c in &clauses {
                 let field = fields.text[c.field as usize];
                 let term = Term::from_field_text(field, &c.term);
                 let q = BoostQuery::new(
                     Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
-                    TEXT_FIELDS[c.field as usize].1,
+                    clause_boost(c, word),
                 );
                 let weight = q.weight(scoring)?;
                 for (s, reader) in searcher.segment_readers().iter().enumerate() {
                     let mut scorer = weight.scorer(reader, 1.0)?;
                     let mut doc = scorer.doc();
                     while doc != TERMINATED {
-                        let addr = DocAddress::new(s as u32, doc);
-                        if total.as_ref().is_none_or(|t| t.contains_key(&addr)) {
-                            let e = acc.entry(addr).or_insert(0.0);
-                            *e += scorer.score();
-                        }
+                        *acc.entry(DocAddress::new(s as u32, doc)).or_insert(0.0) += scorer.score();
                         doc = scorer.advance();
                     }
                 }
             }
-            total = Some(match total {
-                None => acc,
-                Some(mut t) => {
-                    t.retain(|addr, score| match acc.get(addr) {
-                        Some(s) => {
-                            *score += *s;
-                            true
-                        }
-                        None => false,
-                    });
-                    t
-                }
-            });
+            for (addr, v) in acc {
+                let e = scored.entry(addr).or_insert((0, 0.0));
+                e.1 = if e.0 == 0 { v } else { e.1 + v };
+                e.0 += 1;
+            }
         }
-        scored = total.unwrap_or_default().into_iter().collect();
     }
-    if !filters.is_empty() {
-        let keep = filtered(searcher, fields, filters)?;
-        scored.retain(|(addr, _)| keep.contains(addr));
+    scored.retain(|addr, _| keep(columns.ords[addr.segment_ord as usize][addr.doc_id as usize]));
+    let n = words.len();
+    if n > 0 {
+        if scored.values().any(|(m, _)| *m == n) {
+            scored.retain(|_, (m, _)| *m == n);
+        } else if n >= 2 {
+            out.approx = !scored.is_empty();
+        } else {
+            scored.clear();
+        }
     }
-    let ords: Vec<_> = searcher
-        .segment_readers()
+    let mut docs: Vec<RankedDoc> = scored
         .iter()
-        .map(|r| r.fast_fields().u64("ord"))
-        .collect::<Result<_, _>>()?;
-    let mut ranked: Vec<(u32, f32, DocAddress)> = scored
-        .into_iter()
-        .map(|(addr, score)| {
-            let ord = ords[addr.segment_ord as usize]
-                .first(addr.doc_id)
-                .unwrap_or(u64::MAX) as u32;
-            (ord, score, addr)
+        .map(|(addr, (m, score))| {
+            let ord = columns.ords[addr.segment_ord as usize][addr.doc_id as usize];
+            let dist = near.as_ref().and_then(|p| {
+                columns.geo[ord as usize].map(|(lat, lon)| distance_km(p.lat, p.lon, lat, lon))
+            });
+            (ord, *score, *m, dist)
         })
         .collect();
-    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    let count = ranked.len();
-    ranked.truncate(limit);
+    let mut by_distance = false;
+    if near.is_some() && !docs.is_empty() {
+        let mut found = false;
+        for r in RADII {
+            if docs.iter().any(|d| d.3.is_some_and(|x| x <= r)) {
+                docs.retain(|d| d.3.is_some_and(|x| x <= r));
+                out.radius = Some(r);
+                found = true;
+                break;
+            }
+        }
+        if found {
+            by_distance = filters.get("tri").map(String::as_str) != Some("date");
+        } else {
+            out.elsewhere = true;
+            for d in &mut docs {
+                d.3 = None;
+            }
+        }
+    }
+    let by_date = filters.get("tri").map(String::as_str) == Some("date");
+    let preferred =
+        |ord: u32| -> bool { prefer.is_some() && columns.facets[ord as usize][2] == prefer };
+    let mut keyed: Vec<(bool, RankedDoc)> = docs.into_iter().map(|d| (preferred(d.0), d)).collect();
+    keyed.sort_by(|(pa, a), (pb, b)| {
+        b.2.cmp(&a.2)
+            .then(pb.cmp(pa))
+            .then_with(|| {
+                if by_date {
+                    let day = |o: u32| columns.start[o as usize].unwrap_or(i32::MAX);
+                    day(a.0).cmp(&day(b.0))
+                } else if by_distance {
+                    a.3.unwrap_or(f64::MAX).total_cmp(&b.3.unwrap_or(f64::MAX))
+                } else {
+                    b.1.total_cmp(&a.1)
+                }
+            })
+            .then(a.0.cmp(&b.0))
+    });
+    out.docs = keyed.into_iter().map(|(_, d)| d).collect();
+    Ok(out)
+}
+
+/// Runs a query against the tantivy index (see [`rank`]) and reads the first `limit`
+/// results.
+#[allow(clippy::too_many_arguments)]
+pub fn search(
+    searcher: &Searcher,
+    fields: &Fields,
+    lexicon: &Lexicon,
+    places: &Places,
+    columns: &Columns,
+    query: &str,
+    filters: &Filters,
+    limit: usize,
+) -> tantivy::Result<(Ranked, Vec<Hit>)> {
+    let ranked = rank(searcher, fields, lexicon, places, columns, query, filters)?;
     let hits = ranked
-        .into_iter()
-        .map(|(ord, score, addr)| {
-            let doc: TantivyDocument = searcher.doc(addr)?;
+        .docs
+        .iter()
+        .take(limit)
+        .map(|&(ord, score, matched, distance)| {
+            let doc: TantivyDocument = searcher.doc(columns.address[ord as usize])?;
             let text = |f| {
                 doc.get_first(f)
                     .and_then(|v| v.as_str())
@@ -319,43 +748,12 @@ pub fn search(
                 town: text(fields.town),
                 start: text(fields.start),
                 end: text(fields.end),
+                distance,
+                matched,
             })
         })
         .collect::<tantivy::Result<Vec<_>>>()?;
-    Ok((count, hits))
-}
-
-/// The documents every filter keeps.
-fn filtered(
-    searcher: &Searcher,
-    fields: &Fields,
-    filters: &Filters,
-) -> tantivy::Result<std::collections::HashSet<DocAddress>> {
-    let mut keep: Option<std::collections::HashSet<DocAddress>> = None;
-    for (name, value) in filters {
-        let Some(i) = super::facets::NAMES.iter().position(|n| n == name) else {
-            continue;
-        };
-        let term = Term::from_field_text(fields.facets[i], value);
-        let weight = TermQuery::new(term, IndexRecordOption::Basic)
-            .weight(EnableScoring::disabled_from_searcher(searcher))?;
-        let mut set = std::collections::HashSet::new();
-        for (s, reader) in searcher.segment_readers().iter().enumerate() {
-            let mut scorer = weight.scorer(reader, 1.0)?;
-            let mut doc = scorer.doc();
-            while doc != TERMINATED {
-                if keep
-                    .as_ref()
-                    .is_none_or(|k| k.contains(&DocAddress::new(s as u32, doc)))
-                {
-                    set.insert(DocAddress::new(s as u32, doc));
-                }
-                doc = scorer.advance();
-            }
-        }
-        keep = Some(set);
-    }
-    Ok(keep.unwrap_or_default())
+    Ok((ranked, hits))
 }
 
 #[cfg(test)]
@@ -371,10 +769,17 @@ mod tests {
         }
     }
 
+    fn plan(q: &str, lex: &Lexicon) -> Plan {
+        super::plan(&query_words(q), lex)
+    }
+
+    /// Whether some word of the plan matches nothing.
+    fn some_word_unmatched(p: &Plan) -> bool {
+        p.words.iter().any(Vec::is_empty)
+    }
+
     fn terms_of(plan: &Plan) -> Vec<Vec<String>> {
         plan.words
-            .as_ref()
-            .unwrap()
             .iter()
             .map(|cs| cs.iter().map(|c| c.term.clone()).collect())
             .collect()
@@ -384,7 +789,14 @@ mod tests {
     fn edit_distances() {
         assert_eq!(distance("coiffur", "coiffur"), 0);
         assert_eq!(distance("coifur", "coiffur"), 1);
-        assert_eq!(distance("coiffru", "coiffur"), 2);
+        assert_eq!(
+            distance("coiffru", "coiffur"),
+            1,
+            "a transposition is one edit"
+        );
+        assert_eq!(distance("cofifure", "coiffure"), 1);
+        assert_eq!(distance("ciofure", "coiffure"), 2);
+        assert_eq!(prefix_distance("boulnag", "boulangerie"), 1);
         assert_eq!(prefix_distance("bouloz", "boulangerie"), 2);
         assert_eq!(prefix_distance("boulamg", "boulanger"), 1);
         assert_eq!(prefix_distance("", "abc"), 0);
@@ -396,7 +808,7 @@ mod tests {
         let p = plan("coiffure nic", &lex);
         assert_eq!(terms_of(&p), [vec!["coiffur"], vec!["nic", "nicol"]]);
         // The first word is not a prefix.
-        assert_eq!(plan("coiff nice", &lex).words, None);
+        assert!(some_word_unmatched(&plan("coiff nice", &lex)));
         assert_eq!(
             terms_of(&plan("coiff", &lex)),
             [vec!["coiffeur", "coiffur"]]
@@ -408,8 +820,19 @@ mod tests {
         let lex = lexicon(&[("coiffur", 3), ("boulang", 2), ("art", 1)]);
         assert_eq!(terms_of(&plan("coifure boulang", &lex))[0], ["coiffur"]);
         assert_eq!(terms_of(&plan("boulang coifure", &lex))[1], ["coiffur"]);
-        assert_eq!(plan("artx art", &lex).words, None);
-        assert_eq!(plan("xoiffure art", &lex).words, None, "first letter kept");
+        assert!(some_word_unmatched(&plan("artx art", &lex)));
+        assert!(
+            some_word_unmatched(&plan("xoiffure art", &lex)),
+            "first letter kept"
+        );
+        // Two in words of eight letters or more; a mistyped ending is forgiven.
+        let lex = lexicon(&[("patissi", 3), ("mecan", 2)]);
+        assert_eq!(terms_of(&plan("pattisier", &lex))[0], ["patissi"]);
+        assert_eq!(terms_of(&plan("mecanqiue", &lex))[0], ["mecan"]);
+        assert!(
+            terms_of(&plan("pattisi mecan", &lex))[0].is_empty(),
+            "seven letters: one typo"
+        );
     }
 
     #[test]
@@ -418,7 +841,7 @@ mod tests {
             .into_iter()
             .map(|w| w.folded)
             .collect();
-        assert_eq!(w, ["metiers", "coiffure"]);
+        assert_eq!(w, ["coiffure"], "métiers says nothing");
         assert_eq!(query_words("de la").len(), 2);
     }
 

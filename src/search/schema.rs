@@ -3,6 +3,7 @@
 
 use super::analyzer;
 use super::facets::{self, FacetValue, Facets};
+use super::vocabulary::{self, Vocabulary};
 use crate::communes::Communes;
 use crate::model::{Coordinates, Offer, fold, level_label};
 use crate::urls;
@@ -13,7 +14,10 @@ use tantivy::schema::{
 };
 
 /// The searchable fields, in the order the browser numbers them, with their BM25 boost.
-pub const TEXT_FIELDS: [(&str, f32); 9] = [
+/// `metiers`: the job names of the offer's ROME codes and the synonyms it answers to;
+/// `sigle`: the acronym of its speciality; `famille`: the family keys of its title's
+/// words (raw terms, see [`analyzer::family`]), low so that exact words rank first.
+pub const TEXT_FIELDS: [(&str, f32); 12] = [
     ("title", 3.0),
     ("diploma", 2.0),
     ("level", 1.0),
@@ -23,7 +27,16 @@ pub const TEXT_FIELDS: [(&str, f32); 9] = [
     ("town", 1.5),
     ("department", 1.0),
     ("description", 0.5),
+    ("metiers", 1.0),
+    ("sigle", 2.5),
+    ("famille", 0.4),
 ];
+
+/// The field of family keys.
+pub const FAMILY: u8 = 11;
+
+/// Fields that say what an offer is about: a word found there is not read as a town.
+pub const SUBJECT_FIELDS: [u8; 5] = [0, 1, 3, 9, 10];
 
 /// One published offer as the search sees it (built once, used by the index and the
 /// static export).
@@ -46,12 +59,16 @@ pub struct SearchDoc {
     pub facet: [Option<String>; 4],
     pub parcoursup: bool,
     pub affelnet: bool,
+    /// For the result card: level, places, a training new this year (blue font).
+    pub level: Option<u8>,
+    pub capacity: Option<u32>,
+    pub new: bool,
 }
 
 impl SearchDoc {
     /// What the search needs from an offer; `communes` fills the department and the
     /// coordinates when the export left them out.
-    pub fn of(offer: &Offer, communes: &Communes) -> SearchDoc {
+    pub fn of(offer: &Offer, communes: &Communes, vocabulary: &Vocabulary) -> SearchDoc {
         let place = &offer.place.address;
         let commune = communes
             .locate(place)
@@ -92,6 +109,29 @@ impl SearchDoc {
             .as_deref()
             .map(|d| format!("{} {d}", facets::department_name(d).unwrap_or("")))
             .unwrap_or_default();
+        let subject = format!("{} {}", offer.title, offer.domain.as_deref().unwrap_or(""));
+        // The export's ROME codes; else those of the RNCP sheet; else the jobs the
+        // title names.
+        let rome_codes = if offer.rome.is_empty() {
+            offer
+                .rncp
+                .as_deref()
+                .and_then(|r| vocabulary.rncp_rome.get(r))
+                .cloned()
+                .unwrap_or_else(|| vocabulary.rome.codes_of_title(&offer.title))
+        } else {
+            offer.rome.clone()
+        };
+        let mut jobs = vocabulary.rome.words(&rome_codes);
+        let (plain, mut acronyms) = vocabulary.synonyms.of(&subject);
+        jobs.extend(plain);
+        acronyms.extend(vocabulary::acronym(&offer.title));
+        let mut family: Vec<String> = analyzer::stems(&subject)
+            .iter()
+            .map(|s| analyzer::family(s))
+            .collect();
+        family.sort();
+        family.dedup();
         let texts = vec![
             offer.title.clone(),
             diploma_text,
@@ -102,6 +142,9 @@ impl SearchDoc {
             town.clone().unwrap_or_default(),
             department,
             offer.description.clone().unwrap_or_default(),
+            jobs.into_iter().collect::<Vec<_>>().join(" "),
+            acronyms.into_iter().collect::<Vec<_>>().join(" "),
+            family.join(" "),
         ];
         SearchDoc {
             ord: 0,
@@ -122,6 +165,9 @@ impl SearchDoc {
             ],
             parcoursup: offer.parcoursup == Some(true),
             affelnet: offer.affelnet == Some(true),
+            level: offer.level,
+            capacity: offer.capacity,
+            new: offer.marks.new,
         }
     }
 
@@ -136,10 +182,14 @@ impl SearchDoc {
 }
 
 /// The published offers in index order, with `ord` set.
-pub fn documents(published: &[&Offer], communes: &Communes) -> Vec<SearchDoc> {
+pub fn documents(
+    published: &[&Offer],
+    communes: &Communes,
+    vocabulary: &Vocabulary,
+) -> Vec<SearchDoc> {
     let mut docs: Vec<SearchDoc> = published
         .iter()
-        .map(|o| SearchDoc::of(o, communes))
+        .map(|o| SearchDoc::of(o, communes, vocabulary))
         .collect();
     docs.sort_by_cached_key(|d| {
         (
@@ -250,9 +300,23 @@ impl Fields {
             .set_index_option(IndexRecordOption::WithFreqs)
             .set_fieldnorms(true);
         let text_opts = TextOptions::default().set_indexing_options(indexing);
+        let raw_opts = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(analyzer::RAW)
+                .set_index_option(IndexRecordOption::WithFreqs)
+                .set_fieldnorms(true),
+        );
         let text = TEXT_FIELDS
             .iter()
-            .map(|(name, _)| b.add_text_field(name, text_opts.clone()))
+            .enumerate()
+            .map(|(i, (name, _))| {
+                let opts = if i == FAMILY as usize {
+                    &raw_opts
+                } else {
+                    &text_opts
+                };
+                b.add_text_field(name, opts.clone())
+            })
             .collect();
         let ord = b.add_u64_field("ord", INDEXED | STORED | tantivy::schema::FAST);
         let id = b.add_text_field("id", STRING | STORED);

@@ -981,21 +981,46 @@ function analyze(text) {
   return out;
 }
 
+// Damerau–Levenshtein (optimal string alignment): a transposition is one edit.
 function distanceRow(a, b) {
-  const bs = Array.from(b);
+  const as = Array.from(a), bs = Array.from(b);
+  let before = [];
   let prev = bs.map((_, j) => j); prev.push(bs.length);
-  let i = 0;
-  for (const ca of a) {
+  for (let i = 0; i < as.length; i++) {
     const cur = new Array(bs.length + 1).fill(i + 1);
     for (let j = 0; j < bs.length; j++) {
-      cur[j + 1] = Math.min(prev[j] + (ca === bs[j] ? 0 : 1), prev[j + 1] + 1, cur[j] + 1);
+      let best = Math.min(prev[j] + (as[i] === bs[j] ? 0 : 1), prev[j + 1] + 1, cur[j] + 1);
+      if (i > 0 && j > 0 && as[i] === bs[j - 1] && as[i - 1] === bs[j]) best = Math.min(best, before[j - 1] + 1);
+      cur[j + 1] = best;
     }
-    prev = cur; i++;
+    before = prev; prev = cur;
   }
   return prev;
 }
+// Within one edit of the word less at most its four last letters (query.rs suffix_tolerant).
+const suffixTolerant = (term, word) => { const r = distanceRow(term, word); return r.slice(Math.max(0, r.length - 5)).some((d) => d <= 1); };
 const editDistance = (a, b) => { const r = distanceRow(a, b); return r[r.length - 1]; };
 const prefixDistance = (a, b) => Math.min(...distanceRow(a, b));
+
+// The family key of a stem (src/search/analyzer.rs `family`).
+function familyKey(stem, suffixes) {
+  let key = stem;
+  for (const suf of suffixes) {
+    if (stem.endsWith(suf) && stem.length - suf.length >= 3) { key = stem.slice(0, -suf.length); break; }
+  }
+  return /(nn|ll)$/.test(key) ? key.slice(0, -1) : key;
+}
+
+// Place keys (src/search/places.rs `key`): "st" spelled out, an arrondissement number bare.
+function arrondissement(w) {
+  const m = w.match(/^(\d*)(.*)$/);
+  const n = m[1] ? parseInt(m[1], 10) : NaN;
+  return m[1].length <= 2 && n > 0 && ['', 'e', 'er', 'eme', 'em'].includes(m[2]) ? String(n) : null;
+}
+function placeKey(words) {
+  return words.map((w, i) => (w === 'st' ? 'saint' : w === 'ste' ? 'sainte'
+    : i > 0 && i === words.length - 1 ? arrondissement(w) ?? w : w)).join(' ');
+}
 
 // ---------------------------------------------------------------- the static index
 const f32 = Math.fround;
@@ -1107,16 +1132,14 @@ class StaticIndex {
     const bytes = await this.file(`${this.m.packs.dir}/${p.pack}.bin`, 'bin');
     return bytes.subarray(p.offset, p.offset + p.len);
   }
-  // The clauses of each word, as src/search/query.rs plans them; null: no match.
-  async plan(query) {
-    const all = analyze(query);
-    let words = all.filter((w) => !this.stop.has(w.folded));
-    if (!words.length) words = all;
+  // The clauses of each word, as src/search/query.rs plans them (empty: no match).
+  async plan(words) {
     const found = new Map();
-    const plans = await Promise.all(words.map(async (w, i) => {
+    const fam = this.m.family;
+    return Promise.all(words.map(async (w, i) => {
       const last = i === words.length - 1;
       const letters = Array.from(w.folded).length;
-      const terms = [];
+      let terms = [];
       const own = await this.entry(w.stem);
       if (own) { terms.push(w.stem); found.set(w.stem, own); }
       if (last && letters >= 2) {
@@ -1129,13 +1152,21 @@ class StaticIndex {
       if (!terms.length && letters >= this.m.typo) {
         const first = Array.from(w.stem)[0] ?? '';
         for (const [t, e] of await this.withPrefix(first)) {
-          if ((last ? prefixDistance(w.stem, t) : editDistance(w.stem, t)) <= 1) { terms.push(t); found.set(t, e); }
+          const max = letters >= this.m.typo2 ? 2 : 1;
+          if ((last ? prefixDistance(w.stem, t) : editDistance(w.stem, t)) <= max
+            || (Array.from(t).length >= 5 && suffixTolerant(t, w.folded))) { terms.push(t); found.set(t, e); }
         }
       }
-      return this.cap(terms, w.stem, found);
+      terms = this.cap(terms, w.stem, found);
+      const clauses = terms.flatMap((t) => found.get(t).map((e) => ({ term: t, ...e })));
+      const key = familyKey(w.stem, fam.suffixes);
+      if (!terms.includes(key)) {
+        const e = (await this.entry(key))?.find((x) => x.field === fam.field);
+        if (e) clauses.push({ term: key, ...e });
+      }
+      const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+      return clauses.sort((a, b) => cmp(a.term, b.term) || (a.field - b.field));
     }));
-    if (plans.some((t) => !t.length)) return null;
-    return plans.map((terms) => terms.flatMap((t) => found.get(t).map((e) => ({ term: t, ...e }))));
   }
   cap(terms, own, found) {
     const max = this.m.expansions;
@@ -1147,62 +1178,179 @@ class StaticIndex {
     }
     return terms.sort(cmp);
   }
-  // Ranked matches: { ords (best first), scores } — BM25 exactly as tantivy scores it;
-  // null when the query has no word at all.
-  async search(query) {
-    const plan = await this.plan(query);
-    if (plan && !plan.length) return null;
-    if (!plan) return { ords: [], scores: new Float32Array(0) };
-    const n = this.n;
-    const total = new Float32Array(n);
-    let alive = null;
-    for (const clauses of plan) {
-      const lists = await Promise.all(clauses.map((c) => this.postings(c)));
-      const acc = new Float32Array(n);
-      const seen = new Uint8Array(n);
-      const touched = [];
-      clauses.forEach((c, k) => {
-        const f = this.fields[c.field];
-        let w = f32(this.idf(c.df) * f32(1 + K1));
-        if (f.boost !== 1) w = f32(w * f.boost);
-        const bytes = lists[k];
-        const pos = { i: 0 };
-        let ord = 0;
-        for (let j = 0; j < c.df; j++) {
-          const v = varint(bytes, pos);
-          ord += Math.floor(v / 2);
-          const fid = bytes[pos.i++];
-          const tf = v & 1 ? varint(bytes, pos) : 1;
-          if (alive && !alive[ord]) continue;
-          if (!seen[ord]) { seen[ord] = 1; touched.push(ord); }
-          acc[ord] += f32(w * f32(tf / f32(tf + f.norm[fid])));
-        }
-      });
-      const next = new Uint8Array(n);
-      for (const o of touched) { next[o] = 1; total[o] = alive ? total[o] + acc[o] : acc[o]; }
-      alive = next;
+  // The shard of places holding a key.
+  placeShard(key) {
+    const b = new TextEncoder().encode(key);
+    const i = ((b[0] ?? 0) * 37 + (b[1] ?? 0)) % Math.max(1, this.m.places.count);
+    return this.file(`${this.m.places.dir}/${i}.json`, 'json');
+  }
+  async town(key) {
+    const row = (await this.placeShard(key))[key];
+    return row ? { name: row[0], dep: row[1], lat: row[2], lon: row[3] } : null;
+  }
+  // The "près de" field: "lat,lon" (près de moi), or a town by name, postcode, arrondissement.
+  async nearTown(text) {
+    const m = text.match(/^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$/);
+    if (m) {
+      const lat = Number(m[1]), lon = Number(m[2]);
+      if (lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180) return { name: 'votre position', dep: '', lat, lon };
     }
-    const ords = [];
-    for (let o = 0; o < n; o++) if (alive[o]) ords.push(o);
-    ords.sort((a, b) => (total[b] - total[a]) || (a - b));
-    return { ords, scores: total };
+    const folded = analyze(text).map((w) => w.folded);
+    return (await this.town(placeKey(folded)))
+      ?? (folded.length > 1 ? await this.town(placeKey(folded.slice(0, -1))) : null);
+  }
+  // Place, department and diploma type read out of a query (query.rs `understand`).
+  async understand(query) {
+    const all = analyze(query);
+    const n = all.length;
+    const used = new Array(n).fill(false);
+    const folded = all.map((w) => w.folded);
+    const out = { words: [], place: null, department: null, diploma: null };
+    dip: for (let i = 0; i < n; i++) {
+      for (const [words, code] of this.m.diplomas) {
+        const seq = words.split(' ');
+        if (i + seq.length <= n && seq.every((x, k) => folded[i + k] === x)) {
+          out.diploma = code; used.fill(true, i, i + seq.length); break dip;
+        }
+      }
+    }
+    const subject = new Set(this.m.subject);
+    const isSubject = async (w) => ((await this.entry(w.stem)) ?? []).some((e) => subject.has(e.field));
+    plc: for (let i = 0; i < n; i++) {
+      for (let len = Math.min(4, n - i); len >= 1; len--) {
+        if (used.slice(i, i + len).some(Boolean)) continue;
+        if (len === 1 && (folded[i].length < 2 || await isSubject(all[i]))) continue;
+        const key = placeKey(folded.slice(i, i + len));
+        const dep = Object.hasOwn(this.m.departments, key) ? this.m.departments[key] : null;
+        if (dep) out.department = dep;
+        else {
+          const town = await this.town(key);
+          if (!town) continue;
+          out.place = town;
+          if (i + len < n && !used[i + len] && arrondissement(folded[i + len]) !== null) used[i + len] = true;
+        }
+        used.fill(true, i, i + len);
+        break plc;
+      }
+    }
+    const located = out.place || out.department;
+    const near = new Set(this.m.near);
+    const rest = all.filter((_, i) => !used[i]);
+    const kept = rest.filter((w) => !this.stop.has(w.folded) && !(located && near.has(w.folded)));
+    out.words = !kept.length && !located && !out.diploma ? rest : kept;
+    return out;
+  }
+  // Ranks the offers exactly as query.rs `rank`: { understood, ords, matched, dist, radius,
+  // approx, elsewhere } — null when nothing is asked. `want(name)` gives the column value
+  // a facet must have (0: any, -1: none can).
+  async rank(s, valueIndex) {
+    const understood = await this.understand(s.q ?? '');
+    const out = { understood, ords: [], dist: new Map(), matched: null, radius: null, approx: false, elsewhere: false };
+    const ville = (s.ville ?? '').trim();
+    const near = ville ? await this.nearTown(ville) : understood.place;
+    out.near = near;
+    if (ville && !near) return out;
+    const words = understood.words;
+    const filters = new Map();
+    for (const name of this.m.facets) if (s[name]) filters.set(name, s[name]);
+    if (understood.department && !s.dep) filters.set('dep', understood.department);
+    if (!words.length) {
+      if (understood.diploma && !s.diplome) filters.set('diplome', understood.diploma);
+      if (!filters.size && !near) return null;
+    }
+    const n = this.n;
+    const matched = new Uint8Array(n), total = new Float32Array(n);
+    let any = null;
+    if (words.length) {
+      const plan = await this.plan(words);
+      for (const [k, clauses] of plan.entries()) {
+        const word = words[k];
+        const lists = await Promise.all(clauses.map((c) => this.postings(c)));
+        const acc = new Float32Array(n);
+        const seen = new Uint8Array(n);
+        const touched = [];
+        clauses.forEach((c, j) => {
+          const f = this.fields[c.field];
+          // Completions and corrections count half (query.rs clause_boost).
+          const boost = c.term !== word.stem && c.field !== this.m.family.field ? f32(f.boost * this.m.expansionBoost) : f.boost;
+          let w = f32(this.idf(c.df) * f32(1 + K1));
+          if (boost !== 1) w = f32(w * boost);
+          const bytes = lists[j];
+          const pos = { i: 0 };
+          let ord = 0;
+          for (let j = 0; j < c.df; j++) {
+            const v = varint(bytes, pos);
+            ord += Math.floor(v / 2);
+            const fid = bytes[pos.i++];
+            const tf = v & 1 ? varint(bytes, pos) : 1;
+            if (!seen[ord]) { seen[ord] = 1; touched.push(ord); }
+            acc[ord] += f32(w * f32(tf / f32(tf + f.norm[fid])));
+          }
+        });
+        for (const o of touched) { total[o] = matched[o] ? total[o] + acc[o] : acc[o]; matched[o]++; }
+      }
+    } else any = true;
+    // Only the columns of the facets used: filters, and the diploma for a preference.
+    const cols = await Promise.all(this.m.facets.map((name, i) =>
+      (filters.has(name) || (name === 'diplome' && understood.diploma) ? this.column(i) : null)));
+    const want = this.m.facets.map((name) => {
+      const v = filters.get(name);
+      return v ? valueIndex(name, v) : 0;
+    });
+    const keep = (o) => want.every((w, i) => !w ||
+      (this.m.facets[i] === 'voie' ? (cols[i][o] & w) !== 0 : cols[i][o] === w));
+    let ords = [];
+    for (let o = 0; o < n; o++) if ((any || matched[o]) && (!filters.size || keep(o))) ords.push(o);
+    const nw = words.length;
+    if (nw) {
+      if (ords.some((o) => matched[o] === nw)) ords = ords.filter((o) => matched[o] === nw);
+      else if (nw >= 2) out.approx = ords.length > 0;
+      else ords = [];
+    }
+    let byDistance = false;
+    if (near && ords.length) {
+      const geo = await this.geo();
+      for (const o of ords) if (geo.has[o]) out.dist.set(o, distanceKm(near.lat, near.lon, geo.lat[o], geo.lon[o]));
+      let found = false;
+      for (const r of this.m.radii) {
+        if (ords.some((o) => out.dist.has(o) && out.dist.get(o) <= r)) {
+          ords = ords.filter((o) => out.dist.has(o) && out.dist.get(o) <= r);
+          out.radius = r; found = true; break;
+        }
+      }
+      if (found) byDistance = s.tri !== 'date';
+      else { out.elsewhere = true; out.dist.clear(); }
+    }
+    const days = s.tri === 'date' ? await this.dates() : null;
+    const pref = understood.diploma ? valueIndex('diplome', understood.diploma) : 0;
+    const dcol = cols[this.m.facets.indexOf('diplome')];
+    const preferred = (o) => (pref > 0 && dcol[o] === pref ? 1 : 0);
+    const day = (o) => days[o] || Infinity;
+    ords.sort((a, b) => (matched[b] - matched[a]) || (preferred(b) - preferred(a))
+      || (days ? day(a) - day(b) : byDistance ? out.dist.get(a) - out.dist.get(b) : total[b] - total[a])
+      || (a - b));
+    out.ords = ords; out.matched = matched; out.scores = total;
+    return out;
+  }
+  // The column of one facet (column values: 1-based positions in the page's lists).
+  column(i) {
+    this.col ??= [];
+    if (!this.col[i]) {
+      this.col[i] = this.file(this.m.columns[i], 'bin').then((bytes) => {
+        const pos = { i: 0 };
+        const out = new Uint16Array(this.n);
+        let at = 0;
+        for (let r = varint(bytes, pos); r > 0; r--) {
+          const v = varint(bytes, pos), len = varint(bytes, pos);
+          out.fill(v, at, at + len); at += len;
+        }
+        return out;
+      });
+    }
+    return this.col[i];
   }
   async columns() {
-    if (!this.cols) {
-      this.cols = this.file(this.m.columns, 'bin').then((bytes) => {
-        const pos = { i: 0 };
-        return this.m.facets.map(() => {
-          const out = new Uint16Array(this.n);
-          let at = 0;
-          for (let r = varint(bytes, pos); r > 0; r--) {
-            const v = varint(bytes, pos), len = varint(bytes, pos);
-            out.fill(v, at, at + len); at += len;
-          }
-          return out;
-        });
-      });
-    }
-    return this.cols;
+    return Promise.all(this.m.facets.map((_, i) => this.column(i)));
   }
   // Start dates (days since 1970 + 1; 0: none), for sorting by date.
   async dates() {
@@ -1224,10 +1372,17 @@ class StaticIndex {
         const pos = { i: 0 };
         const lat = new Float64Array(this.n), lon = new Float64Array(this.n);
         const has = new Uint8Array(this.n);
+        // A table of distinct points, then each offer's point number plus one.
+        const count = varint(bytes, pos);
+        const plat = new Float64Array(count), plon = new Float64Array(count);
         let a = 0, o = 0;
-        for (let i = 0; i < this.n; i++) {
+        for (let k = 0; k < count; k++) {
           a += zigzag(varint(bytes, pos)); o += zigzag(varint(bytes, pos));
-          if (a) { has[i] = 1; lat[i] = (a - 1) / 1e5 - 90; lon[i] = (o - 1) / 1e5 - 180; }
+          plat[k] = a / this.m.geoScale - 90; plon[k] = o / this.m.geoScale - 180;
+        }
+        for (let i = 0; i < this.n; i++) {
+          const k = varint(bytes, pos);
+          if (k) { has[i] = 1; lat[i] = plat[k - 1]; lon[i] = plon[k - 1]; }
         }
         return { lat, lon, has };
       });
@@ -1241,7 +1396,8 @@ class StaticIndex {
     const loaded = new Map(await Promise.all(files.map(async (f) => [f, await this.file(`${dir}/${f}.json`, 'json')])));
     return ords.map((o) => {
       const [id, title, cfa, town, start, end, url] = loaded.get(Math.floor(o / per))[o % per];
-      return { ord: o, id, title, cfa, town, start, end, url };
+      const [, , , , , , , level, places, voies, isNew] = loaded.get(Math.floor(o / per))[o % per];
+      return { ord: o, id, title, cfa, town, start, end, url, level, places, voies, isNew };
     });
   }
   communes() { return this.file(this.m.communes, 'json'); }
@@ -1280,6 +1436,10 @@ function start(root) {
   const status = root.querySelector('[role="status"]');
   const list = root.querySelector('#resultats');
   const more = root.querySelector('#plus');
+  const notes = root.querySelector('#notes');
+  const active = root.querySelector('#filtres-actifs');
+  const disclosure = root.querySelector('#filtrer');
+  const baseTitle = document.title;
   const town = form.elements.ville;
   const townList = root.querySelector('#communes');
   // Facet values in the page's order (the export's columns number them the same way),
@@ -1329,59 +1489,46 @@ function start(root) {
     return towns;
   }
 
+  // Column value of a facet value (1-based position in the page's list; voie: its bit).
+  function valueIndex(name, v) {
+    if (name === 'voie') return v === 'parcoursup' ? 1 : v === 'affelnet' ? 2 : -1;
+    const k = (facets[name] ?? []).findIndex((x) => x.value === v);
+    return k < 0 ? -1 : k + 1;
+  }
+
   async function run() {
     const my = ++seq;
     performance.mark('vitrine-search');
     const s = state();
     keepInUrl(s);
     await ready;
-    const filters = index.m.facets.map((name) => s[name] ?? '');
-    const anyFilter = filters.some(Boolean);
-    const place = s.ville ? (await loadTowns()).get(fold(s.ville.toLowerCase())) : null;
-    const found = s.q ? await index.search(s.q) : null;
-    if (!found && !anyFilter && !place) {
-      if (my !== seq) return;
-      list.replaceChildren(); more.hidden = true;
-      status.textContent = s.ville ? 'Choisissez une commune dans la liste proposée.' : '';
-      updateCounts(null);
+    const r = await index.rank(s, valueIndex);
+    if (my !== seq) return;
+    if (!r) {
+      countActive(s);
+      list.replaceChildren(); more.hidden = true; status.textContent = ''; notes.replaceChildren();
+      document.title = baseTitle;
+      last = null; updateCounts(null);
       return;
     }
-    // Facet columns only when a filter is set or the filters are in use (for counts).
-    const cols = anyFilter || wantCounts ? await index.columns() : null;
-    const geo = place ? await index.geo() : null;
-    const days = s.tri === 'date' ? await index.dates() : null;
+    // Facet columns for the counts once the filters are in use.
+    const cols = wantCounts ? await index.columns() : null;
     if (my !== seq) return;
-    let ords = found ? found.ords : Array.from({ length: index.n }, (_, i) => i);
-    const want = filters.map((v, i) => {
-      if (!v) return 0;
-      if (index.m.facets[i] === 'voie') return v === 'parcoursup' ? 1 : v === 'affelnet' ? 2 : -1;
-      const k = (facets[index.m.facets[i]] ?? []).findIndex((x) => x.value === v);
-      return k < 0 ? -1 : k + 1;
-    });
+    const filters = index.m.facets.map((name) => s[name] ?? '');
+    const want = filters.map((v, i) => (v ? valueIndex(index.m.facets[i], v) : 0));
     const keep = (o, skip, c) => want.every((w, i) => i === skip || !w ||
       (index.m.facets[i] === 'voie' ? (c[i][o] & w) !== 0 : c[i][o] === w));
-    const base = ords;
-    if (anyFilter) ords = ords.filter((o) => keep(o, -1, cols));
-    let radius = null;
-    const dist = new Map();
-    if (place) {
-      const near = ords.filter((o) => geo.has[o]);
-      for (const o of near) dist.set(o, distanceKm(place.lat, place.lon, geo.lat[o], geo.lon[o]));
-      for (const r of RADII) {
-        radius = r;
-        const within = near.filter((o) => dist.get(o) <= r);
-        if (within.length || r === RADII[RADII.length - 1]) { ords = within; break; }
-      }
-    }
-    if (s.tri === 'distance' && place) ords.sort((a, b) => (dist.get(a) - dist.get(b)) || (a - b));
-    if (s.tri === 'date') {
-      const day = (o) => days[o] || Infinity;
-      ords.sort((a, b) => (day(a) - day(b)) || (a - b));
-    }
-    last = { s, ords, dist, radius, base, keep, cols, want };
+    countActive(s);
+    last = { s, r, ords: r.ords, dist: r.dist, radius: r.radius, base: r.ords, keep, cols, want };
     shown = PAGE;
     updateCounts(last);
     await render(my);
+  }
+
+  // "Filtrer (n)": how many filters are in use.
+  function countActive(s) {
+    const n = [...index.m.facets, 'ville', 'tri'].filter((p) => s[p]).length;
+    active.textContent = n ? `(${n})` : '';
   }
 
   function updateCounts(r) {
@@ -1411,29 +1558,94 @@ function start(root) {
     });
   }
 
+  const LEVELS = { 3: 'CAP, niveau 3', 4: 'Bac, niveau 4', 5: 'Bac +2', 6: 'Bac +3', 7: 'Bac +5', 8: 'Bac +8' };
+
+  function say(r, n, s) {
+    const u = r.understood;
+    const q = s.q ? ` pour « ${s.q} »` : '';
+    const where = r.radius && r.near ? ` à moins de ${r.radius} km de ${r.near.name === 'votre position' ? 'votre position' : r.near.name}`
+      : s.ville && !r.near ? ' (commune inconnue : tapez son nom ou son code postal)' : '';
+    const dep = u.department && !s.dep ? ` dans le département ${depName(u.department)}` : '';
+    if (n === 0) return `Aucune formation ne correspond${q}${where}${dep}.`;
+    const found = `${n} formation${n > 1 ? 's' : ''} trouvée${n > 1 ? 's' : ''}${q}${where}${dep}.`;
+    return found;
+  }
+  function depName(code) {
+    const opt = [...form.elements.dep.options].find((o) => o.value === code);
+    return opt ? opt.textContent.replace(/ \(\d+\)$/, '') : code;
+  }
+
   async function render(my) {
-    const { s, ords, dist, radius } = last;
+    const { s, r, ords, dist } = last;
     const page = ords.slice(0, shown);
     const recs = await index.records(page);
     if (my !== seq) return;
     const n = ords.length;
-    const where = radius ? ` dans un rayon de ${radius} km autour de ${s.ville}`
-      : s.ville ? ' (commune inconnue : choisissez-la dans la liste proposée)' : '';
-    status.textContent = n === 0
-      ? `Aucune formation ne correspond à votre recherche${where}.`
-      : `${n} formation${n > 1 ? 's' : ''} trouvée${n > 1 ? 's' : ''}${where}.`;
-    list.replaceChildren(...recs.map((r) => {
-      const place = [r.cfa, r.town].filter(Boolean).join(' — ');
-      const km = dist.has(r.ord) ? ` (à ${Math.round(dist.get(r.ord))} km)` : '';
-      const dates = r.start ? `Du ${frDate(r.start)}${r.end ? ` au ${frDate(r.end)}` : ''}` : '';
-      return el('li', { 'data-id': r.id },
-        el('h2', {}, el('a', { href: r.url, text: r.title })),
-        el('p', { text: place + km }),
-        dates ? el('p', { text: dates }) : null);
-    }));
+    status.textContent = say(r, n, s);
+    document.title = s.q ? `${s.q} — ${baseTitle}` : baseTitle;
+    notes.replaceChildren();
+    if (r.approx) {
+      notes.append(el('p', { class: 'approchants', text: 'Résultats approchants : aucune formation ne contient tous les mots cherchés ; voici celles qui en contiennent le plus.' }));
+    }
+    if (r.elsewhere && r.near) {
+      notes.append(el('p', { text: `Rien à moins de ${index.m.radii.at(-1)} km de ${r.near.name} : voici les formations ailleurs.` }));
+    }
+    if (n === 0) notes.append(nextSteps(r, s));
+    list.replaceChildren(...groups(recs).map((g) => card(g, r, dist)));
     more.hidden = n <= shown;
     // For the benchmark: from the start of a query to its results on screen.
     performance.measure('vitrine-results', 'vitrine-search');
+  }
+
+  // One card per CFA, diploma and place, listing its intakes (in the order found).
+  function groups(recs) {
+    const by = new Map();
+    for (const rec of recs) {
+      const k = `${rec.cfa}\u0000${rec.title}\u0000${rec.town ?? ''}`;
+      if (!by.has(k)) by.set(k, []);
+      by.get(k).push(rec);
+    }
+    return [...by.values()];
+  }
+
+  const LEVEL_WORDS = { 3: 'Niveau CAP (après la 3e)', 4: 'Niveau bac', 5: 'Bac +2', 6: 'Bac +3', 7: 'Bac +5', 8: 'Bac +8' };
+
+  function card(g, r, dist) {
+    const rec = g[0];
+    const facts = el('ul', { class: 'fiche' });
+    const fact = (text, cls) => facts.append(el('li', cls ? { class: cls, text } : { text }));
+    if (rec.isNew) fact('Nouveau', 'badge');
+    if (LEVEL_WORDS[rec.level]) fact(LEVEL_WORDS[rec.level]);
+    // The distance only when both the place asked for and the offer's are known.
+    const km = dist.has(rec.ord) && rec.town ? ` — à ${Math.round(dist.get(rec.ord))} km` : '';
+    if (rec.town) fact(rec.town + km);
+    if (g.length === 1 && rec.start) fact(`Début le ${frDate(rec.start)}`);
+    const places = g.reduce((s, x) => s + (x.places ?? 0), 0);
+    if (places) fact(`${places} place${places > 1 ? 's' : ''}`);
+    if (rec.voies & 1) fact('Parcoursup');
+    if (rec.voies & 2) fact('Affelnet');
+    const words = r.approx && r.matched
+      ? el('p', { class: 'mots', text: `${r.matched[rec.ord]} mot${r.matched[rec.ord] > 1 ? 's' : ''} sur ${r.understood.words.length}` }) : null;
+    const sessions = g.length > 1 ? el('ul', { class: 'sessions' }, ...g.map((x) => el('li', {},
+      el('a', { href: x.url, text: x.start ? `Rentrée du ${frDate(x.start)}${x.end ? ` au ${frDate(x.end)}` : ''}` : 'Dates à venir' })))) : null;
+    return el('li', { 'data-id': rec.id, 'data-ids': g.map((x) => x.id).join(' ') },
+      el('h2', {}, el('a', { href: rec.url, text: rec.title })),
+      el('p', { text: rec.cfa }), facts, sessions, words);
+  }
+
+  // Never an empty page: what to try next.
+  function nextSteps(r, s) {
+    const ul = el('ul', { class: 'suite' });
+    const link = (params, text) => {
+      const u = new URLSearchParams(params);
+      ul.append(el('li', {}, el('a', { href: `?${u}`, text })));
+    };
+    const u = r.understood;
+    if (u.diploma && (u.words.length || r.near)) link({ diplome: u.diploma }, 'Toutes les formations de ce diplôme');
+    if (r.near || u.department) link({ q: u.words.map((w) => w.folded).join(' ') }, 'La même recherche dans toute la région');
+    ul.append(el('li', {}, el('a', { href: '/domaines/', text: 'Parcourir les formations par domaine' })));
+    ul.append(el('li', {}, el('a', { href: '/departements/', text: 'Parcourir les formations par département' })));
+    return el('div', {}, el('p', { text: 'Essayez plutôt :' }), ul);
   }
 
   let timer = 0;
@@ -1452,7 +1664,22 @@ function start(root) {
   };
   filters.addEventListener('focusin', counting);
   filters.addEventListener('pointerdown', counting);
-  town.addEventListener('input', () => { if (!town.value || towns) soon(); });
+  disclosure.addEventListener('toggle', () => { if (disclosure.open) counting(); });
+  town.addEventListener('input', soon);
+  // "Près de moi": the position is asked only on this click and stays in the page.
+  const me = root.querySelector('#moi');
+  if (me && navigator.geolocation) {
+    me.hidden = false;
+    me.addEventListener('click', () => {
+      me.disabled = true;
+      navigator.geolocation.getCurrentPosition((p) => {
+        me.disabled = false;
+        town.value = `${p.coords.latitude.toFixed(5)},${p.coords.longitude.toFixed(5)}`;
+        run();
+      }, () => { me.disabled = false; status.textContent = 'Votre position n’est pas disponible : tapez le nom de votre commune.'; },
+      { maximumAge: 600000, timeout: 15000 });
+    });
+  }
   form.addEventListener('submit', (e) => { e.preventDefault(); clearTimeout(timer); run(); });
   more.addEventListener('click', () => { shown += PAGE; render(seq); });
   ready.then(run).catch((e) => { status.textContent = 'La recherche est indisponible pour le moment.'; throw e; });

@@ -1,0 +1,45 @@
+#!/usr/bin/env python3
+"""Makes a real offer list usable by the relevance benchmark: public lists of trainings
+(e.g. tests/fixtures/real/offres-reelles.csv, from Parcoursup's list) lack the
+administrative columns the controls require (SIRET, NDA, disability referent, 2027 dates…),
+so every offer would be non-compliant and unpublished. This fills ONLY empty administrative
+cells with valid placeholders; titles, diplomas, levels, places, ROME codes — everything the
+search reads — stay the records' own.
+Usage: scripts/bench-relevance-fill.py IN.csv OUT.csv"""
+import csv, sys
+from datetime import date
+
+FILL = {
+    "Code RNCP": "RNCP35000",
+    "SIRET organisme responsable": "73282932000074",
+    "N° de déclaration d'activité (NDA)": "93131234513",
+    "Qualiopi mention apprentissage": "Oui",
+    "Habilitation certificateur": "Oui",
+    "SIRET organisme formateur": "73282932000074",
+    "Téléphone": "0491123456",
+    "Courriel": "contact@example.org",
+    "Référent handicap (nom)": "Référent handicap",
+    "Référent handicap (téléphone)": "0491123456",
+    "Référent handicap (courriel)": "handicap@example.org",
+    "Entrée en 1re année en apprentissage": "Oui",
+}
+src, dst = sys.argv[1], sys.argv[2]
+with open(src, encoding="utf-8-sig", newline="") as f:
+    rows = list(csv.DictReader(f, delimiter=";"))
+fields = list(rows[0].keys())
+for r in rows:
+    for k, v in FILL.items():
+        if not (r.get(k) or "").strip():
+            r[k] = v
+    if not (r.get("UAI lieu de formation") or "").strip():
+        r["UAI lieu de formation"] = r.get("UAI organisme responsable", "")
+    months = int(r.get("Durée du cycle (mois)") or 24)
+    if not (r.get("Date de début 2027") or "").strip():
+        r["Date de début 2027"] = "01/09/2027"
+    if not (r.get("Date de fin 2027") or "").strip():
+        end_year = 2027 + max(1, round(months / 12))
+        r["Date de fin 2027"] = date(end_year, 6, 30).strftime("%d/%m/%Y")
+with open(dst, "w", encoding="utf-8-sig", newline="") as f:
+    w = csv.DictWriter(f, fieldnames=fields, delimiter=";")
+    w.writeheader()
+    w.writerows(rows)

@@ -1,0 +1,170 @@
+//! The places a query can name: communes (by name, postcode, or arrondissement,
+//! "marseille 5"), and departments (by name or code). Built from the communes table at
+//! indexing time, saved beside the tantivy index for `search` and `serve`, and exported
+//! in small shards for the browser (a query loads only the shards of its words).
+
+use super::analyzer;
+use crate::communes::{Communes, Kind, department_name};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A located commune: display name, department, coordinates rounded to 1e-5° (as the
+/// browser receives them).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Place {
+    pub name: String,
+    pub dep: String,
+    pub lat: f64,
+    pub lon: f64,
+}
+
+/// Every place key (folded words joined by spaces) with what it names.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Places {
+    /// commune name, postcode or "name N" (arrondissement) → the place
+    pub towns: BTreeMap<String, Place>,
+    /// department name or code → code
+    pub departments: BTreeMap<String, String>,
+}
+
+/// The key of a name: its folded words, `st`/`ste` spelled out, an arrondissement number
+/// without its ordinal ending or leading zero ("5e", "05" → "5").
+pub fn key(words: &[&str]) -> String {
+    let n = words.len();
+    words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| match *w {
+            "st" => "saint".to_string(),
+            "ste" => "sainte".to_string(),
+            w if i > 0 && i + 1 == n => arrondissement(w).unwrap_or_else(|| w.to_string()),
+            w => w.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// "5", "05", "5e", "5eme", "1er" → "5"/"1": a number of one or two digits after a name.
+pub fn arrondissement(w: &str) -> Option<String> {
+    let digits: String = w.chars().take_while(|c| c.is_ascii_digit()).collect();
+    let rest = &w[digits.len()..];
+    let n: u32 = digits.parse().ok()?;
+    (digits.len() <= 2 && n > 0 && ["", "e", "er", "eme", "em"].contains(&rest))
+        .then(|| n.to_string())
+}
+
+fn folded_key(name: &str) -> String {
+    let words = analyzer::words(name);
+    key(&words.iter().map(|w| w.folded.as_str()).collect::<Vec<_>>())
+}
+
+fn round5(x: f64) -> f64 {
+    (x * 1e5).round() / 1e5
+}
+
+impl Places {
+    /// Places of a communes table: for a name or postcode shared by several communes, the
+    /// most populous one with coordinates.
+    pub fn of(communes: &Communes) -> Places {
+        let mut towns: BTreeMap<String, (u32, Place)> = BTreeMap::new();
+        let mut put = |k: String, pop: u32, p: &Place| {
+            if k.is_empty() {
+                return;
+            }
+            match towns.get(&k) {
+                Some((old, _)) if *old >= pop => {}
+                _ => {
+                    towns.insert(k, (pop, p.clone()));
+                }
+            }
+        };
+        for c in communes.all() {
+            let Some(at) = c.coordinates else { continue };
+            let place = Place {
+                name: c.name.clone(),
+                dep: c.department.clone(),
+                lat: round5(at.lat),
+                lon: round5(at.lon),
+            };
+            // "Marseille 5e Arrondissement" → "marseille 5"
+            let name = c
+                .name
+                .trim_end_matches(" Arrondissement")
+                .trim_end_matches(" arrondissement");
+            put(folded_key(name), c.population, &place);
+            // An arrondissement's postcode names it rather than its whole city.
+            let rank = if c.kind == Kind::Arrondissement {
+                u32::MAX
+            } else {
+                c.population
+            };
+            for p in &c.postcodes {
+                put(p.clone(), rank, &place);
+            }
+        }
+        let mut departments = BTreeMap::new();
+        let codes: std::collections::BTreeSet<&str> = communes
+            .all()
+            .iter()
+            .map(|c| c.department.as_str())
+            .collect();
+        for code in codes {
+            departments.insert(code.to_lowercase(), code.to_string());
+            if let Some(name) = department_name(code) {
+                departments.insert(folded_key(name), code.to_string());
+            }
+        }
+        Places {
+            towns: towns.into_iter().map(|(k, (_, p))| (k, p)).collect(),
+            departments,
+        }
+    }
+
+    /// The browser's shard of a key: from its first two bytes, so that the words of a
+    /// query need one small file each.
+    pub fn shard_of(key: &str, shards: usize) -> usize {
+        let b = key.as_bytes();
+        let c0 = b.first().copied().unwrap_or(0) as usize;
+        let c1 = b.get(1).copied().unwrap_or(0) as usize;
+        (c0 * 37 + c1) % shards.max(1)
+    }
+
+    /// How many shards the browser's copy is cut into (about 60 keys each: a query
+    /// loads one per word).
+    pub fn shard_count(&self) -> usize {
+        self.towns.len().div_ceil(60).max(1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_fold_names_and_arrondissements() {
+        assert_eq!(key(&["marseille", "05"]), "marseille 5");
+        assert_eq!(key(&["marseille", "5e"]), "marseille 5");
+        assert_eq!(key(&["paris", "1er"]), "paris 1");
+        assert_eq!(key(&["st", "tropez"]), "saint tropez");
+        assert_eq!(key(&["06"]), "06");
+        assert_eq!(folded_key("Aix-en-Provence"), "aix en provence");
+        assert_eq!(
+            folded_key("Alpes-de-Haute-Provence"),
+            "alpes de haute provence"
+        );
+    }
+
+    #[test]
+    fn communes_are_found_by_name_and_postcode() {
+        let p = Places::of(&Communes::builtin());
+        assert_eq!(p.towns["marseille 5"].name, "Marseille 5e Arrondissement");
+        assert_eq!(p.towns["13005"].name, "Marseille 5e Arrondissement");
+        assert_eq!(p.towns["marseille"].name, "Marseille");
+        assert_eq!(p.towns["nice"].dep, "06");
+        assert_eq!(p.towns["84000"].name, "Avignon");
+        assert_eq!(p.towns["aix en provence"].dep, "13");
+        assert_eq!(p.departments["vaucluse"], "84");
+        assert_eq!(p.departments["06"], "06");
+        assert_eq!(p.departments["alpes maritimes"], "06");
+    }
+}

@@ -1,0 +1,457 @@
+//! The words families type that offers do not carry: the job names of France Travail's
+//! ROME (`data/rome-metiers.tsv`), the Carif-Oref's synonyms (`data/synonymes.txt`), and
+//! the acronyms of diploma specialities. All of it is added to the offers at indexing
+//! time, so the browser needs no vocabulary of its own: it ships only the words some
+//! offer carries.
+
+use crate::model::fold;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Everything the index adds to offers beside their own text.
+#[derive(Debug, Clone, Default)]
+pub struct Vocabulary {
+    pub rome: Rome,
+    pub synonyms: Synonyms,
+    /// ROME codes of RNCP sheets (France compétences export), for offers without any.
+    pub rncp_rome: std::collections::HashMap<String, Vec<String>>,
+}
+
+impl Vocabulary {
+    /// The built-in ROME and synonyms, no RNCP table.
+    pub fn builtin() -> Vocabulary {
+        Vocabulary {
+            rome: Rome::builtin().clone(),
+            synonyms: Synonyms::builtin().clone(),
+            rncp_rome: Default::default(),
+        }
+    }
+}
+
+/// Name under `data/` of the ROME job names (built in; a site may hold its own).
+pub const ROME_FILE: &str = "rome-metiers.tsv";
+/// Name under `data/` of the synonyms (built in; a site may hold its own).
+pub const SYNONYMS_FILE: &str = "synonymes.txt";
+
+fn builtin_text(name: &str) -> &'static str {
+    crate::builtin::data(name)
+        .and_then(|b| std::str::from_utf8(b).ok())
+        .expect("the vocabulary files are built in, in UTF-8")
+}
+
+/// A vocabulary file could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum VocabularyError {
+    #[error("{file}, line {line}: {message}")]
+    Line {
+        file: &'static str,
+        line: usize,
+        message: String,
+    },
+}
+
+/// Words left out of titles when deriving an acronym, and of synonym phrases.
+const MINOR: [&str; 22] = [
+    "a", "au", "aux", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les", "ou", "par",
+    "pour", "sur", "avec", "dans", "un", "une", "option",
+];
+
+/// ROME 4.0: per code, its v3 parent and its job names (fiche label and appellations).
+#[derive(Debug, Clone, Default)]
+pub struct Rome {
+    /// code → (v3 parent, names)
+    codes: BTreeMap<String, (String, Vec<String>)>,
+    /// v3 code → the 4.0 codes derived from it (itself included)
+    children: BTreeMap<String, Vec<String>>,
+    /// Each job name's family keys (masculine form, minor words left out), with its code.
+    names: Vec<(String, Vec<String>)>,
+    /// Family key → the job names holding it (by position in `names`).
+    by_key: std::collections::HashMap<String, Vec<usize>>,
+}
+
+/// How a word of a job name of several words is compared: by family when the family
+/// key is distinctive (five letters or more), else by stem.
+fn match_key(folded: &str) -> String {
+    let stem = super::analyzer::stems(folded).pop().unwrap_or_default();
+    let family = super::analyzer::family(&stem);
+    if family.len() >= 5 { family } else { stem }
+}
+
+/// The keys of a job name in its masculine form ("Conducteur / Conductrice d'engins
+/// agricoles" → conducteur engins agricoles). A name of one word must be in a title as
+/// it is (by stem): "Voiturier" does not come from "voitures".
+fn name_keys(name: &str) -> Vec<String> {
+    let words = |t: &str| -> Vec<String> {
+        super::analyzer::words(t)
+            .into_iter()
+            .map(|w| w.folded)
+            .filter(|w| !MINOR.contains(&w.as_str()))
+            .collect()
+    };
+    let masculine: Vec<String> = match name.split_once(" / ") {
+        Some((left, right)) => {
+            let (l, r) = (words(left), words(right));
+            let skip = l.len().min(r.len());
+            l.into_iter().chain(r.into_iter().skip(skip)).collect()
+        }
+        None => words(name),
+    };
+    let mut keys: Vec<String> = if masculine.len() == 1 {
+        super::analyzer::stems(&masculine[0])
+    } else {
+        masculine.iter().map(|w| match_key(w)).collect()
+    };
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// The keys of a title's words: stem and family key; a process noun ("formation",
+/// "réalisation", "production") only a key of its own, so that it does not name the
+/// person doing it (formateur, réalisateur, producteur stem the same).
+fn title_keys(title: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for w in super::analyzer::words(title) {
+        if w.folded.ends_with("tion") || w.folded.ends_with("sion") {
+            out.insert(format!("{}#", w.stem));
+        } else {
+            out.insert(match_key(&w.folded));
+            out.insert(w.stem);
+        }
+    }
+    out
+}
+
+impl Rome {
+    /// Parses `code<TAB>parent<TAB>label<TAB>appellation | appellation…` lines (`#`
+    /// starts a comment line).
+    pub fn parse(text: &str) -> Result<Rome, VocabularyError> {
+        let mut rome = Rome::default();
+        for (i, line) in text.lines().enumerate() {
+            if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            let cols: Vec<&str> = line.split('\t').collect();
+            let [code, parent, label, apps] = cols[..] else {
+                return Err(VocabularyError::Line {
+                    file: "rome-metiers.tsv",
+                    line: i + 1,
+                    message: format!("expected 4 tab-separated columns, found {}", cols.len()),
+                });
+            };
+            let mut names = vec![label.to_string()];
+            names.extend(apps.split(" | ").map(str::to_string));
+            for n in &names {
+                let keys = name_keys(n);
+                if !keys.is_empty() {
+                    rome.names.push((code.to_string(), keys));
+                }
+            }
+            rome.codes
+                .insert(code.to_string(), (parent.to_string(), names));
+            rome.children
+                .entry(parent.to_string())
+                .or_default()
+                .push(code.to_string());
+        }
+        for (i, (_, keys)) in rome.names.iter().enumerate() {
+            rome.by_key.entry(keys[0].clone()).or_default().push(i);
+        }
+        Ok(rome)
+    }
+
+    /// The ROME codes a title names a job of, for offers the export gives none: a code
+    /// whose job name's words are all in the title, compared by word family ("CAP
+    /// Métiers de la coiffure" holds "Coiffeur", "CAP Monteur en installations
+    /// sanitaires" the plumber's job of that name).
+    pub fn codes_of_title(&self, title: &str) -> Vec<String> {
+        let have = title_keys(title);
+        let mut out: Vec<String> = Vec::new();
+        for k in &have {
+            for &i in self.by_key.get(k).into_iter().flatten() {
+                let (code, keys) = &self.names[i];
+                if keys.iter().all(|k| have.contains(k)) && !out.contains(code) {
+                    out.push(code.clone());
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    /// The table compiled into the binary (ROME 4.0 v60).
+    pub fn builtin() -> &'static Rome {
+        static ROME: std::sync::OnceLock<Rome> = std::sync::OnceLock::new();
+        ROME.get_or_init(|| {
+            Rome::parse(builtin_text(ROME_FILE)).expect("data/rome-metiers.tsv is valid")
+        })
+    }
+
+    /// The distinct folded job words of some ROME codes. A code that is a ROME v3 fiche
+    /// also brings the 4.0 codes derived from it (v3 fiches were broader).
+    pub fn words(&self, codes: &[String]) -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        for code in codes {
+            let code = code.trim().to_uppercase();
+            let mut all = vec![code.clone()];
+            if let Some(kids) = self.children.get(&code) {
+                all.extend(kids.iter().cloned());
+            }
+            for c in all {
+                if let Some((_, names)) = self.codes.get(&c) {
+                    for n in names {
+                        out.extend(words(n));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Number of ROME 4.0 codes.
+    pub fn len(&self) -> usize {
+        self.codes.len()
+    }
+
+    /// Whether the table is empty.
+    pub fn is_empty(&self) -> bool {
+        self.codes.is_empty()
+    }
+}
+
+/// The folded words of a text, minor words left out.
+fn words(text: &str) -> impl Iterator<Item = String> {
+    fold(text)
+        .split(' ')
+        .filter(|w| !w.is_empty() && !MINOR.contains(w))
+        .map(str::to_string)
+        .collect::<Vec<_>>()
+        .into_iter()
+}
+
+/// One rule of the synonyms file: offers whose text holds every word of one of the
+/// phrases also answer to the words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Synonym {
+    pub words: Vec<String>,
+    pub phrases: Vec<Vec<String>>,
+    /// Acronym rules (`sigle:`) go to the acronym field, ranked like the title.
+    pub acronym: bool,
+}
+
+/// The synonyms file: `mots = expression | expression…` per line, `sigle MOT =
+/// expression` for acronyms, `#` comments.
+#[derive(Debug, Clone, Default)]
+pub struct Synonyms {
+    pub rules: Vec<Synonym>,
+}
+
+impl Synonyms {
+    /// Parses the file's text (see `data/synonymes.txt` for the format).
+    pub fn parse(text: &str) -> Result<Synonyms, VocabularyError> {
+        let mut rules = Vec::new();
+        for (i, line) in text.lines().enumerate() {
+            let line = line.split('#').next().unwrap_or("").trim();
+            if line.is_empty() {
+                continue;
+            }
+            let err = |message: &str| VocabularyError::Line {
+                file: "synonymes.txt",
+                line: i + 1,
+                message: message.to_string(),
+            };
+            let (left, right) = line
+                .split_once('=')
+                .ok_or_else(|| err("expected `mots = expression | expression`"))?;
+            let (acronym, left) = match left.trim().strip_prefix("sigle ") {
+                Some(rest) => (true, rest),
+                None => (false, left),
+            };
+            let words: Vec<String> = fold(left)
+                .split(' ')
+                .filter(|w| !w.is_empty())
+                .map(str::to_string)
+                .collect();
+            let phrases: Vec<Vec<String>> = right
+                .split('|')
+                .map(|p| self::words(p).collect::<Vec<_>>())
+                .filter(|p| !p.is_empty())
+                .collect();
+            if words.is_empty() || phrases.is_empty() {
+                return Err(err("a side of `=` is empty"));
+            }
+            rules.push(Synonym {
+                words,
+                phrases,
+                acronym,
+            });
+        }
+        Ok(Synonyms { rules })
+    }
+
+    /// The file compiled into the binary.
+    pub fn builtin() -> &'static Synonyms {
+        static SYN: std::sync::OnceLock<Synonyms> = std::sync::OnceLock::new();
+        SYN.get_or_init(|| {
+            Synonyms::parse(builtin_text(SYNONYMS_FILE)).expect("data/synonymes.txt is valid")
+        })
+    }
+
+    /// The words (and acronyms) an offer's text answers to.
+    pub fn of(&self, text: &str) -> (BTreeSet<String>, BTreeSet<String>) {
+        let have: BTreeSet<String> = fold(text).split(' ').map(str::to_string).collect();
+        let (mut plain, mut acronyms) = (BTreeSet::new(), BTreeSet::new());
+        for r in &self.rules {
+            if r.phrases.iter().any(|p| p.iter().all(|w| have.contains(w))) {
+                let out = if r.acronym { &mut acronyms } else { &mut plain };
+                out.extend(r.words.iter().cloned());
+            }
+        }
+        (plain, acronyms)
+    }
+}
+
+/// Diploma words at the start of a title, not part of its speciality.
+const DIPLOMA_WORDS: [&str; 22] = [
+    "cap",
+    "capa",
+    "bp",
+    "bpa",
+    "bac",
+    "pro",
+    "professionnel",
+    "bts",
+    "btsa",
+    "but",
+    "dut",
+    "mc",
+    "mention",
+    "complementaire",
+    "licence",
+    "titre",
+    "tp",
+    "master",
+    "diplome",
+    "ingenieur",
+    "cqp",
+    "bma",
+];
+
+/// The acronym of a title's speciality, from its significant words: "BTS Gestion de la
+/// PME" → `gpme`, "CAP Équipier polyvalent du commerce" → `epc`. Leading diploma words are
+/// skipped; a word already in capitals (PME) is kept whole. `None` when fewer than two
+/// letters would come out.
+pub fn acronym(title: &str) -> Option<String> {
+    // Keep the words' capitals: "PME" is an acronym inside the title.
+    let raw: Vec<&str> = title
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    // A title in capitals throughout says nothing by its capitals.
+    let shouting = !title.chars().any(char::is_lowercase);
+    let mut out = String::new();
+    let mut leading = true;
+    for w in raw {
+        let f = fold(w);
+        if leading && DIPLOMA_WORDS.contains(&f.as_str()) {
+            continue;
+        }
+        leading = false;
+        if MINOR.contains(&f.as_str()) || f.chars().all(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        let letters = w.chars().filter(|c| c.is_alphabetic()).count();
+        if !shouting && (2..=5).contains(&letters) && w.chars().all(|c| !c.is_lowercase()) {
+            out.push_str(&f);
+        } else if let Some(c) = f.chars().next() {
+            out.push(c);
+        }
+    }
+    (out.chars().count() >= 2).then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn acronyms_come_from_the_significant_words() {
+        assert_eq!(
+            acronym("BTS Comptabilité et Gestion").as_deref(),
+            Some("cg")
+        );
+        assert_eq!(acronym("BTS Gestion de la PME").as_deref(), Some("gpme"));
+        assert_eq!(
+            acronym("BTS Support à l'Action Managériale").as_deref(),
+            Some("sam")
+        );
+        assert_eq!(
+            acronym("CAP Équipier Polyvalent du Commerce").as_deref(),
+            Some("epc")
+        );
+        assert_eq!(
+            acronym("BTS Management Commercial Opérationnel").as_deref(),
+            Some("mco")
+        );
+        assert_eq!(acronym("CAP Cuisine"), None);
+        assert_eq!(
+            acronym("BTS MANAGEMENT COMMERCIAL OPERATIONNEL").as_deref(),
+            Some("mco")
+        );
+    }
+
+    #[test]
+    fn the_builtin_rome_knows_the_trades_families_type() {
+        let rome = Rome::builtin();
+        assert!(rome.len() > 1500);
+        assert!(rome.words(&["F1608".into()]).contains("carreleur"));
+        assert!(rome.words(&["N1101".into()]).contains("cariste"));
+        // A v3 code brings the 4.0 codes derived from it.
+        let cuisine = rome.words(&["G1602".into()]);
+        assert!(cuisine.contains("commis") && cuisine.len() > 10);
+        assert!(rome.words(&["Z9999".into()]).is_empty());
+    }
+
+    #[test]
+    fn a_title_without_rome_codes_gets_those_of_the_jobs_it_names() {
+        let rome = Rome::builtin();
+        assert!(
+            rome.codes_of_title("CAP Coiffeur")
+                .contains(&"D1202".to_string())
+        );
+        assert!(
+            rome.codes_of_title("CAP Monteur en installations sanitaires")
+                .contains(&"F1603".to_string())
+        );
+        assert!(
+            !rome
+                .codes_of_title("Formation professionnelle Webmaster")
+                .contains(&"K2111".to_string())
+        );
+        assert!(
+            rome.codes_of_title("BTS Opticien-Lunetier")
+                .iter()
+                .any(|c| c.starts_with("J"))
+        );
+        assert!(
+            rome.codes_of_title("CAP Pâtissier")
+                .contains(&"D1104".to_string())
+        );
+        assert!(rome.codes_of_title("BTS Gestion de la PME").len() < 5);
+    }
+
+    #[test]
+    fn synonyms_match_every_word_of_a_phrase() {
+        let s = Synonyms::parse(
+            "# comment\nresto = restauration | cuisine\nsigle MELEC = electricite environnements connectes\n",
+        )
+        .unwrap();
+        let (plain, acr) =
+            s.of("Bac pro Métiers de l'électricité et de ses environnements connectés");
+        assert!(plain.is_empty());
+        assert_eq!(acr.into_iter().collect::<Vec<_>>(), ["melec"]);
+        let (plain, _) = s.of("CAP Cuisine");
+        assert_eq!(plain.into_iter().collect::<Vec<_>>(), ["resto"]);
+        assert!(Synonyms::parse("no equals sign").is_err());
+        assert!(!Synonyms::builtin().rules.is_empty());
+    }
+}
