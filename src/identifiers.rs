@@ -115,18 +115,34 @@ pub fn uai_valid(text: &str) -> bool {
     t[7].to_ascii_uppercase() == UAI_KEYS[(n % 23) as usize]
 }
 
-/// A well-formed NDA (`N° de déclaration d'activité`): 11 digits, spaces allowed.
+/// A well-formed NDA (`N° de déclaration d'activité`): 11 characters, all digits, or
+/// digits with a `P` as 5th character for public bodies (lycées, universities,
+/// chambers' CFAs: `9306P001706`); spaces, dots and dashes allowed, case ignored.
 /// There is no checksum; whether it is declared needs the DGEFP list.
 pub fn nda_valid(text: &str) -> bool {
-    matches!(compact::<11>(text), Some((_, 11)))
+    nda_digits(text).is_some()
 }
 
-/// The NDA as 11 digits, when well formed.
+/// The NDA as its 11 characters (digits, `P` upper-cased in 5th place), when well formed.
 pub fn nda_digits(text: &str) -> Option<[u8; 11]> {
-    match compact::<11>(text)? {
-        (d, 11) => Some(d),
-        _ => None,
+    let mut out = [0u8; 11];
+    let mut n = 0;
+    for b in text.bytes() {
+        match b {
+            b' ' | b'.' | b'\t' | b'\'' | b'-' => {}
+            _ if n == 11 => return None,
+            b'0'..=b'9' => {
+                out[n] = b;
+                n += 1;
+            }
+            b'P' | b'p' if n == 4 => {
+                out[n] = b'P';
+                n += 1;
+            }
+            _ => return None,
+        }
     }
+    (n == 11).then_some(out)
 }
 
 /// A well-formed RNCP or RS code, as the importer normalises it: `RNCP` + 3 to 5
@@ -345,12 +361,20 @@ mod tests {
     }
 
     #[test]
-    fn nda_is_eleven_digits() {
+    fn nda_is_eleven_digits_or_a_p_fifth_for_public_bodies() {
         assert!(nda_valid("93131234513"));
         assert!(nda_valid("93 13 12345 13"));
+        // Public bodies (reference page): a `P` as 5th character.
+        assert!(nda_valid("9306P001706"));
+        assert!(nda_valid("9383P000183"));
+        assert!(nda_valid("9306p001706"));
+        assert_eq!(nda_digits("9306 p00 1706"), Some(*b"9306P001706"));
         assert!(!nda_valid("9313123451"));
         assert!(!nda_valid("931312345130"));
         assert!(!nda_valid("9313123451A"));
+        assert!(!nda_valid("930P6001706"), "P elsewhere than 5th");
+        assert!(!nda_valid("9306X001706"), "another letter");
+        assert!(!nda_valid("9306P0017060"));
         assert!(!nda_valid(""));
     }
 

@@ -6,6 +6,7 @@ pub mod build;
 pub mod communes;
 pub mod config;
 pub mod controls;
+pub mod display;
 pub mod identifiers;
 pub mod import;
 pub mod model;

@@ -37,6 +37,12 @@ pub fn render(done: &Checked, verbose: bool) -> String {
             let _ = writeln!(out, "    {code:<32}{n:>5}");
         }
     }
+    if !s.normalised.is_empty() {
+        let _ = writeln!(out, "  values normalised (published in their usual form)");
+        for (kind, n) in by_count(&s.normalised) {
+            let _ = writeln!(out, "    {kind:<32}{n:>5}");
+        }
+    }
     if !s.declared_only.is_empty() {
         let _ = writeln!(
             out,

@@ -47,7 +47,7 @@ fn fixture() -> Vec<Row> {
             .set("Qualiopi mention apprentissage", "Non"),
         azur("AZ_OK"),
         azur("AZ_UAI").set("UAI organisme responsable", "0061234K"),
-        azur("AZ_URL").set("Site web", "www.cfa-azur.fr"),
+        azur("AZ_URL").set("Site web", "htps://www.cfa-azur.fr"),
         closed,
         propre("SF_1"),
         propre("SF_2"),
@@ -158,7 +158,7 @@ fn each_cfa_page_lists_exactly_that_cfas_problems() {
     // Warnings are in their own section: the offer is published.
     let (fix, check) = azur.split_once("À vérifier (actions publiées)").unwrap();
     assert!(fix.contains("AZ_UAI") && !fix.contains("AZ_URL"));
-    assert!(check.contains("AZ_URL") && check.contains("www.cfa-azur.fr"));
+    assert!(check.contains("AZ_URL") && check.contains("htps://www.cfa-azur.fr"));
     // Printable: a print stylesheet inline.
     assert!(azur.contains("@media print"));
 }

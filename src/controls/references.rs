@@ -461,8 +461,8 @@ impl RncpTable {
 /// The DGEFP public list of training organisations.
 #[derive(Debug, Clone, Default)]
 pub struct Organismes {
-    /// Declared activity numbers (11 digits as a number).
-    nda: HashSet<u64>,
+    /// Declared activity numbers (their 11 characters: digits, a `P` 5th for public bodies).
+    nda: HashSet<[u8; 11]>,
     /// Qualiopi for apprenticeship, by establishment SIRET.
     qualiopi_by_siret: HashMap<u64, bool>,
     /// Qualiopi for apprenticeship, by SIREN (true when any establishment has it).
@@ -511,7 +511,7 @@ impl Organismes {
                 }
             };
             if let Some(d) = super::identifiers::nda_digits(cell(rec, nda)) {
-                out.nda.insert(digits_key(&d));
+                out.nda.insert(d);
             }
             if let Some(k) = siret_key(cell(rec, siret)) {
                 let e = out.qualiopi_by_siret.entry(k).or_default();
@@ -537,7 +537,7 @@ impl Organismes {
 
     /// Whether this NDA is in the list.
     pub fn declares(&self, nda: &str) -> bool {
-        super::identifiers::nda_digits(nda).is_some_and(|d| self.nda.contains(&digits_key(&d)))
+        super::identifiers::nda_digits(nda).is_some_and(|d| self.nda.contains(&d))
     }
 
     /// Qualiopi for apprenticeship: by the establishment's SIRET, else by its SIREN;
@@ -549,9 +549,6 @@ impl Organismes {
     }
 }
 
-fn digits_key(d: &[u8]) -> u64 {
-    d.iter().fold(0u64, |n, b| n * 10 + u64::from(b - b'0'))
-}
 
 // ---------------------------------------------------------------- SIRENE
 

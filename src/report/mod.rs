@@ -33,6 +33,9 @@ pub struct Summary {
     pub reasons: BTreeMap<String, usize>,
     /// Offers per warning code.
     pub warnings: BTreeMap<String, usize>,
+    /// Values published in their usual form rather than as typed, by kind (`website`,
+    /// `phone`, `email`, `postcode`): notes, not problems.
+    pub normalised: BTreeMap<String, usize>,
     /// Whether the input could carry colour markings (a CSV cannot).
     pub markings_read: bool,
     /// Controls checked on the export's declared values only (no reference table).
@@ -63,6 +66,11 @@ impl Summary {
         let bump = |map: &mut BTreeMap<String, usize>, r: &Reason| {
             *map.entry(r.code().to_string()).or_default() += 1;
         };
+        for o in &import.offers {
+            for n in &o.normalised {
+                *s.normalised.entry(n.kind.code().to_string()).or_default() += 1;
+            }
+        }
         for v in verdicts {
             match v.status {
                 Status::Published => s.published += 1,
