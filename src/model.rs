@@ -462,7 +462,7 @@ pub enum Reason {
 
 impl Reason {
     /// Every code, in documentation order.
-    pub const ALL: [Reason; 35] = [
+    pub const ALL: [Reason; 34] = [
         Reason::DuplicateId,
         Reason::DuplicateOfferCopy,
         Reason::FieldMissing,
