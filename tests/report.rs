@@ -142,7 +142,8 @@ fn each_cfa_page_lists_exactly_that_cfas_problems() {
     };
     assert_eq!(ids(&marseille), vec!["MA_FORMULE", "MA_DATES"]);
     assert_eq!(ids(&siret), vec!["MA_SIRET"]);
-    assert_eq!(ids(&azur), vec!["AZ_UAI", "AZ_URL"]);
+    // Its name carries `<…>`: every row of it gets a `name_suspicious` warning.
+    assert_eq!(ids(&azur), vec!["AZ_OK", "AZ_UAI", "AZ_URL"]);
     assert_eq!(ids(&propre), Vec::<&str>::new());
     assert!(propre.contains("Aucune action à corriger"));
 
@@ -188,7 +189,7 @@ fn the_csv_opens_cleanly_in_french_excel() {
     let at = |name: &str| headers.iter().position(|h| h == name).unwrap();
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     // One line per offer and reason: MA_SIRET (both SIRETs on one line), MA_FORMULE
-    // (url), MA_DATES (x2), AZ_UAI, AZ_URL.
+    // (url), MA_DATES (x2), AZ_UAI, AZ_URL, and the `<…>` in the name of each AZ row.
     let lines: Vec<(String, String)> = rows
         .iter()
         .map(|r| (r[at("N° action")].to_string(), r[at("Code")].to_string()))
@@ -200,8 +201,11 @@ fn the_csv_opens_cleanly_in_french_excel() {
             ("MA_FORMULE", "url_invalid"),
             ("MA_DATES", "qualiopi_missing"),
             ("MA_DATES", "dates_missing"),
+            ("AZ_OK", "name_suspicious"),
             ("AZ_UAI", "uai_invalid"),
+            ("AZ_UAI", "name_suspicious"),
             ("AZ_URL", "url_invalid"),
+            ("AZ_URL", "name_suspicious"),
         ]
         .map(|(a, b)| (a.to_string(), b.to_string()))
     );

@@ -24,7 +24,20 @@ impl XlsBook {
             at: at.clone(),
             source,
         })?;
-        let book = Xls::new(BufReader::new(file)).map_err(|e| error(e, at))?;
+        // calamine's compound-file reader indexes sector tables without bounds checks
+        // on some damaged files: a panic there is a damaged file, not a crash of the run.
+        let opened = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            Xls::new(BufReader::new(file))
+        }));
+        let book = match opened {
+            Ok(book) => book.map_err(|e| error(e, at))?,
+            Err(_) => {
+                return Err(ImportError::Corrupt {
+                    at,
+                    detail: "old Excel workbook (.xls) whose structure cannot be read".into(),
+                });
+            }
+        };
         Ok(XlsBook {
             file: path.to_path_buf(),
             names: book.sheet_names(),
@@ -89,10 +102,7 @@ impl Book for XlsBook {
     ) -> Result<(), ImportError> {
         let name = self.names[index].clone();
         let at = Location::sheet(&self.file, Some(&name));
-        let range: Range<Data> = self
-            .book
-            .worksheet_range(&name)
-            .map_err(|e| error(e, at))?;
+        let range: Range<Data> = self.book.worksheet_range(&name).map_err(|e| error(e, at))?;
         let Some((first_row, first_col)) = range.start() else {
             return Ok(());
         };
