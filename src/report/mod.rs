@@ -352,13 +352,16 @@ pub fn render(
 }
 
 mod erased {
-    /// Pretty JSON with a final newline; serialising our own types cannot fail.
+    /// Pretty JSON with a final newline; serialising our own types cannot fail. The
+    /// CFA's text (names, values found) may hold markup: `<`, `>`, `&` are written as
+    /// their `\u` escapes, so no browser sniffing the file sees a tag.
     pub(super) trait Json {
         fn to_pretty(&self) -> Vec<u8>;
     }
     impl<T: serde::Serialize> Json for T {
         fn to_pretty(&self) -> Vec<u8> {
-            let mut v = serde_json::to_vec_pretty(self).expect("report types serialise");
+            let v = serde_json::to_string_pretty(self).expect("report types serialise");
+            let mut v = crate::safe::json_for_html(&v).into_bytes();
             v.push(b'\n');
             v
         }
