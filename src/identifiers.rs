@@ -299,6 +299,27 @@ mod tests {
         }
     }
 
+    /// Real SIRETs of public apprenticeship bodies (lycées, agricultural EPLEFPA) from
+    /// the DataDock referencing base published in mission-apprentissage/
+    /// tables-correspondances (`BaseDataDock-latest.csv`, 4,185 rows: 4,159 pass the
+    /// rule; the others are SIREN + `00000` placeholders whose name is `null`, or typos).
+    #[test]
+    fn siret_vectors_of_real_public_bodies() {
+        for s in [
+            "19400750600034",
+            "19880153200047",
+            "19202599700078",
+            "19870056900025",
+            "19350700100025",
+            "42117322000011",
+        ] {
+            assert!(siret_valid(s), "{s} should be valid");
+        }
+        for s in ["19170032700000", "13001405300000", "33809616600029"] {
+            assert!(!siret_valid(s), "{s} should be invalid");
+        }
+    }
+
     #[test]
     fn siret_all_zeros_passes_luhn_but_is_rejected() {
         assert!(luhn(b"00000000000000"));
@@ -397,6 +418,28 @@ mod tests {
         assert_eq!(rncp_normalise("rncp 12345").as_deref(), Some("RNCP12345"));
         assert_eq!(rncp_normalise("RS 5000").as_deref(), Some("RS5000"));
         assert_eq!(rncp_normalise("RNCPabc"), None);
+    }
+
+    /// Real diploma codes and RNCP sheets of the apprenticeship kit (France compétences /
+    /// DEPP table, `Kit_apprentissage_20231218.csv` in mission-apprentissage/
+    /// tables-correspondances): all 5,707 CFDs and every RNCP code but the 37 `NR`
+    /// (not given) pass the rules.
+    #[test]
+    fn cfd_and_rncp_vectors_of_the_apprenticeship_kit() {
+        for (cfd, rncp) in [
+            ("32031313", "RNCP38381"),
+            ("32033105", "RNCP1088"),
+            ("32033104", "RNCP1097"),
+            ("50033616", "RNCP34670"),
+            ("46X2550A", "RNCP37263"),
+            ("46C3120C", "RNCP36865"),
+            ("26X32327", "RNCP31902"),
+            ("16512802", "RNCP34024"),
+        ] {
+            assert!(cfd_valid(cfd), "{cfd}");
+            assert!(rncp_valid(rncp), "{rncp}");
+        }
+        assert_eq!(rncp_normalise("NR"), None);
     }
 
     #[test]
