@@ -1,13 +1,42 @@
-//! The communes table (`data/communes-paca.csv`, GeoNames CC-BY coordinates): locating a
-//! town by INSEE code or by postcode and name, departments, and great-circle distances.
-//! Used by the 20 km control, the site's department lists and "near a town" search.
+//! The communes of France (`data/communes-france.csv`, built in; see `data/README.md` for
+//! its sources: Etalab, La Poste, GeoNames): locating a town by INSEE code, or by postcode
+//! and name as people write them, departments, and great-circle distances. Used by the
+//! 20 km control, the site's department lists and "near a town" search.
 
 use crate::model::{Address, Coordinates, fold};
+use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
-use std::collections::HashMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
-/// One commune.
+/// The table compiled into the binary: every commune of France, the arrondissements of
+/// Paris, Lyon and Marseille, delegated and associated communes (37,590 rows, 1.9 MB).
+const BUILTIN: &str = include_str!("../data/communes-france.csv");
+/// The name the built-in table goes by in error messages.
+const BUILTIN_NAME: &str = "data/communes-france.csv (built in)";
+
+/// A site's own table may be larger than France's, not without bound: 5× the national
+/// table in rows, and 32 MiB of text.
+pub const MAX_ROWS: usize = 200_000;
+/// See [`MAX_ROWS`].
+pub const MAX_BYTES: u64 = 32 << 20;
+
+/// What a row of the table is, in the Code officiel géographique's terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// A commune (`COM`).
+    #[default]
+    Commune,
+    /// A municipal arrondissement of Paris, Lyon or Marseille (`ARM`).
+    Arrondissement,
+    /// A delegated commune of a commune nouvelle (`COMD`).
+    Delegated,
+    /// An associated commune (`COMA`).
+    Associated,
+}
+
+/// One commune (or arrondissement, delegated or associated commune).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Commune {
     pub insee: String,
@@ -15,8 +44,19 @@ pub struct Commune {
     pub department: String,
     pub postcodes: Vec<String>,
     pub population: u32,
-    /// Where GeoNames knows the town; `None` for about half the (small) communes.
+    /// The town's point; missing for 5 rows of the national table (the TAAF districts).
     pub coordinates: Option<Coordinates>,
+    pub kind: Kind,
+    /// The INSEE code of the commune an arrondissement, delegated or associated commune
+    /// belongs to.
+    pub parent: Option<String>,
+}
+
+impl Commune {
+    /// The INSEE code of the commune this row belongs to (its own for a commune).
+    pub fn commune_code(&self) -> &str {
+        self.parent.as_deref().unwrap_or(&self.insee)
+    }
 }
 
 /// The table, indexed for the look-ups the controls and the search need.
@@ -25,6 +65,7 @@ pub struct Communes {
     all: Vec<Commune>,
     by_insee: HashMap<String, usize>,
     by_name: HashMap<String, Vec<usize>>,
+    by_postcode: HashMap<String, Vec<usize>>,
 }
 
 /// The communes file could not be used.
@@ -39,157 +80,530 @@ pub enum CommunesError {
         column: &'static str,
         message: String,
     },
+    #[error(
+        "{file}: the communes table has no column {column:?} (columns are found by their \
+         header: code_insee, nom, codes_postaux, and optionally departement, latitude, \
+         longitude, population, type, code_parent)"
+    )]
+    MissingColumn { file: PathBuf, column: &'static str },
+    #[error(
+        "{file}: the communes table is too large ({what}); a communes table holds at most \
+         {MAX_ROWS} rows and {} MiB",
+        MAX_BYTES >> 20
+    )]
+    TooLarge { file: PathBuf, what: String },
+}
+
+/// Where each column of the table is, found by header.
+struct Columns {
+    insee: usize,
+    name: usize,
+    postcodes: usize,
+    department: Option<usize>,
+    latitude: Option<usize>,
+    longitude: Option<usize>,
+    population: Option<usize>,
+    kind: Option<usize>,
+    parent: Option<usize>,
+}
+
+impl Columns {
+    fn find(headers: &csv::StringRecord, file: &Path) -> Result<Columns, CommunesError> {
+        let find = |names: &[&str]| {
+            headers
+                .iter()
+                .position(|h| names.contains(&h.trim().trim_start_matches('\u{feff}')))
+        };
+        let required = |names: &[&'static str]| {
+            find(names).ok_or(CommunesError::MissingColumn {
+                file: file.to_path_buf(),
+                column: names[0],
+            })
+        };
+        Ok(Columns {
+            insee: required(&["code_insee", "insee", "code_commune_insee"])?,
+            name: required(&["nom", "name", "nom_commune"])?,
+            postcodes: required(&["codes_postaux", "code_postal"])?,
+            department: find(&["departement", "dep", "code_departement"]),
+            latitude: find(&["latitude", "lat"]),
+            longitude: find(&["longitude", "lon"]),
+            population: find(&["population"]),
+            kind: find(&["type"]),
+            parent: find(&["code_parent"]),
+        })
+    }
 }
 
 impl Communes {
-    /// Reads `code_insee,nom,departement,codes_postaux,population,latitude,longitude`.
-    pub fn load(path: &Path) -> Result<Communes, CommunesError> {
-        let text = std::fs::read_to_string(path).map_err(|e| CommunesError::Read {
-            file: path.to_path_buf(),
-            message: e.to_string(),
-        })?;
-        Self::parse(&text).map_err(|e| match e {
-            CommunesError::Value {
-                row,
-                column,
-                message,
-                ..
-            } => CommunesError::Value {
-                file: path.to_path_buf(),
-                row,
-                column,
-                message,
-            },
-            CommunesError::Read { message, .. } => CommunesError::Read {
-                file: path.to_path_buf(),
-                message,
-            },
-        })
+    /// The national table built into the binary.
+    pub fn builtin() -> Communes {
+        Self::parse_as(BUILTIN, Path::new(BUILTIN_NAME))
+            .expect("the built-in communes table parses (tested)")
     }
 
-    /// Parses the CSV text (see [`Communes::load`]).
+    /// Reads a communes table from a file (a site's own table), refusing one larger than
+    /// [`MAX_BYTES`] before reading it.
+    pub fn load(path: &Path) -> Result<Communes, CommunesError> {
+        let read_error = |e: std::io::Error| CommunesError::Read {
+            file: path.to_path_buf(),
+            message: e.to_string(),
+        };
+        let file = std::fs::File::open(path).map_err(read_error)?;
+        let size = file.metadata().map_err(read_error)?.len();
+        if size > MAX_BYTES {
+            return Err(CommunesError::TooLarge {
+                file: path.to_path_buf(),
+                what: format!("{size} bytes"),
+            });
+        }
+        let mut text = String::new();
+        // `take` bounds the read even when the size on disk lies (a pipe, a growing file).
+        file.take(MAX_BYTES + 1)
+            .read_to_string(&mut text)
+            .map_err(read_error)?;
+        Self::parse_as(&text, path)
+    }
+
+    /// Parses a communes table: comma-separated UTF-8 with a header row naming the
+    /// columns `code_insee`, `nom`, `codes_postaux` (space-separated) and optionally
+    /// `departement` (else taken from the INSEE code), `latitude`, `longitude`,
+    /// `population`, `type` (`COM` or empty, `ARM`, `COMD`, `COMA`), `code_parent`.
     pub fn parse(text: &str) -> Result<Communes, CommunesError> {
-        let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+        Self::parse_as(text, Path::new("communes table"))
+    }
+
+    fn parse_as(text: &str, file: &Path) -> Result<Communes, CommunesError> {
+        if text.len() as u64 > MAX_BYTES {
+            return Err(CommunesError::TooLarge {
+                file: file.to_path_buf(),
+                what: format!("more than {} MiB", MAX_BYTES >> 20),
+            });
+        }
+        let read_error = |e: csv::Error| CommunesError::Read {
+            file: file.to_path_buf(),
+            message: e.to_string(),
+        };
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let columns = Columns::find(reader.headers().map_err(read_error)?, file)?;
         let mut all = Vec::new();
         for (i, rec) in reader.records().enumerate() {
             let row = i + 2;
-            let rec = rec.map_err(|e| CommunesError::Read {
-                file: PathBuf::new(),
-                message: e.to_string(),
-            })?;
-            let get = |n: usize| rec.get(n).unwrap_or("").trim();
-            let num = |n: usize, column: &'static str| -> Result<Option<f64>, CommunesError> {
-                let v = get(n);
-                if v.is_empty() {
-                    return Ok(None);
-                }
-                v.parse::<f64>()
-                    .map(Some)
-                    .map_err(|_| CommunesError::Value {
-                        file: PathBuf::new(),
-                        row,
-                        column,
-                        message: format!("not a number: {v:?}"),
-                    })
-            };
-            let coordinates = match (num(5, "latitude")?, num(6, "longitude")?) {
-                (Some(lat), Some(lon)) => Some(Coordinates { lat, lon }),
-                _ => None,
-            };
-            all.push(Commune {
-                insee: get(0).to_string(),
-                name: get(1).to_string(),
-                department: get(2).to_string(),
-                postcodes: get(3).split_whitespace().map(str::to_string).collect(),
-                population: get(4).parse().unwrap_or(0),
-                coordinates,
-            });
+            if all.len() == MAX_ROWS {
+                return Err(CommunesError::TooLarge {
+                    file: file.to_path_buf(),
+                    what: format!("more than {MAX_ROWS} rows"),
+                });
+            }
+            let rec = rec.map_err(read_error)?;
+            all.push(Self::row(&rec, &columns, file, row)?);
         }
         Ok(Self::from_communes(all))
     }
 
+    fn row(
+        rec: &csv::StringRecord,
+        columns: &Columns,
+        file: &Path,
+        row: usize,
+    ) -> Result<Commune, CommunesError> {
+        let get = |n: Option<usize>| n.and_then(|n| rec.get(n)).unwrap_or("").trim();
+        let bad = |column: &'static str, message: String| CommunesError::Value {
+            file: file.to_path_buf(),
+            row,
+            column,
+            message,
+        };
+        let insee = get(Some(columns.insee));
+        if !is_insee_code(insee) {
+            return Err(bad(
+                "code_insee",
+                format!("not an INSEE commune code (5 characters, e.g. 13055 or 2A004): {insee:?}"),
+            ));
+        }
+        let name = get(Some(columns.name));
+        if name.is_empty() {
+            return Err(bad("nom", "empty name".into()));
+        }
+        let degrees = |n: Option<usize>, column: &'static str, limit: f64| {
+            let v = get(n);
+            if v.is_empty() {
+                return Ok(None);
+            }
+            match v.parse::<f64>() {
+                Ok(x) if x.abs() <= limit => Ok(Some(x)),
+                _ => Err(bad(
+                    column,
+                    format!("not a number of degrees within ±{limit}: {v:?}"),
+                )),
+            }
+        };
+        let coordinates = match (
+            degrees(columns.latitude, "latitude", 90.0)?,
+            degrees(columns.longitude, "longitude", 180.0)?,
+        ) {
+            (Some(lat), Some(lon)) => Some(Coordinates { lat, lon }),
+            _ => None,
+        };
+        let kind = match get(columns.kind) {
+            "" | "COM" => Kind::Commune,
+            "ARM" => Kind::Arrondissement,
+            "COMD" => Kind::Delegated,
+            "COMA" => Kind::Associated,
+            other => {
+                return Err(bad(
+                    "type",
+                    format!("expected COM, ARM, COMD or COMA, found {other:?}"),
+                ));
+            }
+        };
+        let department = match get(columns.department) {
+            "" => department_of_insee(insee),
+            d => d.to_string(),
+        };
+        Ok(Commune {
+            insee: insee.to_string(),
+            name: name.to_string(),
+            department,
+            postcodes: get(Some(columns.postcodes))
+                .split_whitespace()
+                .map(str::to_string)
+                .collect(),
+            population: get(columns.population).parse().unwrap_or(0),
+            coordinates,
+            kind,
+            parent: Some(get(columns.parent))
+                .filter(|p| !p.is_empty() && *p != insee)
+                .map(str::to_string),
+        })
+    }
+
     /// Indexes a list of communes.
     pub fn from_communes(all: Vec<Commune>) -> Communes {
-        let mut by_insee = HashMap::new();
-        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_insee: HashMap<String, usize> = HashMap::default();
+        let mut by_name: HashMap<String, Vec<usize>> = HashMap::default();
+        let mut by_postcode: HashMap<String, Vec<usize>> = HashMap::default();
         for (i, c) in all.iter().enumerate() {
-            by_insee.insert(c.insee.clone(), i);
-            by_name.entry(name_key(&c.name)).or_default().push(i);
+            // A delegated commune seat shares its code with the commune nouvelle: the
+            // code means the commune.
+            let primary = matches!(c.kind, Kind::Commune | Kind::Arrondissement);
+            by_insee
+                .entry(c.insee.clone())
+                .and_modify(|j| {
+                    if primary && !matches!(all[*j].kind, Kind::Commune | Kind::Arrondissement) {
+                        *j = i;
+                    }
+                })
+                .or_insert(i);
+            by_name.entry(Town::parse(&c.name).key).or_default().push(i);
+            for p in &c.postcodes {
+                by_postcode.entry(p.clone()).or_default().push(i);
+            }
         }
         Communes {
             all,
             by_insee,
             by_name,
+            by_postcode,
         }
     }
 
-    /// Every commune, in file order.
+    /// Every row, in file order.
     pub fn all(&self) -> &[Commune] {
         &self.all
     }
 
-    /// The commune with this INSEE code. Marseille's arrondissement codes (13201–13216),
-    /// which addresses often carry, give Marseille (13055).
+    /// The commune with this INSEE code (a commune before an older delegated commune of
+    /// the same code). An arrondissement code of Paris, Lyon or Marseille gives the city
+    /// when the table has no row for the arrondissement.
     pub fn by_insee(&self, insee: &str) -> Option<&Commune> {
         let code = insee.trim();
-        let code = match code.parse::<u32>() {
-            Ok(13201..=13216) if code.len() == 5 => "13055",
-            _ => code,
-        };
-        self.by_insee.get(code).map(|&i| &self.all[i])
+        let found = self.by_insee.get(code).or_else(|| {
+            let city = match code.parse::<u32>() {
+                Ok(75101..=75120) => "75056",
+                Ok(69381..=69389) => "69123",
+                Ok(13201..=13216) => "13055",
+                _ => return None,
+            };
+            self.by_insee.get(city)
+        });
+        found.map(|&i| &self.all[i])
     }
 
-    /// The commune of an address: by INSEE code when given, else by town name — using
-    /// the postcode to choose between homonyms, and refusing to guess when it cannot.
+    /// The commune of an address: by INSEE code when given, else by the town as written
+    /// (any case, accents, hyphens, `St`/`Ste`, `CEDEX`, an arrondissement number),
+    /// homonyms told apart by the postcode, then by the postcode's department. A town
+    /// that is no commune anywhere (`Cannes La Bocca`, a locality) is taken as the
+    /// commune its name starts with among the postcode's department, or the postcode's
+    /// only commune. A town known elsewhere than the postcode says, or shared by two
+    /// communes the postcode does not separate, is not guessed.
     pub fn locate(&self, address: &Address) -> Option<&Commune> {
         if let Some(c) = address.insee.as_deref().and_then(|i| self.by_insee(i)) {
             return Some(c);
         }
-        let candidates = self.by_name.get(&name_key(address.town.as_deref()?))?;
-        let postcode = address.postcode.as_deref();
-        let with_postcode: Vec<&Commune> = candidates
-            .iter()
-            .map(|&i| &self.all[i])
-            .filter(|c| postcode.is_some_and(|p| c.postcodes.iter().any(|cp| cp == p)))
-            .collect();
-        match (with_postcode.as_slice(), candidates.as_slice()) {
-            ([one], _) => Some(one),
-            (_, [only])
-                if postcode.is_none_or(|p| {
-                    // Same department at least, so a typo'd town in another region is not taken.
-                    p.get(..2) == Some(self.all[*only].department.get(..2).unwrap_or(""))
-                }) =>
-            {
-                Some(&self.all[*only])
+        let town = Town::parse(address.town.as_deref().unwrap_or(""));
+        let postcode = address
+            .postcode
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| p.len() == 5 && p.bytes().all(|b| b.is_ascii_digit()));
+        if let Some(code) = town.arrondissement_code() {
+            if let Some(c) = self.by_insee(&code) {
+                return Some(c);
             }
-            _ => None,
         }
+        let named: Vec<usize> = self.by_name.get(&town.key).cloned().unwrap_or_default();
+        let Some(postcode) = postcode else {
+            return self.one_commune(&named);
+        };
+        let on_postcode: Vec<usize> = named
+            .iter()
+            .copied()
+            .filter(|&i| self.all[i].postcodes.iter().any(|p| p == postcode))
+            .collect();
+        if !on_postcode.is_empty() {
+            return self.one_commune(&on_postcode);
+        }
+        let mut departments = self.departments_of_postcode(postcode);
+        let in_department = |departments: &[String]| -> Vec<usize> {
+            named
+                .iter()
+                .copied()
+                .filter(|&i| departments.contains(&self.all[i].department))
+                .collect()
+        };
+        let mut found = in_department(&departments);
+        if found.is_empty() && self.overseas_cedex(postcode) {
+            // Overseas CEDEX codes need not start with their department's digits
+            // (97824 is Le Port, La Réunion).
+            departments = OVERSEAS.iter().map(|d| d.to_string()).collect();
+            found = in_department(&departments);
+        }
+        if !found.is_empty() {
+            return self.one_commune(&found);
+        }
+        // A name that is a commune elsewhere only may still be a longer or shorter name
+        // of one here, never just "the commune of the postcode": "Nice, 75001" is no town.
+        self.by_locality(&town, postcode, &departments, named.is_empty())
+    }
+
+    /// A postcode overseas that no commune has.
+    fn overseas_cedex(&self, postcode: &str) -> bool {
+        (postcode.starts_with("97") || postcode.starts_with("98"))
+            && !self.by_postcode.contains_key(postcode)
     }
 
     /// Coordinates of an address's town, when known.
     pub fn coordinates(&self, address: &Address) -> Option<Coordinates> {
         self.locate(address).and_then(|c| c.coordinates)
     }
+
+    /// The department of an address: its commune's, else its postcode's (a CEDEX code,
+    /// which no table lists, still names its department).
+    pub fn department(&self, address: &Address) -> Option<String> {
+        self.locate(address)
+            .map(|c| c.department.clone())
+            .or_else(|| {
+                let p = address.postcode.as_deref()?;
+                let mut deps = self.departments_of_postcode(p.trim());
+                (deps.len() == 1).then(|| deps.remove(0))
+            })
+    }
+
+    /// The departments of the communes served by a postcode; for a postcode no commune
+    /// has (CEDEX codes, which La Poste gives to organisations), the department its
+    /// digits say (both Corsican departments for `20…`).
+    pub fn departments_of_postcode(&self, postcode: &str) -> Vec<String> {
+        let mut deps: Vec<String> = self
+            .by_postcode
+            .get(postcode)
+            .into_iter()
+            .flatten()
+            .map(|&i| self.all[i].department.clone())
+            .collect();
+        deps.sort();
+        deps.dedup();
+        if deps.is_empty() {
+            match department_of_postcode(postcode).as_deref() {
+                Some("2A" | "2B") => deps = vec!["2A".into(), "2B".into()],
+                Some(d) => deps.push(d.to_string()),
+                None => {}
+            }
+        }
+        deps
+    }
+
+    /// A town that is no commune: the commune its name begins with (`Cannes La Bocca` →
+    /// Cannes) in the postcode's department, else the one commune whose name begins with
+    /// it there (a name cut short, `VIGNEULLES LES HATTONCHATE`, or the former name of a
+    /// merged commune, `EVRY` → Évry-Courcouronnes), else the commune the postcode
+    /// serves alone (when `postcode_alone` allows).
+    fn by_locality(
+        &self,
+        town: &Town,
+        postcode: &str,
+        departments: &[String],
+        postcode_alone: bool,
+    ) -> Option<&Commune> {
+        let words: Vec<&str> = town.key.split(' ').filter(|w| !w.is_empty()).collect();
+        for n in (1..words.len()).rev() {
+            let prefix = words[..n].join(" ");
+            let found: Vec<usize> = self
+                .by_name
+                .get(&prefix)
+                .into_iter()
+                .flatten()
+                .copied()
+                .filter(|&i| departments.contains(&self.all[i].department))
+                .collect();
+            if !found.is_empty() {
+                return self.one_commune(&found);
+            }
+        }
+        // Four letters at least, so that a stray word does not pick a commune.
+        if town.key.len() >= 4 {
+            let longer: Vec<usize> = self
+                .by_name
+                .iter()
+                .filter(|(key, _)| key.starts_with(&town.key))
+                .flat_map(|(_, rows)| rows.iter().copied())
+                .filter(|&i| departments.contains(&self.all[i].department))
+                .collect();
+            if !longer.is_empty() {
+                return self.one_commune(&longer);
+            }
+        }
+        if !postcode_alone {
+            return None;
+        }
+        let served = self.by_postcode.get(postcode)?;
+        self.one_commune(served)
+    }
+
+    /// The row to answer with when `rows` all belong to one commune: its single
+    /// arrondissement, else the commune itself, else the only (delegated) row; `None`
+    /// when they are several communes.
+    fn one_commune(&self, rows: &[usize]) -> Option<&Commune> {
+        let first = &self.all[*rows.first()?];
+        if rows
+            .iter()
+            .any(|&i| self.all[i].commune_code() != first.commune_code())
+        {
+            return None;
+        }
+        let of_kind = |kind: Kind| {
+            rows.iter()
+                .map(|&i| &self.all[i])
+                .filter(move |c| c.kind == kind)
+        };
+        let mut arrondissements = of_kind(Kind::Arrondissement);
+        if let (Some(a), None) = (arrondissements.next(), arrondissements.next()) {
+            return Some(a);
+        }
+        of_kind(Kind::Commune).next().or(Some(first))
+    }
 }
 
-/// Town names compare without case, accents, hyphens, and with `St`/`Ste` spelled out.
-/// A `CEDEX` suffix and an arrondissement (`Marseille 8e`, `MARSEILLE 08`) are dropped:
-/// no commune name holds a digit.
-fn name_key(name: &str) -> String {
-    fold(name)
-        .split(' ')
-        .take_while(|w| *w != "cedex" && !w.starts_with(|c: char| c.is_ascii_digit()))
-        .map(|w| match w {
-            "st" => "saint",
-            "ste" => "sainte",
-            w => w,
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+/// A town as written, reduced to what names it: the folded name (no case, accents,
+/// hyphens or apostrophes; `St`/`Ste` spelled out, `s/` read `sur`, a trailing `(Le)`
+/// put first) and an arrondissement number. `CEDEX` and what follows it, and numbers
+/// (postcodes typed in the town cell) are dropped: no commune name holds a digit.
+struct Town {
+    key: String,
+    arrondissement: Option<u32>,
+}
+
+impl Town {
+    fn parse(raw: &str) -> Town {
+        let raw = raw.trim();
+        // "PLESSIS ROBINSON (LE)", as some directories sort names.
+        let reordered;
+        let raw = match raw.strip_suffix(')').and_then(|r| r.rsplit_once('(')) {
+            Some((name, article))
+                if matches!(fold(article).as_str(), "le" | "la" | "les" | "l") =>
+            {
+                reordered = format!("{article} {name}");
+                reordered.as_str()
+            }
+            _ => raw,
+        };
+        let folded = fold(raw);
+        let mut words: Vec<&str> = Vec::new();
+        let mut arrondissement = None;
+        let mut after_number = false;
+        for w in folded.split(' ') {
+            // Also "CED": directories that cut names at 26 characters.
+            if matches!(w, "cedex" | "cdx" | "ced" | "cede") {
+                break;
+            }
+            if w.starts_with(|c: char| c.is_ascii_digit()) {
+                let digits = w.bytes().take_while(u8::is_ascii_digit).count();
+                let ordinal = matches!(
+                    &w[digits..],
+                    "" | "e" | "er" | "ere" | "eme" | "ieme" | "em" | "me"
+                );
+                if digits <= 2 && ordinal && !words.is_empty() && arrondissement.is_none() {
+                    arrondissement = w[..digits].parse().ok();
+                }
+                after_number = !words.is_empty();
+                continue;
+            }
+            // "Marseille 5e arrondissement": what follows the number is not the name.
+            if after_number {
+                continue;
+            }
+            words.push(match w {
+                "st" => "saint",
+                "ste" => "sainte",
+                "s" if !words.is_empty() => "sur",
+                w => w,
+            });
+        }
+        Town {
+            key: words.join(" "),
+            arrondissement,
+        }
+    }
+
+    /// The INSEE code of `Paris 15e`, `Lyon 3`, `Marseille 05`.
+    fn arrondissement_code(&self) -> Option<String> {
+        let n = self.arrondissement?;
+        let code = match (self.key.as_str(), n) {
+            ("paris", 1..=20) => 75100 + n,
+            ("marseille", 1..=16) => 13200 + n,
+            ("lyon", 1..=9) => 69380 + n,
+            _ => return None,
+        };
+        Some(code.to_string())
+    }
+}
+
+/// The overseas departments and collectivities.
+const OVERSEAS: [&str; 13] = [
+    "971", "972", "973", "974", "975", "976", "977", "978", "984", "986", "987", "988", "989",
+];
+
+/// Five characters: digits, or `2A`/`2B` then digits for Corsica.
+fn is_insee_code(code: &str) -> bool {
+    let b = code.as_bytes();
+    b.len() == 5
+        && b[0].is_ascii_digit()
+        && (b[1].is_ascii_digit() || matches!(b[1], b'A' | b'B'))
+        && b[2..].iter().all(u8::is_ascii_digit)
+}
+
+/// The department of an INSEE code: 3 characters overseas (`97411` → `974`), else 2.
+fn department_of_insee(insee: &str) -> String {
+    if insee.starts_with("97") || insee.starts_with("98") {
+        insee[..3].to_string()
+    } else {
+        insee[..2].to_string()
+    }
 }
 
 /// The department of a French postcode (`06100` → `06`, Corsica `20xxx` → `2A`/`2B`,
-/// overseas `97xxx` → `971`…).
+/// overseas `97xxx` → `971`…). CEDEX codes follow the same rule.
 pub fn department_of_postcode(postcode: &str) -> Option<String> {
     let p = postcode.trim();
     if p.len() != 5 || !p.bytes().all(|b| b.is_ascii_digit()) {
@@ -210,117 +624,10 @@ pub fn department_of_postcode(postcode: &str) -> Option<String> {
 }
 
 /// The name of a department (`13` → `Bouches-du-Rhône`), for pages, facets and the
-/// indexed text.
+/// indexed text (see [`crate::regions`]).
 pub fn department_name(code: &str) -> Option<&'static str> {
-    DEPARTMENTS
-        .iter()
-        .find(|(c, _)| *c == code)
-        .map(|(_, n)| *n)
+    crate::regions::department_name(code)
 }
-
-const DEPARTMENTS: [(&str, &str); 101] = [
-    ("01", "Ain"),
-    ("02", "Aisne"),
-    ("03", "Allier"),
-    ("04", "Alpes-de-Haute-Provence"),
-    ("05", "Hautes-Alpes"),
-    ("06", "Alpes-Maritimes"),
-    ("07", "Ardèche"),
-    ("08", "Ardennes"),
-    ("09", "Ariège"),
-    ("10", "Aube"),
-    ("11", "Aude"),
-    ("12", "Aveyron"),
-    ("13", "Bouches-du-Rhône"),
-    ("14", "Calvados"),
-    ("15", "Cantal"),
-    ("16", "Charente"),
-    ("17", "Charente-Maritime"),
-    ("18", "Cher"),
-    ("19", "Corrèze"),
-    ("2A", "Corse-du-Sud"),
-    ("2B", "Haute-Corse"),
-    ("21", "Côte-d'Or"),
-    ("22", "Côtes-d'Armor"),
-    ("23", "Creuse"),
-    ("24", "Dordogne"),
-    ("25", "Doubs"),
-    ("26", "Drôme"),
-    ("27", "Eure"),
-    ("28", "Eure-et-Loir"),
-    ("29", "Finistère"),
-    ("30", "Gard"),
-    ("31", "Haute-Garonne"),
-    ("32", "Gers"),
-    ("33", "Gironde"),
-    ("34", "Hérault"),
-    ("35", "Ille-et-Vilaine"),
-    ("36", "Indre"),
-    ("37", "Indre-et-Loire"),
-    ("38", "Isère"),
-    ("39", "Jura"),
-    ("40", "Landes"),
-    ("41", "Loir-et-Cher"),
-    ("42", "Loire"),
-    ("43", "Haute-Loire"),
-    ("44", "Loire-Atlantique"),
-    ("45", "Loiret"),
-    ("46", "Lot"),
-    ("47", "Lot-et-Garonne"),
-    ("48", "Lozère"),
-    ("49", "Maine-et-Loire"),
-    ("50", "Manche"),
-    ("51", "Marne"),
-    ("52", "Haute-Marne"),
-    ("53", "Mayenne"),
-    ("54", "Meurthe-et-Moselle"),
-    ("55", "Meuse"),
-    ("56", "Morbihan"),
-    ("57", "Moselle"),
-    ("58", "Nièvre"),
-    ("59", "Nord"),
-    ("60", "Oise"),
-    ("61", "Orne"),
-    ("62", "Pas-de-Calais"),
-    ("63", "Puy-de-Dôme"),
-    ("64", "Pyrénées-Atlantiques"),
-    ("65", "Hautes-Pyrénées"),
-    ("66", "Pyrénées-Orientales"),
-    ("67", "Bas-Rhin"),
-    ("68", "Haut-Rhin"),
-    ("69", "Rhône"),
-    ("70", "Haute-Saône"),
-    ("71", "Saône-et-Loire"),
-    ("72", "Sarthe"),
-    ("73", "Savoie"),
-    ("74", "Haute-Savoie"),
-    ("75", "Paris"),
-    ("76", "Seine-Maritime"),
-    ("77", "Seine-et-Marne"),
-    ("78", "Yvelines"),
-    ("79", "Deux-Sèvres"),
-    ("80", "Somme"),
-    ("81", "Tarn"),
-    ("82", "Tarn-et-Garonne"),
-    ("83", "Var"),
-    ("84", "Vaucluse"),
-    ("85", "Vendée"),
-    ("86", "Vienne"),
-    ("87", "Haute-Vienne"),
-    ("88", "Vosges"),
-    ("89", "Yonne"),
-    ("90", "Territoire de Belfort"),
-    ("91", "Essonne"),
-    ("92", "Hauts-de-Seine"),
-    ("93", "Seine-Saint-Denis"),
-    ("94", "Val-de-Marne"),
-    ("95", "Val-d'Oise"),
-    ("971", "Guadeloupe"),
-    ("972", "Martinique"),
-    ("973", "Guyane"),
-    ("974", "La Réunion"),
-    ("976", "Mayotte"),
-];
 
 /// Great-circle distance in kilometres (haversine, mean Earth radius 6371.0088 km).
 pub fn distance_km(a: Coordinates, b: Coordinates) -> f64 {
@@ -336,6 +643,7 @@ pub fn distance_km(a: Coordinates, b: Coordinates) -> f64 {
 mod tests {
     use super::*;
 
+    /// The layout of the PACA table of earlier versions (no type, no parent).
     const SAMPLE: &str = "code_insee,nom,departement,codes_postaux,population,latitude,longitude\r\n\
 06088,Nice,06,06000 06100 06200 06300,357737,43.70313,7.26608\r\n\
 13055,Marseille,13,13001 13002 13003,886040,43.29695,5.38107\r\n\
@@ -343,8 +651,37 @@ mod tests {
 04001,Aiglun,04,04510,1399,,\r\n\
 83115,Saint-Raphaël,83,83530 83700,35000,43.42332,6.7735\r\n";
 
+    /// The national layout: arrondissements, a commune nouvelle and its delegated
+    /// communes, homonyms in two departments, a postcode shared by two communes.
+    const NATIONAL: &str = "code_insee,nom,departement,codes_postaux,latitude,longitude,population,type,code_parent\n\
+05184,Vitrolles,05,05110,44.4346,5.9465,254,,\n\
+06029,Cannes,06,06150 06400,43.552,7.0048,74350,,\n\
+06152,Valbonne,06,06560,43.6404,7.0088,13000,,\n\
+13055,Marseille,13,13001 13005 13008,43.3148,5.3612,886040,,\n\
+13117,Vitrolles,13,13127,43.4465,5.2479,33981,,\n\
+13205,Marseille 5e Arrondissement,13,13005,43.2927,5.3979,45000,ARM,13055\n\
+13208,Marseille 8e Arrondissement,13,13008,43.2409,5.3781,80000,ARM,13055\n\
+49092,Chemillé-en-Anjou,49,49120 49310,47.2144,-0.7276,21000,,\n\
+49092,Chemillé-Melay,49,49120,47.2144,-0.7276,,COMD,49092\n\
+49101,Cossé-d'Anjou,49,49120,47.1664,-0.6822,,COMD,49092\n\
+59350,Lille,59,59000 59160 59260 59777 59800,50.6319,3.0575,236000,,\n\
+59606,Valenciennes,59,59300,50.3570,3.5230,43000,,\n\
+62001,Ablain-Saint-Nazaire,62,62153,50.3956,2.7028,1000,,\n\
+62002,Ablainzevelle,62,62116,50.1533,2.7441,200,,\n\
+62003,Achicourt,62,62217,50.2733,2.7580,7700,,\n\
+62004,Achiet-le-Grand,62,62121,50.1312,2.7815,600,,\n\
+62005,Achiet-le-Petit,62,62121,50.1251,2.7478,300,,\n\
+92044,Le Plessis-Robinson,92,92350,48.7811,2.2633,29000,,\n\
+2A004,Ajaccio,2A,20000 20090 20167,41.9270,8.7345,73000,,\n\
+97411,Saint-Denis,974,97400 97490,20.8821,55.4504,150000,,\n\
+93066,Saint-Denis,93,93200 93210,48.9356,2.3539,113000,,\n";
+
     fn table() -> Communes {
         Communes::parse(SAMPLE).unwrap()
+    }
+
+    fn national() -> Communes {
+        Communes::parse(NATIONAL).unwrap()
     }
 
     fn addr(town: &str, postcode: Option<&str>) -> Address {
@@ -355,20 +692,28 @@ mod tests {
         }
     }
 
+    fn insee<'a>(t: &'a Communes, town: &str, postcode: Option<&str>) -> Option<&'a str> {
+        t.locate(&addr(town, postcode)).map(|c| c.insee.as_str())
+    }
+
     #[test]
     fn towns_are_found_whatever_the_spelling() {
         let t = table();
+        assert_eq!(insee(&t, "NICE", Some("06100")), Some("06088"));
+        assert_eq!(insee(&t, "st raphael", None), Some("83115"));
+        assert_eq!(insee(&t, "Saint-Raphaël", Some("83700")), Some("83115"));
+        assert_eq!(insee(&t, "ST-RAPHAEL", Some("83700")), Some("83115"));
+        let n = national();
         assert_eq!(
-            t.locate(&addr("NICE", Some("06100"))).unwrap().insee,
-            "06088"
+            insee(&n, "LE PLESSIS ROBINSON", Some("92350")),
+            Some("92044")
         );
-        assert_eq!(t.locate(&addr("st raphael", None)).unwrap().insee, "83115");
         assert_eq!(
-            t.locate(&addr("Saint-Raphaël", Some("83700")))
-                .unwrap()
-                .insee,
-            "83115"
+            insee(&n, "PLESSIS-ROBINSON (LE)", Some("92350")),
+            Some("92044")
         );
+        assert_eq!(insee(&n, "Cosse d Anjou", Some("49120")), Some("49101"));
+        assert_eq!(insee(&n, "Achiet le Grand", Some("62121")), Some("62004"));
     }
 
     #[test]
@@ -379,30 +724,108 @@ mod tests {
         assert!(t.locate(&addr("Nice", Some("75001"))).is_none());
         // Known town without coordinates.
         assert!(t.coordinates(&addr("Aiglun", Some("04510"))).is_none());
+        let n = national();
+        // A locality whose postcode serves two communes, neither named in it.
+        assert!(n.locate(&addr("Le Moulin", Some("62121"))).is_none());
+        // Two communes of that name, and nothing to choose between them.
+        assert!(n.locate(&addr("Vitrolles", None)).is_none());
     }
 
     #[test]
-    fn cedex_and_arrondissements_are_the_commune() {
+    fn a_homonym_is_resolved_by_the_department_of_the_postcode() {
+        let n = national();
+        assert_eq!(insee(&n, "Vitrolles", Some("13127")), Some("13117"));
+        assert_eq!(insee(&n, "VITROLLES", Some("05110")), Some("05184"));
+        // CEDEX codes are no commune's, but their department still tells.
+        assert_eq!(insee(&n, "VITROLLES CEDEX", Some("13741")), Some("13117"));
+        assert_eq!(insee(&n, "Saint-Denis", Some("97400")), Some("97411"));
+        assert_eq!(insee(&n, "SAINT DENIS CEDEX", Some("93284")), Some("93066"));
+        assert_eq!(insee(&n, "Valenciennes", Some("59308")), Some("59606"));
+    }
+
+    #[test]
+    fn cedex_and_postcode_noise_are_dropped() {
         let t = table();
-        for town in [
-            "MARSEILLE CEDEX 20",
-            "Marseille 8e",
-            "Marseille 08",
-            "Marseille 1er arrondissement",
-        ] {
-            assert_eq!(
-                t.locate(&addr(town, Some("13001")))
-                    .map(|c| c.insee.as_str()),
-                Some("13055"),
-                "{town}"
-            );
+        for town in ["MARSEILLE CEDEX 20", "Marseille 13001", "13001 Marseille"] {
+            assert_eq!(insee(&t, town, Some("13001")), Some("13055"), "{town}");
         }
+        let n = national();
+        assert_eq!(insee(&n, "LILLE CEDEX", Some("59040")), Some("59350"));
+        assert_eq!(insee(&n, "Ajaccio Cedex 1", Some("20176")), Some("2A004"));
+    }
+
+    #[test]
+    fn arrondissements_are_found_however_written() {
+        let n = national();
+        for town in [
+            "Marseille 5e",
+            "Marseille 05",
+            "Marseille 5",
+            "MARSEILLE 5EME",
+            "Marseille 5ème arrondissement",
+        ] {
+            assert_eq!(insee(&n, town, Some("13005")), Some("13205"), "{town}");
+            assert_eq!(insee(&n, town, None), Some("13205"), "{town}");
+        }
+        // The postcode of an arrondissement, without its number in the name.
+        assert_eq!(insee(&n, "Marseille", Some("13008")), Some("13208"));
+        // Neither: the city.
+        assert_eq!(insee(&n, "Marseille", None), Some("13055"));
+        assert_eq!(
+            insee(&n, "MARSEILLE CEDEX 20", Some("13295")),
+            Some("13055")
+        );
+        // A table without arrondissement rows answers with the city.
+        let t = table();
+        assert_eq!(insee(&t, "Marseille 8e", Some("13008")), Some("13055"));
         let a = Address {
             insee: Some("13208".into()),
             ..Address::default()
         };
         assert_eq!(t.locate(&a).unwrap().name, "Marseille");
+        assert_eq!(n.locate(&a).unwrap().name, "Marseille 8e Arrondissement");
         assert!(t.by_insee("13217").is_none());
+    }
+
+    #[test]
+    fn a_locality_is_the_commune_of_its_postcode() {
+        let n = national();
+        // La Bocca is a part of Cannes, its own "commune" for La Poste only.
+        assert_eq!(insee(&n, "Cannes La Bocca", Some("06150")), Some("06029"));
+        assert_eq!(
+            insee(&n, "CANNES LA BOCCA CEDEX", Some("06156")),
+            Some("06029")
+        );
+        // Sophia Antipolis lies in several communes; 06560 serves Valbonne only.
+        assert_eq!(insee(&n, "Sophia Antipolis", Some("06560")), Some("06152"));
+        // No town at all: the postcode's only commune.
+        assert_eq!(insee(&n, "", Some("06560")), Some("06152"));
+    }
+
+    #[test]
+    fn a_delegated_commune_is_found_and_its_code_means_the_commune_nouvelle() {
+        let n = national();
+        let c = n.locate(&addr("Chemillé-Melay", Some("49120"))).unwrap();
+        assert_eq!((c.kind, c.commune_code()), (Kind::Delegated, "49092"));
+        assert_eq!(n.by_insee("49092").unwrap().name, "Chemillé-en-Anjou");
+        assert_eq!(n.by_insee("49101").unwrap().kind, Kind::Delegated);
+    }
+
+    #[test]
+    fn the_department_of_an_address_falls_back_to_its_postcode() {
+        let n = national();
+        assert_eq!(
+            n.department(&addr("Nowhere", Some("13741"))).as_deref(),
+            Some("13")
+        );
+        assert_eq!(
+            n.department(&addr("Vitrolles", Some("05110"))).as_deref(),
+            Some("05")
+        );
+        assert_eq!(
+            n.departments_of_postcode("20290"),
+            vec!["2A".to_string(), "2B".to_string()]
+        );
     }
 
     #[test]
@@ -428,7 +851,58 @@ mod tests {
     }
 
     #[test]
-    fn the_shipped_table_loads_whole() {
+    fn a_bad_table_is_refused_naming_row_and_column() {
+        let e = Communes::parse(
+            "code_insee,nom,codes_postaux,latitude,longitude\n13055,Marseille,13001,433,5.3\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("row 2, column latitude"), "{e}");
+        let e = Communes::parse("code_insee,nom,codes_postaux\n1305,Marseille,13001\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("row 2, column code_insee"), "{e}");
+        let e = Communes::parse("insee;nom;cp\n13055;Marseille;13001\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("no column \"code_insee\""), "{e}");
+        let e = Communes::parse("code_insee,nom,codes_postaux,type\n13055,Marseille,13001,XYZ\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("column type"), "{e}");
+    }
+
+    #[test]
+    fn a_huge_table_is_refused_before_it_fills_memory() {
+        let mut text = String::from("code_insee,nom,codes_postaux\n");
+        for i in 0..=MAX_ROWS {
+            text.push_str(&format!("{:05},X,00000\n", i % 100_000));
+        }
+        let e = Communes::parse(&text).unwrap_err();
+        assert!(matches!(e, CommunesError::TooLarge { .. }), "{e}");
+        assert!(e.to_string().contains("200000 rows"), "{e}");
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("communes.csv");
+        let file = std::fs::File::create(&path).unwrap();
+        file.set_len(MAX_BYTES + 10).unwrap();
+        let e = Communes::load(&path).unwrap_err();
+        assert!(matches!(e, CommunesError::TooLarge { .. }), "{e}");
+        assert!(e.to_string().contains("communes.csv"), "{e}");
+    }
+
+    #[test]
+    fn the_built_in_table_is_national() {
+        let t = Communes::builtin();
+        assert_eq!(t.all().len(), 37_590);
+        let located = t.all().iter().filter(|c| c.coordinates.is_some()).count();
+        assert!(located * 1000 >= t.all().len() * 999, "{located}");
+        assert_eq!(t.by_insee("75056").unwrap().name, "Paris");
+        assert_eq!(t.by_insee("75115").unwrap().kind, Kind::Arrondissement);
+    }
+
+    #[test]
+    fn the_paca_table_of_earlier_versions_still_loads() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/communes-paca.csv");
         let t = Communes::load(&path).unwrap();
         assert_eq!(t.all().len(), 946);

@@ -69,7 +69,7 @@ impl Default for Input {
     fn default() -> Self {
         Input {
             export: "data/offre-apprentissage-2027.xlsx".into(),
-            communes: "data/communes-paca.csv".into(),
+            communes: "data/communes-france.csv".into(),
             durations: "data/durees-diplomes.toml".into(),
             calendar: "data/calendrier-2027.toml".into(),
             ledger: "data/urls-publiees.csv".into(),

@@ -11,6 +11,7 @@ pub mod identifiers;
 pub mod import;
 pub mod model;
 pub mod output;
+pub mod regions;
 pub mod report;
 pub mod safe;
 pub mod search;

@@ -113,7 +113,7 @@ impl Tables {
         let defaults = crate::config::Input::default();
         let communes_path = config.path(&config.input.communes);
         let communes = if config.input.communes == defaults.communes && !communes_path.exists() {
-            Communes::parse(SHIPPED_COMMUNES)?
+            Communes::builtin()
         } else {
             Communes::load(&communes_path)?
         };
@@ -157,9 +157,6 @@ impl Tables {
         }
     }
 }
-
-/// The communes table shipped in `data/`, built in as the default.
-const SHIPPED_COMMUNES: &str = include_str!("../../data/communes-paca.csv");
 
 /// Which controls could not use a reference table this run.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]

@@ -19,7 +19,7 @@ use super::SearchError;
 use super::facets::{self, Facets};
 use super::query::{Lexicon, MAX_EXPANSIONS, STOP_WORDS, TYPO_MIN_CHARS};
 use super::schema::{Fields, SearchDoc, TEXT_FIELDS};
-use crate::communes::Communes;
+use crate::communes::{Communes, Kind};
 use crate::output::Files;
 use crate::safe::json_bytes;
 use serde_json::json;
@@ -230,10 +230,18 @@ pub fn export(
     let record_count = records.len();
     let records_dir = put_family(&mut files, "r", "json", records);
 
-    // Towns with coordinates, for the "near a town" picker.
+    // Towns with coordinates, for the "near a town" picker: those of the departments
+    // the offers are in (the national table would make it 1.4 MB), without the
+    // delegated and associated communes, which repeat their commune's point.
+    let departments: std::collections::BTreeSet<&str> =
+        docs.iter().filter_map(|d| d.facet[1].as_deref()).collect();
     let towns: Vec<_> = communes
         .all()
         .iter()
+        .filter(|c| {
+            departments.contains(c.department.as_str())
+                && matches!(c.kind, Kind::Commune | Kind::Arrondissement)
+        })
         .filter_map(|c| {
             let p = c.coordinates?;
             Some(json!([c.name, c.department, round5(p.lat), round5(p.lon)]))
