@@ -138,8 +138,10 @@ fn recase(text: &str, style: Style) -> String {
 
 /// Whether an organisation name carries stray symbols (`NOM*NOM/PRÉNOM /`, `CFA###`):
 /// characters that no organisation name needs, or a name that starts or ends with a
-/// separator. Hyphens, apostrophes, brackets, dots, commas, `&` and a slash between
-/// words (`CFA BTP / Site d'Avignon`) are ordinary.
+/// slash. Checked on the 4,355 real names of Parcoursup's 2020 apprenticeship list
+/// (`tests/fixtures/real/offres-reelles.csv`): hyphens, apostrophes, brackets, dots,
+/// commas, `&`, a trailing ` -` and slashes between or inside words (`Rouen/Dieppe`,
+/// `Mareuil s/ Lay`, `CPOI/ CCIR`) are how real names are written, and pass.
 pub fn name_suspicious(name: &str) -> bool {
     let t = name.trim();
     if t.is_empty() {
@@ -148,10 +150,7 @@ pub fn name_suspicious(name: &str) -> bool {
     let stray = t
         .chars()
         .any(|c| "*#@_|\\<>{}[]=+;?!$%~^".contains(c) || c.is_control());
-    let edge = |c: char| matches!(c, '/' | '-' | ',' | ':' | '&');
-    // `NOM/PRÉNOM`: a slash glued to words reads as a person's name typed as a field.
-    let glued_slash = t.contains('/') && !t.contains(" / ");
-    stray || t.starts_with(edge) || t.ends_with(edge) || glued_slash
+    stray || t.starts_with('/') || t.ends_with('/')
 }
 
 #[cfg(test)]
@@ -220,7 +219,7 @@ mod tests {
             "NOM_PRENOM",
             "/ CFA Nice",
             "CFA <b>",
-            "NOM/PRENOM",
+            "DURAND MARIE /",
         ] {
             assert!(name_suspicious(n), "{n}");
         }
@@ -230,6 +229,11 @@ mod tests {
             "Lycée Jean-Perrin (SEP)",
             "IUT Nice Côte d'Azur, site de Menton",
             "Compagnons du Devoir & du Tour de France",
+            // Real names (Parcoursup 2020 list).
+            "CFA Académique - Lycée Gaston Berger -",
+            "I.U.T de Sénart/Fontainebleau - Site Sénart - UPEC",
+            "CFA des MFR 85 - site de la MFR de Mareuil s/ Lay",
+            "CPOI/ CCIR COMMERCE ET SERVICE",
             "",
         ] {
             assert!(!name_suspicious(n), "{n}");
