@@ -159,7 +159,7 @@ fn each_cfa_page_lists_exactly_that_cfas_problems() {
     // Warnings are in their own section: the offer is published.
     let (fix, check) = azur.split_once("À vérifier (actions publiées)").unwrap();
     assert!(fix.contains("AZ_UAI") && !fix.contains("AZ_URL"));
-    assert!(check.contains("AZ_URL") && check.contains("htps://www.cfa-azur.fr"));
+    assert!(check.contains("AZ_URL") && check.contains("www.cfa-azur.fr"));
     // Printable: a print stylesheet inline.
     assert!(azur.contains("@media print"));
 }
@@ -253,4 +253,86 @@ fn the_same_export_gives_the_same_report_bytes() {
         "{:?}",
         first.iter().map(|f| &f.0).collect::<Vec<_>>()
     );
+}
+
+/// One part of a zip archive as text.
+fn zip_part(path: &std::path::Path, name: &str) -> Option<String> {
+    let mut z = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut f = z.by_name(name).ok()?;
+    let mut s = String::new();
+    std::io::Read::read_to_string(&mut f, &mut s).unwrap();
+    Some(s)
+}
+
+#[test]
+fn each_cfa_gets_a_workbook_to_fix_and_the_mail_merge_lists_them() {
+    let site = Site::new();
+    run(&site);
+    let book = site.path("report/cfa/cfa-azur-formation-98222438800016.xlsx");
+    assert!(book.exists());
+    // Two sheets: the summary first, then its rows.
+    let workbook = zip_part(&book, "xl/workbook.xml").unwrap();
+    let (first, second) = (
+        workbook.find("name=\"Synthèse\"").unwrap(),
+        workbook.find("name=\"Offres\"").unwrap(),
+    );
+    assert!(first < second, "{workbook}");
+    // The summary counts its rows and says what to do.
+    let shared = zip_part(&book, "xl/sharedStrings.xml").unwrap();
+    assert!(shared.contains("Non réglementaires (non publiées)"));
+    assert!(shared.contains("UAI invalide"), "{shared}");
+    assert!(shared.contains("0061234K"), "the value as found is in its cell");
+    // The problem cells are filled (orange blocks, yellow to check) and carry a note.
+    let styles = zip_part(&book, "xl/styles.xml").unwrap();
+    assert!(styles.contains("FFF4B183") && styles.contains("FFFFE699"));
+    let notes = zip_part(&book, "xl/comments1.xml").unwrap();
+    assert!(
+        notes.contains("UAI invalide (bloquant)") && notes.contains("À faire : Vérifiez l'UAI"),
+        "{notes}"
+    );
+    assert!(notes.contains("Site web invalide (à vérifier)"), "{notes}");
+    // The CFA's markup-like name is text in the workbook, never markup.
+    assert!(shared.contains("CFA Azur &lt;Formation&gt;"));
+    // The mail-merge list: one line per CFA with its e-mail, counts and two files.
+    let envoi = std::fs::read_to_string(site.path("report/envoi.csv")).unwrap();
+    let lines: Vec<&str> = envoi.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(lines.len(), 1 + 4, "{envoi}");
+    let azur = lines
+        .iter()
+        .find(|l| l.contains("98222438800016"))
+        .unwrap();
+    assert!(
+        azur.contains("contact@cfa-metiers.example.fr")
+            && azur.contains("cfa/cfa-azur-formation-98222438800016.html")
+            && azur.contains("cfa/cfa-azur-formation-98222438800016.xlsx"),
+        "{azur}"
+    );
+    // LibreOffice, when installed, opens it and sees the notes and the fills.
+    let soffice = ["libreoffice", "soffice"].into_iter().find(|c| {
+        std::process::Command::new(c)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    });
+    match soffice {
+        None => eprintln!("libreoffice not installed: the headless conversion was not run"),
+        Some(cmd) => {
+            let out_dir = site.path("converted");
+            let out = std::process::Command::new(cmd)
+                .args(["--headless", "--convert-to", "ods", "--outdir"])
+                .arg(&out_dir)
+                .arg(&book)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{}", said(&out));
+            let ods = out_dir.join("cfa-azur-formation-98222438800016.ods");
+            let content = zip_part(&ods, "content.xml").unwrap();
+            assert!(content.contains("office:annotation"), "notes survive");
+            assert!(content.contains("Vérifiez l&apos;UAI") || content.contains("Vérifiez l'UAI"));
+            assert!(
+                content.to_lowercase().contains("#f4b183"),
+                "the orange fill survives"
+            );
+        }
+    }
 }

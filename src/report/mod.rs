@@ -3,10 +3,14 @@
 //! - `index.html`: totals, reasons by frequency, the CFAs with their counts;
 //! - `cfa/{slug}.html`: one printable page per responsible CFA, the list the Carif-Oref
 //!   sends it (row, N° action, title, field, value found, what to do);
+//! - `cfa/{slug}.xlsx`: the CFA's rows with each problem cell coloured and annotated,
+//!   after a summary sheet (the file the CFA corrects);
+//! - `envoi.csv`: one line per CFA (e-mail, counts, its two files) for a mail merge;
 //! - `non-conformes.csv`: one line per offer and problem, for French Excel;
 //! - `verdicts.json`, `summary.json`: the machine-readable contract.
 
 mod csv_export;
+mod workbook;
 
 use crate::controls::{Coverage, ReferenceFiles, explain};
 use crate::import::Import;
@@ -147,6 +151,9 @@ struct CfaView<'a> {
     to_fix: Vec<OfferView<'a>>,
     /// Published offers with warnings, in row order.
     to_check: Vec<OfferView<'a>>,
+    /// Every row of the CFA (indexes into the offers), for its workbook.
+    #[serde(skip)]
+    rows: Vec<usize>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -183,7 +190,7 @@ pub fn cfa_slug(offer: &Offer) -> String {
 
 fn group<'a>(offers: &'a [Offer], verdicts: &'a [Verdict]) -> Vec<CfaView<'a>> {
     let mut by_key: BTreeMap<String, CfaView<'a>> = BTreeMap::new();
-    for (o, v) in offers.iter().zip(verdicts) {
+    for (i, (o, v)) in offers.iter().zip(verdicts).enumerate() {
         let r = &o.responsible;
         let cfa = by_key.entry(urls::cfa_key(o)).or_insert_with(|| CfaView {
             slug: cfa_slug(o),
@@ -198,8 +205,10 @@ fn group<'a>(offers: &'a [Offer], verdicts: &'a [Verdict]) -> Vec<CfaView<'a>> {
             with_warnings: 0,
             to_fix: Vec::new(),
             to_check: Vec::new(),
+            rows: Vec::new(),
         });
         cfa.offers += 1;
+        cfa.rows.push(i);
         let view = || OfferView {
             row: v.row,
             id: &v.id,
@@ -344,6 +353,25 @@ pub fn render(
             )?,
         );
     }
+    // The file each CFA fixes, and the mail-merge list that sends them.
+    let rows: Vec<workbook::CfaRows<'_>> = cfas
+        .iter()
+        .map(|c| workbook::CfaRows {
+            slug: &c.slug,
+            name: c.name,
+            siret: c.siret,
+            rows: &c.rows,
+        })
+        .collect();
+    for cfa in &rows {
+        let bytes =
+            workbook::cfa_workbook(cfa, offers, verdicts).map_err(|e| ReportError {
+                template: "cfa.xlsx",
+                message: e.to_string(),
+            })?;
+        files.insert(format!("cfa/{}.xlsx", cfa.slug), bytes);
+    }
+    files.insert("envoi.csv", workbook::envoi_csv(&rows, offers, verdicts));
     files.insert("non-conformes.csv", non_conformes_csv(offers, verdicts));
     let json = |v: &dyn erased::Json| v.to_pretty();
     files.insert("verdicts.json", json(&verdicts));
