@@ -28,7 +28,7 @@ pub fn render(done: &Checked, verbose: bool) -> String {
     } else {
         let _ = writeln!(
             out,
-            "  markings             none (a CSV carries no colours)"
+            "  markings             none (colours not read from this format: see the warning)"
         );
     }
     if !s.warnings.is_empty() {

@@ -1370,3 +1370,50 @@ fn a_red_span_inside_an_ods_cell_marks_it() {
     );
     assert!(imp.offers[1].marks.changed_columns.is_empty());
 }
+
+#[test]
+fn an_old_xls_workbook_is_read_for_its_values_with_a_warning_on_its_colours() {
+    // A real BIFF8 file needs a program that writes one: LibreOffice, when installed.
+    let Some(soffice) = ["libreoffice", "soffice"].into_iter().find(|c| {
+        std::process::Command::new(c)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    }) else {
+        eprintln!("libreoffice not installed: no .xls to read, test not run");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("ancien.xlsx");
+    xlsx(
+        &source,
+        &[(
+            "Offre 2027",
+            vec![header_row(), row(good("AF_XLS_1")), row(good("AF_XLS_2"))],
+        )],
+    );
+    let out = std::process::Command::new(soffice)
+        .args(["--headless", "--convert-to", "xls", "--outdir"])
+        .arg(dir.path())
+        .arg(&source)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let path = dir.path().join("ancien.xls");
+    let imp = read(&path);
+    assert_eq!(imp.source.format, FileFormat::Xls);
+    assert!(!imp.source.has_markings);
+    let ids: Vec<&str> = imp.offers.iter().map(|o| o.id.as_str()).collect();
+    assert_eq!(ids, ["AF_XLS_1", "AF_XLS_2"]);
+    let o = &imp.offers[0];
+    assert_eq!(o.cfd.as_deref(), Some("32031213"));
+    assert_eq!(o.start, NaiveDate::from_ymd_opt(2027, 9, 1));
+    assert_eq!(o.responsible.siret.as_deref(), Some("73282932000074"));
+    assert!(
+        imp.warnings
+            .iter()
+            .any(|w| w.contains("ancien.xls") && w.contains("colours")),
+        "{:?}",
+        imp.warnings
+    );
+}
