@@ -6,58 +6,83 @@
 
 use super::col;
 use super::identifiers::siret_digits;
-use crate::model::{Offer, Problem, Reason, Verdict, fold};
+use crate::model::{Offer, Problem, Reason, Verdict};
 use chrono::NaiveDate;
-use rustc_hash::FxHashMap;
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHasher};
+use std::hash::{Hash, Hasher};
 
-/// What makes two rows the same offer.
+/// What makes two rows the same offer: the SIRET and start date as they are, the
+/// diploma and the place as 64-bit hashes of their compared forms (no allocation per
+/// offer; a collision between two different offers is out of reach at 2^-64).
 #[derive(Debug, PartialEq, Eq, Hash)]
 struct Key {
     siret: [u8; 14],
-    diploma: String,
-    place: String,
+    diploma: u64,
+    place: u64,
     start: NaiveDate,
+}
+
+/// Hashes text as it is compared: letters and digits only, lower case, the accents of
+/// French dropped (`12, Rue de la République` = `12 rue de la republique`).
+fn hash_folded(h: &mut FxHasher, text: &str) {
+    for c in text.chars() {
+        let base = match c {
+            'à' | 'â' | 'ä' | 'À' | 'Â' | 'Ä' => 'a',
+            'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => 'e',
+            'î' | 'ï' | 'Î' | 'Ï' => 'i',
+            'ô' | 'ö' | 'Ô' | 'Ö' => 'o',
+            'ù' | 'û' | 'ü' | 'Ù' | 'Û' | 'Ü' => 'u',
+            'ç' | 'Ç' => 'c',
+            'ÿ' | 'Ÿ' => 'y',
+            c if c.is_alphanumeric() => c,
+            _ => continue,
+        };
+        for l in base.to_lowercase() {
+            l.hash(h);
+        }
+    }
+    // A separator, so that ("ab", "c") and ("a", "bc") differ.
+    '|'.hash(h);
 }
 
 /// The key of an offer, when it has every part (an offer missing one is not compared:
 /// its own controls already name what is missing).
 fn key(o: &Offer) -> Option<Key> {
     let siret = siret_digits(o.responsible.siret.as_deref()?)?;
-    let diploma = o
-        .cfd
-        .as_deref()
-        .filter(|c| !c.is_empty())
-        .map(|c| format!("cfd:{c}"))
-        .or_else(|| {
-            o.rncp
-                .as_deref()
-                .filter(|c| !c.is_empty())
-                .map(|c| format!("rncp:{c}"))
-        })?;
+    let start = o.start?;
+    let mut h = FxHasher::default();
+    match (o.cfd.as_deref(), o.rncp.as_deref()) {
+        (Some(c), _) if !c.is_empty() => ("cfd", c).hash(&mut h),
+        (_, Some(r)) if !r.is_empty() => ("rncp", r).hash(&mut h),
+        _ => return None,
+    }
+    let diploma = h.finish();
     let a = &o.place.address;
-    let town = a.town.as_deref().map(fold).filter(|t| !t.is_empty())?;
-    let place = format!(
-        "{}|{town}|{}",
-        a.postcode.as_deref().unwrap_or(""),
-        a.street.as_deref().map(fold).unwrap_or_default()
-    );
+    let town = a.town.as_deref().filter(|t| t.chars().any(char::is_alphanumeric))?;
+    let mut h = FxHasher::default();
+    hash_folded(&mut h, a.postcode.as_deref().unwrap_or(""));
+    hash_folded(&mut h, town);
+    hash_folded(&mut h, a.street.as_deref().unwrap_or(""));
     Some(Key {
         siret,
         diploma,
-        place,
-        start: o.start?,
+        place: h.finish(),
+        start,
     })
 }
 
 /// Adds the duplicate problems to the verdicts (same order as `offers`) and rebuilds the
 /// verdicts they change.
 pub(super) fn mark(offers: &[Offer], verdicts: &mut [Verdict]) {
-    let mut groups: FxHashMap<Key, Vec<usize>> = FxHashMap::default();
-    for (i, o) in offers.iter().enumerate() {
-        if o.marks.closed {
-            continue;
-        }
-        if let Some(k) = key(o) {
+    let keys: Vec<Option<Key>> = offers
+        .par_iter()
+        .map(|o| if o.marks.closed { None } else { key(o) })
+        .collect();
+    let mut groups: FxHashMap<Key, Vec<usize>> =
+        FxHashMap::with_capacity_and_hasher(offers.len(), Default::default());
+    for (i, k) in keys.into_iter().enumerate() {
+        if let Some(k) = k {
             groups.entry(k).or_default().push(i);
         }
     }

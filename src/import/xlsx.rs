@@ -23,6 +23,8 @@ pub(super) struct XlsxBook {
     max_bytes: u64,
     /// Marks of the rich-text runs of each shared string (read once).
     shared_runs: Option<HashMap<u32, Mark>>,
+    /// Whether the sheets may hold inline strings (the workbook has no shared ones).
+    inline_possible: bool,
     /// Marks of the runs of each sheet's cells, read once per sheet.
     run_cache: HashMap<String, HashMap<(u32, u32), Mark>>,
 }
@@ -49,6 +51,7 @@ impl XlsxBook {
             parts,
             max_bytes,
             shared_runs: None,
+            inline_possible: false,
             run_cache: HashMap::new(),
         })
     }
@@ -79,11 +82,23 @@ impl XlsxBook {
         };
         if self.shared_runs.is_none() {
             let shared = match self.part("xl/sharedStrings.xml")? {
-                Some(xml) => runs::shared_strings(&xml)
-                    .map_err(|e| corrupt("xl/sharedStrings.xml", e))?,
-                None => HashMap::new(),
+                Some(xml) => {
+                    // Programs that write inline strings write no shared ones: only then
+                    // is a sheet worth scanning for inline runs.
+                    self.inline_possible = !xml.windows(3).any(|w| w == b"<si");
+                    runs::shared_strings(&xml).map_err(|e| corrupt("xl/sharedStrings.xml", e))?
+                }
+                None => {
+                    self.inline_possible = true;
+                    HashMap::new()
+                }
             };
             self.shared_runs = Some(shared);
+        }
+        if self.shared_runs.as_ref().is_some_and(HashMap::is_empty) && !self.inline_possible {
+            // Neither shared rich strings with a coloured run nor inline strings: the
+            // sheet is not read a second time.
+            return Ok(HashMap::new());
         }
         let Some(part) = self
             .parts

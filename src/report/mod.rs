@@ -363,13 +363,20 @@ pub fn render(
             rows: &c.rows,
         })
         .collect();
-    for cfa in &rows {
-        let bytes =
-            workbook::cfa_workbook(cfa, offers, verdicts).map_err(|e| ReportError {
-                template: "cfa.xlsx",
-                message: e.to_string(),
-            })?;
-        files.insert(format!("cfa/{}.xlsx", cfa.slug), bytes);
+    // A workbook costs milliseconds: made in parallel, inserted in order.
+    let books: Vec<Result<Vec<u8>, ReportError>> = {
+        use rayon::prelude::*;
+        rows.par_iter()
+            .map(|cfa| {
+                workbook::cfa_workbook(cfa, offers, verdicts).map_err(|e| ReportError {
+                    template: "cfa.xlsx",
+                    message: e.to_string(),
+                })
+            })
+            .collect()
+    };
+    for (cfa, bytes) in rows.iter().zip(books) {
+        files.insert(format!("cfa/{}.xlsx", cfa.slug), bytes?);
     }
     files.insert("envoi.csv", workbook::envoi_csv(&rows, offers, verdicts));
     files.insert("non-conformes.csv", non_conformes_csv(offers, verdicts));
