@@ -614,7 +614,15 @@ fn generate(rng: &mut Rng, towns: &[Town], rows: usize) -> (Vec<Record>, usize, 
                         copy.red.clear();
                         rec = copy;
                     }
-                    _ => plant(rng, towns, cfa, cert, &mut rec, "field_missing", &previous_id),
+                    _ => plant(
+                        rng,
+                        towns,
+                        cfa,
+                        cert,
+                        &mut rec,
+                        "field_missing",
+                        &previous_id,
+                    ),
                 }
             } else {
                 plant(rng, towns, cfa, cert, &mut rec, kind, &previous_id);
@@ -642,8 +650,7 @@ fn text(s: impl Into<String>) -> Out {
 /// The date `days` after `date`.
 fn later((y, m, d): (u16, u8, u8), days: u32) -> (u16, u8, u8) {
     use chrono::Datelike;
-    let date = chrono::NaiveDate::from_ymd_opt(i32::from(y), u32::from(m), u32::from(d))
-        .unwrap()
+    let date = chrono::NaiveDate::from_ymd_opt(i32::from(y), u32::from(m), u32::from(d)).unwrap()
         + chrono::Duration::days(i64::from(days));
     (date.year() as u16, date.month() as u8, date.day() as u8)
 }

@@ -10,17 +10,16 @@ use std::borrow::Cow;
 /// (`BAC` is a word, `Bac`, not an acronym; `PRO` likewise.)
 const ACRONYMS: &[&str] = &[
     "AES", "AFPA", "BEP", "BIM", "BMA", "BP", "BPA", "BPJEPS", "BTP", "BTS", "BTSA", "BUT",
-    "CACES", "CAP", "CAPA", "CCI", "CFA", "CFAI", "CG", "CI", "CIEL", "CMA", "CNAM", "CQP",
-    "CS", "CVC", "DCG", "DEUST", "DSCG", "DUT", "ESF", "GPME", "HSE", "HVAC",
-    "IA", "IFSI", "IT", "IUT", "LP", "MBA", "MC", "MCO", "MFR", "MUC", "NDRC", "PACA",
-    "PME", "PMI", "QHSE", "RH", "RNCP", "RS", "SAM", "SARL", "SAS", "SIO", "SNCF", "SP3S",
-    "SSIAP", "TP", "TPE", "UFA", "UIMM", "VRD",
+    "CACES", "CAP", "CAPA", "CCI", "CFA", "CFAI", "CG", "CI", "CIEL", "CMA", "CNAM", "CQP", "CS",
+    "CVC", "DCG", "DEUST", "DSCG", "DUT", "ESF", "GPME", "HSE", "HVAC", "IA", "IFSI", "IT", "IUT",
+    "LP", "MBA", "MC", "MCO", "MFR", "MUC", "NDRC", "PACA", "PME", "PMI", "QHSE", "RH", "RNCP",
+    "RS", "SAM", "SARL", "SAS", "SIO", "SNCF", "SP3S", "SSIAP", "TP", "TPE", "UFA", "UIMM", "VRD",
 ];
 
 /// Small words of French names that stay in lower case inside a title-cased name.
 const PARTICLES: &[&str] = &[
-    "a", "à", "au", "aux", "d", "de", "des", "du", "en", "et", "sur", "sous", "pour", "par",
-    "ou", "lès",
+    "a", "à", "au", "aux", "d", "de", "des", "du", "en", "et", "sur", "sous", "pour", "par", "ou",
+    "lès",
 ];
 
 /// Articles, in lower case only after a particle (`de la`, `sur-la`): a name that starts

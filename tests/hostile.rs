@@ -584,7 +584,11 @@ fn ods(path: &std::path::Path, content: &str) {
 /// A header row of the contract and one data row repeated `rows` times, each of its cells
 /// repeated `columns` times: a few kilobytes that would expand to rows × columns cells.
 fn repeated_ods(rows: u32, columns: u32) -> String {
-    let cell = |t: &str| format!("<table:table-cell office:value-type=\"string\"><text:p>{t}</text:p></table:table-cell>");
+    let cell = |t: &str| {
+        format!(
+            "<table:table-cell office:value-type=\"string\"><text:p>{t}</text:p></table:table-cell>"
+        )
+    };
     let header: String = HEADERS.iter().map(|h| cell(h)).collect();
     let data: String = Row::valid("AF_REP")
         .cells
@@ -633,7 +637,10 @@ fn an_ods_of_repeated_rows_and_columns_is_refused_fast_in_bounded_memory() {
         assert!(took.as_secs() < 30, "{name}: {took:?}");
         if let Some(kib) = peak {
             assert!(kib < 1 << 20, "{name}: peak {kib} KiB");
-            eprintln!("{name}: {size} bytes, exit 2 in {took:?}, peak {} MiB", kib >> 10);
+            eprintln!(
+                "{name}: {size} bytes, exit 2 in {took:?}, peak {} MiB",
+                kib >> 10
+            );
         }
     }
     // The same layout with a few repeats is an ordinary export: 3 identical offers.
@@ -766,7 +773,12 @@ fn a_france_competences_zip_inflating_to_3_gb_is_refused_in_bounded_memory() {
                 \"Type_Enregistrement\";\"Actif\"\r\n\"1\";\"RNCP1\";\"";
     let stream = deflate_bomb(head.as_bytes(), b'A', total);
     let bomb = site.path("export-fiches-csv-2025-01-01.zip");
-    raw_zip(&bomb, "export_fiches_CSV_Standard_2025_01_01.csv", &stream, total);
+    raw_zip(
+        &bomb,
+        "export_fiches_CSV_Standard_2025_01_01.csv",
+        &stream,
+        total,
+    );
     let size = std::fs::metadata(&bomb).unwrap().len();
     assert!(size < 32 << 20, "{size} bytes");
     let (out, peak, took) = run_measured(
@@ -789,7 +801,10 @@ fn a_france_competences_zip_inflating_to_3_gb_is_refused_in_bounded_memory() {
     assert!(took.as_secs() < 30, "{took:?}");
     if let Some(kib) = peak {
         assert!(kib < 1 << 20, "peak {kib} KiB");
-        eprintln!("bomb: {size} bytes, exit 2 in {took:?}, peak {} MiB", kib >> 10);
+        eprintln!(
+            "bomb: {size} bytes, exit 2 in {took:?}, peak {} MiB",
+            kib >> 10
+        );
     }
     // Nothing written.
     assert!(!site.path("report/summary.json").exists());

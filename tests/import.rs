@@ -1272,8 +1272,12 @@ fn rich_workbook(path: &Path, constant: bool) {
                         .unwrap();
                 }
                 (2, c, _) if c == email => {
-                    ws.write_rich_string(r, c16, &[(&blue, "nouveau"), (&plain, "@cfa.example.org")])
-                        .unwrap();
+                    ws.write_rich_string(
+                        r,
+                        c16,
+                        &[(&blue, "nouveau"), (&plain, "@cfa.example.org")],
+                    )
+                    .unwrap();
                 }
                 (_, _, V::S(t)) => {
                     ws.write_string(r, c16, t).unwrap();
@@ -1282,7 +1286,8 @@ fn rich_workbook(path: &Path, constant: bool) {
                     ws.write_number(r, c16, *n).unwrap();
                 }
                 (_, _, V::D(y, m, d)) => {
-                    ws.write_string(r, c16, format!("{d:02}/{m:02}/{y}")).unwrap();
+                    ws.write_string(r, c16, format!("{d:02}/{m:02}/{y}"))
+                        .unwrap();
                 }
                 (_, _, V::E) => {}
             }
@@ -1316,7 +1321,9 @@ fn a_red_span_inside_an_ods_cell_marks_it() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("spans.ods");
     let cell = |t: &str| {
-        format!("<table:table-cell office:value-type=\"string\"><text:p>{t}</text:p></table:table-cell>")
+        format!(
+            "<table:table-cell office:value-type=\"string\"><text:p>{t}</text:p></table:table-cell>"
+        )
     };
     let header: String = headers().iter().map(|h| cell(h)).collect();
     let phone = col("Téléphone");

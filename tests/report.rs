@@ -281,7 +281,10 @@ fn each_cfa_gets_a_workbook_to_fix_and_the_mail_merge_lists_them() {
     let shared = zip_part(&book, "xl/sharedStrings.xml").unwrap();
     assert!(shared.contains("Non réglementaires (non publiées)"));
     assert!(shared.contains("UAI invalide"), "{shared}");
-    assert!(shared.contains("0061234K"), "the value as found is in its cell");
+    assert!(
+        shared.contains("0061234K"),
+        "the value as found is in its cell"
+    );
     // The problem cells are filled (orange blocks, yellow to check) and carry a note.
     let styles = zip_part(&book, "xl/styles.xml").unwrap();
     assert!(styles.contains("FFF4B183") && styles.contains("FFFFE699"));
@@ -297,10 +300,7 @@ fn each_cfa_gets_a_workbook_to_fix_and_the_mail_merge_lists_them() {
     let envoi = std::fs::read_to_string(site.path("report/envoi.csv")).unwrap();
     let lines: Vec<&str> = envoi.trim_start_matches('\u{feff}').lines().collect();
     assert_eq!(lines.len(), 1 + 4, "{envoi}");
-    let azur = lines
-        .iter()
-        .find(|l| l.contains("98222438800016"))
-        .unwrap();
+    let azur = lines.iter().find(|l| l.contains("98222438800016")).unwrap();
     assert!(
         azur.contains("contact@cfa-metiers.example.fr")
             && azur.contains("cfa/cfa-azur-formation-98222438800016.html")

@@ -59,7 +59,10 @@ fn key(o: &Offer) -> Option<Key> {
     }
     let diploma = h.finish();
     let a = &o.place.address;
-    let town = a.town.as_deref().filter(|t| t.chars().any(char::is_alphanumeric))?;
+    let town = a
+        .town
+        .as_deref()
+        .filter(|t| t.chars().any(char::is_alphanumeric))?;
     let mut h = FxHasher::default();
     hash_folded(&mut h, a.postcode.as_deref().unwrap_or(""));
     hash_folded(&mut h, town);

@@ -583,7 +583,6 @@ impl Organismes {
     }
 }
 
-
 // ---------------------------------------------------------------- SIRENE
 
 /// A SIRENE establishments extract: administrative state by SIRET.

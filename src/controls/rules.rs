@@ -380,9 +380,22 @@ pub(super) fn draio(o: &Offer, ctx: &Context<'_>, locator: &Locator<'_>, out: &m
         let expected = match official {
             Some((r, cfd)) => {
                 let (min, max) = r.months(rule);
-                Some((min, max, format!("durée officielle du diplôme {cfd} : {}", years(r.min_years, r.max_years))))
+                Some((
+                    min,
+                    max,
+                    format!(
+                        "durée officielle du diplôme {cfd} : {}",
+                        years(r.min_years, r.max_years)
+                    ),
+                ))
             }
-            None => rule.map(|r| (r.min_months, r.max_months, format!("durée habituelle d'un « {family} »"))),
+            None => rule.map(|r| {
+                (
+                    r.min_months,
+                    r.max_months,
+                    format!("durée habituelle d'un « {family} »"),
+                )
+            }),
         };
         if let Some((min, max, why)) = expected
             && !(min..=max).contains(&months)

@@ -162,7 +162,9 @@ fn every_required_column_left_empty_is_named() {
         (col::DIPLOMA_TYPE, |o| o.diploma_type.clear()),
         (col::LEVEL, |o| o.level = None),
         (col::RESP_NAME, |o| o.responsible.name.clear()),
-        (col::RESP_POSTCODE, |o| o.responsible.address.postcode = None),
+        (col::RESP_POSTCODE, |o| {
+            o.responsible.address.postcode = None
+        }),
         (col::RESP_TOWN, |o| o.responsible.address.town = None),
         (col::TRAINER_NAME, |o| o.trainer.name = " ".into()),
         (col::PLACE_STREET, |o| o.place.address.street = None),
@@ -320,11 +322,20 @@ fn the_official_duration_by_cfd_comes_before_the_family_range() {
     o.cfd = Some("32031213".into());
     let v = only(&o, "duration_inconsistent");
     let detail = v.problems[0].detail.as_deref().unwrap();
-    assert!(detail.contains("32031213") && detail.contains("de 12 à 24 mois"), "{detail}");
+    assert!(
+        detail.contains("32031213") && detail.contains("de 12 à 24 mois"),
+        "{detail}"
+    );
     // A BTS whose CFD is not in the table: the family range.
     o.cfd = Some("32099999".into());
     let v = only(&o, "duration_inconsistent");
-    assert!(v.problems[0].detail.as_deref().unwrap().contains("de 12 à 24 mois"));
+    assert!(
+        v.problems[0]
+            .detail
+            .as_deref()
+            .unwrap()
+            .contains("de 12 à 24 mois")
+    );
 }
 
 #[test]
@@ -338,7 +349,10 @@ fn a_short_cycle_entered_in_the_first_year_is_named() {
     o.end = Some(d(2028, 8, 31));
     let v = only(&o, "first_year_not_apprenticeship");
     let detail = v.problems[0].detail.as_deref().unwrap();
-    assert!(detail.contains("12 mois") && detail.contains("36 mois"), "{detail}");
+    assert!(
+        detail.contains("12 mois") && detail.contains("36 mois"),
+        "{detail}"
+    );
     // Declared as entered later, the same cycle is fine.
     o.first_year_apprenticeship = Some(false);
     only(&o, "first_year_not_apprenticeship");
@@ -527,7 +541,11 @@ fn a_malformed_cfd_is_a_warning_and_an_empty_one_is_fine() {
     for good in ["50033616", "36T31203", "26033206T"] {
         o.cfd = Some(good.into());
         let v = check(&o);
-        assert!(!codes(&v).contains(&"cfd_malformed"), "{good}: {:?}", codes(&v));
+        assert!(
+            !codes(&v).contains(&"cfd_malformed"),
+            "{good}: {:?}",
+            codes(&v)
+        );
     }
     o.cfd = None;
     assert!(check(&o).problems.is_empty());
@@ -803,10 +821,22 @@ fn the_same_offer_under_two_ids_is_published_once() {
     let v = run(&[a, b, other], &ctx);
     assert_eq!(v[0].status, Status::Published);
     assert_eq!(codes(&v[0]), vec!["duplicate_offer"]);
-    assert!(v[0].problems[0].detail.as_deref().unwrap().contains("AF_2027_000999 (ligne 12)"));
+    assert!(
+        v[0].problems[0]
+            .detail
+            .as_deref()
+            .unwrap()
+            .contains("AF_2027_000999 (ligne 12)")
+    );
     assert_eq!(v[1].status, Status::NonReglementaire);
     assert_eq!(codes(&v[1]), vec!["duplicate_offer_copy"]);
-    assert!(v[1].problems[0].detail.as_deref().unwrap().contains("AF_2027_000123 (ligne 5)"));
+    assert!(
+        v[1].problems[0]
+            .detail
+            .as_deref()
+            .unwrap()
+            .contains("AF_2027_000123 (ligne 5)")
+    );
     // Another start date is another session.
     assert!(v[2].problems.is_empty(), "{:?}", codes(&v[2]));
 

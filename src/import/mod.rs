@@ -12,8 +12,8 @@ pub mod markings;
 mod ods;
 mod offer;
 mod runs;
-mod xls;
 pub mod values;
+mod xls;
 mod xlsx;
 
 use crate::config::Limits;

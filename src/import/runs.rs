@@ -120,7 +120,11 @@ pub(super) fn sheet_cells(
             Event::End(e) if e.local_name().as_ref() == "c" => {
                 if let Some((pos, shared_type)) = cell.take() {
                     let mark = if shared_type {
-                        value.trim().parse::<u32>().ok().and_then(|i| shared.get(&i).copied())
+                        value
+                            .trim()
+                            .parse::<u32>()
+                            .ok()
+                            .and_then(|i| shared.get(&i).copied())
                     } else {
                         runs.mark()
                     };
@@ -150,14 +154,20 @@ pub(super) fn sheet_cells(
 
 /// `B12` → (11, 1), 0-based.
 fn position(reference: &[u8]) -> Option<(u32, u32)> {
-    let letters = reference.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+    let letters = reference
+        .iter()
+        .take_while(|b| b.is_ascii_alphabetic())
+        .count();
     if letters == 0 || letters > 3 {
         return None;
     }
-    let col = reference[..letters]
-        .iter()
-        .fold(0u32, |n, b| n * 26 + u32::from(b.to_ascii_uppercase() - b'A' + 1));
-    let row: u32 = std::str::from_utf8(&reference[letters..]).ok()?.parse().ok()?;
+    let col = reference[..letters].iter().fold(0u32, |n, b| {
+        n * 26 + u32::from(b.to_ascii_uppercase() - b'A' + 1)
+    });
+    let row: u32 = std::str::from_utf8(&reference[letters..])
+        .ok()?
+        .parse()
+        .ok()?;
     Some((row.checked_sub(1)?, col - 1))
 }
 

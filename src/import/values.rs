@@ -247,7 +247,15 @@ pub fn phone(v: &Value) -> Result<Phone, (Phone, String)> {
 fn phone_core(text: &str) -> &str {
     let mut t = text.trim();
     let lower = t.to_lowercase();
-    for label in ["téléphone", "telephone", "standard", "tél", "tel", "tél.", "tel."] {
+    for label in [
+        "téléphone",
+        "telephone",
+        "standard",
+        "tél",
+        "tel",
+        "tél.",
+        "tel.",
+    ] {
         if lower.starts_with(label) {
             t = t[label.len()..].trim_start_matches(['.', ':', ' ', '\u{a0}']);
             break;
@@ -315,7 +323,9 @@ pub fn website_without_scheme(text: &str) -> Option<String> {
         return None;
     }
     let url = format!("https://{}", t.trim_start_matches("//"));
-    crate::identifiers::url_problem(&url).is_none().then_some(url)
+    crate::identifiers::url_problem(&url)
+        .is_none()
+        .then_some(url)
 }
 
 /// A postcode: 5 digits once spaces are removed and a zero lost by a spreadsheet is
@@ -334,10 +344,13 @@ pub fn postcode(v: &Value) -> Result<String, String> {
     }
     let head: String = raw.chars().take_while(char::is_ascii_digit).collect();
     let rest = &raw[head.len()..];
-    if head.len() == 5 && rest.starts_with(' ') && rest.trim().chars().all(|c| !c.is_ascii_digit()) {
+    if head.len() == 5 && rest.starts_with(' ') && rest.trim().chars().all(|c| !c.is_ascii_digit())
+    {
         return Ok(head);
     }
-    Err(format!("code postal non reconnu « {raw} » (5 chiffres attendus)"))
+    Err(format!(
+        "code postal non reconnu « {raw} » (5 chiffres attendus)"
+    ))
 }
 
 /// `RNCP12345`, `12345`, `rncp 12345`, `RNCP-12345` → `RNCP12345`; `RS 1234` →

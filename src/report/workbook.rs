@@ -321,7 +321,11 @@ pub(super) fn envoi_csv(cfas: &[CfaRows<'_>], offers: &[Offer], verdicts: &[Verd
             })
             .unwrap_or_default();
         let count = |f: &dyn Fn(&Verdict) -> bool| {
-            cfa.rows.iter().filter(|&&i| f(&verdicts[i])).count().to_string()
+            cfa.rows
+                .iter()
+                .filter(|&&i| f(&verdicts[i]))
+                .count()
+                .to_string()
         };
         let cells = [
             cfa.name.to_string(),
