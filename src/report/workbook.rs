@@ -114,6 +114,16 @@ fn cells(o: &Offer) -> Vec<String> {
         .collect()
 }
 
+/// Excel refuses a cell of more than 32,767 characters (a CSV export can carry one):
+/// such a text is cut, and says so.
+fn excel_text(text: &str) -> std::borrow::Cow<'_, str> {
+    const MAX: usize = 32_000;
+    match text.char_indices().nth(MAX) {
+        None => std::borrow::Cow::Borrowed(text),
+        Some((at, _)) => std::borrow::Cow::Owned(format!("{} […] (texte coupé)", &text[..at])),
+    }
+}
+
 /// What a note on a problem cell says: the problem, its detail, what to do.
 fn note_text(problems: &[&Problem]) -> String {
     problems
@@ -266,7 +276,7 @@ pub(super) fn cfa_workbook(
             let col = c as u16 + 1;
             // Cells are written as text, made inert: a value starting with `=` stays a
             // value in the CFA's spreadsheet.
-            let text = neutralise(&text).into_owned();
+            let text = excel_text(&neutralise(&text)).into_owned();
             match by_col.get(&c) {
                 Some(problems) => {
                     let f = if problems.iter().any(|p| p.reason.is_blocking()) {
@@ -275,7 +285,7 @@ pub(super) fn cfa_workbook(
                         &warning
                     };
                     sheet.write_string_with_format(row, col, &text, f)?;
-                    let note = Note::new(note_text(problems))
+                    let note = Note::new(excel_text(&note_text(problems)))
                         .set_author("Carif-Oref")
                         .set_width(420)
                         .set_height(160);
@@ -343,4 +353,17 @@ pub(super) fn envoi_csv(cfas: &[CfaRows<'_>], offers: &[Offer], verdicts: &[Verd
             .expect("writing to memory");
     }
     excel_csv_bytes(w)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_text_longer_than_an_excel_cell_is_cut_and_says_so() {
+        let long = "é".repeat(40_000);
+        let cut = excel_text(&long);
+        assert!(cut.chars().count() < 32_767 && cut.ends_with("(texte coupé)"));
+        assert_eq!(excel_text("court"), "court");
+    }
 }
