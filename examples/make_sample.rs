@@ -388,6 +388,7 @@ impl Out {
 }
 
 /// A generated row with its markings.
+#[derive(Clone)]
 struct Record {
     cells: Vec<Out>,
     /// Fill colour of a closed row.
@@ -431,6 +432,10 @@ const DEFECTS: &[&str] = &[
     "nda_invalid",
     "uai_missing",
     "trainer_siret_invalid",
+    "field_missing",
+    "rncp_missing",
+    "duplicate_offer",
+    "first_year_short_cycle",
 ];
 const WARNINGS: &[&str] = &[
     "town_unknown",
@@ -438,6 +443,7 @@ const WARNINGS: &[&str] = &[
     "url_invalid",
     "level_inconsistent",
     "value_unreadable",
+    "name_suspicious",
 ];
 
 struct Args {
@@ -538,18 +544,24 @@ fn make_cfas(rng: &mut Rng, towns: &[Town], n: usize) -> Vec<Cfa> {
 fn generate(rng: &mut Rng, towns: &[Town], rows: usize) -> (Vec<Record>, usize, usize) {
     let n_cfa = (rows / 12).clamp(25, 2_000);
     let cfas = make_cfas(rng, towns, n_cfa);
-    let mut records = Vec::with_capacity(rows);
+    let mut records: Vec<Record> = Vec::with_capacity(rows);
     let mut defect = 0usize;
     let mut warning = 0usize;
     let mut duplicate_planted = false;
     let mut previous_id = String::new();
+    // Sessions of the same diploma at one CFA start on different dates: the same
+    // CFA, diploma, place and start under two ids is the same offer twice
+    // (`duplicate_offer`), planted once on purpose and never by chance.
+    let mut sessions: HashMap<(usize, u32), u32> = HashMap::new();
     for i in 0..rows {
         let cfa = &cfas[i % n_cfa];
         let family = *rng.pick(cfa.families);
         let certs: Vec<&Cert> = CERTS.iter().filter(|c| c.family == family).collect();
         let cert = *rng.pick(&certs);
         let id = format!("AF_2027_{:06}", 1 + i);
-        let mut rec = offer_row(rng, towns, cfa, cert, &id);
+        let session = sessions.entry((i % n_cfa, cert.rncp)).or_default();
+        let mut rec = offer_row(rng, towns, cfa, cert, &id, *session);
+        *session += 1;
 
         // Markings: closed (yellow) rows, new (blue) rows, changed (red) cells.
         let roll = rng.below(1000);
@@ -593,7 +605,29 @@ fn generate(rng: &mut Rng, towns: &[Town], rows: usize) -> (Vec<Record>, usize, 
                     duplicate_planted = true;
                 }
             }
-            plant(rng, towns, cfa, cert, &mut rec, kind, &previous_id);
+            if kind == "duplicate_offer" {
+                // The previous open row again under this row's id.
+                match records.last() {
+                    Some(prev) if prev.closed.is_none() => {
+                        let mut copy: Record = prev.clone();
+                        copy.cells[0] = text(&id);
+                        copy.new = None;
+                        copy.red.clear();
+                        rec = copy;
+                    }
+                    _ => plant(
+                        rng,
+                        towns,
+                        cfa,
+                        cert,
+                        &mut rec,
+                        "field_missing",
+                        &previous_id,
+                    ),
+                }
+            } else {
+                plant(rng, towns, cfa, cert, &mut rec, kind, &previous_id);
+            }
         } else if rec.closed.is_none() && rng.chance(0.04) {
             let kind = WARNINGS[warning % WARNINGS.len()];
             warning += 1;
@@ -612,6 +646,14 @@ fn generate(rng: &mut Rng, towns: &[Town], rows: usize) -> (Vec<Record>, usize, 
 
 fn text(s: impl Into<String>) -> Out {
     Out::Text(s.into())
+}
+
+/// The date `days` after `date`.
+fn later((y, m, d): (u16, u8, u8), days: u32) -> (u16, u8, u8) {
+    use chrono::Datelike;
+    let date = chrono::NaiveDate::from_ymd_opt(i32::from(y), u32::from(m), u32::from(d)).unwrap()
+        + chrono::Duration::days(i64::from(days));
+    (date.year() as u16, date.month() as u8, date.day() as u8)
 }
 
 /// End of a cycle starting on `start` and lasting `months`: end of June for a school
@@ -633,7 +675,16 @@ fn end_of(start: (u16, u8, u8), months: u32) -> (u16, u8, u8) {
     (date.year() as u16, date.month() as u8, date.day() as u8)
 }
 
-fn offer_row(rng: &mut Rng, towns: &[Town], cfa: &Cfa, cert: &Cert, id: &str) -> Record {
+/// One valid row; `session` numbers the earlier rows of the same diploma at this CFA:
+/// each starts a month later.
+fn offer_row(
+    rng: &mut Rng,
+    towns: &[Town],
+    cfa: &Cfa,
+    cert: &Cert,
+    id: &str,
+    session: u32,
+) -> Record {
     let mut cells = vec![Out::Empty; HEADERS.len()];
     let mut set = |name: &str, v: Out| cells[col(name)] = v;
     set("N° action", text(id));
@@ -789,11 +840,14 @@ fn offer_row(rng: &mut Rng, towns: &[Town], cfa: &Cfa, cert: &Cert, id: &str) ->
     let higher = matches!(cert.kind, "BTS" | "BTSA" | "BUT" | "DEUST" | "Licence pro");
     set("Parcoursup", text(if higher { "Oui" } else { "Non" }));
     set("Affelnet", text(if school { "Oui" } else { "Non" }));
-    let start: (u16, u8, u8) = if cert.kind == "TP" {
+    let first: (u16, u8, u8) = if cert.kind == "TP" {
         *rng.pick(&[(2027, 9, 6), (2027, 10, 4), (2027, 11, 8), (2028, 1, 10)])
     } else {
         *rng.pick(&[(2027, 9, 1), (2027, 9, 1), (2027, 9, 6), (2027, 9, 13)])
     };
+    // 31 days apart: no two of the usual first dates differ by a multiple of 31 days,
+    // so sessions never meet; at most five shifts keep the start in the campaign.
+    let start = later(first, 31 * session.min(5));
     let end = end_of(start, months);
     let date = |rng: &mut Rng, (y, m, d): (u16, u8, u8)| match rng.below(10) {
         0 => text(format!("{d:02}/{m:02}/{y}")),
@@ -852,6 +906,26 @@ fn plant(
         "contact_missing" => {
             set("Téléphone", Out::Empty);
             set("Courriel", Out::Empty);
+        }
+        "field_missing" => set("Intitulé de la formation", Out::Empty),
+        "rncp_missing" => set("Code RNCP", Out::Empty),
+        "name_suspicious" => set(
+            "Organisme formateur",
+            text(format!(
+                "{}*{}/{} /",
+                rng.pick(LAST).to_uppercase(),
+                rng.pick(LAST).to_uppercase(),
+                rng.pick(FIRST).to_uppercase()
+            )),
+        ),
+        "first_year_short_cycle" => {
+            // Twelve months of a two- or three-year diploma "from the first year".
+            if cert.months >= 24 {
+                set("Durée du cycle (mois)", Out::Num(12.0));
+                set("Date de fin 2027", Out::Date(2028, 6, 30));
+            } else {
+                set("Entrée en 1re année en apprentissage", text("Non"));
+            }
         }
         "rncp_malformed" => set(
             "Code RNCP",

@@ -115,18 +115,34 @@ pub fn uai_valid(text: &str) -> bool {
     t[7].to_ascii_uppercase() == UAI_KEYS[(n % 23) as usize]
 }
 
-/// A well-formed NDA (`N° de déclaration d'activité`): 11 digits, spaces allowed.
+/// A well-formed NDA (`N° de déclaration d'activité`): 11 characters, all digits, or
+/// digits with a `P` as 5th character for public bodies (lycées, universities,
+/// chambers' CFAs: `9306P001706`); spaces, dots and dashes allowed, case ignored.
 /// There is no checksum; whether it is declared needs the DGEFP list.
 pub fn nda_valid(text: &str) -> bool {
-    matches!(compact::<11>(text), Some((_, 11)))
+    nda_digits(text).is_some()
 }
 
-/// The NDA as 11 digits, when well formed.
+/// The NDA as its 11 characters (digits, `P` upper-cased in 5th place), when well formed.
 pub fn nda_digits(text: &str) -> Option<[u8; 11]> {
-    match compact::<11>(text)? {
-        (d, 11) => Some(d),
-        _ => None,
+    let mut out = [0u8; 11];
+    let mut n = 0;
+    for b in text.bytes() {
+        match b {
+            b' ' | b'.' | b'\t' | b'\'' | b'-' => {}
+            _ if n == 11 => return None,
+            b'0'..=b'9' => {
+                out[n] = b;
+                n += 1;
+            }
+            b'P' | b'p' if n == 4 => {
+                out[n] = b'P';
+                n += 1;
+            }
+            _ => return None,
+        }
     }
+    (n == 11).then_some(out)
 }
 
 /// A well-formed RNCP or RS code, as the importer normalises it: `RNCP` + 3 to 5
@@ -283,6 +299,27 @@ mod tests {
         }
     }
 
+    /// Real SIRETs of public apprenticeship bodies (lycées, agricultural EPLEFPA) from
+    /// the DataDock referencing base published in mission-apprentissage/
+    /// tables-correspondances (`BaseDataDock-latest.csv`, 4,185 rows: 4,159 pass the
+    /// rule; the others are SIREN + `00000` placeholders whose name is `null`, or typos).
+    #[test]
+    fn siret_vectors_of_real_public_bodies() {
+        for s in [
+            "19400750600034",
+            "19880153200047",
+            "19202599700078",
+            "19870056900025",
+            "19350700100025",
+            "42117322000011",
+        ] {
+            assert!(siret_valid(s), "{s} should be valid");
+        }
+        for s in ["19170032700000", "13001405300000", "33809616600029"] {
+            assert!(!siret_valid(s), "{s} should be invalid");
+        }
+    }
+
     #[test]
     fn siret_all_zeros_passes_luhn_but_is_rejected() {
         assert!(luhn(b"00000000000000"));
@@ -345,12 +382,20 @@ mod tests {
     }
 
     #[test]
-    fn nda_is_eleven_digits() {
+    fn nda_is_eleven_digits_or_a_p_fifth_for_public_bodies() {
         assert!(nda_valid("93131234513"));
         assert!(nda_valid("93 13 12345 13"));
+        // Public bodies (reference page): a `P` as 5th character.
+        assert!(nda_valid("9306P001706"));
+        assert!(nda_valid("9383P000183"));
+        assert!(nda_valid("9306p001706"));
+        assert_eq!(nda_digits("9306 p00 1706"), Some(*b"9306P001706"));
         assert!(!nda_valid("9313123451"));
         assert!(!nda_valid("931312345130"));
         assert!(!nda_valid("9313123451A"));
+        assert!(!nda_valid("930P6001706"), "P elsewhere than 5th");
+        assert!(!nda_valid("9306X001706"), "another letter");
+        assert!(!nda_valid("9306P0017060"));
         assert!(!nda_valid(""));
     }
 
@@ -373,6 +418,28 @@ mod tests {
         assert_eq!(rncp_normalise("rncp 12345").as_deref(), Some("RNCP12345"));
         assert_eq!(rncp_normalise("RS 5000").as_deref(), Some("RS5000"));
         assert_eq!(rncp_normalise("RNCPabc"), None);
+    }
+
+    /// Real diploma codes and RNCP sheets of the apprenticeship kit (France compétences /
+    /// DEPP table, `Kit_apprentissage_20231218.csv` in mission-apprentissage/
+    /// tables-correspondances): all 5,707 CFDs and every RNCP code but the 37 `NR`
+    /// (not given) pass the rules.
+    #[test]
+    fn cfd_and_rncp_vectors_of_the_apprenticeship_kit() {
+        for (cfd, rncp) in [
+            ("32031313", "RNCP38381"),
+            ("32033105", "RNCP1088"),
+            ("32033104", "RNCP1097"),
+            ("50033616", "RNCP34670"),
+            ("46X2550A", "RNCP37263"),
+            ("46C3120C", "RNCP36865"),
+            ("26X32327", "RNCP31902"),
+            ("16512802", "RNCP34024"),
+        ] {
+            assert!(cfd_valid(cfd), "{cfd}");
+            assert!(rncp_valid(rncp), "{rncp}");
+        }
+        assert_eq!(rncp_normalise("NR"), None);
     }
 
     #[test]

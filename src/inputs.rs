@@ -8,7 +8,7 @@
 use crate::builtin;
 use crate::communes::{Communes, CommunesError};
 use crate::config::{Config, References};
-use crate::controls::durations::{Durations, DurationsError};
+use crate::controls::durations::{Durations, DurationsError, Official};
 use crate::controls::{Tables, TablesError};
 use crate::search::vocabulary::{self, Vocabulary};
 use crate::site::SiteError;
@@ -23,6 +23,8 @@ use std::path::{Path, PathBuf};
 pub const COMMUNES: &str = crate::communes::BUILTIN_FILE;
 /// Built-in name of the diploma durations under `data/`.
 pub const DURATIONS: &str = "durees-diplomes.toml";
+/// Built-in name of the official durations by CFD (BCN) under `data/`.
+pub const OFFICIAL: &str = "bcn-durees-diplomes.csv";
 /// The URL ledger's name in the build folder when the run has no `vitrine.toml`.
 const BARE_LEDGER: &str = "urls-publiees.csv";
 
@@ -185,7 +187,21 @@ impl Inputs {
             file: file.origin.clone(),
             message,
         })?;
-        let tables = Tables::with(communes, durations, &paths.references)?;
+        let file =
+            data_file(&config, None, OFFICIAL, "the official diploma durations").map_err(|e| {
+                DurationsError {
+                    file: PathBuf::from(OFFICIAL),
+                    message: e.to_string(),
+                }
+            })?;
+        let official = match file.text {
+            Cow::Borrowed(_) => Official::builtin(),
+            Cow::Owned(text) => Official::parse(&text).map_err(|e| DurationsError {
+                file: file.origin.clone(),
+                message: e.to_string(),
+            })?,
+        };
+        let tables = Tables::with(communes, durations, official, &paths.references)?;
         let vocabulary = load_vocabulary(&config)?;
         Ok(Inputs {
             config,

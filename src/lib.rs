@@ -7,6 +7,7 @@ pub mod builtin;
 pub mod communes;
 pub mod config;
 pub mod controls;
+pub mod display;
 pub mod identifiers;
 pub mod import;
 pub mod init;

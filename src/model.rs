@@ -60,6 +60,48 @@ pub struct Offer {
     pub marks: Markings,
     /// Values that could not be understood (the raw text is kept here, never dropped).
     pub findings: Vec<Finding>,
+    /// Values rewritten to their usual form where the intent was unambiguous
+    /// (`www.cfa.fr` → `https://www.cfa.fr`): reported as notes, never as problems.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub normalised: Vec<Normalised>,
+}
+
+/// A value the import rewrote to its usual form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Normalised {
+    /// Canonical header name of the column.
+    pub column: String,
+    pub kind: NormalisedKind,
+    /// As typed in the export.
+    pub raw: String,
+    /// As published.
+    pub value: String,
+}
+
+/// The kinds of values normalised, for the counts of the summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NormalisedKind {
+    /// A web site without its scheme, published with `https://`.
+    Website,
+    /// A phone number rewritten as `04 91 12 34 56`.
+    Phone,
+    /// An e-mail address taken out of its decoration (`mailto:`, `Nom <…>`, spaces).
+    Email,
+    /// A postcode with spaces or a lost leading zero.
+    Postcode,
+}
+
+impl NormalisedKind {
+    /// Stable code, as in `summary.json`.
+    pub fn code(self) -> &'static str {
+        match self {
+            NormalisedKind::Website => "website",
+            NormalisedKind::Phone => "phone",
+            NormalisedKind::Email => "email",
+            NormalisedKind::Postcode => "postcode",
+        }
+    }
 }
 
 /// The responsible organisation (CFA) of an offer.
@@ -117,7 +159,7 @@ pub struct Coordinates {
 /// A telephone number as typed (for display) and, when it parses, in international form.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Phone {
-    /// As written in the export, trimmed.
+    /// As families read it: `04 91 12 34 56` for a valid number, else as written.
     pub display: String,
     /// `+33XXXXXXXXX` when the number is a valid French number, else `None`.
     pub international: Option<String>,
@@ -379,10 +421,13 @@ pub enum Status {
 pub enum Reason {
     // Import
     DuplicateId,
+    DuplicateOfferCopy,
+    FieldMissing,
     // Organisation
     SiretInvalid,
     SiretInactive,
     NdaMissing,
+    NdaUndeclared,
     NdaInvalid,
     UaiMissing,
     UaiInvalid,
@@ -392,6 +437,7 @@ pub enum Reason {
     HandicapContactMissing,
     ContactMissing,
     // Certification
+    RncpMissing,
     RncpMalformed,
     RncpExpired,
     RncpNotApprenticeship,
@@ -409,16 +455,21 @@ pub enum Reason {
     UrlInvalid,
     RncpUnknown,
     CfdMalformed,
+    DuplicateOffer,
+    NameSuspicious,
     ValueUnreadable,
 }
 
 impl Reason {
     /// Every code, in documentation order.
-    pub const ALL: [Reason; 28] = [
+    pub const ALL: [Reason; 34] = [
         Reason::DuplicateId,
+        Reason::DuplicateOfferCopy,
+        Reason::FieldMissing,
         Reason::SiretInvalid,
         Reason::SiretInactive,
         Reason::NdaMissing,
+        Reason::NdaUndeclared,
         Reason::NdaInvalid,
         Reason::UaiMissing,
         Reason::UaiInvalid,
@@ -427,6 +478,7 @@ impl Reason {
         Reason::HandicapReferentMissing,
         Reason::HandicapContactMissing,
         Reason::ContactMissing,
+        Reason::RncpMissing,
         Reason::RncpMalformed,
         Reason::RncpExpired,
         Reason::RncpNotApprenticeship,
@@ -442,6 +494,8 @@ impl Reason {
         Reason::UrlInvalid,
         Reason::RncpUnknown,
         Reason::CfdMalformed,
+        Reason::DuplicateOffer,
+        Reason::NameSuspicious,
         Reason::ValueUnreadable,
     ];
 
@@ -449,9 +503,12 @@ impl Reason {
     pub fn code(self) -> &'static str {
         match self {
             Reason::DuplicateId => "duplicate_id",
+            Reason::DuplicateOfferCopy => "duplicate_offer_copy",
+            Reason::FieldMissing => "field_missing",
             Reason::SiretInvalid => "siret_invalid",
             Reason::SiretInactive => "siret_inactive",
             Reason::NdaMissing => "nda_missing",
+            Reason::NdaUndeclared => "nda_undeclared",
             Reason::NdaInvalid => "nda_invalid",
             Reason::UaiMissing => "uai_missing",
             Reason::UaiInvalid => "uai_invalid",
@@ -460,6 +517,7 @@ impl Reason {
             Reason::HandicapReferentMissing => "handicap_referent_missing",
             Reason::HandicapContactMissing => "handicap_contact_missing",
             Reason::ContactMissing => "contact_missing",
+            Reason::RncpMissing => "rncp_missing",
             Reason::RncpMalformed => "rncp_malformed",
             Reason::RncpExpired => "rncp_expired",
             Reason::RncpNotApprenticeship => "rncp_not_apprenticeship",
@@ -475,6 +533,8 @@ impl Reason {
             Reason::UrlInvalid => "url_invalid",
             Reason::RncpUnknown => "rncp_unknown",
             Reason::CfdMalformed => "cfd_malformed",
+            Reason::DuplicateOffer => "duplicate_offer",
+            Reason::NameSuspicious => "name_suspicious",
             Reason::ValueUnreadable => "value_unreadable",
         }
     }
@@ -489,6 +549,8 @@ impl Reason {
                 | Reason::UrlInvalid
                 | Reason::RncpUnknown
                 | Reason::CfdMalformed
+                | Reason::DuplicateOffer
+                | Reason::NameSuspicious
                 | Reason::ValueUnreadable
         )
     }

@@ -28,13 +28,19 @@ pub fn render(done: &Checked, verbose: bool) -> String {
     } else {
         let _ = writeln!(
             out,
-            "  markings             none (a CSV carries no colours)"
+            "  markings             none (colours not read from this format: see the warning)"
         );
     }
     if !s.warnings.is_empty() {
         let _ = writeln!(out, "  warnings (published anyway)");
         for (code, n) in by_count(&s.warnings) {
             let _ = writeln!(out, "    {code:<32}{n:>5}");
+        }
+    }
+    if !s.normalised.is_empty() {
+        let _ = writeln!(out, "  values normalised (published in their usual form)");
+        for (kind, n) in by_count(&s.normalised) {
+            let _ = writeln!(out, "    {kind:<32}{n:>5}");
         }
     }
     if !s.declared_only.is_empty() {

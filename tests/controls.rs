@@ -176,6 +176,74 @@ fn one_planted_problem_per_reason_code() {
             &[],
         ),
         case(
+            v("AF_RNCP_VIDE").set("Code RNCP", ""),
+            NR,
+            &["rncp_missing"],
+            &[],
+        ),
+        case(
+            v("AF_INTITULE").set("Intitulé de la formation", ""),
+            NR,
+            &["field_missing"],
+            &[],
+        ),
+        case(
+            v("AF_NDA_PUBLIC").set("N° de déclaration d'activité (NDA)", "9306P001706"),
+            OK,
+            &[],
+            &[],
+        ),
+        case(
+            v("AF_WWW").set("Site web", "www.cfa-metiers.example.fr"),
+            OK,
+            &[],
+            &[],
+        ),
+        case(
+            // BTS Podo-orthésiste: three years by regulation (BCN N_MEF, CFD 32033105).
+            v("AF_BTS_3ANS")
+                .set("Intitulé de la formation", "BTS Podo-orthésiste")
+                .set("Type de diplôme", "BTS")
+                .set("Niveau", "5")
+                .set("Code diplôme (CFD)", "32033105")
+                .set("Durée du cycle (mois)", "36")
+                .set("Date de fin 2027", "30/06/2030"),
+            OK,
+            &[],
+            &[],
+        ),
+        case(
+            // A 12-month cycle of a three-year BUT "from the first year".
+            v("AF_BUT_12")
+                .set("Intitulé de la formation", "BUT Génie civil")
+                .set("Type de diplôme", "BUT")
+                .set("Niveau", "6")
+                .set("Code diplôme (CFD)", "")
+                .set("Durée du cycle (mois)", "12")
+                .set("Date de fin 2027", "31/08/2028"),
+            NR,
+            &["first_year_not_apprenticeship"],
+            &[],
+        ),
+        case(
+            v("AF_COPIE_A").set("Adresse lieu de formation", "5 boulevard Longchamp"),
+            OK,
+            &[],
+            &["duplicate_offer"],
+        ),
+        case(
+            v("AF_COPIE_B").set("Adresse lieu de formation", "5, Boulevard Longchamp"),
+            NR,
+            &["duplicate_offer_copy"],
+            &[],
+        ),
+        case(
+            v("AF_NOM").set("Organisme formateur", "DUPONT*MARTIN/JEAN /"),
+            OK,
+            &[],
+            &["name_suspicious"],
+        ),
+        case(
             v("AF_RNCP").set("Code RNCP", "RNCPabc"),
             NR,
             &["rncp_malformed"],
@@ -283,12 +351,13 @@ fn one_planted_problem_per_reason_code() {
     assert_eq!(summary["closed"], 1);
     assert_eq!(
         summary["declared_only"],
-        serde_json::json!(["nda_missing", "qualiopi_missing", "habilitation_missing"])
+        serde_json::json!(["qualiopi_missing", "habilitation_missing"])
     );
     assert_eq!(
         summary["not_checked"],
         serde_json::json!([
             "siret_inactive",
+            "nda_undeclared",
             "rncp_expired",
             "rncp_not_apprenticeship",
             "rncp_unknown"
@@ -473,7 +542,7 @@ fn reference_tables_in_their_real_formats_drive_the_controls() {
         case(
             v("AF_REF_NDA").set("N° de déclaration d'activité (NDA)", "93139999913"),
             NR,
-            &["nda_missing"],
+            &["nda_undeclared"],
             &[],
         ),
         case(

@@ -526,3 +526,289 @@ fn a_workbook_with_only_headers_is_refused_rather_than_withdrawing_every_offer()
     write_xlsx(&input, &[]);
     refused(&site, &input, &["no data row", "row 3"]);
 }
+
+/// Runs `vitrine` in the site folder and returns its output, its peak resident memory in
+/// KiB (sampled from /proc while it runs; `None` where there is no /proc) and how long it
+/// took. Killed past `limit`.
+fn run_measured(
+    site: &Site,
+    args: &[&str],
+    limit: std::time::Duration,
+) -> (std::process::Output, Option<u64>, std::time::Duration) {
+    use std::process::{Command, Stdio};
+    let started = std::time::Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vitrine"))
+        .args(args)
+        .current_dir(site.dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak: Option<u64> = None;
+    loop {
+        // VmHWM is the peak so far: the last reading before exit is the run's peak.
+        if let Ok(text) = std::fs::read_to_string(&status_file)
+            && let Some(kib) = text
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        {
+            peak = Some(peak.map_or(kib, |p| p.max(kib)));
+        }
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        if started.elapsed() > limit {
+            child.kill().unwrap();
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let out = child.wait_with_output().unwrap();
+    (out, peak, started.elapsed())
+}
+
+/// An ODS archive holding `content` as its `content.xml`.
+fn ods(path: &std::path::Path, content: &str) {
+    let mut z = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let deflated = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    z.start_file("mimetype", stored).unwrap();
+    z.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
+    z.start_file("content.xml", deflated).unwrap();
+    z.write_all(content.as_bytes()).unwrap();
+    z.finish().unwrap();
+}
+
+/// A header row of the contract and one data row repeated `rows` times, each of its cells
+/// repeated `columns` times: a few kilobytes that would expand to rows × columns cells.
+fn repeated_ods(rows: u32, columns: u32) -> String {
+    let cell = |t: &str| {
+        format!(
+            "<table:table-cell office:value-type=\"string\"><text:p>{t}</text:p></table:table-cell>"
+        )
+    };
+    let header: String = HEADERS.iter().map(|h| cell(h)).collect();
+    let data: String = Row::valid("AF_REP")
+        .cells
+        .iter()
+        .map(|v| {
+            format!(
+                "<table:table-cell table:number-columns-repeated=\"{columns}\" office:value-type=\"string\"><text:p>{v}</text:p></table:table-cell>"
+            )
+        })
+        .collect();
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><office:document-content \
+         xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" \
+         xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" \
+         xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\"><office:body>\
+         <office:spreadsheet><table:table table:name=\"Offre\"><table:table-row>{header}\
+         </table:table-row><table:table-row table:number-rows-repeated=\"{rows}\">{data}\
+         </table:table-row><table:table-row table:number-rows-repeated=\"1048000\">\
+         <table:table-cell table:number-columns-repeated=\"1024\"/></table:table-row>\
+         </table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+}
+
+#[test]
+fn an_ods_of_repeated_rows_and_columns_is_refused_fast_in_bounded_memory() {
+    let site = Site::new();
+    // A million copies of a row; then 20,000 copies of a row of 42 × 16,384 cells
+    // (under the row bound, 13.8 billion cells). The empty repeated rows that end every
+    // sheet written by a spreadsheet program are in both and cost nothing.
+    for (name, rows, columns, said_) in [
+        ("lignes.ods", 1_000_000, 1, "max_rows"),
+        ("colonnes.ods", 20_000, 16_384, "cells"),
+    ] {
+        let input = site.path(name);
+        ods(&input, &repeated_ods(rows, columns));
+        let size = std::fs::metadata(&input).unwrap().len();
+        assert!(size < 16 << 10, "{name}: {size} bytes");
+        let (out, peak, took) = run_measured(
+            &site,
+            &["check", "--input", input.to_str().unwrap()],
+            std::time::Duration::from_secs(60),
+        );
+        assert_eq!(out.status.code(), Some(2), "{name}: {}", said(&out));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(name) && err.contains(said_), "{err}");
+        assert!(took.as_secs() < 30, "{name}: {took:?}");
+        if let Some(kib) = peak {
+            assert!(kib < 1 << 20, "{name}: peak {kib} KiB");
+            eprintln!(
+                "{name}: {size} bytes, exit 2 in {took:?}, peak {} MiB",
+                kib >> 10
+            );
+        }
+    }
+    // The same layout with a few repeats is an ordinary export: 3 identical offers.
+    let input = site.path("trois.ods");
+    ods(&input, &repeated_ods(3, 1));
+    let out = site.run(&["check", "--input", input.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", said(&out));
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(site.path("report/summary.json")).unwrap())
+            .unwrap();
+    assert_eq!(summary["rows_read"], 3);
+}
+
+/// A raw deflate stream of `total` bytes: `head`, then the byte `fill` repeated — written
+/// as length-258 back-references (fixed Huffman codes), 2 bytes of stream each, the way a
+/// decompression bomb is made.
+fn deflate_bomb(head: &[u8], fill: u8, total: u64) -> Vec<u8> {
+    struct Bits {
+        out: Vec<u8>,
+        acc: u64,
+        n: u32,
+    }
+    impl Bits {
+        /// `count` bits of `value`, least significant first (deflate's bit order).
+        fn put(&mut self, value: u64, count: u32) {
+            self.acc |= value << self.n;
+            self.n += count;
+            while self.n >= 8 {
+                self.out.push(self.acc as u8);
+                self.acc >>= 8;
+                self.n -= 8;
+            }
+        }
+        /// A Huffman code, most significant bit first.
+        fn code(&mut self, code: u64, len: u32) {
+            let mut rev = 0;
+            for i in 0..len {
+                rev |= ((code >> i) & 1) << (len - 1 - i);
+            }
+            self.put(rev, len);
+        }
+        fn literal(&mut self, b: u8) {
+            if b < 144 {
+                self.code(0x30 + u64::from(b), 8);
+            } else {
+                self.code(0x190 + u64::from(b) - 144, 9);
+            }
+        }
+    }
+    let mut w = Bits {
+        out: Vec::new(),
+        acc: 0,
+        n: 0,
+    };
+    w.put(1, 1); // last block
+    w.put(1, 2); // fixed Huffman codes
+    for &b in head {
+        w.literal(b);
+    }
+    w.literal(fill);
+    let mut written = head.len() as u64 + 1;
+    while written + 258 <= total {
+        w.code(0xC5, 8); // length symbol 285: 258 bytes
+        w.code(0, 5); // distance code 0: distance 1
+        written += 258;
+    }
+    while written < total {
+        w.literal(fill);
+        written += 1;
+    }
+    w.code(0, 7); // end of block
+    if w.n > 0 {
+        w.out.push(w.acc as u8);
+    }
+    w.out
+}
+
+/// A zip of one deflated entry whose stream is `data` (the CRC is not checked before
+/// the end of an entry, which a bounded reader never reaches).
+fn raw_zip(path: &std::path::Path, name: &str, data: &[u8], size: u64) {
+    let mut z = Vec::new();
+    let le16 = |v: &mut Vec<u8>, x: u16| v.extend_from_slice(&x.to_le_bytes());
+    let le32 = |v: &mut Vec<u8>, x: u32| v.extend_from_slice(&x.to_le_bytes());
+    le32(&mut z, 0x0403_4b50);
+    for x in [20u16, 0, 8, 0, 0x21] {
+        le16(&mut z, x);
+    }
+    le32(&mut z, 0);
+    le32(&mut z, data.len() as u32);
+    le32(&mut z, size as u32);
+    le16(&mut z, name.len() as u16);
+    le16(&mut z, 0);
+    z.extend_from_slice(name.as_bytes());
+    z.extend_from_slice(data);
+    let central = z.len() as u32;
+    le32(&mut z, 0x0201_4b50);
+    for x in [20u16, 20, 0, 8, 0, 0x21] {
+        le16(&mut z, x);
+    }
+    le32(&mut z, 0);
+    le32(&mut z, data.len() as u32);
+    le32(&mut z, size as u32);
+    le16(&mut z, name.len() as u16);
+    for x in [0u16, 0, 0, 0] {
+        le16(&mut z, x);
+    }
+    le32(&mut z, 0);
+    le32(&mut z, 0);
+    z.extend_from_slice(name.as_bytes());
+    let central_size = z.len() as u32 - central;
+    le32(&mut z, 0x0605_4b50);
+    for x in [0u16, 0, 1, 1] {
+        le16(&mut z, x);
+    }
+    le32(&mut z, central_size);
+    le32(&mut z, central);
+    le16(&mut z, 0);
+    std::fs::write(path, z).unwrap();
+}
+
+#[test]
+fn a_france_competences_zip_inflating_to_3_gb_is_refused_in_bounded_memory() {
+    let site = Site::new();
+    let good = site.path("offre.xlsx");
+    write_xlsx(&good, &[Row::valid("AF_1")]);
+    // The Standard CSV of the export: its header line, then 3 GB of one field.
+    let total: u64 = 3_000_000_000;
+    let head = "\"Id_Fiche\";\"Numero_Fiche\";\"Intitule\";\"Abrege_Libelle\";\
+                \"Nomenclature_Europe_Niveau\";\"Date_Fin_Enregistrement\";\"Date_Effet\";\
+                \"Type_Enregistrement\";\"Actif\"\r\n\"1\";\"RNCP1\";\"";
+    let stream = deflate_bomb(head.as_bytes(), b'A', total);
+    let bomb = site.path("export-fiches-csv-2025-01-01.zip");
+    raw_zip(
+        &bomb,
+        "export_fiches_CSV_Standard_2025_01_01.csv",
+        &stream,
+        total,
+    );
+    let size = std::fs::metadata(&bomb).unwrap().len();
+    assert!(size < 32 << 20, "{size} bytes");
+    let (out, peak, took) = run_measured(
+        &site,
+        &[
+            "check",
+            "--input",
+            good.to_str().unwrap(),
+            "--rncp",
+            bomb.to_str().unwrap(),
+        ],
+        std::time::Duration::from_secs(60),
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", said(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("export_fiches_CSV_Standard_2025_01_01.csv") && err.contains("bytes"),
+        "{err}"
+    );
+    assert!(took.as_secs() < 30, "{took:?}");
+    if let Some(kib) = peak {
+        assert!(kib < 1 << 20, "peak {kib} KiB");
+        eprintln!(
+            "bomb: {size} bytes, exit 2 in {took:?}, peak {} MiB",
+            kib >> 10
+        );
+    }
+    // Nothing written.
+    assert!(!site.path("report/summary.json").exists());
+}

@@ -440,7 +440,8 @@ fn values_are_normalised_from_every_usual_format() {
     assert_eq!(a2.responsible.habilitation, Some(true));
     assert_eq!(a2.first_year_apprenticeship, Some(false));
     let phone = a2.contact.phone.as_ref().unwrap();
-    assert_eq!(phone.display, "+33 (0)4 91 12 34 56");
+    // Shown as families dial it; typed `+33 (0)4 91 12 34 56`.
+    assert_eq!(phone.display, "04 91 12 34 56");
     assert_eq!(phone.international.as_deref(), Some("+33491123456"));
     assert_eq!(a2.contact.email.as_deref(), Some("contact@cfa.example.org"));
     assert_eq!(a2.rncp.as_deref(), Some("RNCP38362"));
@@ -922,10 +923,11 @@ fn a_password_protected_workbook_is_named_as_such() {
         "{msg}"
     );
 
+    // An old .xls is read (values only); this one holds an empty `Workbook` stream.
     let path = dir.path().join("ancien.xlsx");
     ole_file(&path, "Workbook");
     let (e, msg) = read_err(&path, &Limits::default());
-    assert!(matches!(e, ImportError::NotASpreadsheet { .. }), "{msg}");
+    assert!(matches!(e, ImportError::Corrupt { .. }), "{msg}");
     assert!(msg.contains("ancien.xlsx") && msg.contains(".xls"), "{msg}");
 }
 
@@ -1241,4 +1243,185 @@ fn the_shipped_sample_reads_with_every_marking_family() {
     );
     let cfas: std::collections::BTreeSet<_> = o.iter().map(|x| &x.responsible.siret).collect();
     assert!(cfas.len() >= 20, "{} CFAs", cfas.len());
+}
+
+/// An export whose `Téléphone` of row 2 has its last digits typed in red, `Courriel` of
+/// row 3 a blue run, and row 4 nothing coloured — written as rich strings, in the shared
+/// strings (`constant = false`) or inline in the sheet (`constant = true`).
+fn rich_workbook(path: &Path, constant: bool) {
+    let mut wb = Workbook::new();
+    let ws = if constant {
+        wb.add_worksheet_with_constant_memory().unwrap()
+    } else {
+        wb.add_worksheet()
+    };
+    let plain = Format::new();
+    let red = Format::new().set_font_color(Color::RGB(0xFF0000));
+    let blue = Format::new().set_font_color(Color::RGB(0x0070C0));
+    let phone = col("Téléphone");
+    let email = col("Courriel");
+    for (c, h) in headers().iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, id) in ["AF_R1", "AF_R2", "AF_R3"].iter().enumerate() {
+        let r = r as u32 + 1;
+        for (c, v) in good(id).iter().enumerate() {
+            let c16 = c as u16;
+            match (r, c, v) {
+                (1, c, _) if c == phone => {
+                    ws.write_rich_string(r, c16, &[(&plain, "04 91 "), (&red, "99 88 77")])
+                        .unwrap();
+                }
+                (2, c, _) if c == email => {
+                    ws.write_rich_string(
+                        r,
+                        c16,
+                        &[(&blue, "nouveau"), (&plain, "@cfa.example.org")],
+                    )
+                    .unwrap();
+                }
+                (_, _, V::S(t)) => {
+                    ws.write_string(r, c16, t).unwrap();
+                }
+                (_, _, V::N(n)) => {
+                    ws.write_number(r, c16, *n).unwrap();
+                }
+                (_, _, V::D(y, m, d)) => {
+                    ws.write_string(r, c16, format!("{d:02}/{m:02}/{y}"))
+                        .unwrap();
+                }
+                (_, _, V::E) => {}
+            }
+        }
+    }
+    wb.save(path).unwrap();
+}
+
+#[test]
+fn a_run_of_red_or_blue_inside_a_cell_marks_it_in_shared_and_inline_rich_text() {
+    let dir = tempfile::tempdir().unwrap();
+    for constant in [false, true] {
+        let path = dir.path().join(format!("riche-{constant}.xlsx"));
+        rich_workbook(&path, constant);
+        let imp = read(&path);
+        let o = &imp.offers;
+        assert_eq!(o.len(), 3, "{constant}");
+        assert_eq!(o[0].marks.changed_columns, ["Téléphone"], "{constant}");
+        assert_eq!(
+            o[0].contact.phone.as_ref().unwrap().display,
+            "04 91 99 88 77"
+        );
+        // A blue run is not a new row (most of its cells are black), nor a change.
+        assert!(o[1].marks.changed_columns.is_empty() && !o[1].marks.new);
+        assert!(o[2].marks.changed_columns.is_empty());
+    }
+}
+
+#[test]
+fn a_red_span_inside_an_ods_cell_marks_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("spans.ods");
+    let cell = |t: &str| {
+        format!(
+            "<table:table-cell office:value-type=\"string\"><text:p>{t}</text:p></table:table-cell>"
+        )
+    };
+    let header: String = headers().iter().map(|h| cell(h)).collect();
+    let phone = col("Téléphone");
+    let data = |id: &str, red: bool| -> String {
+        good(id)
+            .iter()
+            .enumerate()
+            .map(|(c, v)| {
+                let text = match v {
+                    V::S(t) => t.clone(),
+                    V::N(n) => n.to_string(),
+                    V::D(y, m, d) => format!("{d:02}/{m:02}/{y}"),
+                    V::E => String::new(),
+                };
+                if c == phone && red {
+                    cell("04 91 <text:span text:style-name=\"T1\">99 88 77</text:span>")
+                } else {
+                    cell(&text)
+                }
+            })
+            .collect()
+    };
+    let content = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><office:document-content \
+         xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" \
+         xmlns:style=\"urn:oasis:names:tc:opendocument:xmlns:style:1.0\" \
+         xmlns:fo=\"urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0\" \
+         xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" \
+         xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\">\
+         <office:automatic-styles><style:style style:name=\"T1\" style:family=\"text\">\
+         <style:text-properties fo:color=\"#c9211e\"/></style:style></office:automatic-styles>\
+         <office:body><office:spreadsheet><table:table table:name=\"Offre\">\
+         <table:table-row>{header}</table:table-row>\
+         <table:table-row>{}</table:table-row><table:table-row>{}</table:table-row>\
+         </table:table></office:spreadsheet></office:body></office:document-content>",
+        data("AF_S1", true),
+        data("AF_S2", false)
+    );
+    zip_parts(
+        &path,
+        &[
+            ("mimetype", "application/vnd.oasis.opendocument.spreadsheet"),
+            ("content.xml", &content),
+        ],
+    );
+    let imp = read(&path);
+    assert_eq!(imp.offers[0].marks.changed_columns, ["Téléphone"]);
+    assert_eq!(
+        imp.offers[0].contact.phone.as_ref().unwrap().display,
+        "04 91 99 88 77"
+    );
+    assert!(imp.offers[1].marks.changed_columns.is_empty());
+}
+
+#[test]
+fn an_old_xls_workbook_is_read_for_its_values_with_a_warning_on_its_colours() {
+    // A real BIFF8 file needs a program that writes one: LibreOffice, when installed.
+    let Some(soffice) = ["libreoffice", "soffice"].into_iter().find(|c| {
+        std::process::Command::new(c)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    }) else {
+        eprintln!("libreoffice not installed: no .xls to read, test not run");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("ancien.xlsx");
+    xlsx(
+        &source,
+        &[(
+            "Offre 2027",
+            vec![header_row(), row(good("AF_XLS_1")), row(good("AF_XLS_2"))],
+        )],
+    );
+    let out = std::process::Command::new(soffice)
+        .args(["--headless", "--convert-to", "xls", "--outdir"])
+        .arg(dir.path())
+        .arg(&source)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let path = dir.path().join("ancien.xls");
+    let imp = read(&path);
+    assert_eq!(imp.source.format, FileFormat::Xls);
+    assert!(!imp.source.has_markings);
+    let ids: Vec<&str> = imp.offers.iter().map(|o| o.id.as_str()).collect();
+    assert_eq!(ids, ["AF_XLS_1", "AF_XLS_2"]);
+    let o = &imp.offers[0];
+    assert_eq!(o.cfd.as_deref(), Some("32031213"));
+    assert_eq!(o.start, NaiveDate::from_ymd_opt(2027, 9, 1));
+    assert_eq!(o.responsible.siret.as_deref(), Some("73282932000074"));
+    assert!(
+        imp.warnings
+            .iter()
+            .any(|w| w.contains("ancien.xls") && w.contains("colours")),
+        "{:?}",
+        imp.warnings
+    );
 }

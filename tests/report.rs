@@ -47,7 +47,7 @@ fn fixture() -> Vec<Row> {
             .set("Qualiopi mention apprentissage", "Non"),
         azur("AZ_OK"),
         azur("AZ_UAI").set("UAI organisme responsable", "0061234K"),
-        azur("AZ_URL").set("Site web", "www.cfa-azur.fr"),
+        azur("AZ_URL").set("Site web", "htps://www.cfa-azur.fr"),
         closed,
         propre("SF_1"),
         propre("SF_2"),
@@ -142,7 +142,8 @@ fn each_cfa_page_lists_exactly_that_cfas_problems() {
     };
     assert_eq!(ids(&marseille), vec!["MA_FORMULE", "MA_DATES"]);
     assert_eq!(ids(&siret), vec!["MA_SIRET"]);
-    assert_eq!(ids(&azur), vec!["AZ_UAI", "AZ_URL"]);
+    // Its name carries `<…>`: every row of it gets a `name_suspicious` warning.
+    assert_eq!(ids(&azur), vec!["AZ_OK", "AZ_UAI", "AZ_URL"]);
     assert_eq!(ids(&propre), Vec::<&str>::new());
     assert!(propre.contains("Aucune action à corriger"));
 
@@ -188,7 +189,7 @@ fn the_csv_opens_cleanly_in_french_excel() {
     let at = |name: &str| headers.iter().position(|h| h == name).unwrap();
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     // One line per offer and reason: MA_SIRET (both SIRETs on one line), MA_FORMULE
-    // (url), MA_DATES (x2), AZ_UAI, AZ_URL.
+    // (url), MA_DATES (x2), AZ_UAI, AZ_URL, and the `<…>` in the name of each AZ row.
     let lines: Vec<(String, String)> = rows
         .iter()
         .map(|r| (r[at("N° action")].to_string(), r[at("Code")].to_string()))
@@ -200,8 +201,11 @@ fn the_csv_opens_cleanly_in_french_excel() {
             ("MA_FORMULE", "url_invalid"),
             ("MA_DATES", "qualiopi_missing"),
             ("MA_DATES", "dates_missing"),
+            ("AZ_OK", "name_suspicious"),
             ("AZ_UAI", "uai_invalid"),
+            ("AZ_UAI", "name_suspicious"),
             ("AZ_URL", "url_invalid"),
+            ("AZ_URL", "name_suspicious"),
         ]
         .map(|(a, b)| (a.to_string(), b.to_string()))
     );
@@ -249,4 +253,86 @@ fn the_same_export_gives_the_same_report_bytes() {
         "{:?}",
         first.iter().map(|f| &f.0).collect::<Vec<_>>()
     );
+}
+
+/// One part of a zip archive as text.
+fn zip_part(path: &std::path::Path, name: &str) -> Option<String> {
+    let mut z = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut f = z.by_name(name).ok()?;
+    let mut s = String::new();
+    std::io::Read::read_to_string(&mut f, &mut s).unwrap();
+    Some(s)
+}
+
+#[test]
+fn each_cfa_gets_a_workbook_to_fix_and_the_mail_merge_lists_them() {
+    let site = Site::new();
+    run(&site);
+    let book = site.path("report/cfa/cfa-azur-formation-98222438800016.xlsx");
+    assert!(book.exists());
+    // Two sheets: the summary first, then its rows.
+    let workbook = zip_part(&book, "xl/workbook.xml").unwrap();
+    let (first, second) = (
+        workbook.find("name=\"Synthèse\"").unwrap(),
+        workbook.find("name=\"Offres\"").unwrap(),
+    );
+    assert!(first < second, "{workbook}");
+    // The summary counts its rows and says what to do.
+    let shared = zip_part(&book, "xl/sharedStrings.xml").unwrap();
+    assert!(shared.contains("Non réglementaires (non publiées)"));
+    assert!(shared.contains("UAI invalide"), "{shared}");
+    assert!(
+        shared.contains("0061234K"),
+        "the value as found is in its cell"
+    );
+    // The problem cells are filled (orange blocks, yellow to check) and carry a note.
+    let styles = zip_part(&book, "xl/styles.xml").unwrap();
+    assert!(styles.contains("FFF4B183") && styles.contains("FFFFE699"));
+    let notes = zip_part(&book, "xl/comments1.xml").unwrap();
+    assert!(
+        notes.contains("UAI invalide (bloquant)") && notes.contains("À faire : Vérifiez l'UAI"),
+        "{notes}"
+    );
+    assert!(notes.contains("Site web invalide (à vérifier)"), "{notes}");
+    // The CFA's markup-like name is text in the workbook, never markup.
+    assert!(shared.contains("CFA Azur &lt;Formation&gt;"));
+    // The mail-merge list: one line per CFA with its e-mail, counts and two files.
+    let envoi = std::fs::read_to_string(site.path("report/envoi.csv")).unwrap();
+    let lines: Vec<&str> = envoi.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(lines.len(), 1 + 4, "{envoi}");
+    let azur = lines.iter().find(|l| l.contains("98222438800016")).unwrap();
+    assert!(
+        azur.contains("contact@cfa-metiers.example.fr")
+            && azur.contains("cfa/cfa-azur-formation-98222438800016.html")
+            && azur.contains("cfa/cfa-azur-formation-98222438800016.xlsx"),
+        "{azur}"
+    );
+    // LibreOffice, when installed, opens it and sees the notes and the fills.
+    let soffice = ["libreoffice", "soffice"].into_iter().find(|c| {
+        std::process::Command::new(c)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    });
+    match soffice {
+        None => eprintln!("libreoffice not installed: the headless conversion was not run"),
+        Some(cmd) => {
+            let out_dir = site.path("converted");
+            let out = std::process::Command::new(cmd)
+                .args(["--headless", "--convert-to", "ods", "--outdir"])
+                .arg(&out_dir)
+                .arg(&book)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{}", said(&out));
+            let ods = out_dir.join("cfa-azur-formation-98222438800016.ods");
+            let content = zip_part(&ods, "content.xml").unwrap();
+            assert!(content.contains("office:annotation"), "notes survive");
+            assert!(content.contains("Vérifiez l&apos;UAI") || content.contains("Vérifiez l'UAI"));
+            assert!(
+                content.to_lowercase().contains("#f4b183"),
+                "the orange fill survives"
+            );
+        }
+    }
 }

@@ -7,9 +7,12 @@ use crate::model::Reason;
 pub fn label(reason: Reason) -> &'static str {
     match reason {
         Reason::DuplicateId => "N° action en double",
+        Reason::DuplicateOfferCopy => "Offre saisie deux fois (copie non publiée)",
+        Reason::FieldMissing => "Colonne obligatoire vide",
         Reason::SiretInvalid => "SIRET invalide",
         Reason::SiretInactive => "SIRET fermé",
-        Reason::NdaMissing => "Organisme non déclaré (NDA)",
+        Reason::NdaMissing => "NDA manquant",
+        Reason::NdaUndeclared => "Organisme non déclaré (NDA absent de la liste publique)",
         Reason::NdaInvalid => "NDA mal formé",
         Reason::UaiMissing => "UAI manquant",
         Reason::UaiInvalid => "UAI invalide",
@@ -18,6 +21,7 @@ pub fn label(reason: Reason) -> &'static str {
         Reason::HandicapReferentMissing => "Référent handicap non désigné",
         Reason::HandicapContactMissing => "Référent handicap injoignable",
         Reason::ContactMissing => "Contact de la formation manquant",
+        Reason::RncpMissing => "Code RNCP manquant",
         Reason::RncpMalformed => "Code RNCP mal formé",
         Reason::RncpExpired => "Certification non active à la rentrée",
         Reason::RncpNotApprenticeship => "Certification non ouverte à l'apprentissage",
@@ -33,6 +37,8 @@ pub fn label(reason: Reason) -> &'static str {
         Reason::UrlInvalid => "Site web invalide",
         Reason::RncpUnknown => "Fiche RNCP inconnue",
         Reason::CfdMalformed => "Code diplôme (CFD) mal formé",
+        Reason::DuplicateOffer => "Offre saisie deux fois",
+        Reason::NameSuspicious => "Nom à vérifier (caractères parasites)",
         Reason::ValueUnreadable => "Valeur illisible",
     }
 }
@@ -41,8 +47,8 @@ pub fn label(reason: Reason) -> &'static str {
 /// table leaves unverified.
 pub fn control(reason: Reason) -> &'static str {
     match reason {
-        Reason::NdaMissing => {
-            "déclaration d'activité : présence du NDA seulement (liste DGEFP non fournie)"
+        Reason::NdaUndeclared => {
+            "déclaration d'activité : NDA présent dans la liste publique (liste DGEFP non fournie)"
         }
         Reason::QualiopiMissing => {
             "Qualiopi apprentissage : colonne « Qualiopi mention apprentissage » (liste DGEFP non fournie)"
@@ -81,14 +87,30 @@ pub fn advice(reason: Reason) -> &'static str {
             "L'établissement est fermé au répertoire SIRENE : indiquez le SIRET de \
              l'établissement actif."
         }
+        Reason::DuplicateOfferCopy => {
+            "Cette ligne décrit la même offre qu'une autre ligne (même organisme, même \
+             diplôme, même lieu, même date de début) sous un autre N° action : seule la \
+             première est publiée. Supprimez la copie, ou corrigez ce qui distingue les \
+             deux sessions."
+        }
+        Reason::FieldMissing => {
+            "Cette colonne est obligatoire : remplissez-la pour que l'offre puisse être \
+             publiée."
+        }
         Reason::NdaMissing => {
-            "Indiquez le numéro de déclaration d'activité (11 chiffres) ; s'il n'apparaît \
-             pas dans la liste publique des organismes de formation, régularisez la \
-             déclaration auprès de la DREETS."
+            "Indiquez le numéro de déclaration d'activité (11 caractères, ex. 93131234513, \
+             ou 9306P001706 pour un organisme public), tel qu'il figure sur le récépissé \
+             de la DREETS."
+        }
+        Reason::NdaUndeclared => {
+            "Ce numéro de déclaration d'activité n'apparaît pas dans la liste publique des \
+             organismes de formation : vérifiez-le sur le récépissé, ou régularisez la \
+             déclaration auprès de la DREETS (une déclaration caduque doit être renouvelée)."
         }
         Reason::NdaInvalid => {
-            "Le numéro de déclaration d'activité compte 11 chiffres : recopiez-le depuis \
-             le récépissé de la DREETS."
+            "Le numéro de déclaration d'activité compte 11 caractères : 11 chiffres, ou, \
+             pour un organisme public, un P en 5e position (ex. 9306P001706) ; recopiez-le \
+             depuis le récépissé de la DREETS."
         }
         Reason::UaiMissing => {
             "Indiquez l'UAI de l'organisme responsable (8 caractères, ex. 0133406G), \
@@ -114,6 +136,10 @@ pub fn advice(reason: Reason) -> &'static str {
         }
         Reason::ContactMissing => {
             "Indiquez un téléphone (10 chiffres) ou un courriel valide pour joindre la formation."
+        }
+        Reason::RncpMissing => {
+            "Indiquez le code de la fiche RNCP (ex. RNCP36629) ou RS de la certification \
+             préparée : il figure sur francecompetences.fr."
         }
         Reason::RncpMalformed => {
             "Indiquez le code de la fiche : RNCP suivi de 3 à 5 chiffres (ex. RNCP36629), \
@@ -166,6 +192,14 @@ pub fn advice(reason: Reason) -> &'static str {
         Reason::CfdMalformed => {
             "Le code diplôme (CFD) compte 8 caractères (ex. 50033616), suivis parfois d'une \
              lettre de spécialité : recopiez-le depuis la fiche du diplôme."
+        }
+        Reason::DuplicateOffer => {
+            "Une autre ligne décrit la même offre sous un autre N° action (voir le détail) : \
+             celle-ci est publiée, l'autre non. Supprimez la copie."
+        }
+        Reason::NameSuspicious => {
+            "Le nom contient des caractères inattendus (*, /, #…) : écrivez le nom de \
+             l'organisme tel qu'il doit apparaître au public."
         }
         Reason::ValueUnreadable => "La valeur n'a pas pu être lue : corrigez-la au format attendu.",
     }

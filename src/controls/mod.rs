@@ -7,6 +7,7 @@
 
 pub mod campaign;
 pub mod distance;
+mod duplicates;
 pub mod durations;
 pub mod explain;
 pub use crate::identifiers;
@@ -15,7 +16,7 @@ mod rules;
 
 use crate::communes::{Communes, CommunesError};
 use crate::model::{Offer, Reason, Verdict};
-use durations::{Durations, DurationsError};
+use durations::{Durations, DurationsError, Official};
 use rayon::prelude::*;
 use references::{ReferenceError, References};
 use rustc_hash::FxHashMap;
@@ -37,6 +38,12 @@ pub mod col {
     pub const TRAINER_SIRET: &str = "SIRET organisme formateur";
     pub const PLACE_UAI: &str = "UAI lieu de formation";
     pub const PLACE_TOWN: &str = "Commune";
+    pub const PLACE_STREET: &str = "Adresse lieu de formation";
+    pub const PLACE_POSTCODE: &str = "Code postal";
+    pub const RESP_NAME: &str = "Organisme responsable";
+    pub const RESP_POSTCODE: &str = "Code postal organisme responsable";
+    pub const RESP_TOWN: &str = "Commune organisme responsable";
+    pub const TRAINER_NAME: &str = "Organisme formateur";
     pub const PHONE: &str = "Téléphone";
     pub const EMAIL: &str = "Courriel";
     pub const WEBSITE: &str = "Site web";
@@ -57,6 +64,8 @@ pub struct Context<'a> {
     pub campaign_year: i32,
     pub communes: &'a Communes,
     pub durations: &'a Durations,
+    /// Official durations by CFD (BCN), used before the family ranges.
+    pub official: &'a Official,
     pub references: &'a References,
 }
 
@@ -65,6 +74,7 @@ pub struct Context<'a> {
 pub struct Tables {
     pub communes: Communes,
     pub durations: Durations,
+    pub official: Official,
     pub references: References,
     /// File names of the reference tables used (for the report).
     pub reference_files: ReferenceFiles,
@@ -99,6 +109,7 @@ impl Tables {
     pub fn with(
         communes: Communes,
         durations: Durations,
+        official: Official,
         references: &crate::config::References,
     ) -> Result<Tables, TablesError> {
         let name = |p: &Option<PathBuf>| {
@@ -119,6 +130,7 @@ impl Tables {
             },
             communes,
             durations,
+            official,
         })
     }
 
@@ -128,6 +140,7 @@ impl Tables {
             campaign_year,
             communes: &self.communes,
             durations: &self.durations,
+            official: &self.official,
             references: &self.references,
         }
     }
@@ -148,8 +161,8 @@ impl Context<'_> {
         let r = self.references;
         let mut c = Coverage::default();
         if r.organismes.is_none() {
-            c.declared_only
-                .extend([Reason::NdaMissing, Reason::QualiopiMissing]);
+            c.declared_only.push(Reason::QualiopiMissing);
+            c.not_checked.push(Reason::NdaUndeclared);
         }
         if r.rncp.is_none() {
             c.declared_only.push(Reason::HabilitationMissing);
@@ -185,7 +198,7 @@ pub fn run(offers: &[Offer], ctx: &Context<'_>) -> Vec<Verdict> {
     }
     drop(count);
     let locator = distance::Locator::new(ctx.communes, offers);
-    offers
+    let mut verdicts: Vec<Verdict> = offers
         .par_iter()
         .map(|o| {
             if o.marks.closed {
@@ -194,13 +207,16 @@ pub fn run(offers: &[Offer], ctx: &Context<'_>) -> Vec<Verdict> {
             let mut problems = Vec::new();
             let same = rows.get(o.id.as_str()).map_or(&[][..], Vec::as_slice);
             rules::duplicate(o, same, &mut problems);
+            rules::required(o, &mut problems);
             rules::organisation(o, ctx, &mut problems);
             rules::certification(o, ctx, &mut problems);
             rules::draio(o, ctx, &locator, &mut problems);
             rules::warnings(o, ctx, &mut problems);
             Verdict::from_problems(o, problems)
         })
-        .collect()
+        .collect();
+    duplicates::mark(offers, &mut verdicts);
+    verdicts
 }
 
 #[cfg(test)]

@@ -30,6 +30,11 @@ pub enum ReferenceError {
         column: &'static str,
         found: String,
     },
+    #[error(
+        "{file}: more than {limit} bytes once uncompressed (the bound of a reference table): \
+         file refused"
+    )]
+    TooLarge { file: PathBuf, limit: u64 },
     #[error("{file}, row {row}, column {column:?}: {message}")]
     Value {
         file: PathBuf,
@@ -177,11 +182,46 @@ fn cell(rec: &csv::StringRecord, i: usize) -> &str {
     rec.get(i).unwrap_or("").trim()
 }
 
+/// The most bytes one reference file (or one CSV inside the France compétences zip) may
+/// hold once uncompressed. The real files are far smaller (the whole national RNCP/RS
+/// export inflates to a few hundred MB across all its parts, of which only four are read);
+/// the bound keeps a decompression bomb or a wrong file from exhausting memory: the file
+/// is read through it and refused past it, before any parsing.
+pub const MAX_TABLE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Reads at most `limit` bytes; more is [`ReferenceError::TooLarge`].
+fn read_bounded(
+    reader: impl Read,
+    file: &Path,
+    size_hint: u64,
+    limit: u64,
+) -> Result<Vec<u8>, ReferenceError> {
+    // The declared size of a zip entry can lie: it only sizes the first allocation.
+    let mut bytes = Vec::with_capacity(size_hint.min(limit).min(64 << 20) as usize);
+    reader
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| ReferenceError::Read {
+            file: file.to_path_buf(),
+            message: e.to_string(),
+        })?;
+    if bytes.len() as u64 > limit {
+        return Err(ReferenceError::TooLarge {
+            file: file.to_path_buf(),
+            limit,
+        });
+    }
+    Ok(bytes)
+}
+
 fn read_file(path: &Path) -> Result<Vec<u8>, ReferenceError> {
-    std::fs::read(path).map_err(|e| ReferenceError::Read {
+    let io = |e: std::io::Error| ReferenceError::Read {
         file: path.to_path_buf(),
         message: e.to_string(),
-    })
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let size = file.metadata().map_err(io)?.len();
+    read_bounded(file, path, size, MAX_TABLE_BYTES)
 }
 
 /// `dd/mm/yyyy` (or ISO `yyyy-mm-dd`).
@@ -290,14 +330,8 @@ impl RncpTable {
                 let base = name.rsplit('/').next().unwrap_or(&name).to_string();
                 let shown = path.join(&base);
                 let mut read = || {
-                    let mut bytes = Vec::with_capacity(entry.size().min(1 << 30) as usize);
-                    entry
-                        .read_to_end(&mut bytes)
-                        .map_err(|e| ReferenceError::Read {
-                            file: shown.clone(),
-                            message: e.to_string(),
-                        })?;
-                    Ok(bytes)
+                    let size = entry.size();
+                    read_bounded(&mut entry, &shown, size, MAX_TABLE_BYTES)
                 };
                 place(&base, path.join(&base), &mut read)?;
             }
@@ -500,8 +534,8 @@ impl RncpTable {
 /// The DGEFP public list of training organisations.
 #[derive(Debug, Clone, Default)]
 pub struct Organismes {
-    /// Declared activity numbers (11 digits as a number).
-    nda: HashSet<u64>,
+    /// Declared activity numbers (their 11 characters: digits, a `P` 5th for public bodies).
+    nda: HashSet<[u8; 11]>,
     /// Qualiopi for apprenticeship, by establishment SIRET.
     qualiopi_by_siret: HashMap<u64, bool>,
     /// Qualiopi for apprenticeship, by SIREN (true when any establishment has it).
@@ -550,7 +584,7 @@ impl Organismes {
                 }
             };
             if let Some(d) = super::identifiers::nda_digits(cell(rec, nda)) {
-                out.nda.insert(digits_key(&d));
+                out.nda.insert(d);
             }
             if let Some(k) = siret_key(cell(rec, siret)) {
                 let e = out.qualiopi_by_siret.entry(k).or_default();
@@ -576,7 +610,7 @@ impl Organismes {
 
     /// Whether this NDA is in the list.
     pub fn declares(&self, nda: &str) -> bool {
-        super::identifiers::nda_digits(nda).is_some_and(|d| self.nda.contains(&digits_key(&d)))
+        super::identifiers::nda_digits(nda).is_some_and(|d| self.nda.contains(&d))
     }
 
     /// Qualiopi for apprenticeship: by the establishment's SIRET, else by its SIREN;
@@ -586,10 +620,6 @@ impl Organismes {
             .and_then(|k| self.qualiopi_by_siret.get(&k).copied())
             .or_else(|| siren_key(siret).and_then(|k| self.qualiopi_by_siren.get(&k).copied()))
     }
-}
-
-fn digits_key(d: &[u8]) -> u64 {
-    d.iter().fold(0u64, |n, b| n * 10 + u64::from(b - b'0'))
 }
 
 // ---------------------------------------------------------------- SIRENE

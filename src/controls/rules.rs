@@ -45,6 +45,42 @@ pub(super) fn duplicate(o: &Offer, rows: &[u32], out: &mut Vec<Problem>) {
     }
 }
 
+/// `field_missing`: a required column of the contract (`shared/brof-format.md`) left
+/// empty, for the columns no other rule covers (SIRET, UAI, NDA, RNCP, dates, contacts,
+/// Qualiopi, habilitation and first year have their own codes). A value present but
+/// unreadable counts as missing too: the offer cannot be shown without it.
+pub(super) fn required(o: &Offer, out: &mut Vec<Problem>) {
+    let text = |s: &str| !s.trim().is_empty();
+    let some = |s: &Option<String>| !blank(s);
+    for (column, present) in [
+        (col::TITLE, text(&o.title)),
+        (col::DIPLOMA_TYPE, text(&o.diploma_type)),
+        (col::LEVEL, o.level.is_some()),
+        (col::RESP_NAME, text(&o.responsible.name)),
+        (col::RESP_POSTCODE, some(&o.responsible.address.postcode)),
+        (col::RESP_TOWN, some(&o.responsible.address.town)),
+        (col::TRAINER_NAME, text(&o.trainer.name)),
+        (col::PLACE_STREET, some(&o.place.address.street)),
+        (col::PLACE_POSTCODE, some(&o.place.address.postcode)),
+        (col::PLACE_TOWN, some(&o.place.address.town)),
+        (col::CYCLE, o.cycle_months.is_some()),
+    ] {
+        if present {
+            continue;
+        }
+        let unreadable = o.findings.iter().find(|f| f.column == column);
+        out.push(problem(
+            Reason::FieldMissing,
+            column,
+            unreadable.map(|f| f.raw.as_str()),
+            Some(match unreadable {
+                Some(_) => format!("colonne « {column} » obligatoire : valeur illisible"),
+                None => format!("colonne « {column} » obligatoire, vide"),
+            }),
+        ));
+    }
+}
+
 /// SIRET, NDA, UAI, Qualiopi, habilitation, disability referent, contact.
 pub(super) fn organisation(o: &Offer, ctx: &Context<'_>, out: &mut Vec<Problem>) {
     let refs = ctx.references;
@@ -89,12 +125,12 @@ pub(super) fn organisation(o: &Offer, ctx: &Context<'_>, out: &mut Vec<Problem>)
             Reason::NdaInvalid,
             col::NDA,
             Some(n),
-            Some("le NDA compte 11 chiffres".into()),
+            Some("11 caractères attendus : des chiffres, ou un P en 5e position pour un organisme public".into()),
         )),
         Some(n) => {
             if refs.organismes.as_ref().is_some_and(|t| !t.declares(n)) {
                 out.push(problem(
-                    Reason::NdaMissing,
+                    Reason::NdaUndeclared,
                     col::NDA,
                     Some(n),
                     Some("absent de la liste publique des organismes de formation".into()),
@@ -233,6 +269,16 @@ pub(super) fn organisation(o: &Offer, ctx: &Context<'_>, out: &mut Vec<Problem>)
     }
 }
 
+/// `3 ans`, `1 à 2 ans`, `1 an`.
+fn years(min: u8, max: u8) -> String {
+    let unit = |n: u8| if n > 1 { "ans" } else { "an" };
+    if min == max {
+        format!("{min} {}", unit(min))
+    } else {
+        format!("{min} à {max} {}", unit(max))
+    }
+}
+
 fn declared(v: Option<bool>) -> &'static str {
     match v {
         Some(true) => "Oui",
@@ -246,10 +292,10 @@ pub(super) fn certification(o: &Offer, ctx: &Context<'_>, out: &mut Vec<Problem>
     let code = match o.rncp.as_deref().filter(|s| !s.trim().is_empty()) {
         None => {
             out.push(problem(
-                Reason::RncpMalformed,
+                Reason::RncpMissing,
                 col::RNCP,
                 None,
-                Some("code RNCP absent".into()),
+                Some("colonne « Code RNCP » obligatoire, vide".into()),
             ));
             return;
         }
@@ -322,30 +368,68 @@ pub(super) fn certification(o: &Offer, ctx: &Context<'_>, out: &mut Vec<Problem>
 
 /// Duration, first year, dates, campaign window, the 20 km rule.
 pub(super) fn draio(o: &Offer, ctx: &Context<'_>, locator: &Locator<'_>, out: &mut Vec<Problem>) {
+    // The official durations of the diploma (by CFD) first, the family's range else.
     let rule = o.diploma.and_then(|d| ctx.durations.rule(d));
-    if let (Some(rule), Some(months)) = (rule, o.cycle_months)
-        && !rule.accepts_months(months)
-    {
-        out.push(problem(
-            Reason::DurationInconsistent,
-            col::CYCLE,
-            Some(&months.to_string()),
-            Some(format!(
-                "durée attendue pour « {} » : de {} à {} mois",
-                o.diploma.map_or("", |d| d.label()),
-                rule.min_months,
-                rule.max_months
-            )),
-        ));
+    let official = o
+        .cfd
+        .as_deref()
+        .and_then(|c| ctx.official.range(c))
+        .map(|r| (r, o.cfd.as_deref().unwrap_or("")));
+    let family = o.diploma.map_or("", |d| d.label());
+    if let Some(months) = o.cycle_months {
+        let expected = match official {
+            Some((r, cfd)) => {
+                let (min, max) = r.months(rule);
+                Some((
+                    min,
+                    max,
+                    format!(
+                        "durée officielle du diplôme {cfd} : {}",
+                        years(r.min_years, r.max_years)
+                    ),
+                ))
+            }
+            None => rule.map(|r| {
+                (
+                    r.min_months,
+                    r.max_months,
+                    format!("durée habituelle d'un « {family} »"),
+                )
+            }),
+        };
+        if let Some((min, max, why)) = expected
+            && !(min..=max).contains(&months)
+        {
+            out.push(problem(
+                Reason::DurationInconsistent,
+                col::CYCLE,
+                Some(&months.to_string()),
+                Some(format!("{why} : cycle attendu de {min} à {max} mois")),
+            ));
+        }
     }
 
-    if o.first_year_apprenticeship != Some(true) {
-        out.push(problem(
+    let normal = match official {
+        Some((r, _)) => Some(r.normal_months(rule)),
+        None => rule.and_then(|r| r.normal_months),
+    };
+    match (o.first_year_apprenticeship, o.cycle_months, normal) {
+        (Some(true), Some(months), Some(normal)) if months + 6 < normal => out.push(problem(
             Reason::FirstYearNotApprenticeship,
             col::FIRST_YEAR,
-            Some(declared(o.first_year_apprenticeship)),
+            Some("Oui"),
+            Some(format!(
+                "un cycle de {months} mois pour un diplôme de {normal} mois commence après la 1re année : \
+                 indiquez Non, ou la durée du cycle complet"
+            )),
+        )),
+        (Some(true), _, _) => {}
+        (declared_value, _, _) => out.push(problem(
+            Reason::FirstYearNotApprenticeship,
+            col::FIRST_YEAR,
+            Some(declared(declared_value)),
             None,
-        ));
+        )),
     }
 
     match (o.start, o.end) {
@@ -504,6 +588,20 @@ pub(super) fn warnings(o: &Offer, ctx: &Context<'_>, out: &mut Vec<Problem>) {
                     .into(),
             ),
         ));
+    }
+
+    for (column, name) in [
+        (col::RESP_NAME, &o.responsible.name),
+        (col::TRAINER_NAME, &o.trainer.name),
+    ] {
+        if crate::display::name_suspicious(name) {
+            out.push(problem(
+                Reason::NameSuspicious,
+                column,
+                Some(name),
+                Some("caractères inattendus dans un nom d'organisme (*, /, #, _…)".into()),
+            ));
+        }
     }
 
     for f in &o.findings {

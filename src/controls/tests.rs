@@ -55,6 +55,7 @@ fn valid_offer() -> Offer {
     o.trainer.name = "CFA de l'Artisanat".into();
     o.trainer.siret = Some("98222438800016".into());
     o.place.uai = Some("0061234J".into());
+    o.place.address.street = Some("12 rue de la République".into());
     o.place.address.postcode = Some("06100".into());
     o.place.address.town = Some("Nice".into());
     o.contact.phone = phone("04 93 12 34 56");
@@ -68,10 +69,12 @@ fn valid_offer() -> Offer {
 fn run_with(offer: &Offer, references: &References) -> Verdict {
     let communes = communes();
     let durations = Durations::shipped();
+    let official = Official::builtin();
     let ctx = Context {
         campaign_year: 2027,
         communes: &communes,
         durations: &durations,
+        official: &official,
         references,
     };
     run(std::slice::from_ref(offer), &ctx).remove(0)
@@ -137,6 +140,62 @@ fn nda_missing_or_invalid() {
     only(&o, "nda_missing");
     o.responsible.nda = Some("9306012340".into());
     only(&o, "nda_invalid");
+    o.responsible.nda = Some("9306X001706".into());
+    only(&o, "nda_invalid");
+}
+
+#[test]
+fn a_public_body_nda_with_a_p_fifth_is_well_formed() {
+    // Real NDAs of public bodies (shared/reference-data.md).
+    for nda in ["9306P001706", "9383P000183"] {
+        let mut o = valid_offer();
+        o.responsible.nda = Some(nda.into());
+        assert!(check(&o).problems.is_empty(), "{nda}");
+    }
+}
+
+#[test]
+fn every_required_column_left_empty_is_named() {
+    type Empty = fn(&mut Offer);
+    let cases: [(&str, Empty); 11] = [
+        (col::TITLE, |o| o.title.clear()),
+        (col::DIPLOMA_TYPE, |o| o.diploma_type.clear()),
+        (col::LEVEL, |o| o.level = None),
+        (col::RESP_NAME, |o| o.responsible.name.clear()),
+        (col::RESP_POSTCODE, |o| {
+            o.responsible.address.postcode = None
+        }),
+        (col::RESP_TOWN, |o| o.responsible.address.town = None),
+        (col::TRAINER_NAME, |o| o.trainer.name = " ".into()),
+        (col::PLACE_STREET, |o| o.place.address.street = None),
+        (col::PLACE_POSTCODE, |o| o.place.address.postcode = None),
+        (col::PLACE_TOWN, |o| o.place.address.town = None),
+        (col::CYCLE, |o| o.cycle_months = None),
+    ];
+    for (column, empty) in cases {
+        let mut o = valid_offer();
+        empty(&mut o);
+        let v = check(&o);
+        assert_eq!(v.status, Status::NonReglementaire, "{column}");
+        let p = v
+            .problems
+            .iter()
+            .find(|p| p.reason == Reason::FieldMissing)
+            .unwrap_or_else(|| panic!("{column}: {:?}", codes(&v)));
+        assert_eq!(p.column.as_deref(), Some(column));
+        assert!(p.detail.as_deref().unwrap().contains(column));
+    }
+    // An unreadable level is as missing as an empty one, and says so.
+    let mut o = valid_offer();
+    o.level = None;
+    o.findings = vec![Finding {
+        column: col::LEVEL.into(),
+        raw: "Bac+2".into(),
+        problem: "niveau non reconnu".into(),
+    }];
+    let v = check(&o);
+    assert_eq!(codes(&v), vec!["field_missing", "value_unreadable"]);
+    assert_eq!(v.problems[0].value.as_deref(), Some("Bac+2"));
 }
 
 #[test]
@@ -207,7 +266,7 @@ fn rncp_malformed_or_missing() {
     o.rncp = Some("RNCP123456".into());
     only(&o, "rncp_malformed");
     o.rncp = None;
-    only(&o, "rncp_malformed");
+    only(&o, "rncp_missing");
     o.rncp = Some("RS5000".into());
     assert!(check(&o).problems.is_empty());
 }
@@ -249,6 +308,71 @@ fn cycle_length_within_the_diploma_range() {
 }
 
 #[test]
+fn the_official_duration_by_cfd_comes_before_the_family_range() {
+    // BTS Podo-orthésiste (CFD 32033105): 3 years by regulation (BCN N_MEF).
+    let mut o = valid_offer();
+    o.diploma = Some(Diploma::Bts);
+    o.diploma_type = "BTS".into();
+    o.level = Some(5);
+    o.cfd = Some("32033105".into());
+    o.cycle_months = Some(36);
+    o.end = Some(d(2030, 6, 30));
+    assert!(check(&o).problems.is_empty(), "{:?}", codes(&check(&o)));
+    // The same 36 months for a two-year BTS (MCO, 32031213) is too long.
+    o.cfd = Some("32031213".into());
+    let v = only(&o, "duration_inconsistent");
+    let detail = v.problems[0].detail.as_deref().unwrap();
+    assert!(
+        detail.contains("32031213") && detail.contains("de 12 à 24 mois"),
+        "{detail}"
+    );
+    // A BTS whose CFD is not in the table: the family range.
+    o.cfd = Some("32099999".into());
+    let v = only(&o, "duration_inconsistent");
+    assert!(
+        v.problems[0]
+            .detail
+            .as_deref()
+            .unwrap()
+            .contains("de 12 à 24 mois")
+    );
+}
+
+#[test]
+fn a_short_cycle_entered_in_the_first_year_is_named() {
+    // A BUT (3 years) in 12 months "from the first year" starts in its last year.
+    let mut o = valid_offer();
+    o.diploma = Some(Diploma::But);
+    o.diploma_type = "BUT".into();
+    o.level = Some(6);
+    o.cycle_months = Some(12);
+    o.end = Some(d(2028, 8, 31));
+    let v = only(&o, "first_year_not_apprenticeship");
+    let detail = v.problems[0].detail.as_deref().unwrap();
+    assert!(
+        detail.contains("12 mois") && detail.contains("36 mois"),
+        "{detail}"
+    );
+    // Declared as entered later, the same cycle is fine.
+    o.first_year_apprenticeship = Some(false);
+    only(&o, "first_year_not_apprenticeship");
+    // 30 months of a 36-month diploma: within six months, accepted.
+    o.first_year_apprenticeship = Some(true);
+    o.cycle_months = Some(30);
+    o.end = Some(d(2030, 2, 28));
+    assert!(check(&o).problems.is_empty(), "{:?}", codes(&check(&o)));
+    // The three-year BTS in 24 months from the first year is short too.
+    let mut o = valid_offer();
+    o.diploma = Some(Diploma::Bts);
+    o.diploma_type = "BTS".into();
+    o.level = Some(5);
+    o.cfd = Some("32033104".into());
+    o.cycle_months = Some(24);
+    o.end = Some(d(2029, 6, 30));
+    only(&o, "first_year_not_apprenticeship");
+}
+
+#[test]
 fn apprenticeship_from_the_first_year() {
     let mut o = valid_offer();
     o.first_year_apprenticeship = Some(false);
@@ -270,7 +394,6 @@ fn dates_missing_or_inverted() {
     let mut o = valid_offer();
     o.start = Some(d(2027, 9, 1));
     o.end = Some(d(2027, 8, 31));
-    o.cycle_months = None;
     only(&o, "dates_inverted");
 }
 
@@ -417,7 +540,12 @@ fn a_malformed_cfd_is_a_warning_and_an_empty_one_is_fine() {
     }
     for good in ["50033616", "36T31203", "26033206T"] {
         o.cfd = Some(good.into());
-        assert!(check(&o).problems.is_empty(), "{good}");
+        let v = check(&o);
+        assert!(
+            !codes(&v).contains(&"cfd_malformed"),
+            "{good}: {:?}",
+            codes(&v)
+        );
     }
     o.cfd = None;
     assert!(check(&o).problems.is_empty());
@@ -428,7 +556,7 @@ fn website_must_be_http_or_https() {
     let mut o = valid_offer();
     o.contact.website = Some("javascript:alert(1)".into());
     only(&o, "url_invalid");
-    o.contact.website = Some("www.cfa-nice.fr".into());
+    o.contact.website = Some("https://cfa nice.fr".into());
     only(&o, "url_invalid");
     o.contact.website = None;
     assert!(check(&o).problems.is_empty());
@@ -474,11 +602,13 @@ fn duplicate_ids_name_the_other_rows() {
     b.row = 9;
     let communes = communes();
     let durations = Durations::shipped();
+    let official = Official::builtin();
     let references = References::default();
     let ctx = Context {
         campaign_year: 2027,
         communes: &communes,
         durations: &durations,
+        official: &official,
         references: &references,
     };
     let v = run(&[a, b], &ctx);
@@ -549,7 +679,16 @@ fn siret_inactive_needs_the_sirene_table() {
 fn nda_must_be_in_the_dgefp_list_when_given() {
     let mut o = valid_offer();
     o.responsible.nda = Some("93060999906".into());
-    assert_eq!(with_tables(&o), vec!["nda_missing"]);
+    assert_eq!(with_tables(&o), vec!["nda_undeclared"]);
+    // A public body's NDA in the list is declared.
+    let dgefp = format!("{DGEFP}9306P001706;LYCEE;130029754;13002975400020;true;true\r\n");
+    let refs = References {
+        organismes: Some(Organismes::parse(std::path::Path::new("d.csv"), dgefp.into()).unwrap()),
+        ..References::default()
+    };
+    o.responsible.nda = Some("9306P001706".into());
+    let v = run_with(&o, &refs);
+    assert!(!codes(&v).contains(&"nda_undeclared"), "{:?}", codes(&v));
 }
 
 #[test]
@@ -629,23 +768,22 @@ fn rncp_not_apprenticeship_and_unknown() {
 fn coverage_lists_what_the_missing_tables_leave_unverified() {
     let communes = communes();
     let durations = Durations::shipped();
+    let official = Official::builtin();
     let none = References::default();
     let ctx = Context {
         campaign_year: 2027,
         communes: &communes,
         durations: &durations,
+        official: &official,
         references: &none,
     };
     let c = ctx.coverage();
     assert_eq!(
         c.declared_only,
-        vec![
-            Reason::NdaMissing,
-            Reason::QualiopiMissing,
-            Reason::HabilitationMissing
-        ]
+        vec![Reason::QualiopiMissing, Reason::HabilitationMissing]
     );
     assert!(c.not_checked.contains(&Reason::SiretInactive));
+    assert!(c.not_checked.contains(&Reason::NdaUndeclared));
     let all = tables();
     let ctx = Context {
         references: &all,
@@ -653,4 +791,63 @@ fn coverage_lists_what_the_missing_tables_leave_unverified() {
     };
     assert!(ctx.coverage().declared_only.is_empty());
     assert_eq!(ctx.coverage().not_checked, vec![Reason::SiretInactive]);
+}
+
+#[test]
+fn the_same_offer_under_two_ids_is_published_once() {
+    let a = valid_offer();
+    let mut b = valid_offer();
+    b.id = "AF_2027_000999".into();
+    b.row = 12;
+    // Spelling of the town and street does not make another place.
+    b.place.address.town = Some("NICE".into());
+    b.place.address.street = Some("12, rue de la république".into());
+    let mut other = valid_offer();
+    other.id = "AF_2027_000777".into();
+    other.row = 13;
+    other.start = Some(d(2028, 1, 10));
+    other.end = Some(d(2029, 12, 20));
+    let communes = communes();
+    let durations = Durations::shipped();
+    let official = Official::builtin();
+    let references = References::default();
+    let ctx = Context {
+        campaign_year: 2027,
+        communes: &communes,
+        durations: &durations,
+        official: &official,
+        references: &references,
+    };
+    let v = run(&[a, b, other], &ctx);
+    assert_eq!(v[0].status, Status::Published);
+    assert_eq!(codes(&v[0]), vec!["duplicate_offer"]);
+    assert!(
+        v[0].problems[0]
+            .detail
+            .as_deref()
+            .unwrap()
+            .contains("AF_2027_000999 (ligne 12)")
+    );
+    assert_eq!(v[1].status, Status::NonReglementaire);
+    assert_eq!(codes(&v[1]), vec!["duplicate_offer_copy"]);
+    assert!(
+        v[1].problems[0]
+            .detail
+            .as_deref()
+            .unwrap()
+            .contains("AF_2027_000123 (ligne 5)")
+    );
+    // Another start date is another session.
+    assert!(v[2].problems.is_empty(), "{:?}", codes(&v[2]));
+
+    // When the first copy is blocked for another reason, the second is the one shown.
+    let mut a = valid_offer();
+    a.responsible.uai = None;
+    let mut b = valid_offer();
+    b.id = "AF_2027_000999".into();
+    b.row = 12;
+    let v = run(&[a, b], &ctx);
+    assert_eq!(codes(&v[0]), vec!["duplicate_offer_copy", "uai_missing"]);
+    assert_eq!(v[1].status, Status::Published);
+    assert_eq!(codes(&v[1]), vec!["duplicate_offer"]);
 }

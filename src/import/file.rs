@@ -19,7 +19,7 @@ pub(super) fn open(path: &Path, limits: &Limits) -> Result<Box<dyn Book>, Import
         .and_then(|e| e.to_str())
         .unwrap_or("")
         .to_ascii_lowercase();
-    if !matches!(extension.as_str(), "xlsx" | "xlsm" | "ods" | "csv") {
+    if !matches!(extension.as_str(), "xlsx" | "xlsm" | "xls" | "ods" | "csv") {
         return Err(ImportError::UnsupportedFormat {
             at,
             extension: if extension.is_empty() {
@@ -41,7 +41,7 @@ pub(super) fn open(path: &Path, limits: &Limits) -> Result<Box<dyn Book>, Import
         .map_err(io)?;
 
     if head.starts_with(OLE_MAGIC) {
-        return Err(ole(path)?);
+        return ole(path);
     }
     if extension == "csv" {
         if head.starts_with(ZIP_MAGIC) {
@@ -66,7 +66,11 @@ pub(super) fn open(path: &Path, limits: &Limits) -> Result<Box<dyn Book>, Import
     }
     let kind = check_zip(path, limits)?;
     match kind {
-        ZipKind::Xlsx(_) => Ok(Box::new(super::xlsx::XlsxBook::open(path)?)),
+        ZipKind::Xlsx(parts) => Ok(Box::new(super::xlsx::XlsxBook::open(
+            path,
+            parts,
+            limits.max_sheet_bytes,
+        )?)),
         ZipKind::Ods => Ok(Box::new(super::ods::OdsBook::open(path, limits)?)),
     }
 }
@@ -90,19 +94,17 @@ fn describe(head: &[u8]) -> String {
 }
 
 /// An OLE compound file is either an encrypted OOXML workbook (its `EncryptedPackage`
-/// stream, which calamine's compound-file reader looks for) or an old binary `.xls`.
-fn ole(path: &Path) -> Result<ImportError, ImportError> {
+/// stream, which calamine's compound-file reader looks for) or an old binary `.xls`,
+/// read for its values.
+fn ole(path: &Path) -> Result<Box<dyn Book>, ImportError> {
     let at = Location::file(path);
     let file = File::open(path).map_err(|source| ImportError::Io {
         at: at.clone(),
         source,
     })?;
     match <calamine::Xlsx<_> as calamine::Reader<_>>::new(BufReader::new(file)) {
-        Err(calamine::XlsxError::Password) => Ok(ImportError::Encrypted { at }),
-        _ => Ok(ImportError::NotASpreadsheet {
-            at,
-            detail: "old Excel 97-2003 format (.xls): save it as .xlsx".into(),
-        }),
+        Err(calamine::XlsxError::Password) => Err(ImportError::Encrypted { at }),
+        _ => Ok(Box::new(super::xls::XlsBook::open(path)?)),
     }
 }
 

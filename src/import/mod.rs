@@ -11,7 +11,9 @@ pub mod headers;
 pub mod markings;
 mod ods;
 mod offer;
+mod runs;
 pub mod values;
+mod xls;
 mod xlsx;
 
 use crate::config::Limits;
@@ -54,6 +56,8 @@ pub struct Source {
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     Xlsx,
+    /// Old Excel 97-2003 workbook: values only, no markings.
+    Xls,
     Ods,
     Csv,
 }
@@ -148,7 +152,9 @@ pub enum ImportError {
         at: Location,
         source: std::io::Error,
     },
-    #[error("{at}: unsupported format \"{extension}\": save the export as .xlsx, .ods or .csv")]
+    #[error(
+        "{at}: unsupported format \"{extension}\": save the export as .xlsx, .ods, .csv or .xls"
+    )]
     UnsupportedFormat { at: Location, extension: String },
     #[error("{at}: not a spreadsheet ({detail})")]
     NotASpreadsheet { at: Location, detail: String },
@@ -191,6 +197,12 @@ pub enum ImportError {
     },
     #[error("{at}: more than {limit} data rows (limit `max_rows`)")]
     TooManyRows { at: Location, limit: usize },
+    /// Repeated rows and columns that would expand past what any export holds.
+    #[error(
+        "{at}: the sheet expands to more than {limit} non-empty cells (repeated rows or \
+         columns; the bound is `max_rows` × 128): file refused"
+    )]
+    TooManyCells { at: Location, limit: usize },
     /// Publishing an empty export would withdraw every offer: it is refused instead.
     #[error("{at}: no data row below the header row {header_row}: nothing to publish")]
     NoData { at: Location, header_row: u32 },
@@ -213,6 +225,7 @@ impl ImportError {
             | ImportError::SheetTooLarge { at, .. }
             | ImportError::CellTooLong { at, .. }
             | ImportError::TooManyRows { at, .. }
+            | ImportError::TooManyCells { at, .. }
             | ImportError::NoData { at, .. }
             | ImportError::Unreadable { at, .. } => at,
         }
@@ -367,10 +380,13 @@ fn read_book(book: &mut dyn Book, file: &Path, limits: &Limits) -> Result<Import
         });
         let mut batch = Vec::with_capacity(BATCH);
         let mut count = 0usize;
-        let read = book.visit(sheet_index, &mut |row: Row| {
+        let read = book.visit(sheet_index, &mut |mut row: Row| {
             if row.number <= header_row || row.cells.iter().all(|c| c.value.is_blank()) {
                 return Ok(Flow::Continue);
             }
+            // Only the contract's columns are kept while rows wait for conversion: a row
+            // of thousands of repeated cells must not be held a thousand times.
+            row.cells.retain(|c| layout.col(c.col).is_some());
             check_cells(&row, &at, Some(layout), limits)?;
             count += 1;
             if count > limits.max_rows {

@@ -17,9 +17,25 @@ use std::path::Path;
 /// Beyond this column, repeated cells are padding, not data.
 const MAX_COLUMNS: u32 = 16_384;
 
-/// A parsed ODS workbook.
+/// Rows above the data a sheet may hold besides `max_rows` (titles, the header row).
+const ROW_SLACK: usize = 1_000;
+
+/// Non-empty cells a sheet may expand to, per accepted row: a BROF row has about 45
+/// columns. Repeats are counted before they are expanded, so a few kilobytes of
+/// `table:number-rows-repeated` / `table:number-columns-repeated` cannot grow into
+/// gigabytes.
+const CELLS_PER_ROW: usize = 128;
+
+/// An open ODS workbook: `content.xml` is kept (its size was bounded when the zip was
+/// checked) and parsed again, streaming, for each sheet visited; rows are never all
+/// held in memory at once.
 pub(super) struct OdsBook {
-    sheets: Vec<(String, Vec<Row>)>,
+    path: std::path::PathBuf,
+    content: Vec<u8>,
+    styles: HashMap<String, StyleDef>,
+    names: Vec<String>,
+    max_rows: usize,
+    max_cells: usize,
 }
 
 /// The colours of one cell style, before inheritance.
@@ -63,9 +79,46 @@ impl OdsBook {
         }
         let mut styles = HashMap::new();
         read_styles(&styles_xml, &mut styles).map_err(|e| corrupt(format!("styles.xml: {e}")))?;
-        let sheets = read_content(&content, &mut styles, path)?;
-        Ok(OdsBook { sheets })
+        let max_rows = limits.max_rows.saturating_add(ROW_SLACK);
+        let mut book = OdsBook {
+            path: path.to_path_buf(),
+            content,
+            styles,
+            names: Vec::new(),
+            max_rows,
+            max_cells: max_rows.saturating_mul(CELLS_PER_ROW),
+        };
+        // A first pass for the sheet names and the automatic styles; no row is built.
+        book.names = book.scan(None, &mut |_| Ok(Flow::Continue))?;
+        Ok(book)
     }
+
+    /// Parses `content.xml`, handing the rows of sheet `target` (when given) to `f`;
+    /// returns the sheet names seen.
+    fn scan(
+        &mut self,
+        target: Option<usize>,
+        f: &mut dyn FnMut(Row) -> Result<Flow, ImportError>,
+    ) -> Result<Vec<String>, ImportError> {
+        read_content(
+            &self.content,
+            &mut self.styles,
+            &self.path,
+            Bounds {
+                rows: self.max_rows,
+                cells: self.max_cells,
+            },
+            target,
+            f,
+        )
+    }
+}
+
+/// How far one sheet may expand.
+#[derive(Clone, Copy)]
+struct Bounds {
+    rows: usize,
+    cells: usize,
 }
 
 fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
@@ -83,8 +136,10 @@ fn style_event(
     match e.name().as_ref() {
         "style:style" => {
             let family = attr(e, "style:family");
+            // Cell styles, and text styles: a run of a cell's text (`text:span`) may be
+            // coloured on its own (part of the text typed in red).
             *current = match (family.as_deref(), attr(e, "style:name")) {
-                (Some("table-cell"), Some(name)) => {
+                (Some("table-cell" | "text"), Some(name)) => {
                     styles.insert(
                         name.clone(),
                         StyleDef {
@@ -157,6 +212,9 @@ struct Pending {
     paragraphs: usize,
     style: Option<String>,
     repeat: u32,
+    /// The font colour of a run of its text, when one is red or blue.
+    run_red: bool,
+    run_blue: bool,
 }
 
 fn cell_value(e: &BytesStart<'_>) -> Option<Value> {
@@ -185,10 +243,16 @@ fn read_content(
     xml: &[u8],
     styles: &mut HashMap<String, StyleDef>,
     path: &Path,
-) -> Result<Vec<(String, Vec<Row>)>, ImportError> {
+    bounds: Bounds,
+    target: Option<usize>,
+    f: &mut dyn FnMut(Row) -> Result<Flow, ImportError>,
+) -> Result<Vec<String>, ImportError> {
     let mut reader = Reader::from_reader(xml);
     let mut buf = Vec::new();
-    let mut sheets: Vec<(String, Vec<Row>)> = Vec::new();
+    let mut sheets: Vec<String> = Vec::new();
+    // Whether the rows of the current table are wanted, and what they expanded to.
+    let mut wanted = false;
+    let (mut rows_out, mut cells_out) = (0usize, 0usize);
     let mut style_cache: HashMap<String, (Option<Mark>, Option<Mark>)> = HashMap::new();
     let mut current_style = None;
     let mut in_styles = false;
@@ -202,8 +266,8 @@ fn read_content(
     // A cell comment holds paragraphs too: they are not the cell's value.
     let mut in_annotation = false;
 
-    let sheet_at = |sheets: &Vec<(String, Vec<Row>)>, row: u32| {
-        Location::sheet(path, sheets.last().map(|s| s.0.as_str())).at_row(row.max(1))
+    let sheet_at = |sheets: &Vec<String>, row: u32| {
+        Location::sheet(path, sheets.last().map(String::as_str)).at_row(row.max(1))
     };
 
     loop {
@@ -223,9 +287,14 @@ fn read_content(
             }
             Event::Start(e) if e.name().as_ref() == "office:automatic-styles" => in_styles = true,
             Event::Start(e) if e.name().as_ref() == "table:table" => {
-                sheets.push((attr(&e, "table:name").unwrap_or_default(), Vec::new()));
+                sheets.push(attr(&e, "table:name").unwrap_or_default());
+                wanted = target == Some(sheets.len() - 1);
                 row_number = 0;
                 column_styles.clear();
+            }
+            Event::End(e) if e.name().as_ref() == "table:table" && wanted => {
+                // The sheet asked for is done: the rest of the file is not needed.
+                return Ok(sheets);
             }
             Event::Start(e) | Event::Empty(e) if e.name().as_ref() == "table:table-column" => {
                 let n = repeat(&e, "table:number-columns-repeated");
@@ -243,14 +312,38 @@ fn read_content(
                 }
             }
             Event::End(e) if e.name().as_ref() == "table:table-row" => {
-                if !row.cells.is_empty()
-                    && let Some(sheet) = sheets.last_mut()
-                {
-                    // A repeated row with content is that many identical rows.
-                    for k in 0..row_repeat.min(1_000) {
-                        let mut copy = row.clone();
-                        copy.number = row_number + 1 + k;
-                        sheet.1.push(copy);
+                // Empty rows (however many repeats: spreadsheet programs end a sheet
+                // with a million of them) only move the row number on.
+                if wanted && !row.cells.is_empty() {
+                    // A repeated row with content is that many identical rows: counted
+                    // before any copy is made.
+                    let n = row_repeat as usize;
+                    rows_out = rows_out.saturating_add(n);
+                    cells_out = cells_out.saturating_add(n.saturating_mul(row.cells.len()));
+                    if rows_out > bounds.rows || cells_out > bounds.cells {
+                        let at = sheet_at(&sheets, row_number + 1);
+                        return Err(if rows_out > bounds.rows {
+                            ImportError::TooManyRows {
+                                at,
+                                limit: bounds.rows - ROW_SLACK,
+                            }
+                        } else {
+                            ImportError::TooManyCells {
+                                at,
+                                limit: bounds.cells,
+                            }
+                        });
+                    }
+                    let first = row_number + 1;
+                    let template = std::mem::take(&mut row);
+                    for k in 0..row_repeat {
+                        let copy = Row {
+                            number: first.saturating_add(k),
+                            cells: template.cells.clone(),
+                        };
+                        if f(copy)? == Flow::Stop {
+                            return Ok(sheets);
+                        }
                     }
                 }
                 row_number = row_number.saturating_add(row_repeat);
@@ -261,6 +354,12 @@ fn read_content(
                     "table:table-cell" | "table:covered-table-cell"
                 ) =>
             {
+                if !wanted {
+                    // Cells of the other sheets are not built (the first pass only
+                    // collects names and styles).
+                    buf.clear();
+                    continue;
+                }
                 let pending = Pending {
                     value: cell_value(&e),
                     style: attr(&e, "table:style-name"),
@@ -309,6 +408,15 @@ fn read_content(
                 }
             }
             Event::End(e) if e.name().as_ref() == "text:p" => in_p = false,
+            Event::Start(e) if in_p && e.name().as_ref() == "text:span" => {
+                if let (Some(c), Some(name)) = (cell.as_mut(), attr(&e, "text:style-name")) {
+                    let (_, font) = *style_cache
+                        .entry(name.clone())
+                        .or_insert_with(|| resolve(&name, styles));
+                    c.run_red |= font == Some(Mark::Red);
+                    c.run_blue |= font == Some(Mark::Blue);
+                }
+            }
             Event::Empty(e) if in_p => {
                 if let Some(c) = cell.as_mut() {
                     match e.name().as_ref() {
@@ -383,6 +491,13 @@ fn finish_cell(
             .or_insert_with(|| resolve(&name, styles)),
         None => (None, None),
     };
+    // A red run makes the cell changed whatever its own colour; a blue run counts when
+    // the cell itself is not coloured otherwise.
+    let font = if pending.run_red {
+        Some(Mark::Red)
+    } else {
+        font.or(pending.run_blue.then_some(Mark::Blue))
+    };
     for c in start..(*col).min(MAX_COLUMNS) {
         row.cells.push(Cell {
             col: c,
@@ -411,7 +526,7 @@ impl Book for OdsBook {
     }
 
     fn sheet_names(&self) -> Vec<String> {
-        self.sheets.iter().map(|s| s.0.clone()).collect()
+        self.names.clone()
     }
 
     fn has_markings(&self) -> bool {
@@ -423,11 +538,6 @@ impl Book for OdsBook {
         index: usize,
         f: &mut dyn FnMut(Row) -> Result<Flow, ImportError>,
     ) -> Result<(), ImportError> {
-        for row in &self.sheets[index].1 {
-            if f(row.clone())? == Flow::Stop {
-                break;
-            }
-        }
-        Ok(())
+        self.scan(Some(index), f).map(|_| ())
     }
 }

@@ -5,12 +5,15 @@ use super::headers::Col;
 use super::markings::Mark;
 use super::values::{self, Value};
 use super::{Layout, Row};
-use crate::model::{Coordinates, Diploma, Finding, Markings, Offer, Phone};
+use crate::model::{
+    Coordinates, Diploma, Finding, Markings, Normalised, NormalisedKind, Offer, Phone,
+};
 
 /// The cells of one row by canonical column, and the findings gathered while reading.
 struct Fields<'a> {
     cells: [Option<&'a Value>; Col::ALL.len()],
     findings: Vec<Finding>,
+    normalised: Vec<Normalised>,
 }
 
 impl<'a> Fields<'a> {
@@ -43,16 +46,68 @@ impl<'a> Fields<'a> {
         }
     }
 
+    fn email(&mut self, col: Col) -> Option<String> {
+        let mail = self.parse(col, values::email)?;
+        let raw = self.get(col).map(Value::text).unwrap_or_default();
+        // Letter case is not a change anyone would notice.
+        if raw.to_lowercase() != mail {
+            self.normalised(col, NormalisedKind::Email, raw, &mail);
+        }
+        Some(mail)
+    }
+
+    fn postcode(&mut self, col: Col) -> Option<String> {
+        let v = self.get(col)?;
+        match values::postcode(v) {
+            Ok(p) => {
+                self.normalised(col, NormalisedKind::Postcode, v.text(), &p);
+                Some(p)
+            }
+            // Kept as typed: the town may still locate the place; the finding says why.
+            Err(problem) => {
+                let raw = v.text();
+                self.finding(col, raw.clone(), problem);
+                Some(raw)
+            }
+        }
+    }
+
+    fn website(&mut self, col: Col) -> Option<String> {
+        let raw = self.text(col)?;
+        match values::website_without_scheme(&raw) {
+            Some(url) => {
+                self.normalised(col, NormalisedKind::Website, raw, &url);
+                Some(url)
+            }
+            None => Some(raw),
+        }
+    }
+
     fn id_like(&self, col: Col, width: Option<usize>) -> Option<String> {
         self.get(col)
             .map(|v| values::identifier(v, width))
             .filter(|s| !s.is_empty())
     }
 
+    /// Notes a value published in another form than typed.
+    fn normalised(&mut self, col: Col, kind: NormalisedKind, raw: String, value: &str) {
+        if raw != value {
+            self.normalised.push(Normalised {
+                column: col.name().to_string(),
+                kind,
+                raw,
+                value: value.to_string(),
+            });
+        }
+    }
+
     fn phone(&mut self, col: Col) -> Option<Phone> {
         let v = self.get(col)?;
         match values::phone(v) {
-            Ok(p) => Some(p),
+            Ok(p) => {
+                self.normalised(col, NormalisedKind::Phone, v.text(), &p.display);
+                Some(p)
+            }
             // Kept for display: a person may still dial it; the controls judge it.
             Err((p, problem)) => {
                 self.finding(col, v.text(), problem);
@@ -67,6 +122,7 @@ pub(super) fn offer(row: &Row, layout: &Layout) -> Offer {
     let mut fields = Fields {
         cells: [None; Col::ALL.len()],
         findings: Vec::new(),
+        normalised: Vec::new(),
     };
     for c in &row.cells {
         if let Some(col) = layout.col(c.col)
@@ -133,7 +189,7 @@ pub(super) fn offer(row: &Row, layout: &Layout) -> Offer {
     r.uai = f.id_like(Col::RespUai, None);
     r.nda = f.get(Col::Nda).map(values::nda).filter(|s| !s.is_empty());
     r.address.street = f.text(Col::RespStreet);
-    r.address.postcode = f.id_like(Col::RespPostcode, Some(5));
+    r.address.postcode = f.postcode(Col::RespPostcode);
     r.address.town = f.text(Col::RespTown);
     r.qualiopi = f.parse(Col::Qualiopi, values::yes_no);
     r.habilitation = f.parse(Col::Habilitation, values::yes_no);
@@ -144,7 +200,7 @@ pub(super) fn offer(row: &Row, layout: &Layout) -> Offer {
     let p = &mut offer.place;
     p.uai = f.id_like(Col::PlaceUai, None);
     p.address.street = f.text(Col::PlaceStreet);
-    p.address.postcode = f.id_like(Col::PlacePostcode, Some(5));
+    p.address.postcode = f.postcode(Col::PlacePostcode);
     p.address.town = f.text(Col::PlaceTown);
     p.address.insee = f.id_like(Col::Insee, Some(5));
     p.coordinates = coordinates;
@@ -152,16 +208,17 @@ pub(super) fn offer(row: &Row, layout: &Layout) -> Offer {
     let c = &mut offer.contact;
     c.name = f.text(Col::ContactName);
     c.phone = f.phone(Col::Phone);
-    c.email = f.parse(Col::Email, values::email);
-    c.website = f.text(Col::Website);
+    c.email = f.email(Col::Email);
+    c.website = f.website(Col::Website);
 
     let h = &mut offer.referent;
     h.name = f.text(Col::ReferentName);
     h.phone = f.phone(Col::ReferentPhone);
-    h.email = f.parse(Col::ReferentEmail, values::email);
+    h.email = f.email(Col::ReferentEmail);
 
     offer.marks = markings(row, layout);
     offer.findings = fields.findings;
+    offer.normalised = fields.normalised;
     offer
 }
 

@@ -60,18 +60,15 @@ pub fn identifier(v: &Value, width: Option<usize>) -> String {
     id
 }
 
-/// `N° de déclaration d'activité`: digits only (spaces, dots, dashes dropped).
+/// `N° de déclaration d'activité`: separators (spaces, dots, dashes, slashes) dropped,
+/// upper-cased (public bodies carry a `P` as 5th character: `9306P001706`).
 pub fn nda(v: &Value) -> String {
     let raw = v.text();
-    let digits: String = raw.chars().filter(|c| c.is_ascii_digit()).collect();
-    let only_separators = raw
+    let digits: String = raw
         .chars()
-        .all(|c| c.is_ascii_digit() || c.is_whitespace() || ".-/".contains(c));
-    let digits = if only_separators {
-        digits
-    } else {
-        squeeze(&raw).to_uppercase()
-    };
+        .filter(|c| !c.is_whitespace() && !".-/".contains(*c))
+        .collect::<String>()
+        .to_uppercase();
     if matches!(v, Value::Number(_)) && digits.len() == 10 {
         format!("0{digits}")
     } else {
@@ -210,42 +207,150 @@ pub fn yes_no(v: &Value) -> Result<bool, String> {
     }
 }
 
-/// A phone number kept as written, plus `+33…` when it is a valid French number
-/// (after removing spaces, dots, dashes and `(0)`). A number stored as a spreadsheet
-/// number has lost its leading zero: it is restored.
+/// A phone number as people write it → shown as `04 91 12 34 56`, plus `+33…`, when
+/// it is one valid French number once spaces, dots, dashes, `(0)`, a leading label
+/// (`Tél. :`, `Standard`) and a trailing remark in brackets are set aside, or when a
+/// spreadsheet number lost its leading zero (`491123456`) or its `+` (`33491123456`).
+/// Anything else (two numbers, letters, a wrong length) is kept as written and flagged.
 pub fn phone(v: &Value) -> Result<Phone, (Phone, String)> {
-    let mut display = v.text();
-    if matches!(v, Value::Number(_)) && display.len() == 9 {
-        display = format!("0{display}");
+    let mut typed = v.text();
+    if matches!(v, Value::Number(_)) && typed.len() == 9 {
+        typed = format!("0{typed}");
     }
-    let international = crate::identifiers::phone_international(&display);
-    let ok = international.is_some();
-    let phone = Phone {
-        display,
-        international,
-    };
-    if ok {
-        Ok(phone)
-    } else {
-        let why = format!("numéro de téléphone non reconnu « {} »", phone.display);
-        Err((phone, why))
+    let core = phone_core(&typed);
+    let international = crate::identifiers::phone_international(core).or_else(|| {
+        // `33 4 91 12 34 56`: the international form without its `+`.
+        let digits: String = core.chars().filter(|c| !c.is_whitespace()).collect();
+        (digits.len() == 11 && digits.starts_with("33"))
+            .then(|| crate::identifiers::phone_international(&format!("+{digits}")))
+            .flatten()
+    });
+    match international {
+        Some(i) => Ok(Phone {
+            display: national(&i),
+            international: Some(i),
+        }),
+        None => {
+            let why = format!("numéro de téléphone non reconnu « {typed} »");
+            Err((
+                Phone {
+                    display: typed,
+                    international: None,
+                },
+                why,
+            ))
+        }
     }
 }
 
-/// An e-mail address: trimmed, lower-cased, `mailto:` dropped; the shape is checked.
+/// The number part of a phone cell: without a leading label and a trailing remark.
+fn phone_core(text: &str) -> &str {
+    let mut t = text.trim();
+    let lower = t.to_lowercase();
+    for label in [
+        "téléphone",
+        "telephone",
+        "standard",
+        "tél",
+        "tel",
+        "tél.",
+        "tel.",
+    ] {
+        if lower.starts_with(label) {
+            t = t[label.len()..].trim_start_matches(['.', ':', ' ', '\u{a0}']);
+            break;
+        }
+    }
+    match t.find('(') {
+        // `(0)` belongs to the number; another bracket opens a remark.
+        Some(i) if !t[i..].starts_with("(0)") && i > 0 => t[..i].trim_end(),
+        _ => t,
+    }
+}
+
+/// `+33491123456` → `04 91 12 34 56` (the form families read and dial).
+fn national(international: &str) -> String {
+    let digits = format!("0{}", &international[3..]);
+    let mut out = String::with_capacity(14);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && i % 2 == 0 {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// An e-mail address: trimmed, lower-cased, taken out of `mailto:`, `Nom <…>`, spaces
+/// around `@` and a trailing `.` `;` `,`; the shape is then checked. Two addresses in
+/// one cell are not one address: flagged.
 pub fn email(v: &Value) -> Result<String, String> {
     let raw = v.text();
-    let mail = raw
+    let mut mail = raw.trim();
+    if let (Some(open), Some(close)) = (mail.find('<'), mail.rfind('>'))
+        && open < close
+    {
+        mail = &mail[open + 1..close];
+    }
+    let mail = mail
         .trim()
         .trim_start_matches("mailto:")
+        .trim_start_matches("MAILTO:")
         .trim()
+        .trim_end_matches(['.', ';', ','])
+        .replace(" @ ", "@")
+        .replace(" @", "@")
+        .replace("@ ", "@")
         .to_lowercase();
-    let ok = crate::identifiers::email_valid(&mail);
-    if ok {
+    if crate::identifiers::email_valid(&mail) {
         Ok(mail)
     } else {
         Err(format!("adresse de courriel non reconnue « {raw} »"))
     }
+}
+
+/// A web site without its scheme (`www.cfa.fr`, `cfa.fr/apprentissage`) is the same site
+/// over `https://`: returns that form; `None` when the text is not such a host name.
+pub fn website_without_scheme(text: &str) -> Option<String> {
+    let t = text.trim();
+    if t.contains("://") || t.contains('@') || t.is_empty() {
+        return None;
+    }
+    // `mailto:x`, `javascript:x`: a scheme that is not the web's is not a missing one.
+    if let Some((scheme, _)) = t.split_once(':')
+        && scheme.bytes().all(|b| b.is_ascii_alphabetic())
+    {
+        return None;
+    }
+    let url = format!("https://{}", t.trim_start_matches("//"));
+    crate::identifiers::url_problem(&url)
+        .is_none()
+        .then_some(url)
+}
+
+/// A postcode: 5 digits once spaces are removed and a zero lost by a spreadsheet is
+/// restored (`6000` → `06000`); a postcode followed by its town (`13001 Marseille`)
+/// gives its 5 digits. `Err` for anything else.
+pub fn postcode(v: &Value) -> Result<String, String> {
+    let raw = v.text();
+    let id = squeeze(&raw);
+    if id.bytes().all(|b| b.is_ascii_digit()) {
+        match id.len() {
+            5 => return Ok(id),
+            // Departments 01 to 09: the leading zero a number cell drops.
+            4 => return Ok(format!("0{id}")),
+            _ => {}
+        }
+    }
+    let head: String = raw.chars().take_while(char::is_ascii_digit).collect();
+    let rest = &raw[head.len()..];
+    if head.len() == 5 && rest.starts_with(' ') && rest.trim().chars().all(|c| !c.is_ascii_digit())
+    {
+        return Ok(head);
+    }
+    Err(format!(
+        "code postal non reconnu « {raw} » (5 chiffres attendus)"
+    ))
 }
 
 /// `RNCP12345`, `12345`, `rncp 12345`, `RNCP-12345` → `RNCP12345`; `RS 1234` →
@@ -448,12 +553,28 @@ mod tests {
             ("06-12-34-56-78", "+33612345678"),
         ] {
             let p = phone(&t(s)).unwrap();
-            assert_eq!(p.display, s.trim());
             assert_eq!(p.international.as_deref(), Some(i), "{s}");
+            assert_eq!(p.display, national(i), "{s}");
         }
         let p = phone(&Value::Number(491_123_456.0)).unwrap();
-        assert_eq!(p.display, "0491123456");
-        for s in ["0012345678", "061234567", "491123456", "04 91 12 34 5X"] {
+        assert_eq!(p.display, "04 91 12 34 56");
+        // As people write them: a label, a remark, the `+` lost by a spreadsheet.
+        for s in [
+            "Tél. : 04 91 12 34 56",
+            "tel 04.91.12.34.56",
+            "04 91 12 34 56 (accueil)",
+            "33491123456",
+        ] {
+            let p = phone(&t(s)).unwrap();
+            assert_eq!(p.display, "04 91 12 34 56", "{s}");
+        }
+        for s in [
+            "0012345678",
+            "061234567",
+            "491123456",
+            "04 91 12 34 5X",
+            "04 91 12 34 56 / 06 12 34 56 78",
+        ] {
             let (p, why) = phone(&t(s)).unwrap_err();
             assert_eq!(p.display, s);
             assert!(p.international.is_none());
@@ -471,14 +592,56 @@ mod tests {
             email(&t("mailto:a.b@example.org")),
             Ok("a.b@example.org".into())
         );
+        for (s, want) in [
+            ("Contact CFA <Contact@CFA.fr>", "contact@cfa.fr"),
+            ("contact @ cfa.fr", "contact@cfa.fr"),
+            ("contact@cfa.fr.", "contact@cfa.fr"),
+            ("MAILTO:contact@cfa.fr;", "contact@cfa.fr"),
+        ] {
+            assert_eq!(email(&t(s)), Ok(want.into()), "{s}");
+        }
         for s in [
             "contact",
+            "a@cfa.fr ; b@cfa.fr",
             "a@b",
             "a b@example.org",
             "@example.org",
             "a@@b.fr",
         ] {
             assert!(email(&t(s)).is_err(), "{s}");
+        }
+    }
+
+    #[test]
+    fn a_site_without_its_scheme_is_the_https_site() {
+        for (s, want) in [
+            ("www.cfa-nice.fr", "https://www.cfa-nice.fr"),
+            (" cfa.fr/apprentissage ", "https://cfa.fr/apprentissage"),
+            ("WWW.CFA.FR", "https://WWW.CFA.FR"),
+        ] {
+            assert_eq!(website_without_scheme(s).as_deref(), Some(want), "{s}");
+        }
+        for s in [
+            "https://www.cfa.fr",
+            "javascript:alert(1)",
+            "mailto:a@cfa.fr",
+            "contact@cfa.fr",
+            "cfa",
+            "www.cfa .fr",
+            "",
+        ] {
+            assert_eq!(website_without_scheme(s), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn postcodes_as_people_write_them() {
+        assert_eq!(postcode(&t("13 001")), Ok("13001".into()));
+        assert_eq!(postcode(&t("6000")), Ok("06000".into()));
+        assert_eq!(postcode(&Value::Number(6000.0)), Ok("06000".into()));
+        assert_eq!(postcode(&t("13001 Marseille")), Ok("13001".into()));
+        for s in ["130", "130011", "F-13001", "13001 13002", "Marseille"] {
+            assert!(postcode(&t(s)).is_err(), "{s}");
         }
     }
 

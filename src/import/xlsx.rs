@@ -1,11 +1,13 @@
 //! xlsx through calamine: values and cell styles in one streaming pass per sheet.
 
 use super::markings::{self, Mark};
+use super::runs;
 use super::values::Value;
 use super::{Book, Cell, Flow, Format, ImportError, Location, Row};
 use calamine::{DataRef, Reader, Style, Xlsx, XlsxError};
+use std::collections::HashMap;
 use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
 /// An open xlsx workbook.
@@ -15,11 +17,26 @@ pub(super) struct XlsxBook {
     names: Vec<String>,
     /// The meaningful colours of each workbook style, by style id (computed once).
     paints: Option<Vec<(Option<Mark>, Option<Mark>)>>,
+    /// Sheet names with the path of their part in the zip.
+    parts: Vec<(String, String)>,
+    /// Largest part read (`max_sheet_bytes`).
+    max_bytes: u64,
+    /// Marks of the rich-text runs of each shared string (read once).
+    shared_runs: Option<HashMap<u32, Mark>>,
+    /// Whether the sheets may hold inline strings (the workbook has no shared ones).
+    inline_possible: bool,
+    /// Marks of the runs of each sheet's cells, read once per sheet.
+    run_cache: HashMap<String, HashMap<(u32, u32), Mark>>,
 }
 
 impl XlsxBook {
-    /// Opens a workbook whose zip has already been checked.
-    pub(super) fn open(path: &Path) -> Result<Self, ImportError> {
+    /// Opens a workbook whose zip has already been checked; `parts` names each sheet's
+    /// part.
+    pub(super) fn open(
+        path: &Path,
+        parts: Vec<(String, String)>,
+        max_bytes: u64,
+    ) -> Result<Self, ImportError> {
         let at = Location::file(path);
         let file = File::open(path).map_err(|source| ImportError::Io {
             at: at.clone(),
@@ -31,7 +48,74 @@ impl XlsxBook {
             names: book.sheet_names(),
             book,
             paints: None,
+            parts,
+            max_bytes,
+            shared_runs: None,
+            inline_possible: false,
+            run_cache: HashMap::new(),
         })
+    }
+
+    /// One part of the zip, bounded; `None` when absent.
+    fn part(&self, name: &str) -> Result<Option<Vec<u8>>, ImportError> {
+        let mut zip = super::file::open_zip(&self.file)?;
+        let entry = match zip.by_name(name) {
+            Ok(e) => e,
+            Err(_) => return Ok(None),
+        };
+        let mut out = Vec::new();
+        entry
+            .take(self.max_bytes)
+            .read_to_end(&mut out)
+            .map_err(|e| ImportError::Corrupt {
+                at: Location::file(&self.file),
+                detail: format!("{name}: {e}"),
+            })?;
+        Ok(Some(out))
+    }
+
+    /// The cells of sheet `name` whose text has a red or blue run.
+    fn run_marks(&mut self, name: &str) -> Result<HashMap<(u32, u32), Mark>, ImportError> {
+        let corrupt = |part: &str, e: quick_xml::Error| ImportError::Corrupt {
+            at: Location::sheet(&self.file, Some(name)),
+            detail: format!("{part}: {e}"),
+        };
+        if self.shared_runs.is_none() {
+            let shared = match self.part("xl/sharedStrings.xml")? {
+                Some(xml) => {
+                    // Programs that write inline strings write no shared ones: only then
+                    // is a sheet worth scanning for inline runs.
+                    self.inline_possible = !xml.windows(3).any(|w| w == b"<si");
+                    runs::shared_strings(&xml).map_err(|e| corrupt("xl/sharedStrings.xml", e))?
+                }
+                None => {
+                    self.inline_possible = true;
+                    HashMap::new()
+                }
+            };
+            self.shared_runs = Some(shared);
+        }
+        if self.shared_runs.as_ref().is_some_and(HashMap::is_empty) && !self.inline_possible {
+            // Neither shared rich strings with a coloured run nor inline strings: the
+            // sheet is not read a second time.
+            return Ok(HashMap::new());
+        }
+        let Some(part) = self
+            .parts
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, p)| p.clone())
+        else {
+            return Ok(HashMap::new());
+        };
+        let Some(sheet) = self.part(&part)? else {
+            return Ok(HashMap::new());
+        };
+        let shared = self.shared_runs.as_ref().expect("read above");
+        if shared.is_empty() && !runs::has_inline_runs(&sheet) {
+            return Ok(HashMap::new());
+        }
+        runs::sheet_cells(&sheet, shared).map_err(|e| corrupt(&part, e))
     }
 }
 
@@ -103,6 +187,12 @@ impl Book for XlsxBook {
     ) -> Result<(), ImportError> {
         let name = self.names[index].clone();
         let at = Location::sheet(&self.file, Some(&name));
+        // Coloured runs inside cells (part of a text typed in red) are read apart.
+        if !self.run_cache.contains_key(&name) {
+            let marks = self.run_marks(&name)?;
+            self.run_cache.insert(name.clone(), marks);
+        }
+        let run_marks = self.run_cache.get(&name).cloned().unwrap_or_default();
         let mut reader = match self.book.worksheet_cells_reader(&name) {
             Ok(r) => r,
             // A chart sheet or a dialog sheet has no rows.
@@ -130,7 +220,12 @@ impl Book for XlsxBook {
                 }
                 row.number = r + 1;
             }
-            let (fill, font) = paints.get(style).copied().unwrap_or((None, None));
+            let (fill, mut font) = paints.get(style).copied().unwrap_or((None, None));
+            match run_marks.get(&(r, c)) {
+                Some(Mark::Red) => font = Some(Mark::Red),
+                Some(m) if font.is_none() => font = Some(*m),
+                _ => {}
+            }
             row.cells.push(Cell {
                 col: c,
                 value,

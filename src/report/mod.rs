@@ -3,10 +3,14 @@
 //! - `index.html`: totals, reasons by frequency, the CFAs with their counts;
 //! - `cfa/{slug}.html`: one printable page per responsible CFA, the list the Carif-Oref
 //!   sends it (row, N° action, title, field, value found, what to do);
+//! - `cfa/{slug}.xlsx`: the CFA's rows with each problem cell coloured and annotated,
+//!   after a summary sheet (the file the CFA corrects);
+//! - `envoi.csv`: one line per CFA (e-mail, counts, its two files) for a mail merge;
 //! - `non-conformes.csv`: one line per offer and problem, for French Excel;
 //! - `verdicts.json`, `summary.json`: the machine-readable contract.
 
 mod csv_export;
+mod workbook;
 
 use crate::controls::{Coverage, ReferenceFiles, explain};
 use crate::import::Import;
@@ -33,6 +37,9 @@ pub struct Summary {
     pub reasons: BTreeMap<String, usize>,
     /// Offers per warning code.
     pub warnings: BTreeMap<String, usize>,
+    /// Values published in their usual form rather than as typed, by kind (`website`,
+    /// `phone`, `email`, `postcode`): notes, not problems.
+    pub normalised: BTreeMap<String, usize>,
     /// Whether the input could carry colour markings (a CSV cannot).
     pub markings_read: bool,
     /// Controls checked on the export's declared values only (no reference table).
@@ -63,6 +70,11 @@ impl Summary {
         let bump = |map: &mut BTreeMap<String, usize>, r: &Reason| {
             *map.entry(r.code().to_string()).or_default() += 1;
         };
+        for o in &import.offers {
+            for n in &o.normalised {
+                *s.normalised.entry(n.kind.code().to_string()).or_default() += 1;
+            }
+        }
         for v in verdicts {
             match v.status {
                 Status::Published => s.published += 1,
@@ -139,6 +151,9 @@ struct CfaView<'a> {
     to_fix: Vec<OfferView<'a>>,
     /// Published offers with warnings, in row order.
     to_check: Vec<OfferView<'a>>,
+    /// Every row of the CFA (indexes into the offers), for its workbook.
+    #[serde(skip)]
+    rows: Vec<usize>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -175,7 +190,7 @@ pub fn cfa_slug(offer: &Offer) -> String {
 
 fn group<'a>(offers: &'a [Offer], verdicts: &'a [Verdict]) -> Vec<CfaView<'a>> {
     let mut by_key: BTreeMap<String, CfaView<'a>> = BTreeMap::new();
-    for (o, v) in offers.iter().zip(verdicts) {
+    for (i, (o, v)) in offers.iter().zip(verdicts).enumerate() {
         let r = &o.responsible;
         let cfa = by_key.entry(urls::cfa_key(o)).or_insert_with(|| CfaView {
             slug: cfa_slug(o),
@@ -190,8 +205,10 @@ fn group<'a>(offers: &'a [Offer], verdicts: &'a [Verdict]) -> Vec<CfaView<'a>> {
             with_warnings: 0,
             to_fix: Vec::new(),
             to_check: Vec::new(),
+            rows: Vec::new(),
         });
         cfa.offers += 1;
+        cfa.rows.push(i);
         let view = || OfferView {
             row: v.row,
             id: &v.id,
@@ -336,6 +353,32 @@ pub fn render(
             )?,
         );
     }
+    // The file each CFA fixes, and the mail-merge list that sends them.
+    let rows: Vec<workbook::CfaRows<'_>> = cfas
+        .iter()
+        .map(|c| workbook::CfaRows {
+            slug: &c.slug,
+            name: c.name,
+            siret: c.siret,
+            rows: &c.rows,
+        })
+        .collect();
+    // A workbook costs milliseconds: made in parallel, inserted in order.
+    let books: Vec<Result<Vec<u8>, ReportError>> = {
+        use rayon::prelude::*;
+        rows.par_iter()
+            .map(|cfa| {
+                workbook::cfa_workbook(cfa, offers, verdicts).map_err(|e| ReportError {
+                    template: "cfa.xlsx",
+                    message: e.to_string(),
+                })
+            })
+            .collect()
+    };
+    for (cfa, bytes) in rows.iter().zip(books) {
+        files.insert(format!("cfa/{}.xlsx", cfa.slug), bytes?);
+    }
+    files.insert("envoi.csv", workbook::envoi_csv(&rows, offers, verdicts));
     files.insert("non-conformes.csv", non_conformes_csv(offers, verdicts));
     let json = |v: &dyn erased::Json| v.to_pretty();
     files.insert("verdicts.json", json(&verdicts));
@@ -344,13 +387,16 @@ pub fn render(
 }
 
 mod erased {
-    /// Pretty JSON with a final newline; serialising our own types cannot fail.
+    /// Pretty JSON with a final newline; serialising our own types cannot fail. The
+    /// CFA's text (names, values found) may hold markup: `<`, `>`, `&` are written as
+    /// their `\u` escapes, so no browser sniffing the file sees a tag.
     pub(super) trait Json {
         fn to_pretty(&self) -> Vec<u8>;
     }
     impl<T: serde::Serialize> Json for T {
         fn to_pretty(&self) -> Vec<u8> {
-            let mut v = serde_json::to_vec_pretty(self).expect("report types serialise");
+            let v = serde_json::to_string_pretty(self).expect("report types serialise");
+            let mut v = crate::safe::json_for_html(&v).into_bytes();
             v.push(b'\n');
             v
         }

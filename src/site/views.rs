@@ -219,7 +219,7 @@ pub fn offer_view(
     }
     OfferView {
         id: offer.id.clone(),
-        title: clean(&offer.title),
+        title: crate::display::sentence(&clean(&offer.title)).into_owned(),
         url: format!("{base_url}{path}"),
         path,
         diploma,
@@ -236,7 +236,7 @@ pub fn offer_view(
         domain_slug,
         description: paragraphs(offer.description.as_deref().unwrap_or("")),
         cfa: OrgView {
-            name: clean(&offer.responsible.name),
+            name: crate::display::title(&clean(&offer.responsible.name)).into_owned(),
             path: cfa_path.to_string(),
             siret: offer.responsible.siret.clone(),
             uai: offer.responsible.uai.clone(),
@@ -245,7 +245,7 @@ pub fn offer_view(
             address: address_view(&offer.responsible.address),
         },
         trainer_siret: trainer.as_ref().and(offer.trainer.siret.clone()),
-        trainer,
+        trainer: trainer.map(|t| crate::display::title(&t).into_owned()),
         place: PlaceView {
             label: place_label(&place_address),
             uai: offer.place.uai.clone(),
@@ -457,7 +457,11 @@ pub fn web_url(u: &str) -> Option<String> {
 pub fn address_view(a: &Address) -> AddressView {
     let street = a.street.as_deref().and_then(non_empty);
     let postcode = a.postcode.as_deref().and_then(non_empty);
-    let town = a.town.as_deref().and_then(non_empty);
+    let town = a
+        .town
+        .as_deref()
+        .and_then(non_empty)
+        .map(|t| crate::display::title(&t).into_owned());
     let department = postcode
         .as_deref()
         .and_then(crate::communes::department_of_postcode);

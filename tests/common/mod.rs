@@ -65,8 +65,11 @@ pub struct Row {
 }
 
 impl Row {
-    /// A CAP row in Marseille that passes every control.
+    /// A CAP row in Marseille that passes every control. Its training place names the
+    /// id (room `id`), so that rows of different ids are different offers, not the same
+    /// offer entered twice (`duplicate_offer`).
     pub fn valid(id: &str) -> Row {
+        let place = format!("12 rue de la République, salle {id}");
         let values = [
             id,
             "CAP Métiers de la coiffure",
@@ -89,7 +92,7 @@ impl Row {
             "CFA des Métiers de Marseille",
             "73282932000074",
             "0133406G",
-            "12 rue de la République",
+            place.as_str(),
             "13001",
             "Marseille",
             "13055",
