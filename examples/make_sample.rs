@@ -458,7 +458,7 @@ fn args() -> Args {
     let mut a = Args {
         rows: 300,
         seed: 2027,
-        out: root.join("data/offre-apprentissage-2027.xlsx"),
+        out: root.join("examples/sample/data/offre-apprentissage-2027.xlsx"),
         csv: false,
     };
     let mut out_given = false;

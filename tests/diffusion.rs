@@ -43,9 +43,11 @@ fn rows() -> Vec<Row> {
             .set("Code postal", "06000")
             .set("Commune", "Nice")
             .set("Code commune INSEE", "06088")
-            .set("Durée du cycle (mois)", "12")
+            // A cycle of the diploma's normal length (a 12-month CAP entered in the
+            // first year is now refused: it would be the diploma's last year).
+            .set("Durée du cycle (mois)", "24")
             .set("Date de début 2027", "01/09/2027")
-            .set("Date de fin 2027", "31/08/2028"),
+            .set("Date de fin 2027", "30/06/2029"),
         Row {
             yellow: true,
             ..Row::valid("AF_D_CLOSED")
