@@ -262,6 +262,13 @@ pub struct SiteSources {
     pub fingerprint: crate::output::Key,
     /// URL of the site's logo (`[site] logo`, a file of its `static/` folder).
     pub logo_url: Option<String>,
+    /// Meanings of the acronyms (`data/glossaire.toml`).
+    pub glossary: crate::site::glossary::Glossary,
+    /// Department outlines of the maps (`data/departements.geojson`).
+    pub outlines: crate::site::map::Outlines,
+    /// Links out of offer pages and the disability page (`data/liens-*.toml`).
+    pub platforms: crate::site::outlinks::Platforms,
+    pub resources: crate::site::outlinks::Resources,
     pub content: Vec<ContentPage>,
     pub calendar: CalendarFile,
     pub ledger: Ledger,
@@ -317,7 +324,27 @@ impl SiteSources {
         })?;
         let calendar = CalendarFile::parse(&file.text, &file.origin)?;
         let ledger = Ledger::load(&paths.ledger)?;
+        use crate::site::{glossary::Glossary, map::Outlines, outlinks};
         Ok(SiteSources {
+            glossary: own_or_builtin(config, "glossaire.toml", Glossary::parse, Glossary::builtin)?,
+            outlines: own_or_builtin(
+                config,
+                "departements.geojson",
+                Outlines::parse,
+                Outlines::builtin,
+            )?,
+            platforms: own_or_builtin(
+                config,
+                "liens-plateformes.toml",
+                outlinks::Platforms::parse,
+                outlinks::Platforms::builtin,
+            )?,
+            resources: own_or_builtin(
+                config,
+                "liens-handicap.toml",
+                outlinks::Resources::parse,
+                outlinks::Resources::builtin,
+            )?,
             theme,
             fingerprint,
             logo_url,
@@ -326,6 +353,25 @@ impl SiteSources {
             ledger,
         })
     }
+}
+
+/// A table of the site's `data/<name>` when it holds one, else the built-in one.
+fn own_or_builtin<T, E: std::fmt::Display>(
+    config: &Config,
+    name: &str,
+    parse: impl Fn(&str) -> Result<T, E>,
+    builtin: impl Fn() -> T,
+) -> Result<T, SiteError> {
+    let own = config.root.join("data").join(name);
+    if !own.is_file() {
+        return Ok(builtin());
+    }
+    let failed = |message: String| SiteError::Content {
+        file: own.clone(),
+        message,
+    };
+    let text = std::fs::read_to_string(&own).map_err(|e| failed(e.to_string()))?;
+    parse(&text).map_err(|e| failed(e.to_string()))
 }
 
 /// The theme's files: the site's own `themes/{theme}/` if it has one, else the built-in
@@ -480,6 +526,26 @@ mod tests {
             "a draft hides the page"
         );
         assert!(pages.iter().any(|p| p.name == "apprentissage"));
+    }
+
+    #[test]
+    fn a_site_data_file_replaces_the_built_in_table_and_is_checked() {
+        let tmp = tempfile::tempdir().unwrap();
+        let config = bare(tmp.path());
+        let paths = Paths::resolve(&config, &Flags::default());
+        let builtin = SiteSources::load(&config, &paths).unwrap();
+        assert!(builtin.glossary.meaning("CAP").is_some());
+        std::fs::create_dir_all(tmp.path().join("data")).unwrap();
+        std::fs::write(
+            tmp.path().join("data/departements.geojson"),
+            "pas du GeoJSON",
+        )
+        .unwrap();
+        let err = SiteSources::load(&config, &paths)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains("departements.geojson"), "{err}");
     }
 
     #[test]

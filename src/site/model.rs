@@ -6,7 +6,7 @@ use super::calendar::{CalendarFile, CalendarView};
 use super::content::ContentPage;
 use super::glossary::Glossary;
 use super::ledger::{Entry, Kind, Ledger, State};
-use super::map::{BaseMap, Outlines, TileLayer};
+use super::map::{BaseMap, TileLayer};
 use super::render::*;
 use super::theme::Theme;
 use super::views::{
@@ -248,7 +248,7 @@ impl<'a> Site<'a> {
             .map(|(o, c)| views::offer_view(o, &cfas[*c].path, &base_url, privacy))
             .collect();
         // The JSON-LD is made with each page (see `render_job`), never all at once.
-        let glossary = Glossary::builtin();
+        let glossary = input.sources.glossary.clone();
         for v in &mut offers {
             v.jsonld = JSONLD_MARKER.to_string();
             v.diploma_meaning = v
@@ -276,7 +276,7 @@ impl<'a> Site<'a> {
             ),
         };
         let map = BaseMap::build(
-            &Outlines::builtin(),
+            &input.sources.outlines,
             offers
                 .iter()
                 .filter_map(|o| o.place.address.department.as_deref()),
@@ -327,8 +327,8 @@ impl<'a> Site<'a> {
             map,
             logo_url,
             applications: jsonld::Applications::from_calendar(calendar),
-            platforms: outlinks::Platforms::builtin(),
-            resources: outlinks::Resources::builtin(),
+            platforms: input.sources.platforms.clone(),
+            resources: input.sources.resources.clone(),
             calendar,
         })
     }
