@@ -21,9 +21,12 @@ export const SITE_DIR = process.env.SITE_DIR ?? join(ROOT, 'public');
 /** The vitrine binary: $VITRINE_BIN, set by run.sh. */
 export const VITRINE_BIN = process.env.VITRINE_BIN ?? join(ROOT, 'target', 'release', 'vitrine');
 
+/** The netlify.toml every site gets from `vitrine init` (its source in the tool). */
+export const NETLIFY_TOML = join(ROOT, 'src', 'init', 'netlify.toml');
+
 /** The Content-Security-Policy the site is deployed with (from netlify.toml). */
 export function deployedCsp() {
-  const toml = readFileSync(join(ROOT, 'src', 'init', 'netlify.toml'), 'utf8');
+  const toml = readFileSync(NETLIFY_TOML, 'utf8');
   const m = toml.match(/Content-Security-Policy\s*=\s*"([^"]+)"/);
   return m ? m[1] : null;
 }
@@ -32,7 +35,7 @@ export function deployedCsp() {
  * { path, re, values }: a later matching rule's value replaces an earlier one, as on
  * Netlify (the embeddable CFA lists relax frame-ancestors this way). */
 export function deployedPathRules() {
-  const toml = readFileSync(join(ROOT, 'netlify.toml'), 'utf8');
+  const toml = readFileSync(NETLIFY_TOML, 'utf8');
   return toml.split('[[headers]]').slice(1).map((block) => {
     const f = block.match(/for\s*=\s*"([^"]+)"/);
     if (!f) return null;
