@@ -19,6 +19,13 @@ pub fn data(name: &str) -> Option<&'static [u8]> {
     DATA.get_file(name).map(|f| f.contents())
 }
 
+/// A built-in text file under `data/`. Every default table reads itself through this one
+/// copy compiled in by `include_dir` (an `include_str!` beside it would embed it twice).
+pub fn text(name: &str) -> &'static str {
+    let bytes = data(name).unwrap_or_else(|| panic!("data/{name} is built in"));
+    std::str::from_utf8(bytes).unwrap_or_else(|_| panic!("data/{name} is UTF-8"))
+}
+
 /// The names of the built-in data files, sorted.
 pub fn data_names() -> Vec<&'static str> {
     let mut names = Vec::new();

@@ -17,11 +17,6 @@ pub const BUILTIN_FILE: &str = "communes-france.csv";
 /// The name the built-in table goes by in error messages.
 const BUILTIN_NAME: &str = "(built-in) data/communes-france.csv";
 
-fn builtin_text() -> &'static str {
-    let bytes = crate::builtin::data(BUILTIN_FILE).expect("data/communes-france.csv is built in");
-    std::str::from_utf8(bytes).expect("the built-in communes table is UTF-8 (tested)")
-}
-
 /// A site's own table may be larger than France's, not without bound: 5× the national
 /// table in rows, and 32 MiB of text.
 pub const MAX_ROWS: usize = 200_000;
@@ -153,7 +148,7 @@ impl Communes {
         static TABLE: OnceLock<Communes> = OnceLock::new();
         TABLE
             .get_or_init(|| {
-                Self::parse_as(builtin_text(), Path::new(BUILTIN_NAME))
+                Self::parse_as(crate::builtin::text(BUILTIN_FILE), Path::new(BUILTIN_NAME))
                     .expect("the built-in communes table parses (tested)")
             })
             .clone()
@@ -180,7 +175,7 @@ impl Communes {
             .read_to_string(&mut text)
             .map_err(read_error)?;
         // A copy of the built-in table (the repository's own `data/`) is not parsed again.
-        if text == builtin_text() {
+        if text == crate::builtin::text(BUILTIN_FILE) {
             return Ok(Self::builtin());
         }
         Self::parse_as(&text, path)

@@ -63,8 +63,8 @@ struct RuleToml {
     normal_months: Option<u32>,
 }
 
-/// The file shipped in `data/`, embedded as the default.
-pub const SHIPPED: &str = include_str!("../../data/durees-diplomes.toml");
+/// Name under `data/` of the built-in family ranges.
+pub const SHIPPED: &str = "durees-diplomes.toml";
 
 impl Durations {
     /// Reads the TOML file (see `data/durees-diplomes.toml`).
@@ -125,7 +125,7 @@ impl Durations {
 
     /// The shipped table.
     pub fn shipped() -> Durations {
-        Self::parse(SHIPPED).expect("the shipped durations file parses")
+        Self::parse(crate::builtin::text(SHIPPED)).expect("the shipped durations file parses")
     }
 
     /// The rule of a family, when the file has one.
@@ -153,8 +153,8 @@ pub struct OfficialError {
     pub message: String,
 }
 
-/// The table shipped in `data/`, embedded as the default.
-pub const BCN_SHIPPED: &str = include_str!("../../data/bcn-durees-diplomes.csv");
+/// Name under `data/` of the built-in official durations.
+pub const BCN_SHIPPED: &str = "bcn-durees-diplomes.csv";
 
 /// What the official durations say about one cycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -231,7 +231,8 @@ impl Official {
 
     /// The shipped table.
     pub fn builtin() -> Official {
-        Self::parse(BCN_SHIPPED).expect("the shipped official durations parse")
+        Self::parse(crate::builtin::text(BCN_SHIPPED))
+            .expect("the shipped official durations parse")
     }
 
     /// The official durations of a CFD (its first 8 characters; a 9th speciality letter

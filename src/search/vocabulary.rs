@@ -32,12 +32,6 @@ pub const ROME_FILE: &str = "rome-metiers.tsv";
 /// Name under `data/` of the synonyms (built in; a site may hold its own).
 pub const SYNONYMS_FILE: &str = "synonymes.txt";
 
-fn builtin_text(name: &str) -> &'static str {
-    crate::builtin::data(name)
-        .and_then(|b| std::str::from_utf8(b).ok())
-        .expect("the vocabulary files are built in, in UTF-8")
-}
-
 /// A vocabulary file could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum VocabularyError {
@@ -182,7 +176,7 @@ impl Rome {
     pub fn builtin() -> &'static Rome {
         static ROME: std::sync::OnceLock<Rome> = std::sync::OnceLock::new();
         ROME.get_or_init(|| {
-            Rome::parse(builtin_text(ROME_FILE)).expect("data/rome-metiers.tsv is valid")
+            Rome::parse(crate::builtin::text(ROME_FILE)).expect("data/rome-metiers.tsv is valid")
         })
     }
 
@@ -292,7 +286,8 @@ impl Synonyms {
     pub fn builtin() -> &'static Synonyms {
         static SYN: std::sync::OnceLock<Synonyms> = std::sync::OnceLock::new();
         SYN.get_or_init(|| {
-            Synonyms::parse(builtin_text(SYNONYMS_FILE)).expect("data/synonymes.txt is valid")
+            Synonyms::parse(crate::builtin::text(SYNONYMS_FILE))
+                .expect("data/synonymes.txt is valid")
         })
     }
 

@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
-const BUILTIN: &str = include_str!("../../data/glossaire.toml");
+const BUILTIN: &str = "glossaire.toml";
 
 /// Acronym → meaning.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -65,7 +65,8 @@ impl Glossary {
 
     /// The glossary compiled into the tool.
     pub fn builtin() -> Glossary {
-        Glossary::parse(BUILTIN).expect("the shipped glossary parses (tested)")
+        Glossary::parse(crate::builtin::text(BUILTIN))
+            .expect("the shipped glossary parses (tested)")
     }
 
     /// What an acronym stands for.

@@ -17,7 +17,7 @@ use std::f64::consts::PI;
 use std::fmt::Write as _;
 
 /// The department outlines shipped with the tool.
-const BUILTIN: &str = include_str!("../../data/departements.geojson");
+const BUILTIN: &str = "departements.geojson";
 
 /// Largest side of the base map, in pixels of its zoom level.
 const MAX_SIDE: f64 = 640.0;
@@ -144,7 +144,7 @@ impl Outlines {
 
     /// The outlines compiled into the tool (`data/departements.geojson`).
     pub fn builtin() -> Outlines {
-        Outlines::parse(BUILTIN).expect("the shipped outlines parse (tested)")
+        Outlines::parse(crate::builtin::text(BUILTIN)).expect("the shipped outlines parse (tested)")
     }
 
     fn get(&self, code: &str) -> Option<&Department> {

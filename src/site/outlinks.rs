@@ -90,7 +90,7 @@ impl Platforms {
 
     /// The file shipped in `data/`.
     pub fn builtin() -> Platforms {
-        Platforms::parse(include_str!("../../data/liens-plateformes.toml"))
+        Platforms::parse(crate::builtin::text("liens-plateformes.toml"))
             .expect("the shipped liens-plateformes.toml is valid")
     }
 
@@ -200,7 +200,7 @@ impl Resources {
 
     /// The file shipped in `data/`.
     pub fn builtin() -> Resources {
-        Resources::parse(include_str!("../../data/liens-handicap.toml"))
+        Resources::parse(crate::builtin::text("liens-handicap.toml"))
             .expect("the shipped liens-handicap.toml is valid")
     }
 }
