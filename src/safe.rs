@@ -60,6 +60,25 @@ pub fn excel_csv_bytes(w: csv::Writer<Vec<u8>>) -> Vec<u8> {
     w.into_inner().expect("writing to memory cannot fail")
 }
 
+/// Text for XML content or a double-quoted attribute (feeds, sitemap, LHÉO): the four
+/// markup characters escaped, and the characters XML 1.0 forbids (controls other than
+/// tab and line breaks, U+FFFE, U+FFFF) dropped, so no value can make a file invalid.
+pub fn xml_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

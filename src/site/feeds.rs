@@ -8,23 +8,8 @@ use crate::output::Files;
 /// URLs per sitemap file before the sitemap becomes an index.
 pub const SITEMAP_LIMIT: usize = 30_000;
 
-/// Escapes text for XML content and attribute values.
-pub fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Characters XML 1.0 forbids.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Escapes text for XML content and attribute values (see [`crate::safe::xml_text`]).
+pub use crate::safe::xml_text as xml_escape;
 
 fn urlset(urls: &[String]) -> String {
     let mut s = String::from(
@@ -132,8 +117,8 @@ mod tests {
     #[test]
     fn xml_text_is_escaped_and_cleaned() {
         assert_eq!(
-            xml_escape("<a href=\"x\">&'\u{1}"),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;"
+            xml_escape("<a href=\"x\">&'\u{1}\u{FFFF}"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;'"
         );
     }
 }

@@ -648,22 +648,8 @@ impl<'p, W: Write> Xml<'p, W> {
     }
 }
 
-/// Text for XML content or a double-quoted attribute.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Text for XML content or a double-quoted attribute (see [`crate::safe::xml_text`]).
+pub use crate::safe::xml_text as escape;
 
 #[cfg(test)]
 mod tests {
