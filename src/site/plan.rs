@@ -405,12 +405,7 @@ impl<'a> Site<'a> {
         let recheck_kept = sink
             .previous()
             .is_some_and(|m| m.paths().any(|p| !known.contains(p)));
-        let env = Env {
-            base: self.base_context(),
-            known,
-            sink,
-            recheck_kept,
-        };
+        let env = Env::new(self.base_context(), known, sink, recheck_kept);
         let pages = jobs.len();
         let found = std::sync::Mutex::new(Vec::new());
         jobs.par_iter().try_for_each(|job| {

@@ -26,6 +26,8 @@ pub(super) fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 /// the pages go.
 pub(super) struct Env<'s> {
     pub(super) base: Context,
+    /// Key of `base` (see [`Env::new`]).
+    pub(super) base_key: Key,
     /// Every file the build writes, pages included.
     pub(super) known: HashSet<String>,
     pub(super) sink: &'s dyn PageSink,
@@ -34,7 +36,25 @@ pub(super) struct Env<'s> {
     pub(super) recheck_kept: bool,
 }
 
-impl Env<'_> {
+impl<'s> Env<'s> {
+    pub(super) fn new(
+        base: Context,
+        known: HashSet<String>,
+        sink: &'s dyn PageSink,
+        recheck_kept: bool,
+    ) -> Self {
+        let base_key = crate::output::key_of(&[
+            &serde_json::to_vec(&base.clone().into_json()).unwrap_or_default()
+        ]);
+        Env {
+            base,
+            base_key,
+            known,
+            sink,
+            recheck_kept,
+        }
+    }
+
     /// Whether an internal link names a file of the tree.
     pub(super) fn exists(&self, link: &str) -> bool {
         let t = links::target(link);
@@ -86,15 +106,25 @@ impl<'a> Site<'a> {
         template: &str,
         fill: impl FnOnce(&mut Context),
     ) -> Result<Page, SiteError> {
-        let mut ctx = env.base.clone();
-        ctx.insert("page_url", path);
-        ctx.insert("canonical_url", &format!("{}{path}", self.base_url));
-        fill(&mut ctx);
+        // The page's own data apart from the base context shared by every page, so the
+        // key hashes the base once per build (`Env::base_key`), not once per page.
+        let mut own = Context::new();
+        own.insert("page_url", path);
+        own.insert("canonical_url", &format!("{}{path}", self.base_url));
+        fill(&mut own);
         let file = file_of(path);
-        // Everything the page is made from: its template and its data (what else it
-        // depends on, binary, configuration and theme, is in the sink's global key).
-        let data = serde_json::to_vec(&ctx.clone().into_json()).unwrap_or_default();
-        let key = crate::output::key_of(&[template.as_bytes(), &data]);
+        // Everything the page is made from: its template, the base and its own data
+        // (what else it depends on, binary, configuration and theme, is in the sink's
+        // global key). The JSON is moved into the context, not copied.
+        let own = own.into_json();
+        let data = serde_json::to_vec(&own).unwrap_or_default();
+        let key = crate::output::key_of(&[template.as_bytes(), &env.base_key.to_le_bytes(), &data]);
+        let mut ctx = env.base.clone();
+        ctx.extend(Context::from_value(own).map_err(|e| SiteError::Template {
+            template: template.to_string(),
+            page: path.to_string(),
+            message: tera_message(&e),
+        })?);
         if env.sink.reuse(&file, key)? {
             let broken = match env.recheck_kept {
                 false => Vec::new(),
