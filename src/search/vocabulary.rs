@@ -60,6 +60,9 @@ pub struct Rome {
     names: Vec<(String, Vec<String>)>,
     /// Family key → the job names holding it (by position in `names`).
     by_key: std::collections::HashMap<String, Vec<usize>>,
+    /// code → the distinct folded words of its names, folded once here rather than for
+    /// every offer that names the code.
+    words: std::collections::HashMap<String, Vec<String>>,
 }
 
 /// How a word of a job name of several words is compared: by family when the family
@@ -134,12 +137,16 @@ impl Rome {
             };
             let mut names = vec![label.to_string()];
             names.extend(apps.split(" | ").map(str::to_string));
+            let mut folded = BTreeSet::new();
             for n in &names {
                 let keys = name_keys(n);
                 if !keys.is_empty() {
                     rome.names.push((code.to_string(), keys));
                 }
+                folded.extend(words(n));
             }
+            rome.words
+                .insert(code.to_string(), folded.into_iter().collect());
             rome.codes
                 .insert(code.to_string(), (parent.to_string(), names));
             rome.children
@@ -191,10 +198,8 @@ impl Rome {
                 all.extend(kids.iter().cloned());
             }
             for c in all {
-                if let Some((_, names)) = self.codes.get(&c) {
-                    for n in names {
-                        out.extend(words(n));
-                    }
+                if let Some(words) = self.words.get(&c) {
+                    out.extend(words.iter().cloned());
                 }
             }
         }

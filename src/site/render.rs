@@ -8,7 +8,7 @@ use super::model::*;
 use super::plan::*;
 use super::theme::tera_message;
 use super::views::{OfferSummary, department_name, french_number};
-use super::{PageSink, SiteError, jsonld, links, minify};
+use super::{PageSink, SiteError, jsonld, links};
 use crate::output::Key;
 use crate::urls;
 use serde_json::json;
@@ -164,7 +164,7 @@ impl<'a> Site<'a> {
             .map(|l| (file.clone(), l.to_string()))
             .collect();
         Ok(Page {
-            html: minify::html(html.as_bytes()),
+            html: html.into_bytes(),
             file,
             kept: false,
             key,

@@ -57,11 +57,14 @@ impl Theme {
         let mut list: Vec<(String, String)> = files
             .templates
             .iter()
-            .map(|(name, text)| (name.clone(), text.clone()))
+            .map(|(name, text)| match name.ends_with(".html") {
+                true => (name.clone(), super::minify::template(text)),
+                false => (name.clone(), text.clone()),
+            })
             .collect();
         list.push((
             SEARCH_FALLBACK_NAME.to_string(),
-            SEARCH_FALLBACK.to_string(),
+            super::minify::template(SEARCH_FALLBACK),
         ));
         tera.add_raw_templates(list)
             .map_err(|e| SiteError::Template {
