@@ -50,6 +50,8 @@ pub struct Checked {
     pub verdicts: Vec<Verdict>,
     pub summary: Summary,
     pub timings: Vec<(&'static str, Duration)>,
+    /// Wall time of the whole run (phases may overlap: their sum can be larger).
+    pub elapsed: Duration,
     /// ROME codes by RNCP sheet (France compétences export, when given): the search
     /// indexes the trades of offers whose export has no `Codes ROME`.
     pub rncp_rome: std::collections::HashMap<String, Vec<String>>,
@@ -57,11 +59,13 @@ pub struct Checked {
 
 /// Import and controls, then the report written atomically.
 pub fn check(inputs: &Inputs) -> Result<Checked, BuildError> {
+    let start = Instant::now();
     let mut checked = check_only(inputs)?;
     let t = Instant::now();
     report::render(&checked.summary, &checked.import.offers, &checked.verdicts)?
         .write_atomic(&inputs.paths.report)?;
     checked.timings.push(("report", t.elapsed()));
+    checked.elapsed = start.elapsed();
     Ok(checked)
 }
 
@@ -93,6 +97,7 @@ fn check_only(inputs: &Inputs) -> Result<Checked, BuildError> {
         verdicts,
         summary,
         timings,
+        elapsed: Duration::ZERO,
         rncp_rome,
     })
 }
@@ -111,8 +116,9 @@ pub struct Built {
 /// and the site are both rendered before either is written, so a failure leaves both
 /// previous trees as they were.
 pub fn build(inputs: &Inputs) -> Result<Built, BuildError> {
-    let (config, paths) = (&inputs.config, &inputs.paths);
-    let t = Instant::now();
+    let paths = &inputs.paths;
+    let start = Instant::now();
+    let t = start;
     let sources = inputs.site()?;
     let site_loaded = t.elapsed();
     let mut checked = check_only(inputs)?;
@@ -128,23 +134,72 @@ pub fn build(inputs: &Inputs) -> Result<Built, BuildError> {
         .map(|(o, _)| o)
         .collect();
 
-    let t = Instant::now();
     let mut vocabulary = inputs.vocabulary.clone();
     vocabulary.rncp_rome = std::mem::take(&mut checked.rncp_rome);
-    let assets = search::build(
-        &paths.index(),
-        &inputs.tables.communes,
-        &published,
-        &vocabulary,
-    )?;
-    checked.timings.push(("search index", t.elapsed()));
+    let (offers, verdicts, summary) = (
+        &checked.import.offers,
+        &checked.verdicts,
+        &checked.summary,
+    );
+    // Three stages side by side: the search index and the report on threads of their
+    // own, the site here. The site waits for the search only to make the search page.
+    let (search, report, site) = std::thread::scope(|scope| {
+        let (send_search, later) = site::Later::channel();
+        let search = scope.spawn(move || {
+            let t = Instant::now();
+            let assets = search::build(
+                &paths.index(),
+                &inputs.tables.communes,
+                &published,
+                &vocabulary,
+            )?;
+            let _ = send_search.send(assets);
+            Ok::<_, BuildError>(t.elapsed())
+        });
+        let report = scope.spawn(|| {
+            let t = Instant::now();
+            let staged = report::render(summary, offers, verdicts)?.stage(&paths.report)?;
+            Ok::<_, BuildError>((staged, t.elapsed()))
+        });
+        let t = Instant::now();
+        let site = render_site(inputs, &sources, offers, verdicts, &later).map(|r| (r, t.elapsed()));
+        // A failed search stage is the cause of the site's "search index not made".
+        let search = search.join().expect("the search stage does not panic");
+        let report = report.join().expect("the report stage does not panic");
+        (search, report, site)
+    });
+    checked.timings.push(("search index ∥", search?));
+    let (report, report_time) = report?;
+    let ((rendered, public), render_time) = site?;
+    checked.timings.push(("render ∥", render_time));
+    checked.timings.push(("report ∥", report_time));
 
-    // The pages stream into the staged public tree as they render (100,000 pages would
-    // not fit in memory); the site's other files follow. Both trees are staged before
-    // either is swapped in: a failure leaves both as they were.
-    // Incremental: a file made from the same inputs as in the previous build is kept
-    // (hard-linked from the live tree) instead of being made and written again.
     let t = Instant::now();
+    report.commit()?;
+    let files = public.commit()?;
+    // The ledger follows the site it describes: written only once the site is in place.
+    site::write_ledger(&rendered)?;
+    checked.timings.push(("write", t.elapsed()));
+    checked.elapsed = start.elapsed();
+
+    Ok(Built {
+        pages: rendered.pages,
+        files,
+        notes: rendered.notes,
+        checked,
+    })
+}
+
+/// The site rendered into a staged public tree, kept files reused from the previous
+/// build (incremental: a file made from the same inputs is hard-linked, not made again).
+fn render_site(
+    inputs: &Inputs,
+    sources: &crate::inputs::SiteSources,
+    offers: &[crate::model::Offer],
+    verdicts: &[Verdict],
+    search: &site::Later<search::SearchAssets>,
+) -> Result<(site::Rendered, Staged), BuildError> {
+    let (config, paths) = (&inputs.config, &inputs.paths);
     // One manifest per public folder: `--out elsewhere` never takes another tree's.
     let name = paths
         .public
@@ -156,7 +211,7 @@ pub fn build(inputs: &Inputs) -> Result<Built, BuildError> {
     } else {
         Manifest::load(&manifest)
     };
-    let global = global_key(config, &sources);
+    let global = global_key(config, sources);
     let public = crate::output::Files::new()
         .stage(&paths.public)?
         .incremental(previous, global, &manifest);
@@ -172,12 +227,12 @@ pub fn build(inputs: &Inputs) -> Result<Built, BuildError> {
     let rendered = site::render_into(
         &SiteInput {
             config,
-            sources: &sources,
+            sources,
             ledger_path: &paths.ledger,
             communes: &inputs.tables.communes,
-            offers: &checked.import.offers,
-            verdicts: &checked.verdicts,
-            search: &assets,
+            offers,
+            verdicts,
+            search,
         },
         &progress,
     )?;
@@ -185,23 +240,7 @@ pub fn build(inputs: &Inputs) -> Result<Built, BuildError> {
     for (path, bytes) in rendered.files.iter() {
         public.write(path, bytes)?;
     }
-    checked.timings.push(("render", t.elapsed()));
-
-    let t = Instant::now();
-    let report = report::render(&checked.summary, &checked.import.offers, &checked.verdicts)?
-        .stage(&paths.report)?;
-    report.commit()?;
-    let files = public.commit()?;
-    // The ledger follows the site it describes: written only once the site is in place.
-    site::write_ledger(&rendered)?;
-    checked.timings.push(("write", t.elapsed()));
-
-    Ok(Built {
-        pages: rendered.pages,
-        files,
-        notes: rendered.notes,
-        checked,
-    })
+    Ok((rendered, public))
 }
 
 /// The key of what every public file depends on besides its own data: the binary (its

@@ -172,7 +172,10 @@ impl Inputs {
     /// references). The tables come first: a malformed file fails before a long import.
     pub fn load(config: Config, flags: &Flags) -> Result<Inputs, TablesError> {
         let paths = Paths::resolve(&config, flags);
-        let communes = load_communes(&config)?;
+        // The two largest tables, parsed side by side.
+        let (communes, vocabulary) =
+            rayon::join(|| load_communes(&config), || load_vocabulary(&config));
+        let communes = communes?;
         let file = data_file(
             &config,
             config.input.durations.as_deref(),
@@ -202,7 +205,7 @@ impl Inputs {
             })?,
         };
         let tables = Tables::with(communes, durations, official, &paths.references)?;
-        let vocabulary = load_vocabulary(&config)?;
+        let vocabulary = vocabulary?;
         Ok(Inputs {
             config,
             paths,

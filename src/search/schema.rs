@@ -1,6 +1,7 @@
 //! What is indexed about an offer: the searchable text fields with their boosts, and the
 //! stored values the results and the filters need.
 
+use rayon::prelude::*;
 use super::analyzer;
 use super::facets::{self, FacetValue, Facets};
 use super::vocabulary::{self, Vocabulary};
@@ -188,7 +189,7 @@ pub fn documents(
     vocabulary: &Vocabulary,
 ) -> Vec<SearchDoc> {
     let mut docs: Vec<SearchDoc> = published
-        .iter()
+        .par_iter()
         .map(|o| SearchDoc::of(o, communes, vocabulary))
         .collect();
     docs.sort_by_cached_key(|d| {

@@ -393,8 +393,7 @@ impl<'a> Site<'a> {
         json!({ "groups": groups, "count": self.cfas.len() })
     }
 
-    pub(super) fn search_context(&self) -> Value {
-        let s = self.input.search;
+    pub(super) fn search_context(&self, s: &crate::search::SearchAssets) -> Value {
         // The region's map for the search page: an empty overlay (the script adds the
         // results as points, with `projection`: see `map::Projection`) and the base map.
         let map = self.map.as_ref().map(|m| {

@@ -50,7 +50,45 @@ pub struct SiteInput<'a> {
     /// Every offer read, in sheet order (with `verdicts` alongside, same order).
     pub offers: &'a [Offer],
     pub verdicts: &'a [Verdict],
-    pub search: &'a SearchAssets,
+    /// Made by the build on another thread while the site plans its pages and writes
+    /// its open data: the site waits for it only where it needs it.
+    pub search: &'a Later<SearchAssets>,
+}
+
+/// A value another thread is still making: [`Later::get`] waits for it the first time.
+pub struct Later<T> {
+    value: std::sync::OnceLock<Option<T>>,
+    coming: std::sync::Mutex<Option<std::sync::mpsc::Receiver<T>>>,
+}
+
+impl<T> Later<T> {
+    /// A value already made.
+    pub fn ready(value: T) -> Later<T> {
+        Later {
+            value: std::sync::OnceLock::from(Some(value)),
+            coming: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// A value to come through the sender.
+    pub fn channel() -> (std::sync::mpsc::Sender<T>, Later<T>) {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let later = Later {
+            value: std::sync::OnceLock::new(),
+            coming: std::sync::Mutex::new(Some(rx)),
+        };
+        (tx, later)
+    }
+
+    /// The value, once made; `None` if its maker gave up (dropped the sender).
+    pub fn get(&self) -> Option<&T> {
+        self.value
+            .get_or_init(|| {
+                let rx = self.coming.lock().unwrap_or_else(|e| e.into_inner()).take();
+                rx.and_then(|rx| rx.recv().ok())
+            })
+            .as_ref()
+    }
 }
 
 /// The rendered site.

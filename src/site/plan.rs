@@ -117,11 +117,10 @@ impl<'a> Site<'a> {
         } else {
             SEARCH_FALLBACK_NAME
         };
-        jobs.push(plain(
-            "/recherche/",
-            search_template,
-            vec![("search", self.search_context())],
-        ));
+        // The search page's data comes from the search stage, still at work on another
+        // thread: its place is kept here (the sitemap's order) and filled in below.
+        let search_job = jobs.len();
+        jobs.push(plain("/recherche/", search_template, vec![]));
         jobs.push(plain("/404.html", "404.html", vec![]));
         let handicap_page = self.content.iter().find(|c| c.path == "/handicap/");
         jobs.push(plain(
@@ -295,9 +294,37 @@ impl<'a> Site<'a> {
             feeds::atom(&config.site.title, base_url, &updated, &new_offers),
         );
         let catalogue: Vec<&OfferView> = self.sorted.iter().map(|i| &self.offers[*i]).collect();
-        files.insert("donnees/offres.json", opendata::json(&catalogue, base_url));
-        files.insert("donnees/offres.csv", opendata::csv(&catalogue, base_url));
-        files.insert("donnees/catalogue.json", catalogue::json(&catalogue));
+        // LHÉO needs a five-digit postcode; an unusable one is replaced by its town's,
+        // from the national communes table, loaded only if some address needs it.
+        let communes = std::sync::OnceLock::new();
+        let postcode_of = |insee: &str| {
+            communes
+                .get_or_init(crate::communes::Communes::builtin)
+                .by_insee(insee)
+                .and_then(|c| c.postcodes.first().cloned())
+        };
+        // The downloads are independent of each other: made side by side.
+        let ((json, csv), (catalogue_json, lheo)) = rayon::join(
+            || {
+                rayon::join(
+                    || opendata::json(&catalogue, base_url),
+                    || opendata::csv(&catalogue, base_url),
+                )
+            },
+            || {
+                rayon::join(
+                    || catalogue::json(&catalogue),
+                    || self.write_lheo(sink, &catalogue, &postcode_of),
+                )
+            },
+        );
+        files.insert("donnees/offres.json", json);
+        files.insert("donnees/offres.csv", csv);
+        files.insert("donnees/catalogue.json", catalogue_json);
+        let (streamed, lheo_size, whole) = lheo?;
+        if let Some(bytes) = whole {
+            files.insert(LHEO_FILE, bytes);
+        }
         let licence = opendata::Licence {
             name: config.site.licence.clone(),
             url: config.site.licence_url.clone(),
@@ -311,57 +338,6 @@ impl<'a> Site<'a> {
                 &licence,
             ),
         );
-        // LHÉO needs a five-digit postcode; an unusable one is replaced by its town's,
-        // from the national communes table, loaded only if some address needs it.
-        let communes = std::sync::OnceLock::new();
-        let postcode_of = |insee: &str| {
-            communes
-                .get_or_init(crate::communes::Communes::builtin)
-                .by_insee(insee)
-                .and_then(|c| c.postcodes.first().cloned())
-        };
-        // One LHÉO file per CFA, beside its page; small, so sent like a page.
-        let mut streamed: Vec<String> = Vec::new();
-        for c in &self.cfas {
-            let list: Vec<&OfferView> = c.offers.iter().map(|i| &self.offers[*i]).collect();
-            let bytes = lheo::write(Vec::new(), &list, &postcode_of)
-                .map_err(|e| SiteError::Render(format!("LHÉO of {}: {e}", c.path)))?;
-            let path = format!("{}lheo.xml", c.path.trim_start_matches('/'));
-            sink.write(&path, &bytes, crate::output::key_of(&[&bytes]))?;
-            streamed.push(path);
-        }
-        // The whole catalogue in LHÉO: streamed to its file when the writer can, so
-        // 100,000 offers never sit in memory as XML.
-        let lheo_size =
-            match sink.open(LHEO_FILE)? {
-                Some(out) => {
-                    let (mut out, size) = lheo::write_counted(out, &catalogue, &postcode_of)
-                        .map_err(|source| SiteError::Write {
-                            path: LHEO_FILE.into(),
-                            source,
-                        })?;
-                    out.flush().map_err(|source| SiteError::Write {
-                        path: LHEO_FILE.into(),
-                        source,
-                    })?;
-                    drop(out);
-                    sink.streamed(LHEO_FILE)?;
-                    streamed.push(LHEO_FILE.to_string());
-                    size
-                }
-                None => {
-                    let bytes =
-                        lheo::write(Vec::new(), &catalogue, &postcode_of).map_err(|source| {
-                            SiteError::Write {
-                                path: LHEO_FILE.into(),
-                                source,
-                            }
-                        })?;
-                    let size = bytes.len() as u64;
-                    files.insert(LHEO_FILE, bytes);
-                    size
-                }
-            };
         let stamp = self
             .calendar
             .stamp()
@@ -380,7 +356,15 @@ impl<'a> Site<'a> {
         if let Some(m) = &self.map {
             files.insert(m.url.trim_start_matches('/'), m.svg.clone());
         }
-        files.merge("", self.input.search.files.clone());
+        let search = self
+            .input
+            .search
+            .get()
+            .ok_or_else(|| SiteError::Render("the search index was not made".into()))?;
+        files.merge("", search.files.clone());
+        if let Job::Plain { extra, .. } = &mut jobs[search_job] {
+            *extra = vec![("search", self.search_context(search))];
+        }
 
         // The open-data page lists every download with its size, once all are made.
         let donnees = self.donnees_context(&files, lheo_size, &licence);
@@ -431,5 +415,49 @@ impl<'a> Site<'a> {
             ledger: changes.ledger.to_csv(),
             ledger_path: self.input.ledger_path.to_path_buf(),
         })
+    }
+
+    /// The LHÉO files: one per CFA beside its page (small, sent like a page), then the
+    /// whole catalogue, streamed to its file when the sink can take a stream (100,000
+    /// offers never sit in memory as XML). Returns the files sent to the sink, the
+    /// whole file's size, and its bytes when the sink could not take it as a stream.
+    #[allow(clippy::type_complexity)]
+    fn write_lheo(
+        &self,
+        sink: &dyn PageSink,
+        catalogue: &[&OfferView],
+        postcode_of: lheo::PostcodeOf<'_>,
+    ) -> Result<(Vec<String>, u64, Option<Vec<u8>>), SiteError> {
+        let mut streamed: Vec<String> = self
+            .cfas
+            .par_iter()
+            .map(|c| {
+                let list: Vec<&OfferView> = c.offers.iter().map(|i| &self.offers[*i]).collect();
+                let bytes = lheo::write(Vec::new(), &list, postcode_of)
+                    .map_err(|e| SiteError::Render(format!("LHÉO of {}: {e}", c.path)))?;
+                let path = format!("{}lheo.xml", c.path.trim_start_matches('/'));
+                sink.write(&path, &bytes, crate::output::key_of(&[&bytes]))?;
+                Ok(path)
+            })
+            .collect::<Result<_, SiteError>>()?;
+        let write_err = |source| SiteError::Write {
+            path: LHEO_FILE.into(),
+            source,
+        };
+        match sink.open(LHEO_FILE)? {
+            Some(out) => {
+                let (mut out, size) =
+                    lheo::write_counted(out, catalogue, postcode_of).map_err(write_err)?;
+                out.flush().map_err(write_err)?;
+                drop(out);
+                sink.streamed(LHEO_FILE)?;
+                streamed.push(LHEO_FILE.to_string());
+                Ok((streamed, size, None))
+            }
+            None => {
+                let bytes = lheo::write(Vec::new(), catalogue, postcode_of).map_err(write_err)?;
+                Ok((streamed, bytes.len() as u64, Some(bytes)))
+            }
+        }
     }
 }

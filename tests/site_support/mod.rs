@@ -62,7 +62,7 @@ impl TestSite {
             communes: &vitrine::communes::Communes::builtin(),
             offers,
             verdicts,
-            search,
+            search: &site::Later::ready(search.clone()),
         })
     }
 }
