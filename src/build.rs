@@ -136,11 +136,8 @@ pub fn build(inputs: &Inputs) -> Result<Built, BuildError> {
 
     let mut vocabulary = inputs.vocabulary.clone();
     vocabulary.rncp_rome = std::mem::take(&mut checked.rncp_rome);
-    let (offers, verdicts, summary) = (
-        &checked.import.offers,
-        &checked.verdicts,
-        &checked.summary,
-    );
+    let (offers, verdicts, summary) = (&checked.import.offers, &checked.verdicts, &checked.summary);
+    let global = global_key(&inputs.config, &sources);
     // Three stages side by side: the search index and the report on threads of their
     // own, the site here. The site waits for the search only to make the search page.
     let (search, report, site) = std::thread::scope(|scope| {
@@ -158,11 +155,12 @@ pub fn build(inputs: &Inputs) -> Result<Built, BuildError> {
         });
         let report = scope.spawn(|| {
             let t = Instant::now();
-            let staged = report::render(summary, offers, verdicts)?.stage(&paths.report)?;
+            let staged = render_report(inputs, global, summary, offers, verdicts)?;
             Ok::<_, BuildError>((staged, t.elapsed()))
         });
         let t = Instant::now();
-        let site = render_site(inputs, &sources, offers, verdicts, &later).map(|r| (r, t.elapsed()));
+        let site = render_site(inputs, global, &sources, offers, verdicts, &later)
+            .map(|r| (r, t.elapsed()));
         // A failed search stage is the cause of the site's "search index not made".
         let search = search.join().expect("the search stage does not panic");
         let report = report.join().expect("the report stage does not panic");
@@ -194,27 +192,14 @@ pub fn build(inputs: &Inputs) -> Result<Built, BuildError> {
 /// build (incremental: a file made from the same inputs is hard-linked, not made again).
 fn render_site(
     inputs: &Inputs,
+    global: Key,
     sources: &crate::inputs::SiteSources,
     offers: &[crate::model::Offer],
     verdicts: &[Verdict],
     search: &site::Later<search::SearchAssets>,
 ) -> Result<(site::Rendered, Staged), BuildError> {
     let (config, paths) = (&inputs.config, &inputs.paths);
-    // One manifest per public folder: `--out elsewhere` never takes another tree's.
-    let name = paths
-        .public
-        .file_name()
-        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-    let manifest = paths.build.join(format!("{name}.manifest"));
-    let previous = if inputs.clean {
-        Manifest::default()
-    } else {
-        Manifest::load(&manifest)
-    };
-    let global = global_key(config, sources);
-    let public = crate::output::Files::new()
-        .stage(&paths.public)?
-        .incremental(previous, global, &manifest);
+    let public = staged_incremental(inputs, &paths.public, "", global)?;
     // A live count on a terminal (indicatif draws nothing when stderr is not one, so
     // CI logs and the output stay clean).
     let progress = Progress {
@@ -241,6 +226,47 @@ fn render_site(
         public.write(path, bytes)?;
     }
     Ok((rendered, public))
+}
+
+/// An empty staged tree beside `dir` that keeps the previous build's files made from
+/// the same inputs (none with `--clean`). One manifest per folder: `--out elsewhere`
+/// never takes another tree's.
+fn staged_incremental(
+    inputs: &Inputs,
+    dir: &std::path::Path,
+    prefix: &str,
+    global: Key,
+) -> Result<Staged, BuildError> {
+    let name = dir
+        .file_name()
+        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    let manifest = inputs.paths.build.join(format!("{prefix}{name}.manifest"));
+    let previous = if inputs.clean {
+        Manifest::default()
+    } else {
+        Manifest::load(&manifest)
+    };
+    Ok(crate::output::Files::new()
+        .stage(dir)?
+        .incremental(previous, global, &manifest))
+}
+
+/// The report staged beside `report/`; a CFA's workbook made from the same rows as in
+/// the previous build is kept, not made again.
+fn render_report(
+    inputs: &Inputs,
+    global: Key,
+    summary: &Summary,
+    offers: &[crate::model::Offer],
+    verdicts: &[Verdict],
+) -> Result<Staged, BuildError> {
+    let staged = staged_incremental(inputs, &inputs.paths.report, "report.", global)?;
+    // A file that cannot be linked from the previous tree is simply made again.
+    let keep = |path: &str, key: Key| staged.reuse(path, key).unwrap_or(false);
+    for (path, bytes, key) in report::render_keyed(summary, offers, verdicts, &keep)? {
+        staged.write_keyed(&path, &bytes, key)?;
+    }
+    Ok(staged)
 }
 
 /// The key of what every public file depends on besides its own data: the binary (its

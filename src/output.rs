@@ -57,6 +57,11 @@ impl Files {
         self.files.iter().map(|(p, b)| (p.as_str(), b.as_slice()))
     }
 
+    /// Takes the files out, in path order.
+    pub fn into_files(self) -> impl Iterator<Item = (String, Vec<u8>)> {
+        self.files.into_iter()
+    }
+
     /// Number of files.
     pub fn len(&self) -> usize {
         self.files.len()
@@ -142,6 +147,16 @@ pub fn key_of(parts: &[&[u8]]) -> Key {
         h.update(&(p.len() as u64).to_le_bytes());
         h.update(p);
     }
+    let bytes = h.finalize();
+    u128::from_le_bytes(bytes.as_bytes()[..16].try_into().expect("32 bytes"))
+}
+
+/// The key of a value's JSON form, hashed as it is written (no copy of the JSON).
+pub fn key_of_serialized<T: serde::Serialize + ?Sized>(value: &T) -> Key {
+    let mut h = blake3::Hasher::new();
+    // A serialisation error leaves a partial hash: the value then never matches a
+    // previous build's, and the file is made again.
+    let _ = serde_json::to_writer(&mut h, value);
     let bytes = h.finalize();
     u128::from_le_bytes(bytes.as_bytes()[..16].try_into().expect("32 bytes"))
 }

@@ -30,7 +30,12 @@ fn build(site: &Path, export: &Path, extra: &[&str]) -> String {
 
 /// Every file of the public tree: bytes, inode, modification time.
 fn tree(site: &Path) -> BTreeMap<String, (Vec<u8>, u64, i64)> {
-    let root = site.join("public");
+    tree_of(&site.join("public"))
+}
+
+/// Every file under `root`: bytes, inode, modification time.
+fn tree_of(root: &Path) -> BTreeMap<String, (Vec<u8>, u64, i64)> {
+    let root = root.to_path_buf();
     walkdir::WalkDir::new(&root)
         .into_iter()
         .filter_map(Result::ok)
@@ -98,6 +103,7 @@ fn a_rebuild_after_a_small_change_keeps_the_rest_and_equals_a_cold_build() {
     let warm = site();
     build(warm.path(), Path::new(EXTRACT), &[]);
     let before = tree(warm.path());
+    let report_before = tree_of(&warm.path().join("report"));
     let again = build(warm.path(), Path::new(EXTRACT), &[]);
     assert!(again.contains("files rewritten            0"), "{again}");
     assert_eq!(
@@ -145,6 +151,29 @@ fn a_rebuild_after_a_small_change_keeps_the_rest_and_equals_a_cold_build() {
             .iter()
             .any(|p| p.as_str() == "donnees/offres.json"),
         "{rewritten:?}"
+    );
+
+    // The report too: the changed CFA's workbook is made again, the others are kept,
+    // and the whole report equals a cold build's.
+    let report_after = tree_of(&warm.path().join("report"));
+    assert_eq!(
+        bytes(&report_after),
+        bytes(&tree_of(&cold.path().join("report"))),
+        "incremental report = cold report, byte for byte"
+    );
+    let books: Vec<&String> = report_after
+        .keys()
+        .filter(|p| p.ends_with(".xlsx"))
+        .collect();
+    let remade: Vec<&&String> = books
+        .iter()
+        .filter(|p| report_before[**p].1 != report_after[**p].1)
+        .collect();
+    assert!(books.len() > 2, "{books:?}");
+    assert_eq!(
+        remade.len(),
+        1,
+        "only the changed CFA's workbook: {remade:?}"
     );
 }
 

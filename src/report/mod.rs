@@ -15,7 +15,7 @@ mod workbook;
 use crate::controls::{Coverage, ReferenceFiles, explain};
 use crate::import::Import;
 use crate::model::{Offer, Problem, Reason, Status, Verdict};
-use crate::output::Files;
+use crate::output::{Files, Key};
 use crate::urls;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -321,6 +321,27 @@ pub fn render(
     offers: &[Offer],
     verdicts: &[Verdict],
 ) -> Result<Files, ReportError> {
+    let mut files = Files::new();
+    for (path, bytes, _) in render_keyed(summary, offers, verdicts, &|_, _| false)? {
+        files.insert(path, bytes);
+    }
+    Ok(files)
+}
+
+/// One file of the report: its path, its bytes, and the key of what it was made from
+/// when it has one (a CFA's workbook: its rows and verdicts).
+pub type ReportFile = (String, Vec<u8>, Option<Key>);
+
+/// Like [`render`], for a build that keeps the previous report's files: a CFA's
+/// workbook is not made again when `keep(path, key)` says the file of that key is
+/// kept (the workbooks are most of the report's time; a day's import changes few
+/// CFAs). The kept workbooks are left out of the list.
+pub fn render_keyed(
+    summary: &Summary,
+    offers: &[Offer],
+    verdicts: &[Verdict],
+    keep: &(dyn Fn(&str, Key) -> bool + Sync),
+) -> Result<Vec<ReportFile>, ReportError> {
     let tera = templates()?;
     let cfas = group(offers, verdicts);
     let declared_only = listed(&summary.declared_only);
@@ -364,26 +385,45 @@ pub fn render(
         })
         .collect();
     // A workbook costs milliseconds: made in parallel, inserted in order.
-    let books: Vec<Result<Vec<u8>, ReportError>> = {
+    let books: Vec<Result<Option<ReportFile>, ReportError>> = {
         use rayon::prelude::*;
         rows.par_iter()
             .map(|cfa| {
-                workbook::cfa_workbook(cfa, offers, verdicts).map_err(|e| ReportError {
-                    template: "cfa.xlsx",
-                    message: e.to_string(),
-                })
+                let path = format!("cfa/{}.xlsx", cfa.slug);
+                let made_of: Vec<(&Offer, &Verdict)> = cfa
+                    .rows
+                    .iter()
+                    .map(|&i| (&offers[i], &verdicts[i]))
+                    .collect();
+                let key =
+                    crate::output::key_of_serialized(&(cfa.slug, cfa.name, cfa.siret, made_of));
+                if keep(&path, key) {
+                    return Ok(None);
+                }
+                let bytes =
+                    workbook::cfa_workbook(cfa, offers, verdicts).map_err(|e| ReportError {
+                        template: "cfa.xlsx",
+                        message: e.to_string(),
+                    })?;
+                Ok(Some((path, bytes, Some(key))))
             })
             .collect()
     };
-    for (cfa, bytes) in rows.iter().zip(books) {
-        files.insert(format!("cfa/{}.xlsx", cfa.slug), bytes?);
+    let mut keyed = Vec::new();
+    for book in books {
+        keyed.extend(book?);
     }
     files.insert("envoi.csv", workbook::envoi_csv(&rows, offers, verdicts));
     files.insert("non-conformes.csv", non_conformes_csv(offers, verdicts));
     let json = |v: &dyn erased::Json| v.to_pretty();
     files.insert("verdicts.json", json(&verdicts));
     files.insert("summary.json", json(summary));
-    Ok(files)
+    let mut out: Vec<ReportFile> = files
+        .into_files()
+        .map(|(path, bytes)| (path, bytes, None))
+        .collect();
+    out.extend(keyed);
+    Ok(out)
 }
 
 mod erased {

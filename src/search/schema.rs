@@ -1,13 +1,13 @@
 //! What is indexed about an offer: the searchable text fields with their boosts, and the
 //! stored values the results and the filters need.
 
-use rayon::prelude::*;
 use super::analyzer;
 use super::facets::{self, FacetValue, Facets};
 use super::vocabulary::{self, Vocabulary};
 use crate::communes::Communes;
 use crate::model::{Coordinates, Offer, fold, level_label};
 use crate::urls;
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use tantivy::schema::{

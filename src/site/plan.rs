@@ -386,9 +386,14 @@ impl<'a> Site<'a> {
         {
             return Err(SiteError::CrowdedFolder { folder, entries });
         }
-        let recheck_kept = sink
-            .previous()
-            .is_some_and(|m| m.paths().any(|p| !known.contains(p)));
+        // A kept page's links all worked in the previous tree: only a file gone since
+        // can break one. The search shards are not among them: they change names with
+        // every change of an offer, and no page links to them (the script finds them
+        // through the manifest named on the search page, which is made again).
+        let recheck_kept = sink.previous().is_some_and(|m| {
+            m.paths()
+                .any(|p| !known.contains(p) && !p.starts_with(crate::search::export::DIR))
+        });
         let env = Env::new(self.base_context(), known, sink, recheck_kept);
         let pages = jobs.len();
         let found = std::sync::Mutex::new(Vec::new());
@@ -433,10 +438,16 @@ impl<'a> Site<'a> {
             .par_iter()
             .map(|c| {
                 let list: Vec<&OfferView> = c.offers.iter().map(|i| &self.offers[*i]).collect();
+                let path = format!("{}lheo.xml", c.path.trim_start_matches('/'));
+                // Made from its offers' views alone (the communes table is the
+                // binary's): a CFA whose offers did not change keeps its file.
+                let key = crate::output::key_of_serialized(&("lheo", &list));
+                if sink.reuse(&path, key)? {
+                    return Ok(path);
+                }
                 let bytes = lheo::write(Vec::new(), &list, postcode_of)
                     .map_err(|e| SiteError::Render(format!("LHÉO of {}: {e}", c.path)))?;
-                let path = format!("{}lheo.xml", c.path.trim_start_matches('/'));
-                sink.write(&path, &bytes, crate::output::key_of(&[&bytes]))?;
+                sink.write(&path, &bytes, key)?;
                 Ok(path)
             })
             .collect::<Result<_, SiteError>>()?;
