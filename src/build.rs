@@ -144,11 +144,13 @@ pub fn build(inputs: &Inputs) -> Result<Built, BuildError> {
         let (send_search, later) = site::Later::channel();
         let search = scope.spawn(move || {
             let t = Instant::now();
-            let assets = search::build(
+            let assets = search::build_reusing(
                 &paths.index(),
                 &inputs.tables.communes,
                 &published,
                 &vocabulary,
+                crate::inputs::search_sources_key(&inputs.config),
+                (!inputs.clean).then_some(paths.public.as_path()),
             )?;
             let _ = send_search.send(assets);
             Ok::<_, BuildError>(t.elapsed())

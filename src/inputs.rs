@@ -243,6 +243,27 @@ pub fn load_vocabulary(config: &Config) -> Result<Vocabulary, TablesError> {
     Ok(vocabulary)
 }
 
+/// The key of the site's own files the search documents are made from (communes,
+/// ROME job names, synonyms; the built-in ones are the binary's).
+pub fn search_sources_key(config: &Config) -> crate::output::Key {
+    let own = |name: &str| config.root.join("data").join(name);
+    let communes = match config.input.communes.as_deref() {
+        Some(p) => config.path(p),
+        None => own(COMMUNES),
+    };
+    let files = [
+        communes,
+        own(vocabulary::ROME_FILE),
+        own(vocabulary::SYNONYMS_FILE),
+    ];
+    let texts: Vec<Vec<u8>> = files
+        .iter()
+        .map(|p| std::fs::read(p).unwrap_or_default())
+        .collect();
+    let parts: Vec<&[u8]> = texts.iter().map(Vec::as_slice).collect();
+    crate::output::key_of(&parts)
+}
+
 /// The communes table: the site's (`[input] communes`, else its `data/` copy; read
 /// within [`crate::communes::MAX_BYTES`]) or the built-in one (parsed once per process).
 pub fn load_communes(config: &Config) -> Result<Communes, CommunesError> {

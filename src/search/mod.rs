@@ -54,6 +54,49 @@ pub fn build(
     published: &[&Offer],
     vocabulary: &vocabulary::Vocabulary,
 ) -> Result<SearchAssets, SearchError> {
+    build_reusing(dir, communes, published, vocabulary, 0, None)
+}
+
+/// What a build left beside its index to spare the next one the work: the key of the
+/// documents it indexed and the assets it made from them.
+#[derive(Debug, Serialize, serde::Deserialize)]
+struct Made {
+    key: String,
+    manifest: String,
+    facets: serde_json::Value,
+    /// Each file with the key of its bytes (a file changed since is not taken).
+    files: Vec<(String, String)>,
+}
+
+const MADE: &str = "vitrine-made.json";
+
+/// Like [`build`]; when the offers are those of the previous build and so is everything
+/// else the documents are made from (`sources`: the key of the site's own communes and
+/// vocabulary files; the binary), the index is left as it is and the files are read
+/// back from the previous public tree `previous` instead of being made again (the
+/// documents, the index and its export are most of a rebuild's time).
+pub fn build_reusing(
+    dir: &Path,
+    communes: &Communes,
+    published: &[&Offer],
+    vocabulary: &vocabulary::Vocabulary,
+    sources: crate::output::Key,
+    previous: Option<&Path>,
+) -> Result<SearchAssets, SearchError> {
+    let rncp_rome: std::collections::BTreeMap<_, _> = vocabulary.rncp_rome.iter().collect();
+    let key = format!(
+        "{:032x}",
+        crate::output::key_of_serialized(&(
+            env!("CARGO_PKG_VERSION"),
+            binary_stamp(),
+            sources.to_le_bytes(),
+            published,
+            rncp_rome,
+        ))
+    );
+    if let Some(assets) = previous.and_then(|p| reused(dir, p, &key)) {
+        return Ok(assets);
+    }
     let docs = schema::documents(published, communes, vocabulary);
     let facets = schema::facets(&docs);
     let places = places::Places::of(communes);
@@ -68,11 +111,69 @@ pub fn build(
         communes,
         &places,
     )?;
-    Ok(SearchAssets {
+    let assets = SearchAssets {
         files: export.files,
         manifest: export.manifest,
         facets: serde_json::to_value(&facets).unwrap_or_default(),
+    };
+    let made = Made {
+        key,
+        manifest: assets.manifest.clone(),
+        facets: assets.facets.clone(),
+        files: assets
+            .files
+            .iter()
+            .map(|(p, b)| (p.to_string(), content_key(b)))
+            .collect(),
+    };
+    // Only a spared rebuild is lost if this cannot be written.
+    let _ = std::fs::write(
+        dir.join(MADE),
+        serde_json::to_vec(&made).unwrap_or_default(),
+    );
+    Ok(assets)
+}
+
+/// The previous build's assets, if they were made from the same documents and every
+/// file is still in the previous public tree.
+fn reused(dir: &Path, public: &Path, key: &str) -> Option<SearchAssets> {
+    let made: Made = serde_json::from_slice(&std::fs::read(dir.join(MADE)).ok()?).ok()?;
+    if made.key != key {
+        return None;
+    }
+    let mut files = Files::new();
+    for (path, content) in &made.files {
+        let bytes = std::fs::read(public.join(path)).ok()?;
+        if content_key(&bytes) != *content {
+            return None;
+        }
+        files.insert(path.clone(), bytes);
+    }
+    Some(SearchAssets {
+        files,
+        manifest: made.manifest,
+        facets: made.facets,
     })
+}
+
+fn content_key(bytes: &[u8]) -> String {
+    format!("{:032x}", crate::output::key_of(&[bytes]))
+}
+
+/// The running binary's size and modification time: a rebuilt vitrine may index
+/// differently, so its index is never taken for the previous one's.
+fn binary_stamp() -> String {
+    std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .map(|m| {
+            let t = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            format!("{}:{t}", m.len())
+        })
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
