@@ -321,7 +321,7 @@ impl site::PageSink for Progress<'_> {
     fn open(&self, file: &str) -> Result<Option<Box<dyn std::io::Write + Send>>, OutputError> {
         site::PageSink::open(self.staged, file)
     }
-    fn streamed(&self, file: &str) -> Result<(), OutputError> {
-        self.staged.finish_streamed(file)
+    fn streamed(&self, file: &str, key: Key) -> Result<(), OutputError> {
+        self.staged.finish_streamed(file, Some(key))
     }
 }

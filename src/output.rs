@@ -179,6 +179,11 @@ pub struct Manifest {
 }
 
 impl Manifest {
+    /// The size of a file of the previous tree, as its build left it.
+    pub fn size(&self, path: &str) -> Option<u64> {
+        self.files.get(path).map(|r| r.size)
+    }
+
     /// Reads a manifest; a missing or unreadable one is empty (a cold build).
     pub fn load(path: &Path) -> Manifest {
         let Ok(text) = std::fs::read_to_string(path) else {
@@ -282,10 +287,10 @@ impl Staged {
 
     /// Records a file written through [`Staged::create`]: kept from the live tree when
     /// its bytes are the same (same inode and time), noted in the manifest either way.
-    pub fn finish_streamed(&self, rel: &str) -> Result<(), OutputError> {
-        if self.memo.is_none() {
+    pub fn finish_streamed(&self, rel: &str, key: Option<Key>) -> Result<(), OutputError> {
+        let Some(memo) = &self.memo else {
             return Ok(());
-        }
+        };
         let target = safe_join(self.staging.path(), rel)?;
         // Same framing as `key_of(&[bytes])`: length first.
         let len = std::fs::metadata(&target).map_err(io(&target))?.len();
@@ -296,12 +301,15 @@ impl Staged {
             h.update_reader(f).map_err(io(&target))?;
             u128::from_le_bytes(h.finalize().as_bytes()[..16].try_into().expect("32 bytes"))
         };
+        let key = key.map_or(content, |k| {
+            key_of(&[&memo.global.to_le_bytes(), &k.to_le_bytes()])
+        });
         let tmp = target.with_extension("previous");
         if self.link_previous(rel, &tmp, |r| r.content == content)? {
             std::fs::rename(&tmp, &target).map_err(io(&target))?;
-            return self.remember(rel, &target, content, content, false);
+            return self.remember(rel, &target, key, content, false);
         }
-        self.remember(rel, &target, content, content, true)
+        self.remember(rel, &target, key, content, true)
     }
 
     /// The previous build's manifest (empty when not incremental or cold).

@@ -275,10 +275,13 @@ impl<'a> Site<'a> {
     pub(super) fn donnees_context(
         &self,
         files: &crate::output::Files,
-        lheo_size: u64,
+        made: &std::collections::HashMap<&str, u64>,
         licence: &opendata::Licence,
     ) -> Vec<(&'static str, Value)> {
-        let size_of = |path: &str| files.get(path).map(|b| b.len() as u64);
+        // A download is in `files`, or was sent to the sink (`made`: its size).
+        let size_of = |path: &str| {
+            (files.get(path).map(|b| b.len() as u64)).or_else(|| made.get(path).copied())
+        };
         let entry = |path: &str, title: &str, format: &str, what: &str, size: Option<u64>| {
             json!({
                 "url": format!("/{path}"),
@@ -323,7 +326,7 @@ impl<'a> Site<'a> {
                 "Les offres au format LHÉO 2.3",
                 "XML",
                 "Le langage d'échange des Carif-Oref ; chaque CFA a aussi son fichier LHÉO sur sa page.",
-                Some(lheo_size),
+                size_of(LHEO_FILE),
             ),
             entry(
                 "nouveautes.atom",

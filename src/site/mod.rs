@@ -131,8 +131,9 @@ pub trait PageSink: Sync {
     fn open(&self, _file: &str) -> Result<Option<Box<dyn std::io::Write + Send>>, OutputError> {
         Ok(None)
     }
-    /// Called once a file from [`PageSink::open`] is written and closed.
-    fn streamed(&self, _file: &str) -> Result<(), OutputError> {
+    /// Called once a file from [`PageSink::open`] is written and closed, with the key
+    /// of what it was made from.
+    fn streamed(&self, _file: &str, _key: Key) -> Result<(), OutputError> {
         Ok(())
     }
 }
@@ -156,8 +157,8 @@ impl PageSink for crate::output::Staged {
         let f = self.create(file)?;
         Ok(Some(Box::new(std::io::BufWriter::new(f))))
     }
-    fn streamed(&self, file: &str) -> Result<(), OutputError> {
-        self.finish_streamed(file)
+    fn streamed(&self, file: &str, key: Key) -> Result<(), OutputError> {
+        self.finish_streamed(file, Some(key))
     }
 }
 

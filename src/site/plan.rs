@@ -303,28 +303,43 @@ impl<'a> Site<'a> {
                 .by_insee(insee)
                 .and_then(|c| c.postcodes.first().cloned())
         };
-        // The downloads are independent of each other: made side by side.
+        // The downloads hold every offer: made again only when some offer's view
+        // changed (their key is that of the whole catalogue), side by side.
+        let catalogue_key = crate::output::key_of_serialized(&catalogue);
+        let download = |path: &'static str, make: &(dyn Fn() -> Vec<u8> + Sync)| {
+            self.download(sink, path, catalogue_key, make)
+        };
         let ((json, csv), (catalogue_json, lheo)) = rayon::join(
             || {
                 rayon::join(
-                    || opendata::json(&catalogue, base_url),
-                    || opendata::csv(&catalogue, base_url),
+                    || {
+                        download("donnees/offres.json", &|| {
+                            opendata::json(&catalogue, base_url)
+                        })
+                    },
+                    || {
+                        download("donnees/offres.csv", &|| {
+                            opendata::csv(&catalogue, base_url)
+                        })
+                    },
                 )
             },
             || {
                 rayon::join(
-                    || catalogue::json(&catalogue),
-                    || self.write_lheo(sink, &catalogue, &postcode_of),
+                    || download("donnees/catalogue.json", &|| catalogue::json(&catalogue)),
+                    || self.write_lheo(sink, &catalogue, catalogue_key, &postcode_of),
                 )
             },
         );
-        files.insert("donnees/offres.json", json);
-        files.insert("donnees/offres.csv", csv);
-        files.insert("donnees/catalogue.json", catalogue_json);
-        let (streamed, lheo_size, whole) = lheo?;
-        if let Some(bytes) = whole {
-            files.insert(LHEO_FILE, bytes);
+        let mut made: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
+        let mut streamed: Vec<String> = Vec::new();
+        for (path, size) in [json?, csv?, catalogue_json?] {
+            made.insert(path, size);
+            streamed.push(path.to_string());
         }
+        let (lheo_files, lheo_size) = lheo?;
+        streamed.extend(lheo_files);
+        made.insert(LHEO_FILE, lheo_size);
         let licence = opendata::Licence {
             name: config.site.licence.clone(),
             url: config.site.licence_url.clone(),
@@ -367,7 +382,7 @@ impl<'a> Site<'a> {
         }
 
         // The open-data page lists every download with its size, once all are made.
-        let donnees = self.donnees_context(&files, lheo_size, &licence);
+        let donnees = self.donnees_context(&files, &made, &licence);
         jobs.push(Job::Plain {
             path: "/donnees/".to_string(),
             template: "donnees.html".to_string(),
@@ -422,18 +437,38 @@ impl<'a> Site<'a> {
         })
     }
 
+    /// One download of the whole catalogue, sent to the sink; kept when the catalogue
+    /// did not change. Returns its path and size.
+    fn download<'p>(
+        &self,
+        sink: &dyn PageSink,
+        path: &'p str,
+        catalogue_key: crate::output::Key,
+        make: &(dyn Fn() -> Vec<u8> + Sync),
+    ) -> Result<(&'p str, u64), SiteError> {
+        let key = crate::output::key_of(&[path.as_bytes(), &catalogue_key.to_le_bytes()]);
+        if sink.reuse(path, key)?
+            && let Some(size) = sink.previous().and_then(|m| m.size(path))
+        {
+            return Ok((path, size));
+        }
+        let bytes = make();
+        sink.write(path, &bytes, key)?;
+        Ok((path, bytes.len() as u64))
+    }
+
     /// The LHÉO files: one per CFA beside its page (small, sent like a page), then the
     /// whole catalogue, streamed to its file when the sink can take a stream (100,000
-    /// offers never sit in memory as XML). Returns the files sent to the sink, the
-    /// whole file's size, and its bytes when the sink could not take it as a stream.
-    #[allow(clippy::type_complexity)]
+    /// offers never sit in memory as XML). Each is kept when its offers did not change.
+    /// Returns the files sent to the sink and the whole file's size.
     fn write_lheo(
         &self,
         sink: &dyn PageSink,
         catalogue: &[&OfferView],
+        catalogue_key: crate::output::Key,
         postcode_of: lheo::PostcodeOf<'_>,
-    ) -> Result<(Vec<String>, u64, Option<Vec<u8>>), SiteError> {
-        let mut streamed: Vec<String> = self
+    ) -> Result<(Vec<String>, u64), SiteError> {
+        let mut files: Vec<String> = self
             .cfas
             .par_iter()
             .map(|c| {
@@ -451,24 +486,32 @@ impl<'a> Site<'a> {
                 Ok(path)
             })
             .collect::<Result<_, SiteError>>()?;
+        files.push(LHEO_FILE.to_string());
+        let key = crate::output::key_of(&[LHEO_FILE.as_bytes(), &catalogue_key.to_le_bytes()]);
+        if sink.reuse(LHEO_FILE, key)?
+            && let Some(size) = sink.previous().and_then(|m| m.size(LHEO_FILE))
+        {
+            return Ok((files, size));
+        }
         let write_err = |source| SiteError::Write {
             path: LHEO_FILE.into(),
             source,
         };
-        match sink.open(LHEO_FILE)? {
+        let size = match sink.open(LHEO_FILE)? {
             Some(out) => {
                 let (mut out, size) =
                     lheo::write_counted(out, catalogue, postcode_of).map_err(write_err)?;
                 out.flush().map_err(write_err)?;
                 drop(out);
-                sink.streamed(LHEO_FILE)?;
-                streamed.push(LHEO_FILE.to_string());
-                Ok((streamed, size, None))
+                sink.streamed(LHEO_FILE, key)?;
+                size
             }
             None => {
                 let bytes = lheo::write(Vec::new(), catalogue, postcode_of).map_err(write_err)?;
-                Ok((streamed, bytes.len() as u64, Some(bytes)))
+                sink.write(LHEO_FILE, &bytes, key)?;
+                bytes.len() as u64
             }
-        }
+        };
+        Ok((files, size))
     }
 }
