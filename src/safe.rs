@@ -49,10 +49,18 @@ pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
 /// A CSV writer for what French Excel opens cleanly: UTF-8 with a BOM (already written),
 /// `;` separator, CRLF line ends. Cells still go through [`neutralise`].
 pub fn excel_csv() -> csv::Writer<Vec<u8>> {
+    excel_csv_to(BOM.to_vec())
+}
+
+/// The UTF-8 byte order mark French Excel needs to read UTF-8.
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// [`excel_csv`]'s settings, writing to `out` (the caller writes the [`BOM`] first).
+pub fn excel_csv_to<W: std::io::Write>(out: W) -> csv::Writer<W> {
     csv::WriterBuilder::new()
         .delimiter(b';')
         .terminator(csv::Terminator::CRLF)
-        .from_writer(b"\xEF\xBB\xBF".to_vec())
+        .from_writer(out)
 }
 
 /// The bytes of a writer made by [`excel_csv`].

@@ -227,15 +227,20 @@ pub fn record(o: &OfferView) -> CatalogueFormation {
 /// `offres.json`.
 pub fn json(offers: &[&OfferView]) -> Vec<u8> {
     let mut out = Vec::with_capacity(offers.len() * 1500 + 4);
-    out.extend_from_slice(b"[\n");
+    write_json(&mut out, offers).expect("writing to memory cannot fail");
+    out
+}
+
+/// [`json`], written as it is made.
+pub fn write_json(out: &mut dyn std::io::Write, offers: &[&OfferView]) -> std::io::Result<()> {
+    out.write_all(b"[\n")?;
     for (i, o) in offers.iter().enumerate() {
         if i > 0 {
-            out.extend_from_slice(b",\n");
+            out.write_all(b",\n")?;
         }
-        out.extend_from_slice(&crate::safe::json_bytes(&record(o)));
+        out.write_all(&crate::safe::json_bytes(&record(o)))?;
     }
-    out.extend_from_slice(b"\n]\n");
-    out
+    out.write_all(b"\n]\n")
 }
 
 #[cfg(test)]

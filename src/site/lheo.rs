@@ -88,9 +88,9 @@ pub fn write_counted<W: Write>(
 }
 
 /// A writer that counts what goes through it.
-struct Counted<W> {
-    inner: W,
-    bytes: u64,
+pub struct Counted<W> {
+    pub inner: W,
+    pub bytes: u64,
 }
 
 impl<W: Write> Write for Counted<W> {

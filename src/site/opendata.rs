@@ -92,18 +92,27 @@ pub fn record<'a>(o: &'a OfferView, base_url: &str) -> OpenOffer<'a> {
 /// diff or a `grep` shows one offer at a time).
 pub fn json(offers: &[&OfferView], base_url: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(offers.len() * 1200 + 4);
-    out.extend_from_slice(b"[\n");
+    write_json(&mut out, offers, base_url).expect("writing to memory cannot fail");
+    out
+}
+
+/// [`json`], written as it is made (100,000 offers are not held as one document).
+pub fn write_json(
+    out: &mut dyn std::io::Write,
+    offers: &[&OfferView],
+    base_url: &str,
+) -> std::io::Result<()> {
+    out.write_all(b"[\n")?;
     for (i, o) in offers.iter().enumerate() {
         if i > 0 {
-            out.extend_from_slice(b",\n");
+            out.write_all(b",\n")?;
         }
         let line = serde_json::to_string(&record(o, base_url)).expect("plain data serialises");
         // `<`, `>`, `&` as `\u` escapes: the same data, and no markup for a browser
         // that would sniff the file as HTML.
-        out.extend_from_slice(crate::safe::json_for_html(&line).as_bytes());
+        out.write_all(crate::safe::json_for_html(&line).as_bytes())?;
     }
-    out.extend_from_slice(b"\n]\n");
-    out
+    out.write_all(b"\n]\n")
 }
 
 /// [`crate::safe::neutralise`], owned (the record's cells are `String`s).
@@ -113,7 +122,19 @@ fn neutralise(cell: &str) -> String {
 
 /// `offres.csv`: same records, `;`-separated, BOM, CRLF.
 pub fn csv(offers: &[&OfferView], base_url: &str) -> Vec<u8> {
-    let mut w = crate::safe::excel_csv();
+    let mut out = Vec::with_capacity(offers.len() * 1000 + 4);
+    write_csv(&mut out, offers, base_url).expect("writing to memory cannot fail");
+    out
+}
+
+/// [`csv`], written as it is made.
+pub fn write_csv(
+    out: &mut dyn std::io::Write,
+    offers: &[&OfferView],
+    base_url: &str,
+) -> std::io::Result<()> {
+    out.write_all(crate::safe::BOM)?;
+    let mut w = crate::safe::excel_csv_to(out);
     let yes_no = |b: Option<bool>| match b {
         Some(true) => "oui".to_string(),
         Some(false) => "non".to_string(),
@@ -123,8 +144,7 @@ pub fn csv(offers: &[&OfferView], base_url: &str) -> Vec<u8> {
     let num = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();
     let coord = |n: Option<f64>| n.map(|n| format!("{n:.6}")).unwrap_or_default();
     // The header is the schema: one list of columns for both.
-    w.write_record(FIELDS.iter().map(|f| f.name))
-        .expect("in-memory write");
+    w.write_record(FIELDS.iter().map(|f| f.name))?;
     for o in offers {
         let r = record(o, base_url);
         w.write_record([
@@ -164,10 +184,9 @@ pub fn csv(offers: &[&OfferView], base_url: &str) -> Vec<u8> {
             opt(r.date_fin),
             if r.nouveau { "oui" } else { "non" }.to_string(),
             neutralise(&r.description),
-        ])
-        .expect("in-memory write");
+        ])?;
     }
-    crate::safe::excel_csv_bytes(w)
+    w.flush()
 }
 
 /// One column of the open data, described for reusers (Table Schema field).

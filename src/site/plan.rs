@@ -18,6 +18,9 @@ use std::io::Write;
 /// The whole catalogue in LHÉO 2.3.
 pub(super) const LHEO_FILE: &str = "donnees/lheo.xml";
 
+/// Writes one download of the whole catalogue.
+type Make<'m> = dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()> + Sync + 'm;
+
 /// A page to render.
 pub(super) enum Job<'a> {
     Offer(usize),
@@ -306,27 +309,30 @@ impl<'a> Site<'a> {
         // The downloads hold every offer: made again only when some offer's view
         // changed (their key is that of the whole catalogue), side by side.
         let catalogue_key = crate::output::key_of_serialized(&catalogue);
-        let download = |path: &'static str, make: &(dyn Fn() -> Vec<u8> + Sync)| {
-            self.download(sink, path, catalogue_key, make)
-        };
+        let download =
+            |path: &'static str, make: &Make<'_>| self.download(sink, path, catalogue_key, make);
         let ((json, csv), (catalogue_json, lheo)) = rayon::join(
             || {
                 rayon::join(
                     || {
-                        download("donnees/offres.json", &|| {
-                            opendata::json(&catalogue, base_url)
+                        download("donnees/offres.json", &|w| {
+                            opendata::write_json(w, &catalogue, base_url)
                         })
                     },
                     || {
-                        download("donnees/offres.csv", &|| {
-                            opendata::csv(&catalogue, base_url)
+                        download("donnees/offres.csv", &|w| {
+                            opendata::write_csv(w, &catalogue, base_url)
                         })
                     },
                 )
             },
             || {
                 rayon::join(
-                    || download("donnees/catalogue.json", &|| catalogue::json(&catalogue)),
+                    || {
+                        download("donnees/catalogue.json", &|w| {
+                            catalogue::write_json(w, &catalogue)
+                        })
+                    },
                     || self.write_lheo(sink, &catalogue, catalogue_key, &postcode_of),
                 )
             },
@@ -444,7 +450,7 @@ impl<'a> Site<'a> {
         sink: &dyn PageSink,
         path: &'p str,
         catalogue_key: crate::output::Key,
-        make: &(dyn Fn() -> Vec<u8> + Sync),
+        make: &Make<'_>,
     ) -> Result<(&'p str, u64), SiteError> {
         let key = crate::output::key_of(&[path.as_bytes(), &catalogue_key.to_le_bytes()]);
         if sink.reuse(path, key)?
@@ -452,9 +458,32 @@ impl<'a> Site<'a> {
         {
             return Ok((path, size));
         }
-        let bytes = make();
-        sink.write(path, &bytes, key)?;
-        Ok((path, bytes.len() as u64))
+        let write_err = |source| SiteError::Write {
+            path: path.into(),
+            source,
+        };
+        // Streamed to its file when the sink can take a stream: at 100,000 offers each
+        // download is over 100 MB, and they are made side by side.
+        match sink.open(path)? {
+            Some(out) => {
+                let mut out = lheo::Counted {
+                    inner: out,
+                    bytes: 0,
+                };
+                make(&mut out).map_err(write_err)?;
+                out.flush().map_err(write_err)?;
+                let size = out.bytes;
+                drop(out);
+                sink.streamed(path, key)?;
+                Ok((path, size))
+            }
+            None => {
+                let mut bytes = Vec::new();
+                make(&mut bytes).map_err(write_err)?;
+                sink.write(path, &bytes, key)?;
+                Ok((path, bytes.len() as u64))
+            }
+        }
     }
 
     /// The LHÉO files: one per CFA beside its page (small, sent like a page), then the
