@@ -185,13 +185,15 @@ test('the search page has no accessibility violation before and after a query', 
   assert.deepEqual(problems, []);
 });
 
-test('without JavaScript the page links to the browse pages', async () => {
+test('without JavaScript the page links to the browse pages and to the script-free search', async () => {
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
   await page.goto(`${server.url}/recherche/`);
   const links = await page.$$eval('a[href]', (as) => as.map((a) => a.getAttribute('href')));
   for (const l of ['/departements/', '/niveaux/', '/domaines/', '/diplomes/']) assert.ok(links.includes(l), l);
-  assert.equal(await page.isVisible('#recherche'), false, 'the search form needs JavaScript');
+  // The box leads to the script-free search; the filters, which need the script, stay hidden.
+  assert.equal(await page.$eval('#recherche form', (f) => f.getAttribute('action')), '/recherche/sans-js/');
+  assert.equal(await page.isVisible('#filtrer summary'), false, 'the filters need JavaScript');
   await context.close();
 });
 
