@@ -72,7 +72,7 @@ const STOP: [&str; 22] = [
 
 /// How many word pairs get a page (the most common first): about 4 KiB each, so a few
 /// hundred KiB at most, whatever the catalogue.
-pub const MAX_PAIRS: usize = 64;
+pub const MAX_PAIRS: usize = 48;
 
 /// How many lists a pair's page shows (those holding both words first); each word's
 /// own page has them all.
@@ -169,7 +169,8 @@ fn pair_words(link: &Link) -> Vec<(String, u8)> {
             out
         }
         "Département" => one_place(&link.label),
-        _ => one_place(&link.also),
+        "CFA" => one_place(&link.also),
+        _ => Vec::new(),
     }
 }
 
@@ -255,7 +256,9 @@ impl Table {
             lists.sort_unstable();
             *same.entry(lists).or_default() += 1;
         }
-        let mut count: HashMap<(&str, &str), usize> = HashMap::new();
+        // Counted apart for each kind of pair, each with its share of `max`: by offers
+        // alone, kind × place would take every page (a town has offers of every trade).
+        let mut count: [HashMap<(&str, &str), usize>; 3] = Default::default();
         for (lists, n) in &same {
             let mut by_role: [BTreeSet<&str>; 3] = Default::default();
             for &i in lists {
@@ -263,25 +266,33 @@ impl Table {
                     by_role[*role as usize].insert(w);
                 }
             }
-            for (r, s) in [(0, 1), (0, 2), (1, 2)] {
+            for (k, (r, s)) in [(0, 1), (1, 2), (0, 2)].into_iter().enumerate() {
                 for a in &by_role[r] {
                     for b in &by_role[s] {
                         if a != b {
-                            *count.entry((a, b)).or_default() += n;
+                            *count[k].entry((a, b)).or_default() += n;
                         }
                     }
                 }
             }
         }
-        let mut pairs: Vec<((&str, &str), usize)> = count.into_iter().collect();
-        pairs.sort_unstable_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+        // Kind × trade ("cap cuisine") and trade × place ("coiffure toulon") first.
+        let share = max / 12 * 5;
+        let shares = [share, share, max - 2 * share];
         let mut seen: BTreeSet<(&str, &str)> = BTreeSet::new();
-        pairs
-            .into_iter()
-            .filter(|((a, b), _)| seen.insert((a.min(b), a.max(b))))
-            .take(max)
-            .map(|((a, b), _)| (a.to_string(), b.to_string()))
-            .collect()
+        let mut out = Vec::new();
+        for (count, share) in count.into_iter().zip(shares) {
+            let mut pairs: Vec<((&str, &str), usize)> = count.into_iter().collect();
+            pairs.sort_unstable_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+            out.extend(
+                pairs
+                    .into_iter()
+                    .filter(|((a, b), _)| seen.insert((a.min(b), a.max(b))))
+                    .take(share)
+                    .map(|((a, b), _)| (a.to_string(), b.to_string())),
+            );
+        }
+        out
     }
 
     /// Every page of a query (words, and the `max_pairs` most common pairs) and every
@@ -380,6 +391,12 @@ mod tests {
                     "Diplôme",
                     &[2],
                 ),
+                link(
+                    "CAP Métiers de la coiffure",
+                    "/diplomes/cap-metiers-de-la-coiffure/",
+                    "Diplôme",
+                    &[0, 1],
+                ),
             ],
             &Glossary::builtin(),
         )
@@ -390,7 +407,7 @@ mod tests {
         let t = table();
         let urls =
             |q: &str| -> Vec<String> { t.matches(q).iter().map(|l| l.url.clone()).collect() };
-        assert_eq!(urls("Coiffure"), ["/domaines/coiffure-esthetique/"]);
+        assert!(urls("Coiffure").contains(&"/domaines/coiffure-esthetique/".to_string()));
         assert_eq!(urls("esthetique"), ["/domaines/coiffure-esthetique/"]);
         // A CFA's town leads to it.
         assert_eq!(urls("toulon"), ["/cfa/cfa-des-metiers-1/"]);
@@ -398,7 +415,11 @@ mod tests {
         assert_eq!(urls("cap")[0], "/niveaux/infrabac/");
         assert!(urls("aptitude").contains(&"/diplomes/cap/".to_string()));
         // Several words: the page holding most of them first.
-        assert_eq!(urls("cap coiffure toulon").len(), 4);
+        assert_eq!(urls("cap coiffure toulon").len(), 5);
+        assert_eq!(
+            urls("cap coiffure")[0],
+            "/diplomes/cap-metiers-de-la-coiffure/"
+        );
         assert!(urls("le la des").is_empty());
     }
 
@@ -429,9 +450,11 @@ mod tests {
         // Never together in one offer; one order only; not two trades or a CFA's name.
         assert!(!has("bts", "coiffure") && !has("toulon", "coiffure"));
         assert!(!has("coiffure", "esthetique") && !has("cap", "metiers"));
-        let first: Vec<_> = t.pairs(3);
-        assert_eq!(first.len(), 3);
-        assert!(first.iter().all(|p| pairs[..3].contains(p)));
+        // Bounded, each kind of pair with its share.
+        let some = t.pairs(12);
+        assert!(some.len() <= 12 && some.iter().all(|p| pairs.contains(p)));
+        assert!(some.contains(&("cap".into(), "coiffure".into())));
+        assert!(some.contains(&("coiffure".into(), "toulon".into())));
     }
 
     #[test]
