@@ -181,10 +181,9 @@ fn handle(request: Request, state: &State) {
         // The no-JS search, as Netlify answers it (the rules `Table::redirects` writes
         // in `_redirects`).
         "/recherche/sans-js/" if !query_param(query, "q").is_empty() => {
-            let to = format!(
-                "/recherche/sans-js/{}/?{query}",
-                form_encode(&query_param(query, "q"))
-            );
+            // Made of the encoded query alone: always a valid header.
+            let q = form_encode(&query_param(query, "q"));
+            let to = format!("/recherche/sans-js/{q}/?q={q}");
             request.respond(Response::empty(302).with_header(header("Location", &to)))
         }
         _ => static_file(request, &path, state),
