@@ -44,6 +44,9 @@ pub struct Link {
     pub offers: Vec<usize>,
 }
 
+/// The longest word given a page, in bytes (a folded word is ASCII).
+const MAX_WORD: usize = 40;
+
 /// Words too common to lead anywhere.
 const STOP: [&str; 22] = [
     "les",
@@ -108,14 +111,16 @@ fn words(text: &str) -> impl Iterator<Item = String> + '_ {
 fn spelled(text: &str) -> impl Iterator<Item = (String, String)> + '_ {
     text.split(|c: char| !c.is_alphanumeric())
         .map(|w| (fold(w), w.to_lowercase()))
-        .filter(|(w, _)| w.chars().count() >= 3 && !STOP.contains(&w.as_str()))
+        // No word of French is longer; an export's longer "word" would make a folder
+        // name past the file system's limit.
+        .filter(|(w, _)| (3..=MAX_WORD).contains(&w.len()) && !STOP.contains(&w.as_str()))
         .filter(|(w, _)| !w.bytes().all(|b| b.is_ascii_digit()) || w.len() == 5)
 }
 
 /// The acronyms of a name, folded (`CAP`, `BP`): typed in lower case too.
 fn acronyms(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.len() >= 2 && w.chars().all(|c| c.is_ascii_uppercase()))
+        .filter(|w| (2..=MAX_WORD).contains(&w.len()) && w.chars().all(|c| c.is_ascii_uppercase()))
         .map(fold)
 }
 
@@ -315,7 +320,8 @@ impl Table {
             let path = Table::pair_path(&a, &b);
             for sa in spellings(&a) {
                 for sb in spellings(&b) {
-                    if sa != a || sb != b {
+                    // Within a file name's 255 bytes (a spelling is up to 4 bytes a letter).
+                    if (sa != a || sb != b) && sa.len() + sb.len() < 250 {
                         pages
                             .aliases
                             .push((Table::pair_path(&sa, &sb), path.clone()));
@@ -437,6 +443,27 @@ mod tests {
             );
         }
         assert!(t.words.contains_key("coiffure") && !t.words.contains_key("des"));
+    }
+
+    #[test]
+    fn an_overlong_word_gets_no_page() {
+        let long = "Supercalifragilisticexpialidocious".repeat(10);
+        let t = Table::new(
+            vec![link(
+                &format!("CAP {long} {}", long.to_uppercase()),
+                "/x/",
+                "Diplôme",
+                &[0],
+            )],
+            &Glossary::builtin(),
+        );
+        assert!(t.words.keys().all(|w| w.len() <= MAX_WORD));
+        assert!(
+            t.pages(usize::MAX)
+                .queries
+                .iter()
+                .all(|(p, _)| p.len() < 200)
+        );
     }
 
     #[test]
