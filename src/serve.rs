@@ -178,6 +178,14 @@ fn handle(request: Request, state: &State) {
                 None,
             ))
         }
+        // The no-JS search, as Netlify answers it (the rules `Table::redirects` writes
+        // in `_redirects`).
+        "/recherche/sans-js/" if !query_param(query, "q").is_empty() => {
+            // Made of the encoded query alone: always a valid header.
+            let q = form_encode(&query_param(query, "q"));
+            let to = format!("/recherche/sans-js/{q}/?q={q}");
+            request.respond(Response::empty(302).with_header(header("Location", &to)))
+        }
         _ => static_file(request, &path, state),
     };
     if let Err(e) = result {
@@ -297,7 +305,17 @@ fn static_file(request: Request, path: &str, state: &State) -> std::io::Result<(
     if file.is_dir() {
         file.push("index.html");
     }
-    let Ok(bytes) = std::fs::read(&file) else {
+    let mut bytes = std::fs::read(&file);
+    // Netlify finds files whatever the case of the address; a no-JS query without a
+    // page of its own gets the list of every page (`/recherche/sans-js/*`).
+    if bytes.is_err() && path.chars().any(char::is_uppercase) {
+        return static_file(request, &path.to_lowercase(), state);
+    }
+    if bytes.is_err() && path.starts_with("/recherche/sans-js/") {
+        file = state.public.join("recherche/sans-js/index.html");
+        bytes = std::fs::read(&file);
+    }
+    let Ok(bytes) = bytes else {
         return not_found(request);
     };
     let ext = file.extension().and_then(|e| e.to_str()).unwrap_or("");
@@ -360,6 +378,30 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// A query-string parameter's value, decoded (`+` is a space); empty when absent.
+fn query_param(query: &str, name: &str) -> String {
+    query
+        .split('&')
+        .filter_map(|p| p.split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| percent_decode(&v.replace('+', " ")))
+        .unwrap_or_default()
+}
+
+/// A value form-encoded as Netlify puts a query parameter in a placeholder: `cap
+/// cuisine` → `cap+cuisine`, `é` → `%C3%A9`.
+fn form_encode(value: &str) -> String {
+    let mut out = String::new();
+    for b in value.bytes() {
+        match b {
+            b' ' => out.push('+'),
+            b if b.is_ascii_alphanumeric() || b"-._~".contains(&b) => out.push(b as char),
+            b => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
 fn hex(c: u8) -> Option<u8> {
     (c as char).to_digit(16).map(|d| d as u8)
 }
@@ -373,6 +415,16 @@ mod tests {
         assert_eq!(percent_decode("/recherche/caf%C3%A9"), "/recherche/café");
         assert_eq!(percent_decode("100%"), "100%");
         assert_eq!(percent_decode("%zz"), "%zz");
+    }
+
+    #[test]
+    fn a_no_js_query_is_form_encoded_as_netlify_does() {
+        assert_eq!(
+            query_param("x=1&q=Cap+%C3%A9lec%20tri", "q"),
+            "Cap élec tri"
+        );
+        assert_eq!(form_encode("bac électricité"), "bac+%C3%A9lectricit%C3%A9");
+        assert_eq!(form_encode("l'art"), "l%27art");
     }
 
     #[test]

@@ -1,21 +1,32 @@
 //! Search without JavaScript. The home page's search form sends a reader without
-//! JavaScript to `/recherche/sans-js/?q=…`; the host rewrites that address to the page of
-//! the query's word (`/recherche/sans-js/coiffure/`, a Netlify query-parameter rule in
-//! `_redirects`), made at build time from a small table: every word of the names of the
-//! browse pages (levels, departments, domains, diplomas, CFAs), and of what their
-//! acronyms stand for, with the pages it appears in. The page repeats the query in its
-//! search box and lists those pages, so the query is never lost; a query the table does
-//! not know (or of several words) lands on `/recherche/sans-js/`, which lists them all.
-//! Checked against Netlify's own rules engine (npm `@netlify/redirects` 3.1.15):
-//! `?q=coiffure` is served `/recherche/sans-js/coiffure/`; `?q=Coiffure`, `?q=électricité`
-//! and `?q=cap+coiffure` are rewritten to paths no page has (the engine does not fold
-//! case or accents), so they get the list of every page. The search box therefore asks
-//! phones not to capitalise (`autocapitalize="none"`).
+//! JavaScript to `/recherche/sans-js/?q=…`; a forced Netlify query-parameter rule in
+//! `_redirects` answers `302` to `/recherche/sans-js/<q>/`, made at build time from a
+//! small table: every word of the names of the browse pages (levels, departments,
+//! domains, diplomas, CFAs and their towns), and of what their acronyms stand for, with
+//! the pages it appears in; and the word pairs that occur together in the most offers
+//! ("cap cuisine", "coiffure toulon"), bounded by [`MAX_PAIRS`]. The page repeats the
+//! query in its search box and lists those pages, the ones holding both words first.
+//!
+//! What Netlify does, checked against its rules engine (npm `netlify-redirector` 0.5.0,
+//! the WebAssembly build of the engine `netlify dev` runs): the placeholder gets the
+//! value form-encoded again, so `?q=cap%20cuisine` and `?q=cap+cuisine` both lead to
+//! `/recherche/sans-js/cap+cuisine/` and `?q=électricité` to `…/%C3%A9lectricit%C3%A9/`;
+//! rules match paths case-sensitively. So:
+//! - pairs get a folder `a+b` (a `+` in a path is a plus, not a space), and the other
+//!   order and the accented spellings (`bts+électricité`, a UTF-8 folder name the file
+//!   server finds from the percent-encoded path) get a tiny page that sends on to it
+//!   (a file, not a rule: Netlify looks files up without regard to case, and rules do
+//!   not);
+//! - a redirect, not a rewrite: a rewrite to a missing path is not evaluated again (the
+//!   request chain is not recursive), a redirect is a new request, so a query that has
+//!   no page lands, through the unforced `/recherche/sans-js/*` rule, on the list of
+//!   every page instead of the 404 page;
+//! - forced (`302!`): `/recherche/sans-js/` is a file, which shadows unforced rules.
 
 use super::glossary::Glossary;
 use crate::model::fold;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A browse page a query can lead to.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -25,7 +36,16 @@ pub struct Link {
     /// What it lists (`Niveau`, `Département`, `Domaine`, `Diplôme`, `CFA`).
     pub kind: &'static str,
     pub count: usize,
+    /// More words that lead to it without being in its name (a CFA's town).
+    #[serde(skip)]
+    pub also: String,
+    /// The offers it lists (to find the word pairs that occur together).
+    #[serde(skip)]
+    pub offers: Vec<usize>,
 }
+
+/// The longest word given a page, in bytes (a folded word is ASCII).
+const MAX_WORD: usize = 40;
 
 /// Words too common to lead anywhere.
 const STOP: [&str; 22] = [
@@ -53,27 +73,120 @@ const STOP: [&str; 22] = [
     "ecole",
 ];
 
+/// How many word pairs get a page (the most common first): about 4 KiB each, so a few
+/// hundred KiB at most, whatever the catalogue.
+pub const MAX_PAIRS: usize = 48;
+
+/// How many lists a pair's page shows (those holding both words first); each word's
+/// own page has them all.
+pub const PAIR_LINKS: usize = 12;
+
 /// The words table: folded word → links whose name (or whose acronym's meaning) holds it.
 #[derive(Debug, Clone, Default)]
 pub struct Table {
     pub links: Vec<Link>,
     pub words: BTreeMap<String, Vec<usize>>,
+    /// Folded word → its spellings in lower case where they differ (`électricité`).
+    pub spellings: BTreeMap<String, BTreeSet<String>>,
+    /// The words of each link that make pairs, with their role (0 kind of diploma,
+    /// 1 trade, 2 place).
+    roles: Vec<Vec<(String, u8)>>,
+}
+
+/// The pages the table makes besides the list of every page.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Pages {
+    /// (path, query): a page of matching lists.
+    pub queries: Vec<(String, String)>,
+    /// (path, target): another spelling of a query, sent on to its page.
+    pub aliases: Vec<(String, String)>,
 }
 
 /// The folded words of a text worth a page of their own.
 fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    spelled(text).map(|(w, _)| w)
+}
+
+/// Like [`words`], with each word's spelling in lower case.
+fn spelled(text: &str) -> impl Iterator<Item = (String, String)> + '_ {
     text.split(|c: char| !c.is_alphanumeric())
+        .map(|w| (fold(w), w.to_lowercase()))
+        // No word of French is longer; an export's longer "word" would make a folder
+        // name past the file system's limit.
+        .filter(|(w, _)| (3..=MAX_WORD).contains(&w.len()) && !STOP.contains(&w.as_str()))
+        .filter(|(w, _)| !w.bytes().all(|b| b.is_ascii_digit()) || w.len() == 5)
+}
+
+/// The acronyms of a name, folded (`CAP`, `BP`): typed in lower case too.
+fn acronyms(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| (2..=MAX_WORD).contains(&w.len()) && w.chars().all(|c| c.is_ascii_uppercase()))
         .map(fold)
-        .filter(|w| w.chars().count() >= 3 && !STOP.contains(&w.as_str()))
-        .filter(|w| !w.bytes().all(|b| b.is_ascii_digit()) || w.len() == 5)
+}
+
+/// Words of a diploma's name that say its kind rather than its trade.
+const KINDS: [&str; 3] = ["bac", "licence", "master"];
+
+/// Words of diplomas' names too general to pair ("Titre professionnel …", "… option A").
+const GENERIC: [&str; 12] = [
+    "pro",
+    "professionnel",
+    "professionnelle",
+    "titre",
+    "niveau",
+    "option",
+    "specialite",
+    "diplome",
+    "brevet",
+    "mention",
+    "complementaire",
+    "certificat",
+];
+
+/// The words of a list that make pairs, with their role (0 kind of diploma, 1 trade,
+/// 2 place). A CFA's name is not what families type, its town is; a place of several
+/// words ("Bouches-du-Rhône", "Saint-Raphaël") would pair by its parts, so it does not.
+fn pair_words(link: &Link) -> Vec<(String, u8)> {
+    let kind = |w: &String| KINDS.contains(&w.as_str());
+    let one_place = |text: &str| -> Vec<(String, u8)> {
+        let name = text.split('(').next().unwrap_or_default();
+        let ws: Vec<String> = fold(name).split(' ').map(str::to_string).collect();
+        match ws.as_slice() {
+            [w] if w.len() >= 3 => vec![(w.clone(), 2)],
+            _ => Vec::new(),
+        }
+    };
+    match link.kind {
+        "Niveau" => acronyms(&link.label)
+            .chain(words(&link.label).filter(kind))
+            .map(|w| (w, 0))
+            .collect(),
+        "Diplôme" | "Domaine" => {
+            let acr: BTreeSet<String> = acronyms(&link.label).collect();
+            let mut out: Vec<(String, u8)> = acr.iter().map(|w| (w.clone(), 0)).collect();
+            for w in words(&link.label).filter(|w| !acr.contains(w)) {
+                if kind(&w) {
+                    out.push((w, 0));
+                } else if !GENERIC.contains(&w.as_str()) {
+                    out.push((w, 1));
+                }
+            }
+            out
+        }
+        "Département" => one_place(&link.label),
+        "CFA" => one_place(&link.also),
+        _ => Vec::new(),
+    }
 }
 
 impl Table {
     /// The table of a site's browse pages.
     pub fn new(links: Vec<Link>, glossary: &Glossary) -> Table {
         let mut words_of: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
+        let mut spellings: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        let mut roles = Vec::with_capacity(links.len());
         for (i, link) in links.iter().enumerate() {
-            let mut text = link.label.clone();
+            let mut text = format!("{} {}", link.label, link.also);
             for (sigle, meaning) in glossary.terms() {
                 let found = link
                     .label
@@ -84,15 +197,16 @@ impl Table {
                     text.push_str(meaning);
                 }
             }
-            for w in words(&text) {
+            for (w, spelling) in spelled(&text) {
+                if spelling != w && spelling.chars().all(char::is_alphanumeric) {
+                    spellings.entry(w.clone()).or_default().insert(spelling);
+                }
                 words_of.entry(w).or_default().insert(i);
             }
-            // Acronyms are typed in lower case too ("cap", "bts").
-            for w in link.label.split(|c: char| !c.is_alphanumeric()) {
-                if w.len() >= 2 && w.chars().all(|c| c.is_ascii_uppercase()) {
-                    words_of.entry(fold(w)).or_default().insert(i);
-                }
+            for w in acronyms(&link.label) {
+                words_of.entry(w).or_default().insert(i);
             }
+            roles.push(pair_words(link));
         }
         Table {
             words: words_of
@@ -100,6 +214,8 @@ impl Table {
                 .map(|(w, s)| (w, s.into_iter().collect()))
                 .collect(),
             links,
+            spellings,
+            roles,
         }
     }
 
@@ -107,7 +223,7 @@ impl Table {
     /// the larger lists.
     pub fn matches(&self, query: &str) -> Vec<&Link> {
         let mut score: BTreeMap<usize, usize> = BTreeMap::new();
-        let mut terms: Vec<String> = words(query).collect();
+        let mut terms: BTreeSet<String> = words(query).collect();
         terms.extend(
             query
                 .split(|c: char| !c.is_alphanumeric())
@@ -128,15 +244,110 @@ impl Table {
         found.into_iter().map(|(i, _)| &self.links[i]).collect()
     }
 
-    /// URL path of a word's page; words are folded to `a-z0-9`, so they are safe.
-    pub fn word_path(word: &str) -> String {
-        format!("/recherche/sans-js/{}/", crate::urls::slug(word))
+    /// The `max` word pairs found together in the most offers, in the order a family
+    /// types them: the kind of diploma or level, then the trade, then the place ("cap
+    /// cuisine", "coiffure toulon", "bts var"). Words of an offer's lists: level and
+    /// acronyms (kind), diploma and domain (trade), department and CFA town (place).
+    pub fn pairs(&self, max: usize) -> Vec<(String, String)> {
+        // Offers in the same lists count once, with their number.
+        let mut lists_of: HashMap<usize, Vec<usize>> = HashMap::new();
+        for (i, link) in self.links.iter().enumerate() {
+            for &o in &link.offers {
+                lists_of.entry(o).or_default().push(i);
+            }
+        }
+        let mut same: HashMap<Vec<usize>, usize> = HashMap::new();
+        for (_, mut lists) in lists_of {
+            lists.sort_unstable();
+            *same.entry(lists).or_default() += 1;
+        }
+        // Counted apart for each kind of pair, each with its share of `max`: by offers
+        // alone, kind × place would take every page (a town has offers of every trade).
+        let mut count: [HashMap<(&str, &str), usize>; 3] = Default::default();
+        for (lists, n) in &same {
+            let mut by_role: [BTreeSet<&str>; 3] = Default::default();
+            for &i in lists {
+                for (w, role) in &self.roles[i] {
+                    by_role[*role as usize].insert(w);
+                }
+            }
+            for (k, (r, s)) in [(0, 1), (1, 2), (0, 2)].into_iter().enumerate() {
+                for a in &by_role[r] {
+                    for b in &by_role[s] {
+                        if a != b {
+                            *count[k].entry((a, b)).or_default() += n;
+                        }
+                    }
+                }
+            }
+        }
+        // Kind × trade ("cap cuisine") and trade × place ("coiffure toulon") first.
+        let share = max / 12 * 5;
+        let shares = [share, share, max - 2 * share];
+        let mut seen: BTreeSet<(&str, &str)> = BTreeSet::new();
+        let mut out = Vec::new();
+        for (count, share) in count.into_iter().zip(shares) {
+            let mut pairs: Vec<((&str, &str), usize)> = count.into_iter().collect();
+            pairs.sort_unstable_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+            out.extend(
+                pairs
+                    .into_iter()
+                    .filter(|((a, b), _)| seen.insert((a.min(b), a.max(b))))
+                    .take(share)
+                    .map(|((a, b), _)| (a.to_string(), b.to_string())),
+            );
+        }
+        out
     }
 
-    /// The `_redirects` rules: the query goes to its word's page, an unknown one to
-    /// the list of every page.
+    /// Every page of a query (words, and the `max_pairs` most common pairs) and every
+    /// page that sends another spelling on to one (`électricité`, `bts+électricité`).
+    pub fn pages(&self, max_pairs: usize) -> Pages {
+        let mut pages = Pages::default();
+        let spellings = |w: &str| -> Vec<String> {
+            let mut all = vec![w.to_string()];
+            all.extend(self.spellings.get(w).into_iter().flatten().cloned());
+            all
+        };
+        for w in self.words.keys() {
+            let path = Table::word_path(w);
+            for s in spellings(w).into_iter().skip(1) {
+                pages.aliases.push((Table::word_path(&s), path.clone()));
+            }
+            pages.queries.push((path, w.clone()));
+        }
+        for (a, b) in self.pairs(max_pairs) {
+            let path = Table::pair_path(&a, &b);
+            for sa in spellings(&a) {
+                for sb in spellings(&b) {
+                    // Within a file name's 255 bytes (a spelling is up to 4 bytes a letter).
+                    if (sa != a || sb != b) && sa.len() + sb.len() < 250 {
+                        pages
+                            .aliases
+                            .push((Table::pair_path(&sa, &sb), path.clone()));
+                    }
+                }
+            }
+            pages.queries.push((path, format!("{a} {b}")));
+        }
+        pages
+    }
+
+    /// URL path of a word's page: words are folded to `a-z0-9`, or (another spelling)
+    /// lower-case letters and digits, so they are safe.
+    pub fn word_path(word: &str) -> String {
+        format!("/recherche/sans-js/{word}/")
+    }
+
+    /// URL path of a pair's page: where Netlify sends `?q=a+b` (or `?q=a%20b`).
+    pub fn pair_path(a: &str, b: &str) -> String {
+        format!("/recherche/sans-js/{a}+{b}/")
+    }
+
+    /// The `_redirects` rules: a query goes to its page, one with no page to the list
+    /// of every page.
     pub fn redirects() -> &'static str {
-        "/recherche/sans-js/ q=:q /recherche/sans-js/:q/ 200\n/recherche/sans-js/* /recherche/sans-js/ 200\n"
+        "/recherche/sans-js/ q=:q /recherche/sans-js/:q/ 302!\n/recherche/sans-js/* /recherche/sans-js/ 200\n"
     }
 }
 
@@ -144,30 +355,54 @@ impl Table {
 mod tests {
     use super::*;
 
-    fn table() -> Table {
-        let link = |label: &str, url: &str, kind, count| Link {
+    fn link(label: &str, url: &str, kind: &'static str, offers: &[usize]) -> Link {
+        Link {
             label: label.into(),
             url: url.into(),
             kind,
-            count,
-        };
+            count: offers.len().max(1),
+            also: String::new(),
+            offers: offers.to_vec(),
+        }
+    }
+
+    fn table() -> Table {
+        let mut cfa = link(
+            "CFA des Métiers",
+            "/cfa/cfa-des-metiers-1/",
+            "CFA",
+            &[0, 1, 2],
+        );
+        cfa.also = "Toulon".into();
         Table::new(
             vec![
-                link("CAP", "/diplomes/cap/", "Diplôme", 40),
+                link("CAP", "/diplomes/cap/", "Diplôme", &[0, 1, 3]),
                 link(
                     "Coiffure, esthétique",
                     "/domaines/coiffure-esthetique/",
                     "Domaine",
-                    12,
+                    &[0, 1],
                 ),
-                link("Var (83)", "/departements/83/", "Département", 30),
+                link("Var (83)", "/departements/83/", "Département", &[0, 1, 2]),
+                cfa,
                 link(
-                    "CFA des Métiers de Toulon",
-                    "/cfa/cfa-des-metiers-de-toulon-1/",
-                    "CFA",
-                    8,
+                    "Après la 3e — CAP",
+                    "/niveaux/infrabac/",
+                    "Niveau",
+                    &[0, 1, 3],
                 ),
-                link("Après la 3e — CAP", "/niveaux/infrabac/", "Niveau", 50),
+                link(
+                    "BTS Électricité",
+                    "/diplomes/bts-electricite/",
+                    "Diplôme",
+                    &[2],
+                ),
+                link(
+                    "CAP Métiers de la coiffure",
+                    "/diplomes/cap-metiers-de-la-coiffure/",
+                    "Diplôme",
+                    &[0, 1],
+                ),
             ],
             &Glossary::builtin(),
         )
@@ -178,14 +413,19 @@ mod tests {
         let t = table();
         let urls =
             |q: &str| -> Vec<String> { t.matches(q).iter().map(|l| l.url.clone()).collect() };
-        assert_eq!(urls("Coiffure"), ["/domaines/coiffure-esthetique/"]);
+        assert!(urls("Coiffure").contains(&"/domaines/coiffure-esthetique/".to_string()));
         assert_eq!(urls("esthetique"), ["/domaines/coiffure-esthetique/"]);
-        assert_eq!(urls("toulon"), ["/cfa/cfa-des-metiers-de-toulon-1/"]);
+        // A CFA's town leads to it.
+        assert_eq!(urls("toulon"), ["/cfa/cfa-des-metiers-1/"]);
         // An acronym in lower case, and what it stands for.
         assert_eq!(urls("cap")[0], "/niveaux/infrabac/");
         assert!(urls("aptitude").contains(&"/diplomes/cap/".to_string()));
         // Several words: the page holding most of them first.
-        assert_eq!(urls("cap coiffure toulon").len(), 4);
+        assert_eq!(urls("cap coiffure toulon").len(), 5);
+        assert_eq!(
+            urls("cap coiffure")[0],
+            "/diplomes/cap-metiers-de-la-coiffure/"
+        );
         assert!(urls("le la des").is_empty());
     }
 
@@ -203,5 +443,87 @@ mod tests {
             );
         }
         assert!(t.words.contains_key("coiffure") && !t.words.contains_key("des"));
+    }
+
+    #[test]
+    fn an_overlong_word_gets_no_page() {
+        let long = "Supercalifragilisticexpialidocious".repeat(10);
+        let t = Table::new(
+            vec![link(
+                &format!("CAP {long} {}", long.to_uppercase()),
+                "/x/",
+                "Diplôme",
+                &[0],
+            )],
+            &Glossary::builtin(),
+        );
+        assert!(t.words.keys().all(|w| w.len() <= MAX_WORD));
+        assert!(
+            t.pages(usize::MAX)
+                .queries
+                .iter()
+                .all(|(p, _)| p.len() < 200)
+        );
+    }
+
+    #[test]
+    fn the_pairs_found_together_in_the_most_offers_get_a_page() {
+        let t = table();
+        let pairs = t.pairs(usize::MAX);
+        let has = |a: &str, b: &str| pairs.contains(&(a.to_string(), b.to_string()));
+        // Offers 0 and 1: a CAP in hairdressing at the Toulon CFA; kind, trade, place.
+        assert!(has("coiffure", "toulon") && has("cap", "coiffure") && has("cap", "toulon"));
+        assert!(has("bts", "electricite") && has("coiffure", "var"));
+        // Never together in one offer; one order only; not two trades or a CFA's name.
+        assert!(!has("bts", "coiffure") && !has("toulon", "coiffure"));
+        assert!(!has("coiffure", "esthetique") && !has("cap", "metiers"));
+        // Bounded, each kind of pair with its share.
+        let some = t.pairs(12);
+        assert!(some.len() <= 12 && some.iter().all(|p| pairs.contains(p)));
+        assert!(some.contains(&("cap".into(), "coiffure".into())));
+        assert!(some.contains(&("coiffure".into(), "toulon".into())));
+    }
+
+    #[test]
+    fn every_spelling_of_a_pair_reaches_its_page() {
+        let t = table();
+        let pages = t.pages(usize::MAX);
+        let target = |p: &str| -> Option<String> {
+            pages
+                .aliases
+                .iter()
+                .find(|(from, _)| from == p)
+                .map(|(_, to)| to.clone())
+        };
+        let page = "/recherche/sans-js/coiffure+toulon/";
+        assert!(
+            pages
+                .queries
+                .contains(&(page.to_string(), "coiffure toulon".to_string()))
+        );
+        let bts = "/recherche/sans-js/bts+electricite/";
+        assert_eq!(
+            target("/recherche/sans-js/bts+électricité/").as_deref(),
+            Some(bts)
+        );
+        assert_eq!(
+            target("/recherche/sans-js/électricité/").as_deref(),
+            Some("/recherche/sans-js/electricite/")
+        );
+        // One page per address.
+        let mut all: Vec<&String> = pages
+            .queries
+            .iter()
+            .chain(&pages.aliases)
+            .map(|(p, _)| p)
+            .collect();
+        let n = all.len();
+        all.sort();
+        all.dedup();
+        assert_eq!(all.len(), n);
+        assert_eq!(
+            t.matches("bts électricité")[0].url,
+            "/diplomes/bts-electricite/"
+        );
     }
 }

@@ -218,8 +218,8 @@ impl<'a> Site<'a> {
                 sitemap.push(path);
             }
         }
-        // The search without JavaScript: a page per word of the browse pages' names
-        // (not in the sitemap: they repeat the browse pages).
+        // The search without JavaScript: a page per word of the browse pages' names and
+        // per common pair of words (not in the sitemap: they repeat the browse pages).
         let mut nojs_links: Vec<super::nojs::Link> = Vec::new();
         for (dim, facets) in &self.facets {
             let kind = match dim {
@@ -233,14 +233,28 @@ impl<'a> Site<'a> {
                 url: format!("/{}/{}/", dim.segment(), f.slug),
                 kind,
                 count: f.offers.len(),
+                also: String::new(),
+                offers: f.offers.clone(),
             }));
         }
-        nojs_links.extend(cfa_entries.iter().map(|e| super::nojs::Link {
-            label: e["label"].as_str().unwrap_or_default().to_string(),
-            url: e["url"].as_str().unwrap_or_default().to_string(),
-            kind: "CFA",
-            count: e["count"].as_u64().unwrap_or(0) as usize,
-        }));
+        let mut cfa_links: Vec<super::nojs::Link> = self
+            .cfas
+            .iter()
+            .map(|c| {
+                let cfa = &self.offers[c.offers[0]].cfa;
+                super::nojs::Link {
+                    label: cfa.name.clone(),
+                    url: c.path.clone(),
+                    kind: "CFA",
+                    count: c.offers.len(),
+                    also: cfa.address.town.clone().unwrap_or_default(),
+                    offers: c.offers.clone(),
+                }
+            })
+            .collect();
+        // In the order of the CFA list.
+        cfa_links.sort_by_cached_key(|l| (crate::model::fold(&l.label), l.url.clone()));
+        nojs_links.extend(cfa_links);
         let nojs = super::nojs::Table::new(nojs_links, &self.glossary);
         let has_nojs = self.theme.has("search_nojs.html");
         if has_nojs {
@@ -249,13 +263,30 @@ impl<'a> Site<'a> {
                 "search_nojs.html",
                 vec![("query", Value::Null), ("matches", json!(nojs.links))],
             ));
-            for word in nojs.words.keys() {
+            let pages = nojs.pages(super::nojs::MAX_PAIRS);
+            for (path, query) in pages.queries {
+                let mut matches = nojs.matches(&query);
+                if query.contains(' ') {
+                    matches.truncate(super::nojs::PAIR_LINKS);
+                }
+                let matches = json!(matches);
                 jobs.push(plain(
-                    &super::nojs::Table::word_path(word),
+                    &path,
                     "search_nojs.html",
+                    vec![("query", json!(query)), ("matches", matches)],
+                ));
+            }
+            // Another spelling: a page that sends on to the query's own.
+            for (path, target) in pages.aliases {
+                let url = format!("{}{target}", self.base_url);
+                jobs.push(plain(
+                    &path,
+                    "redirect.html",
                     vec![
-                        ("query", json!(word)),
-                        ("matches", json!(nojs.matches(word))),
+                        ("target", json!(target)),
+                        ("target_url", json!(url)),
+                        ("canonical_url", json!(url)),
+                        ("heading", json!("Votre recherche")),
                     ],
                 ));
             }

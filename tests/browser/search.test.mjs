@@ -144,7 +144,8 @@ test('families find offers by job, acronym and town; approaching results are sai
 test('the query is kept in the URL and typing gives the same answer', async () => {
   const { page, problems } = await watchedPage(browser);
   await page.goto(`${server.url}/recherche/`);
-  await page.waitForSelector('#recherche:not([hidden])');
+  // The script has started: it shows the filters (the box is there before it).
+  await page.waitForSelector('#filtrer:not(.avec-js)');
   await page.focus('#q');
   await page.keyboard.type('cap cuisi', { delay: 30 });
   await page.waitForFunction(() => new URL(window.location.href).searchParams.get('q') === 'cap cuisi');
@@ -177,7 +178,7 @@ test('the query is kept in the URL and typing gives the same answer', async () =
 test('the search page has no accessibility violation before and after a query', async () => {
   const { page, problems } = await watchedPage(browser);
   await page.goto(`${server.url}/recherche/`);
-  await page.waitForSelector('#recherche:not([hidden])');
+  await page.waitForSelector('#filtrer:not(.avec-js)');
   assert.deepEqual(await axeViolations(page), [], 'before a query');
   await page.goto(pageUrl({ q: 'coiffure' }));
   await browserAnswer(page);
@@ -185,13 +186,15 @@ test('the search page has no accessibility violation before and after a query', 
   assert.deepEqual(problems, []);
 });
 
-test('without JavaScript the page links to the browse pages', async () => {
+test('without JavaScript the page links to the browse pages and to the script-free search', async () => {
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
   await page.goto(`${server.url}/recherche/`);
   const links = await page.$$eval('a[href]', (as) => as.map((a) => a.getAttribute('href')));
   for (const l of ['/departements/', '/niveaux/', '/domaines/', '/diplomes/']) assert.ok(links.includes(l), l);
-  assert.equal(await page.isVisible('#recherche'), false, 'the search form needs JavaScript');
+  // The box leads to the script-free search; the filters, which need the script, stay hidden.
+  assert.equal(await page.$eval('#recherche form', (f) => f.getAttribute('action')), '/recherche/sans-js/');
+  assert.equal(await page.isVisible('#filtrer summary'), false, 'the filters need JavaScript');
   await context.close();
 });
 
@@ -223,7 +226,7 @@ test('phone first: results right under the box, filters folded, "Afficher plus" 
     const context = await browser.newContext({ viewport });
     const page = await context.newPage();
     await page.goto(`${server.url}/recherche/`);
-    await page.waitForSelector('#recherche:not([hidden])');
+    await page.waitForSelector('#filtrer:not(.avec-js)');
     await page.screenshot({ path: `${shots}/recherche-vide-${name}.png` });
     await page.goto(pageUrl({ q: 'cap' }));
     await browserAnswer(page);

@@ -1456,6 +1456,7 @@ function start(root) {
   let seq = 0, shown = PAGE, last = null, towns = null, wantCounts = false;
 
   root.hidden = false;
+  disclosure.classList.remove('avec-js');
   const params = new URLSearchParams(window.location.search);
   for (const p of PARAMS) if (params.has(p) && form.elements[p]) form.elements[p].value = params.get(p);
 
