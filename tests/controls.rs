@@ -4,10 +4,10 @@
 //! DGEFP and SIRENE formats.
 
 mod common;
+use common::workbook::zip_parts;
 use common::{Row, Site, said, write_xlsx};
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::Path;
 
 /// id → (status, blocking codes, warning codes), from `report/verdicts.json`.
@@ -465,21 +465,18 @@ fn write_france_competences(path: &Path) {
         "HABILITATION_ORGANISER",
     ]);
 
-    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
-    let options = zip::write::SimpleFileOptions::default();
-    for (name, text) in [
-        ("export_fiches_CSV_Standard_2027_01_15.csv", standard),
-        ("export_fiches_CSV_VoixdAccès_2027_01_15.csv", voies),
-        (
-            "export_fiches_CSV_Certificateurs_2027_01_15.csv",
-            certifiers,
-        ),
-        ("export_fiches_CSV_Partenaires_2027_01_15.csv", partners),
-    ] {
-        zip.start_file(name, options).unwrap();
-        zip.write_all(text.as_bytes()).unwrap();
-    }
-    zip.finish().unwrap();
+    zip_parts(
+        path,
+        &[
+            ("export_fiches_CSV_Standard_2027_01_15.csv", standard),
+            ("export_fiches_CSV_VoixdAccès_2027_01_15.csv", voies),
+            (
+                "export_fiches_CSV_Certificateurs_2027_01_15.csv",
+                certifiers,
+            ),
+            ("export_fiches_CSV_Partenaires_2027_01_15.csv", partners),
+        ],
+    );
 }
 
 /// The DGEFP public list of training organisations (`;`, unquoted).
@@ -647,14 +644,13 @@ fn a_malformed_reference_file_is_refused_naming_file_row_and_column() {
     );
 
     // A zip without its Partenaires CSV.
-    let mut zip = zip::ZipWriter::new(std::fs::File::create(site.path("fiches.zip")).unwrap());
-    zip.start_file(
-        "export_fiches_CSV_Standard_2027_01_15.csv",
-        zip::write::SimpleFileOptions::default(),
-    )
-    .unwrap();
-    zip.write_all(b"Numero_Fiche\r\n").unwrap();
-    zip.finish().unwrap();
+    zip_parts(
+        &site.path("fiches.zip"),
+        &[(
+            "export_fiches_CSV_Standard_2027_01_15.csv",
+            "Numero_Fiche\r\n",
+        )],
+    );
     let out = site.run(&[
         "check",
         "--input",

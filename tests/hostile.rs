@@ -3,6 +3,7 @@
 //! that cannot be used gets exit status 2, a message naming the problem, and no output.
 
 mod common;
+use common::workbook::{Cell, Line, Sheet, Workbook, rewrite_parts, zip_parts};
 use common::{HEADERS, Row, Site, col, said, write_xlsx};
 use std::io::Write;
 
@@ -345,30 +346,16 @@ fn a_decompression_bomb_is_refused_before_it_is_inflated() {
     write_xlsx(&good, &[Row::valid("AF_1")]);
     // Rebuild the workbook with a sheet padded by 40 MiB of whitespace (compresses ~1000:1).
     let input = site.path("bombe.xlsx");
-    let mut src = zip::ZipArchive::new(std::fs::File::open(&good).unwrap()).unwrap();
-    let mut dst = zip::ZipWriter::new(std::fs::File::create(&input).unwrap());
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    for i in 0..src.len() {
-        let mut f = src.by_index(i).unwrap();
-        let name = f.name().unwrap().to_string();
-        let mut data = Vec::new();
-        std::io::Read::read_to_end(&mut f, &mut data).unwrap();
-        dst.start_file(&name, opts).unwrap();
-        if name.starts_with("xl/worksheets/sheet") {
-            let text = String::from_utf8(data).unwrap();
-            let at = text.find("<sheetData>").unwrap();
-            dst.write_all(&text.as_bytes()[..at]).unwrap();
-            let pad = vec![b' '; 1 << 20];
-            for _ in 0..40 {
-                dst.write_all(&pad).unwrap();
-            }
-            dst.write_all(&text.as_bytes()[at..]).unwrap();
-        } else {
-            dst.write_all(&data).unwrap();
+    rewrite_parts(&good, &input, |name, data| {
+        if !name.starts_with("xl/worksheets/sheet") {
+            return data;
         }
-    }
-    dst.finish().unwrap();
+        let at = data.windows(11).position(|w| w == b"<sheetData>").unwrap();
+        let mut padded = data[..at].to_vec();
+        padded.resize(at + (40 << 20), b' ');
+        padded.extend_from_slice(&data[at..]);
+        padded
+    });
     assert!(std::fs::metadata(&input).unwrap().len() < 2 << 20);
     refused(&site, &input, &["sheet"]);
 }
@@ -377,11 +364,11 @@ fn a_decompression_bomb_is_refused_before_it_is_inflated() {
 fn a_workbook_without_a_data_sheet_is_refused_naming_what_is_missing() {
     let site = Site::new();
     let input = site.path("sans-donnees.xlsx");
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let ws = wb.add_worksheet().set_name("Notice").unwrap();
-    ws.write_string(0, 0, "Merci de vérifier vos offres avant le 31 octobre.")
-        .unwrap();
-    wb.save(&input).unwrap();
+    Workbook::new()
+        .sheet(Sheet::new("Notice").line(Line::texts([
+            "Merci de vérifier vos offres avant le 31 octobre.",
+        ])))
+        .save(&input);
     refused(&site, &input, &["header"]);
 }
 
@@ -389,18 +376,13 @@ fn a_workbook_without_a_data_sheet_is_refused_naming_what_is_missing() {
 fn a_column_present_twice_is_refused_naming_it() {
     let site = Site::new();
     let input = site.path("doublon.xlsx");
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let ws = wb.add_worksheet();
-    for (c, h) in HEADERS.iter().enumerate() {
-        ws.write_string(0, c as u16, *h).unwrap();
-    }
-    ws.write_string(0, HEADERS.len() as u16, "Niveau").unwrap();
-    let row = Row::valid("AF_1");
-    for (c, v) in row.cells.iter().enumerate() {
-        ws.write_string(1, c as u16, v).unwrap();
-    }
-    ws.write_string(1, HEADERS.len() as u16, "5").unwrap();
-    wb.save(&input).unwrap();
+    let mut header = Line::texts(HEADERS);
+    header.cells.push(Cell::Text("Niveau".into()));
+    let mut row = Line::texts(&Row::valid("AF_1").cells);
+    row.cells.push(Cell::Text("5".into()));
+    Workbook::new()
+        .sheet(Sheet::new("Sheet1").line(header).line(row))
+        .save(&input);
     refused(&site, &input, &["Niveau"]);
 }
 
@@ -408,40 +390,27 @@ fn a_column_present_twice_is_refused_naming_it() {
 fn hidden_rows_merged_cells_and_formulas_lose_nothing() {
     let site = Site::new();
     let input = site.path("excel-features.xlsx");
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let ws = wb.add_worksheet();
-    for (c, h) in HEADERS.iter().enumerate() {
-        ws.write_string(0, c as u16, *h).unwrap();
-    }
-    for r in 1..=4u32 {
-        let row = Row::valid(&format!("AF_X_{r}"));
-        for (c, v) in row.cells.iter().enumerate() {
-            ws.write_string(r, c as u16, v).unwrap();
-        }
-    }
-    // A hidden row and a hidden column are still data.
-    ws.set_row_hidden(2).unwrap();
-    ws.set_column_hidden(col("Description") as u16).unwrap();
+    let mut rows: Vec<Line> = (1..=4)
+        .map(|r| Line::texts(&Row::valid(&format!("AF_X_{r}")).cells))
+        .collect();
     // A formula with its cached value.
-    ws.write_formula(
-        3,
-        col("Capacité d'accueil") as u16,
-        rust_xlsxwriter::Formula::new("=6*2").set_result("12"),
-    )
-    .unwrap();
-    // A merged title over the rhythm cell of row 5.
+    rows[2].cells[col("Capacité d'accueil")] = Cell::Formula {
+        formula: "=6*2".into(),
+        result: "12".into(),
+    };
     let c = col("Rythme de l'alternance") as u16;
-    ws.merge_range(
-        4,
-        c,
-        4,
-        c + 1,
-        "1 semaine / 3 semaines",
-        &rust_xlsxwriter::Format::new(),
-    )
-    .unwrap();
-    ws.write_string(4, c + 1, "12").ok();
-    wb.save(&input).unwrap();
+    Workbook::new()
+        .sheet(
+            Sheet::new("Sheet1")
+                .line(Line::texts(HEADERS))
+                .lines(rows)
+                // A hidden row and a hidden column are still data.
+                .hide_row(2)
+                .hide_column(col("Description") as u16)
+                // A merged title over the rhythm cell of row 5.
+                .merge(4, c, c + 1, "1 semaine / 3 semaines"),
+        )
+        .save(&input);
     let out = site.run(&["check", "--input", input.to_str().unwrap()]);
     assert!(out.status.success(), "{}", said(&out));
     let verdicts: Vec<serde_json::Value> =
@@ -574,17 +543,13 @@ fn run_measured(
 
 /// An ODS archive holding `content` as its `content.xml`.
 fn ods(path: &std::path::Path, content: &str) {
-    let mut z = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
-    let stored =
-        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    let deflated = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    z.start_file("mimetype", stored).unwrap();
-    z.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
-        .unwrap();
-    z.start_file("content.xml", deflated).unwrap();
-    z.write_all(content.as_bytes()).unwrap();
-    z.finish().unwrap();
+    zip_parts(
+        path,
+        &[
+            ("mimetype", "application/vnd.oasis.opendocument.spreadsheet"),
+            ("content.xml", content),
+        ],
+    );
 }
 
 /// A header row of the contract and one data row repeated `rows` times, each of its cells

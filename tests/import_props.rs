@@ -1,6 +1,9 @@
 //! Property tests: whatever bytes arrive, the importer answers with offers or a typed
 //! error, never a panic; and every value parser survives any text.
 
+mod common;
+
+use common::workbook::{Cell, Line, Sheet, Workbook};
 use proptest::prelude::*;
 use std::path::Path;
 use vitrine::config::Limits;
@@ -8,14 +11,19 @@ use vitrine::import::{self, values};
 
 /// A small valid workbook to damage.
 fn valid_xlsx() -> Vec<u8> {
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let ws = wb.add_worksheet();
-    for (c, h) in vitrine::import::headers::COLUMNS.iter().enumerate() {
-        ws.write_string(0, c as u16, h.name).unwrap();
-        ws.write_string(1, c as u16, format!("valeur {c}")).unwrap();
-        ws.write_number(2, c as u16, c as f64).unwrap();
-    }
-    wb.save_to_buffer().unwrap()
+    let columns = vitrine::import::headers::COLUMNS;
+    Workbook::new()
+        .sheet(
+            Sheet::new("Sheet1")
+                .line(Line::texts(columns.iter().map(|c| c.name)))
+                .line(Line::texts(
+                    (0..columns.len()).map(|c| format!("valeur {c}")),
+                ))
+                .line(Line::new(
+                    (0..columns.len()).map(|c| Cell::Number(c as f64)).collect(),
+                )),
+        )
+        .bytes()
 }
 
 fn read_bytes(dir: &Path, name: &str, bytes: &[u8]) {

@@ -2,9 +2,11 @@
 //! that pass every control, and writers for xlsx (with markings) and csv.
 #![allow(dead_code)]
 
-use rust_xlsxwriter::{Color, Format, Workbook};
+pub mod workbook;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use workbook::{Line, Sheet, Workbook};
 
 /// The canonical headers of the BROF contract, in the export's order.
 pub const HEADERS: [&str; 42] = [
@@ -146,39 +148,28 @@ pub fn col(header: &str) -> usize {
 /// Writes an xlsx export: a title line, a blank line, the header row on row 3, then the
 /// rows with their markings (yellow fill, blue font, red cells).
 pub fn write_xlsx(path: &Path, rows: &[Row]) {
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet().set_name("Offre 2027").unwrap();
-    ws.write_string(
-        0,
-        0,
-        "Offre de formation en apprentissage 2027 — à vérifier",
-    )
-    .unwrap();
-    for (c, h) in HEADERS.iter().enumerate() {
-        ws.write_string(2, c as u16, *h).unwrap();
-    }
-    let yellow = Format::new().set_background_color(Color::RGB(0xFFFF00));
-    let blue = Format::new().set_font_color(Color::RGB(0x0070C0));
-    let red = Format::new().set_font_color(Color::RGB(0xFF0000));
-    for (r, row) in rows.iter().enumerate() {
-        let r = (r + 3) as u32;
-        for (c, v) in row.cells.iter().enumerate() {
-            let fmt = if row.yellow {
-                Some(&yellow)
-            } else if row.red.contains(&HEADERS[c]) {
-                Some(&red)
-            } else if row.blue {
-                Some(&blue)
-            } else {
-                None
-            };
-            match fmt {
-                Some(f) => ws.write_string_with_format(r, c as u16, v, f).unwrap(),
-                None => ws.write_string(r, c as u16, v).unwrap(),
-            };
+    let lines = rows.iter().map(|row| {
+        let mut line = Line::texts(&row.cells);
+        // A closed row is only yellow: its fill says all.
+        if row.yellow {
+            line.fill = Some(workbook::YELLOW);
+        } else {
+            line.font = row.blue.then_some(workbook::BLUE);
+            line.cell_fonts = row.red.iter().map(|h| (col(h), workbook::RED)).collect();
         }
-    }
-    wb.save(path).unwrap();
+        line
+    });
+    Workbook::new()
+        .sheet(
+            Sheet::new("Offre 2027")
+                .line(Line::texts([
+                    "Offre de formation en apprentissage 2027 — à vérifier",
+                ]))
+                .line(Line::default())
+                .line(Line::texts(HEADERS))
+                .lines(lines),
+        )
+        .save(path);
 }
 
 /// Writes a `;`-separated UTF-8 csv export.
