@@ -1,14 +1,26 @@
-//! What each kind of page is given besides the offer views: the base context (menu,
-//! footer, assets), CFA pages, the disability page, home, search, open data, pagination.
+//! What each kind of page is given: one typed context per page kind (an offer, a CFA, a
+//! listing page, home, search, …), borrowing from the site model rather than copying
+//! it, and the base context every page shares (menu, footer, assets).
+//!
+//! Tera sees each as a map of its fields; the names are the templates' variables, so a
+//! field renamed here is a variable renamed in every theme.
 
-use super::map::MapPoint;
+use super::calendar::{CalendarView, StepView};
+use super::content::ContentPage;
+use super::map::{MapPoint, Projection};
 use super::model::*;
+use super::nojs;
+use super::outlinks::{self, Resource};
 use super::plan::*;
-use super::views::{self, OfferSummary, OfferView, ReferentView, department_name, french_number};
-use super::{catalogue, opendata};
+use super::theme::tera_message;
+use super::views::{
+    self, AddressView, ContactView, OfferSummary, OfferView, ReferentView, department_name,
+    french_number,
+};
+use super::{SiteError, catalogue, opendata};
 use crate::urls;
 use serde::Serialize;
-use serde_json::{Value, json};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use tera::Context;
 
@@ -86,41 +98,411 @@ pub(super) fn file_size(bytes: u64) -> String {
     }
 }
 
+// ---------------------------------------------------------------------------------------
+// Shared pieces
+
+/// What every page is given: the site's settings, menu, footer, assets, glossary.
+#[derive(Serialize)]
+pub(super) struct Base<'a> {
+    site: &'a crate::config::Site,
+    /// Logical name → fingerprinted URL.
+    assets: &'a BTreeMap<String, String>,
+    nav: Vec<MenuLink<'a>>,
+    footer: Vec<MenuLink<'a>>,
+    glossary: &'a BTreeMap<String, String>,
+    logo_url: Option<&'a str>,
+    /// Credit of the map tiles, when the map has tiles.
+    map_attribution: Option<&'a str>,
+}
+
+/// An entry of the menu or the footer.
+#[derive(Serialize)]
+pub(super) struct MenuLink<'a> {
+    label: &'a str,
+    url: &'a str,
+}
+
+/// An entry of a list of pages (browse values, CFAs) with its count of offers.
+#[derive(Serialize)]
+pub(super) struct ListEntry<'a> {
+    pub(super) label: &'a str,
+    pub(super) url: Cow<'a, str>,
+    pub(super) count: usize,
+    /// The CFAs' towns (`Some(None)`: a CFA without one); absent from the browse
+    /// values' lists, whose entries never had it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) detail: Option<Option<&'a str>>,
+}
+
+/// A labelled link (`{label, url}`) made for one page.
+#[derive(Serialize)]
+pub(super) struct Link {
+    pub(super) label: String,
+    pub(super) url: String,
+}
+
+// ---------------------------------------------------------------------------------------
+// One context per page kind
+
+/// `offer.html`: one offer.
+#[derive(Serialize)]
+pub(super) struct OfferPage<'a> {
+    pub(super) offer: &'a OfferView,
+    /// The inline map of its place.
+    pub(super) map: Option<String>,
+    pub(super) links_out: Vec<outlinks::Link>,
+}
+
+/// `cfa.html`: a CFA, its offers by diploma and its training places.
+#[derive(Serialize)]
+pub(super) struct CfaPage<'a> {
+    cfa: CfaView<'a>,
+}
+
+#[derive(Serialize)]
+struct CfaView<'a> {
+    name: &'a str,
+    path: &'a str,
+    key: &'a str,
+    siret: Option<&'a str>,
+    uai: Option<&'a str>,
+    nda: Option<&'a str>,
+    /// `Some(true)` only when every offer says so.
+    qualiopi: Option<bool>,
+    address: &'a AddressView,
+    count: usize,
+    count_label: String,
+    groups: Vec<DiplomaGroup<'a>>,
+    places: Vec<PlaceEntry<'a>>,
+    map: Option<String>,
+}
+
+#[derive(Serialize)]
+struct DiplomaGroup<'a> {
+    diploma: &'a str,
+    offers: Vec<&'a OfferSummary>,
+}
+
+/// A training place of a CFA: its offers and who to call there.
+#[derive(Serialize)]
+struct PlaceEntry<'a> {
+    /// Anchor (`lieu-3`) the map's points link to.
+    id: String,
+    label: &'a str,
+    address: &'a AddressView,
+    uai: Option<&'a str>,
+    on_map: bool,
+    offers: Vec<&'a OfferSummary>,
+    count: usize,
+    contact: Option<&'a ContactView>,
+    referent: Option<&'a ReferentView>,
+}
+
+/// `browse.html`: one page of the offers of a browse value.
+#[derive(Serialize)]
+pub(super) struct ListingPage<'a> {
+    pub(super) heading: String,
+    /// The dimension's index page.
+    pub(super) dimension: DimensionLink,
+    pub(super) label: &'a str,
+    pub(super) offers: Vec<&'a OfferSummary>,
+    /// Offers of the value in all pages, printed (`1 234`) and as a number.
+    pub(super) total: String,
+    pub(super) count: usize,
+    /// Rank of the first and last offer of this page.
+    pub(super) first: usize,
+    pub(super) last: usize,
+    pub(super) pagination: Pagination,
+}
+
+#[derive(Serialize)]
+pub(super) struct DimensionLink {
+    pub(super) title: &'static str,
+    pub(super) url: String,
+}
+
+/// `withdrawn.html`: a page no longer offered, and offers like it.
+#[derive(Serialize)]
+pub(super) struct WithdrawnPage<'a> {
+    pub(super) withdrawn: Withdrawn<'a>,
+    pub(super) similar: Vec<&'a OfferSummary>,
+}
+
+#[derive(Serialize)]
+pub(super) struct Withdrawn<'a> {
+    /// `offre` or `cfa`.
+    pub(super) kind: &'static str,
+    pub(super) title: &'a str,
+    /// The CFA's page, when it is still published.
+    pub(super) cfa_path: Option<&'a str>,
+    /// The department's listing, when there is one.
+    pub(super) department: Option<Link>,
+}
+
+/// `redirect.html`: a moved page pointing to its new address.
+#[derive(Serialize)]
+pub(super) struct RedirectPage<'a> {
+    pub(super) target: &'a str,
+    pub(super) target_url: String,
+    /// The title of a no-JS search's other spelling (a moved page has none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) heading: Option<&'static str>,
+}
+
+/// A page made from data known while the tree is planned: one kind per template.
+#[derive(Serialize)]
+#[serde(untagged)]
+pub(super) enum PlainPage<'a> {
+    Home(HomePage<'a>),
+    Search(SearchPage<'a>),
+    BaseOnly(BaseOnly),
+    Handicap(HandicapPage<'a>),
+    Text(TextPage<'a>),
+    Calendars(CalendarsPage<'a>),
+    Calendar(CalendarPage<'a>),
+    Index(IndexPage<'a>),
+    Embed(EmbedPage<'a>),
+    EmbedList(EmbedListPage<'a>),
+    NoJs(NoJsPage<'a>),
+    OpenData(OpenDataPage<'a>),
+}
+
+/// `home.html`: the ways in, and the campaign's dates.
+#[derive(Serialize)]
+pub(super) struct HomePage<'a> {
+    levels: Vec<ListEntry<'a>>,
+    departments: Vec<ListEntry<'a>>,
+    /// The twelve largest domains.
+    domains: Vec<ListEntry<'a>>,
+    more_domains: bool,
+    highlights: Vec<StepView>,
+    counts: Counts,
+}
+
+#[derive(Serialize)]
+struct Counts {
+    offers: String,
+    offers_n: usize,
+    cfas: String,
+    cfas_n: usize,
+    new: String,
+}
+
+/// `search.html`: the search page's data and its map.
+#[derive(Serialize)]
+pub(super) struct SearchPage<'a> {
+    search: SearchView<'a>,
+}
+
+#[derive(Serialize)]
+struct SearchView<'a> {
+    /// URL of the index's manifest.
+    manifest: &'a str,
+    facets: &'a serde_json::Value,
+    map: Option<SearchMap<'a>>,
+}
+
+/// The region's map for the search page: an empty overlay (the script adds the results
+/// as points, with `projection`: see `map::Projection`) and the base map.
+#[derive(Serialize)]
+struct SearchMap<'a> {
+    svg: String,
+    projection: &'a Projection,
+    base_url: &'a str,
+}
+
+/// `404.html`, and the search page until the search stage has made its data: the base
+/// context only.
+#[derive(Serialize)]
+pub(super) struct BaseOnly {}
+
+/// `handicap.html`: each CFA's disability referents, by department.
+#[derive(Serialize)]
+pub(super) struct HandicapPage<'a> {
+    handicap: Handicap<'a>,
+    /// The editable text of the page, when the site has one.
+    page: Option<&'a ContentPage>,
+    resources: &'a [Resource],
+}
+
+#[derive(Serialize)]
+struct Handicap<'a> {
+    groups: Vec<DepartmentCfas<'a>>,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct DepartmentCfas<'a> {
+    department: String,
+    id: String,
+    cfas: Vec<CfaReferents<'a>>,
+}
+
+#[derive(Serialize)]
+struct CfaReferents<'a> {
+    name: &'a str,
+    path: &'a str,
+    town: Option<&'a str>,
+    referents: BTreeSet<&'a ReferentView>,
+}
+
+/// `content.html`: a content page of the site.
+#[derive(Serialize)]
+pub(super) struct TextPage<'a> {
+    pub(super) page: &'a ContentPage,
+}
+
+/// `calendars.html`: every calendar of the campaign.
+#[derive(Serialize)]
+pub(super) struct CalendarsPage<'a> {
+    pub(super) calendars: &'a [CalendarView],
+    pub(super) source: Option<&'a str>,
+}
+
+/// `calendar.html`: one calendar.
+#[derive(Serialize)]
+pub(super) struct CalendarPage<'a> {
+    pub(super) calendar: &'a CalendarView,
+    pub(super) source: Option<&'a str>,
+}
+
+/// `browse_index.html`: the values of a dimension, or the CFAs.
+#[derive(Serialize)]
+pub(super) struct IndexPage<'a> {
+    pub(super) heading: &'static str,
+    pub(super) entries: Vec<ListEntry<'a>>,
+}
+
+/// `integrer.html`: the snippet a CFA copies to show its list on its own site.
+#[derive(Serialize)]
+pub(super) struct EmbedPage<'a> {
+    pub(super) cfa: EmbedCfa<'a>,
+    pub(super) embed_path: String,
+    pub(super) embed_title: String,
+    pub(super) snippet: String,
+}
+
+/// `integrer_liste.html`: the list the snippet frames.
+#[derive(Serialize)]
+pub(super) struct EmbedListPage<'a> {
+    pub(super) cfa: EmbedCfa<'a>,
+    pub(super) embed_title: String,
+    pub(super) offers: Vec<&'a OfferSummary>,
+}
+
+#[derive(Clone, Copy, Serialize)]
+pub(super) struct EmbedCfa<'a> {
+    pub(super) name: &'a str,
+    pub(super) path: &'a str,
+    pub(super) count: usize,
+}
+
+/// `search_nojs.html`: the browse pages whose names hold a word (all of them without
+/// one).
+#[derive(Serialize)]
+pub(super) struct NoJsPage<'a> {
+    pub(super) query: Option<String>,
+    pub(super) matches: Vec<&'a nojs::Link>,
+}
+
+/// `donnees.html`: every download, its size, licence and date.
+#[derive(Serialize)]
+pub(super) struct OpenDataPage<'a> {
+    downloads: Vec<Download>,
+    licence: &'a opendata::Licence,
+    updated: Option<String>,
+    updated_iso: Option<String>,
+    fields: Vec<FieldEntry>,
+    no_source: Vec<NoSource>,
+    offers_count: String,
+}
+
+#[derive(Serialize)]
+struct Download {
+    url: String,
+    title: &'static str,
+    format: &'static str,
+    description: &'static str,
+    /// Printed (`1,2 Mo`) and in bytes.
+    size: Option<String>,
+    bytes: Option<u64>,
+}
+
+#[derive(Serialize)]
+struct FieldEntry {
+    name: &'static str,
+    title: &'static str,
+    description: &'static str,
+}
+
+/// A field of the national catalogue this export has no source for, and why.
+#[derive(Serialize)]
+struct NoSource {
+    name: &'static str,
+    why: &'static str,
+}
+
+/// A page's own context: its address and canonical URL, then its kind's data.
+#[derive(Serialize)]
+pub(super) struct Own<'p, P> {
+    pub(super) page_url: &'p str,
+    pub(super) canonical_url: String,
+    #[serde(flatten)]
+    pub(super) page: &'p P,
+}
+
+/// A context as Tera takes it (a map of the struct's fields).
+pub(super) fn context_of(
+    value: serde_json::Value,
+    template: &str,
+    page: &str,
+) -> Result<Context, SiteError> {
+    Context::from_value(value).map_err(|e| SiteError::Template {
+        template: template.to_string(),
+        page: page.to_string(),
+        message: tera_message(&e),
+    })
+}
+
 impl<'a> Site<'a> {
-    pub(super) fn base_context(&self) -> Context {
+    pub(super) fn base_context(&self) -> Result<Context, SiteError> {
         let config = self.input.config;
-        let mut nav = vec![
-            json!({"label": "Accueil", "url": "/"}),
-            json!({"label": "Rechercher", "url": "/recherche/"}),
-            json!({"label": "Les CFA", "url": "/cfa/"}),
-            json!({"label": "Calendrier", "url": "/calendrier/"}),
-            json!({"label": "Handicap", "url": "/handicap/"}),
-        ];
-        for c in self.content.iter().filter(|c| c.menu) {
-            nav.push(json!({"label": c.title, "url": c.path}));
-        }
-        let footer: Vec<Value> = self
+        let mut nav: Vec<MenuLink<'_>> = [
+            ("Accueil", "/"),
+            ("Rechercher", "/recherche/"),
+            ("Les CFA", "/cfa/"),
+            ("Calendrier", "/calendrier/"),
+            ("Handicap", "/handicap/"),
+        ]
+        .into_iter()
+        .map(|(label, url)| MenuLink { label, url })
+        .collect();
+        let link = |c: &'a ContentPage| MenuLink {
+            label: &c.title,
+            url: &c.path,
+        };
+        nav.extend(self.content.iter().filter(|c| c.menu).map(link));
+        let footer = self
             .content
             .iter()
             .filter(|c| c.path != "/handicap/")
-            .map(|c| json!({"label": c.title, "url": c.path}))
+            .map(link)
             .collect();
-        let mut ctx = Context::new();
-        ctx.insert("site", &config.site);
-        ctx.insert("assets", &self.theme.assets.urls);
-        ctx.insert("nav", &nav);
-        ctx.insert("footer", &footer);
-        ctx.insert("glossary", self.glossary.terms());
-        ctx.insert("logo_url", &self.logo_url);
-        ctx.insert(
-            "map_attribution",
-            &self
+        let base = Base {
+            site: &config.site,
+            assets: &self.theme.assets.urls,
+            nav,
+            footer,
+            glossary: self.glossary.terms(),
+            logo_url: self.logo_url.as_deref(),
+            map_attribution: self
                 .map
                 .as_ref()
                 .and_then(|m| m.tiles.as_ref())
-                .map(|t| &t.attribution),
-        );
-        ctx
+                .map(|t| t.attribution.as_str()),
+        };
+        Context::from_serialize(&base)
+            .map_err(|e| SiteError::Render(format!("base context: {}", tera_message(&e))))
     }
 
     /// The inline map of an offer: its place on the region.
@@ -147,19 +529,23 @@ impl<'a> Site<'a> {
         })
     }
 
-    pub(super) fn cfa_view(&self, c: &Cfa) -> Value {
+    pub(super) fn offer_page<'s>(&'s self, o: &'s OfferView) -> OfferPage<'s> {
+        OfferPage {
+            offer: o,
+            map: self.offer_map(o),
+            links_out: self.platforms.for_offer(o),
+        }
+    }
+
+    pub(super) fn cfa_page<'s>(&'s self, c: &'s Cfa) -> CfaPage<'s> {
         let first = &self.offers[c.offers[0]];
-        let mut groups: BTreeMap<String, Vec<&OfferSummary>> = BTreeMap::new();
+        let mut groups: BTreeMap<&str, Vec<&OfferSummary>> = BTreeMap::new();
         let mut places: BTreeMap<PlaceKey, PlaceAcc<'_>> = BTreeMap::new();
         let mut qualiopi = None;
         for i in &c.offers {
             let o = &self.offers[*i];
             groups
-                .entry(
-                    o.diploma
-                        .clone()
-                        .unwrap_or_else(|| "Autres certifications".into()),
-                )
+                .entry(o.diploma.as_deref().unwrap_or("Autres certifications"))
                 .or_default()
                 .push(&self.summaries[*i]);
             let a = &o.place.address;
@@ -238,59 +624,64 @@ impl<'a> Site<'a> {
                     None,
                 )
             });
-        let place_values: Vec<Value> = places
-            .iter()
-            .map(|(id, p)| {
-                json!({
-                    "id": id,
-                    "label": p.view.place.label,
-                    "address": p.view.place.address,
-                    "uai": p.view.place.uai,
-                    "on_map": p.view.place.map_point().is_some() && map.is_some(),
-                    "offers": p.offers,
-                    "count": p.offers.len(),
-                    "contact": most_frequent(&p.contacts),
-                    "referent": most_frequent(&p.referents),
-                })
+        let places = places
+            .into_iter()
+            .map(|(id, p)| PlaceEntry {
+                id,
+                label: &p.view.place.label,
+                address: &p.view.place.address,
+                uai: p.view.place.uai.as_deref(),
+                on_map: p.view.place.map_point().is_some() && map.is_some(),
+                count: p.offers.len(),
+                contact: most_frequent(&p.contacts).copied(),
+                referent: most_frequent(&p.referents).copied(),
+                offers: p.offers,
             })
             .collect();
-        json!({
-            "name": first.cfa.name,
-            "path": c.path,
-            "key": c.key,
-            "siret": first.cfa.siret,
-            "uai": first.cfa.uai,
-            "nda": first.cfa.nda,
-            "qualiopi": qualiopi,
-            "address": first.cfa.address,
-            "count": c.offers.len(),
-            "count_label": french_number(c.offers.len()),
-            "groups": groups.into_iter().map(|(d, l)| json!({"diploma": d, "offers": l})).collect::<Vec<_>>(),
-            "places": place_values,
-            "map": map,
-        })
+        CfaPage {
+            cfa: CfaView {
+                name: &first.cfa.name,
+                path: &c.path,
+                key: &c.key,
+                siret: first.cfa.siret.as_deref(),
+                uai: first.cfa.uai.as_deref(),
+                nda: first.cfa.nda.as_deref(),
+                qualiopi,
+                address: &first.cfa.address,
+                count: c.offers.len(),
+                count_label: french_number(c.offers.len()),
+                groups: groups
+                    .into_iter()
+                    .map(|(diploma, offers)| DiplomaGroup { diploma, offers })
+                    .collect(),
+                places,
+                map,
+            },
+        }
     }
 
     /// What the open-data page lists: every download, its size, licence and date.
-    pub(super) fn donnees_context(
-        &self,
+    pub(super) fn open_data_page<'s>(
+        &'s self,
         files: &crate::output::Files,
         made: &std::collections::HashMap<&str, u64>,
-        licence: &opendata::Licence,
-    ) -> Vec<(&'static str, Value)> {
+        licence: &'s opendata::Licence,
+    ) -> OpenDataPage<'s> {
         // A download is in `files`, or was sent to the sink (`made`: its size).
         let size_of = |path: &str| {
             (files.get(path).map(|b| b.len() as u64)).or_else(|| made.get(path).copied())
         };
-        let entry = |path: &str, title: &str, format: &str, what: &str, size: Option<u64>| {
-            json!({
-                "url": format!("/{path}"),
-                "title": title,
-                "format": format,
-                "description": what,
-                "size": size.map(file_size),
-                "bytes": size,
-            })
+        let entry = |path: &str,
+                     title: &'static str,
+                     format: &'static str,
+                     description: &'static str,
+                     size: Option<u64>| Download {
+            url: format!("/{path}"),
+            title,
+            format,
+            description,
+            size: size.map(file_size),
+            bytes: size,
         };
         let downloads = vec![
             entry(
@@ -338,124 +729,134 @@ impl<'a> Site<'a> {
         ];
         let date = atom_updated(self.calendar);
         let day = chrono::NaiveDate::parse_from_str(date.get(..10).unwrap_or(""), "%Y-%m-%d").ok();
-        let no_source: Vec<Value> = catalogue::NO_SOURCE
-            .iter()
-            .map(|(name, why)| json!({"name": name, "why": why}))
-            .collect();
-        vec![
-            ("downloads", json!(downloads)),
-            ("licence", json!(licence)),
-            ("updated", json!(day.map(views::french_date))),
-            ("updated_iso", json!(day.map(|d| d.to_string()))),
-            ("fields", json!(opendata::FIELDS.iter().map(|f| json!({"name": f.name, "title": f.title, "description": f.description})).collect::<Vec<_>>())),
-            ("no_source", json!(no_source)),
-            ("offers_count", json!(french_number(self.offers.len()))),
-        ]
+        OpenDataPage {
+            downloads,
+            licence,
+            updated: day.map(views::french_date),
+            updated_iso: day.map(|d| d.to_string()),
+            fields: opendata::FIELDS
+                .iter()
+                .map(|f| FieldEntry {
+                    name: f.name,
+                    title: f.title,
+                    description: f.description,
+                })
+                .collect(),
+            no_source: catalogue::NO_SOURCE
+                .iter()
+                .map(|&(name, why)| NoSource { name, why })
+                .collect(),
+            offers_count: french_number(self.offers.len()),
+        }
     }
 
-    pub(super) fn handicap_context(&self) -> Value {
+    pub(super) fn handicap_page<'s>(&'s self, page: Option<&'s ContentPage>) -> HandicapPage<'s> {
         // CFAs by the department of their own address (else of their first place).
-        let mut by_dept: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+        let mut by_dept: BTreeMap<&str, Vec<CfaReferents<'_>>> = BTreeMap::new();
         for c in &self.cfas {
             let first = &self.offers[c.offers[0]];
             let dept = first
                 .cfa
                 .address
                 .department
-                .clone()
-                .or_else(|| first.place.address.department.clone())
-                .unwrap_or_else(|| "zz".into());
+                .as_deref()
+                .or(first.place.address.department.as_deref())
+                .unwrap_or("zz");
             let referents: BTreeSet<&ReferentView> = c
                 .offers
                 .iter()
                 .map(|i| &self.offers[*i].referent)
                 .filter(|r| !r.is_empty())
                 .collect();
-            by_dept.entry(dept).or_default().push(json!({
-                "name": first.cfa.name,
-                "path": c.path,
-                "town": first.cfa.address.town,
-                "referents": referents,
-            }));
+            by_dept.entry(dept).or_default().push(CfaReferents {
+                name: &first.cfa.name,
+                path: &c.path,
+                town: first.cfa.address.town.as_deref(),
+                referents,
+            });
         }
-        let groups: Vec<Value> = by_dept
+        let groups = by_dept
             .into_iter()
-            .map(|(d, mut list)| {
-                list.sort_by(|a, b| {
-                    crate::model::fold(a["name"].as_str().unwrap_or(""))
-                        .cmp(&crate::model::fold(b["name"].as_str().unwrap_or("")))
-                });
-                let label = if d == "zz" {
+            .map(|(d, mut cfas)| {
+                cfas.sort_by_cached_key(|c| crate::model::fold(c.name));
+                let department = if d == "zz" {
                     "Département non renseigné".to_string()
                 } else {
-                    department_name(&d)
+                    department_name(d)
                 };
-                json!({"department": label, "id": format!("dep-{}", urls::slug(&d)), "cfas": list})
+                DepartmentCfas {
+                    department,
+                    id: format!("dep-{}", urls::slug(d)),
+                    cfas,
+                }
             })
             .collect();
-        json!({ "groups": groups, "count": self.cfas.len() })
+        HandicapPage {
+            handicap: Handicap {
+                groups,
+                count: self.cfas.len(),
+            },
+            page,
+            resources: &self.resources.ressources,
+        }
     }
 
-    pub(super) fn search_context(&self, s: &crate::search::SearchAssets) -> Value {
-        // The region's map for the search page: an empty overlay (the script adds the
-        // results as points, with `projection`: see `map::Projection`) and the base map.
-        let map = self.map.as_ref().map(|m| {
-            json!({
-                "svg": m.overlay("Carte des formations trouvées", &[], None),
-                "projection": m.projection,
-                "base_url": m.url,
+    /// The search page, from what the search stage made.
+    pub(super) fn search_page<'s>(&'s self, s: &'s crate::search::SearchAssets) -> SearchPage<'s> {
+        let map = self.map.as_ref().map(|m| SearchMap {
+            svg: m.overlay("Carte des formations trouvées", &[], None),
+            projection: &m.projection,
+            base_url: &m.url,
+        });
+        SearchPage {
+            search: SearchView {
+                manifest: &s.manifest,
+                facets: &s.facets,
+                map,
+            },
+        }
+    }
+
+    /// The values of a dimension as links, in the facets' order.
+    pub(super) fn facet_entries(&self, dim: Dim) -> Vec<ListEntry<'_>> {
+        self.facets
+            .iter()
+            .find(|(d, _)| *d == dim)
+            .map(|(_, fs)| {
+                fs.iter()
+                    .map(|f| ListEntry {
+                        label: &f.label,
+                        url: Cow::Owned(format!("/{}/{}/", dim.segment(), f.slug)),
+                        count: f.offers.len(),
+                        detail: None,
+                    })
+                    .collect()
             })
-        });
-        json!({
-            "manifest": s.manifest,
-            "facets": s.facets,
-            "map": map,
-        })
+            .unwrap_or_default()
     }
 
-    pub(super) fn home_context(&self) -> Vec<(&'static str, Value)> {
-        let facet_list = |dim: Dim| -> Vec<Value> {
-            self.facets
-                .iter()
-                .find(|(d, _)| *d == dim)
-                .map(|(_, fs)| {
-                    fs.iter()
-                        .map(|f| {
-                            json!({"label": f.label, "url": format!("/{}/{}/", dim.segment(), f.slug),
-                               "count": f.offers.len()})
-                        })
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
-        let mut domains = facet_list(Dim::Domain);
-        domains.sort_by(|a, b| {
-            b["count"]
-                .as_u64()
-                .cmp(&a["count"].as_u64())
-                .then_with(|| a["label"].as_str().cmp(&b["label"].as_str()))
-        });
+    pub(super) fn home_page(&self) -> HomePage<'_> {
+        let mut domains = self.facet_entries(Dim::Domain);
+        domains.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(b.label)));
         let more_domains = domains.len() > 12;
         domains.truncate(12);
-        vec![
-            ("levels", json!(facet_list(Dim::Level))),
-            ("departments", json!(facet_list(Dim::Department))),
-            ("domains", json!(domains)),
-            ("more_domains", json!(more_domains)),
-            ("highlights", json!(self.calendar.highlights())),
-            (
-                "counts",
-                json!({
-                    "offers": french_number(self.offers.len()),
-                    "offers_n": self.offers.len(),
-                    "cfas": french_number(self.cfas.len()),
-                    "cfas_n": self.cfas.len(),
-                    "new": french_number(self.offers.iter().filter(|o| o.new).count()),
-                }),
-            ),
-        ]
+        HomePage {
+            levels: self.facet_entries(Dim::Level),
+            departments: self.facet_entries(Dim::Department),
+            domains,
+            more_domains,
+            highlights: self.calendar.highlights(),
+            counts: Counts {
+                offers: french_number(self.offers.len()),
+                offers_n: self.offers.len(),
+                cfas: french_number(self.cfas.len()),
+                cfas_n: self.cfas.len(),
+                new: french_number(self.offers.iter().filter(|o| o.new).count()),
+            },
+        }
     }
 }
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -470,5 +871,44 @@ mod tests {
         let first = pagination("/niveaux/bac/", 1, 1);
         assert!(first.prev.is_none() && first.next.is_none());
         assert_eq!(first.pages[0].url, "/niveaux/bac/");
+    }
+
+    #[test]
+    fn only_the_cfa_list_has_a_detail_even_an_empty_one() {
+        let value = |detail| {
+            serde_json::to_value(ListEntry {
+                label: "Bac",
+                url: Cow::Borrowed("/niveaux/bac/"),
+                count: 2,
+                detail,
+            })
+            .unwrap()
+        };
+        assert_eq!(
+            value(None),
+            serde_json::json!({"label": "Bac", "url": "/niveaux/bac/", "count": 2})
+        );
+        assert_eq!(value(Some(None))["detail"], serde_json::Value::Null);
+        assert_eq!(value(Some(Some("Nice")))["detail"], "Nice");
+    }
+
+    #[test]
+    fn a_page_context_is_its_address_beside_its_kind_fields() {
+        let page = RedirectPage {
+            target: "/b/",
+            target_url: "https://x.fr/b/".into(),
+            heading: None,
+        };
+        let own = serde_json::to_value(Own {
+            page_url: "/a/",
+            canonical_url: "https://x.fr/b/".into(),
+            page: &page,
+        })
+        .unwrap();
+        assert_eq!(
+            own,
+            serde_json::json!({"page_url": "/a/", "canonical_url": "https://x.fr/b/",
+                "target": "/b/", "target_url": "https://x.fr/b/"})
+        );
     }
 }

@@ -11,7 +11,7 @@ use super::theme::SEARCH_FALLBACK_NAME;
 use super::views::{OfferSummary, OfferView};
 use super::{PageSink, Rendered, SiteError, catalogue, feeds, lheo, links, opendata};
 use rayon::prelude::*;
-use serde_json::{Value, json};
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::io::Write;
 
@@ -35,10 +35,16 @@ pub(super) enum Job<'a> {
         from: &'a str,
         to: &'a str,
     },
+    /// Another spelling of a no-JS search, sending on to the query's own page.
+    Alias {
+        path: String,
+        target: String,
+    },
     Plain {
         path: String,
         template: String,
-        extra: Vec<(&'static str, Value)>,
+        /// Boxed: the home and open-data pages are large, the other jobs a few words.
+        page: Box<PlainPage<'a>>,
     },
 }
 
@@ -56,17 +62,26 @@ pub(super) fn atom_updated(calendar: &CalendarFile) -> String {
     calendar.dtstamp.clone()
 }
 
+/// A page made from data known while the tree is planned.
+fn plain<'p>(path: &str, template: &str, page: PlainPage<'p>) -> Job<'p> {
+    Job::Plain {
+        path: path.to_string(),
+        template: template.to_string(),
+        page: Box::new(page),
+    }
+}
+
 impl<'a> Site<'a> {
     /// The two pages that let a CFA show its list on its own site: the page with the
     /// `<iframe>` snippet (`/cfa/<slug>/integrer/`) and the minimal page the snippet
     /// shows (`/integrer/<slug>/`, the only one `netlify.toml` lets other sites frame).
-    pub(super) fn embed_jobs(&self, c: &Cfa) -> Vec<Job<'a>> {
+    pub(super) fn embed_jobs<'s>(&'s self, c: &'s Cfa) -> Vec<Job<'s>> {
         let slug = c
             .path
             .trim_start_matches("/cfa/")
             .trim_end_matches('/')
             .to_string();
-        let name = self.offers[c.offers[0]].cfa.name.clone();
+        let name = &self.offers[c.offers[0]].cfa.name;
         let embed_path = format!("/integrer/{slug}/");
         let title = format!("Formations en apprentissage – {name}");
         let snippet = format!(
@@ -75,27 +90,31 @@ impl<'a> Site<'a> {
             super::theme::escape_html(&title),
         );
         let offers: Vec<&OfferSummary> = c.offers.iter().map(|i| &self.summaries[*i]).collect();
-        let cfa = json!({"name": name, "path": c.path, "count": c.offers.len()});
+        let cfa = EmbedCfa {
+            name,
+            path: &c.path,
+            count: c.offers.len(),
+        };
         vec![
-            Job::Plain {
-                path: format!("{}integrer/", c.path),
-                template: "integrer.html".to_string(),
-                extra: vec![
-                    ("cfa", cfa.clone()),
-                    ("embed_path", json!(embed_path)),
-                    ("embed_title", json!(title)),
-                    ("snippet", json!(snippet)),
-                ],
-            },
-            Job::Plain {
-                path: embed_path,
-                template: "integrer_liste.html".to_string(),
-                extra: vec![
-                    ("cfa", cfa),
-                    ("embed_title", json!(title)),
-                    ("offers", json!(offers)),
-                ],
-            },
+            plain(
+                &format!("{}integrer/", c.path),
+                "integrer.html",
+                PlainPage::Embed(EmbedPage {
+                    cfa,
+                    embed_path: embed_path.clone(),
+                    embed_title: title.clone(),
+                    snippet,
+                }),
+            ),
+            plain(
+                &embed_path,
+                "integrer_liste.html",
+                PlainPage::EmbedList(EmbedListPage {
+                    cfa,
+                    embed_title: title,
+                    offers,
+                }),
+            ),
         ]
     }
 
@@ -109,12 +128,7 @@ impl<'a> Site<'a> {
         // Every page, described first, rendered in parallel.
         let mut jobs: Vec<Job<'_>> = Vec::new();
         let mut sitemap: Vec<String> = Vec::new();
-        let plain = |path: &str, template: &str, extra: Vec<(&'static str, Value)>| Job::Plain {
-            path: path.to_string(),
-            template: template.to_string(),
-            extra,
-        };
-        jobs.push(plain("/", "home.html", self.home_context()));
+        jobs.push(plain("/", "home.html", PlainPage::Home(self.home_page())));
         let search_template = if self.theme.has("search.html") {
             "search.html"
         } else {
@@ -123,52 +137,57 @@ impl<'a> Site<'a> {
         // The search page's data comes from the search stage, still at work on another
         // thread: its place is kept here (the sitemap's order) and filled in below.
         let search_job = jobs.len();
-        jobs.push(plain("/recherche/", search_template, vec![]));
-        jobs.push(plain("/404.html", "404.html", vec![]));
+        jobs.push(plain(
+            "/recherche/",
+            search_template,
+            PlainPage::BaseOnly(BaseOnly {}),
+        ));
+        jobs.push(plain(
+            "/404.html",
+            "404.html",
+            PlainPage::BaseOnly(BaseOnly {}),
+        ));
         let handicap_page = self.content.iter().find(|c| c.path == "/handicap/");
         jobs.push(plain(
             "/handicap/",
             "handicap.html",
-            vec![
-                ("handicap", self.handicap_context()),
-                ("page", json!(handicap_page)),
-                ("resources", json!(self.resources.ressources)),
-            ],
+            PlainPage::Handicap(self.handicap_page(handicap_page)),
         ));
         for c in self.content.iter().filter(|c| c.path != "/handicap/") {
-            jobs.push(plain(&c.path, "content.html", vec![("page", json!(c))]));
+            jobs.push(plain(
+                &c.path,
+                "content.html",
+                PlainPage::Text(TextPage { page: c }),
+            ));
         }
+        let source = self.calendar.source.as_deref();
         jobs.push(plain(
             "/calendrier/",
             "calendars.html",
-            vec![
-                ("calendars", json!(self.calendars)),
-                ("source", json!(self.calendar.source)),
-            ],
+            PlainPage::Calendars(CalendarsPage {
+                calendars: &self.calendars,
+                source,
+            }),
         ));
         for c in &self.calendars {
             jobs.push(plain(
                 &c.path,
                 "calendar.html",
-                vec![
-                    ("calendar", json!(c)),
-                    ("source", json!(self.calendar.source)),
-                ],
+                PlainPage::Calendar(CalendarPage {
+                    calendar: c,
+                    source,
+                }),
             ));
         }
         // Browse: an index per dimension, then each value, paginated.
         for (dim, facets) in &self.facets {
-            let entries: Vec<Value> = facets
-                .iter()
-                .map(|f| {
-                    json!({"label": f.label, "url": format!("/{}/{}/", dim.segment(), f.slug),
-                           "count": f.offers.len()})
-                })
-                .collect();
             jobs.push(plain(
                 &format!("/{}/", dim.segment()),
                 "browse_index.html",
-                vec![("heading", json!(dim.title())), ("entries", json!(entries))],
+                PlainPage::Index(IndexPage {
+                    heading: dim.title(),
+                    entries: self.facet_entries(*dim),
+                }),
             ));
             for f in facets {
                 let pages = f.offers.len().div_ceil(PER_PAGE).max(1);
@@ -181,7 +200,7 @@ impl<'a> Site<'a> {
                 }
             }
         }
-        let cfa_entries: Vec<Value> = {
+        let cfa_entries: Vec<ListEntry<'_>> = {
             let mut list: Vec<(&Cfa, &str)> = self
                 .cfas
                 .iter()
@@ -191,17 +210,22 @@ impl<'a> Site<'a> {
             list.iter()
                 .map(|(c, n)| {
                     let town = &self.offers[c.offers[0]].cfa.address.town;
-                    json!({"label": n, "url": c.path, "count": c.offers.len(), "detail": town})
+                    ListEntry {
+                        label: n,
+                        url: Cow::Borrowed(&c.path),
+                        count: c.offers.len(),
+                        detail: Some(town.as_deref()),
+                    }
                 })
                 .collect()
         };
         jobs.push(plain(
             "/cfa/",
             "browse_index.html",
-            vec![
-                ("heading", json!("Les CFA et leurs formations")),
-                ("entries", json!(cfa_entries)),
-            ],
+            PlainPage::Index(IndexPage {
+                heading: "Les CFA et leurs formations",
+                entries: cfa_entries,
+            }),
         ));
         for c in &self.cfas {
             jobs.push(Job::Cfa(c));
@@ -261,7 +285,10 @@ impl<'a> Site<'a> {
             jobs.push(plain(
                 "/recherche/sans-js/",
                 "search_nojs.html",
-                vec![("query", Value::Null), ("matches", json!(nojs.links))],
+                PlainPage::NoJs(NoJsPage {
+                    query: None,
+                    matches: nojs.links.iter().collect(),
+                }),
             ));
             let pages = nojs.pages(super::nojs::MAX_PAIRS);
             for (path, query) in pages.queries {
@@ -269,26 +296,18 @@ impl<'a> Site<'a> {
                 if query.contains(' ') {
                     matches.truncate(super::nojs::PAIR_LINKS);
                 }
-                let matches = json!(matches);
                 jobs.push(plain(
                     &path,
                     "search_nojs.html",
-                    vec![("query", json!(query)), ("matches", matches)],
+                    PlainPage::NoJs(NoJsPage {
+                        query: Some(query),
+                        matches,
+                    }),
                 ));
             }
             // Another spelling: a page that sends on to the query's own.
             for (path, target) in pages.aliases {
-                let url = format!("{}{target}", self.base_url);
-                jobs.push(plain(
-                    &path,
-                    "redirect.html",
-                    vec![
-                        ("target", json!(target)),
-                        ("target_url", json!(url)),
-                        ("canonical_url", json!(url)),
-                        ("heading", json!("Votre recherche")),
-                    ],
-                ));
+                jobs.push(Job::Alias { path, target });
             }
         }
         // The open-data page is made last (it lists the sizes of the files).
@@ -414,17 +433,16 @@ impl<'a> Site<'a> {
             .get()
             .ok_or_else(|| SiteError::Render("the search index was not made".into()))?;
         files.merge("", search.files.clone());
-        if let Job::Plain { extra, .. } = &mut jobs[search_job] {
-            *extra = vec![("search", self.search_context(search))];
+        if let Job::Plain { page, .. } = &mut jobs[search_job] {
+            **page = PlainPage::Search(self.search_page(search));
         }
 
         // The open-data page lists every download with its size, once all are made.
-        let donnees = self.donnees_context(&files, &made, &licence);
-        jobs.push(Job::Plain {
-            path: "/donnees/".to_string(),
-            template: "donnees.html".to_string(),
-            extra: donnees,
-        });
+        jobs.push(plain(
+            "/donnees/",
+            "donnees.html",
+            PlainPage::OpenData(self.open_data_page(&files, &made, &licence)),
+        ));
 
         let mut known: HashSet<String> = files.iter().map(|(p, _)| p.to_string()).collect();
         known.extend(streamed);
@@ -446,7 +464,7 @@ impl<'a> Site<'a> {
             m.paths()
                 .any(|p| !known.contains(p) && !p.starts_with(crate::search::export::DIR))
         });
-        let env = Env::new(self.base_context(), known, sink, recheck_kept);
+        let env = Env::new(self.base_context()?, known, sink, recheck_kept);
         let pages = jobs.len();
         let found = std::sync::Mutex::new(Vec::new());
         jobs.par_iter().try_for_each(|job| {

@@ -11,6 +11,7 @@ use super::views::{OfferSummary, department_name, french_number};
 use super::{PageSink, SiteError, jsonld, links};
 use crate::output::Key;
 use crate::urls;
+use serde::Serialize;
 use serde_json::json;
 use std::collections::HashSet;
 use tera::Context;
@@ -99,32 +100,36 @@ pub(super) fn unescape_html(s: &str) -> String {
 }
 
 impl<'a> Site<'a> {
+    /// Renders the page at `path` (its canonical URL made from `canonical`) from its
+    /// template and its kind's context.
     pub(super) fn render_page(
         &self,
         env: &Env<'_>,
         path: &str,
+        canonical: &str,
         template: &str,
-        fill: impl FnOnce(&mut Context),
+        page: &impl Serialize,
     ) -> Result<Page, SiteError> {
         // The page's own data apart from the base context shared by every page, so the
         // key hashes the base once per build (`Env::base_key`), not once per page.
-        let mut own = Context::new();
-        own.insert("page_url", path);
-        own.insert("canonical_url", &format!("{}{path}", self.base_url));
-        fill(&mut own);
+        let own = serde_json::to_value(Own {
+            page_url: path,
+            canonical_url: format!("{}{canonical}", self.base_url),
+            page,
+        })
+        .map_err(|e| SiteError::Template {
+            template: template.to_string(),
+            page: path.to_string(),
+            message: e.to_string(),
+        })?;
         let file = file_of(path);
         // Everything the page is made from: its template, the base and its own data
         // (what else it depends on, binary, configuration and theme, is in the sink's
         // global key). The JSON is moved into the context, not copied.
-        let own = own.into_json();
         let data = serde_json::to_vec(&own).unwrap_or_default();
         let key = crate::output::key_of(&[template.as_bytes(), &env.base_key.to_le_bytes(), &data]);
         let mut ctx = env.base.clone();
-        ctx.extend(Context::from_value(own).map_err(|e| SiteError::Template {
-            template: template.to_string(),
-            page: path.to_string(),
-            message: tera_message(&e),
-        })?);
+        ctx.extend(context_of(own, template, path)?);
         if env.sink.reuse(&file, key)? {
             let broken = match env.recheck_kept {
                 false => Vec::new(),
@@ -228,6 +233,7 @@ impl<'a> Site<'a> {
             }
             Job::Retired(e) => e.path.clone(),
             Job::Redirect { from, .. } => from.to_string(),
+            Job::Alias { path, .. } => path.clone(),
             Job::Plain { path, .. } => path.clone(),
         }
     }
@@ -240,12 +246,8 @@ impl<'a> Site<'a> {
                 // `| safe` JSON-LD can produce (printed text would read `&lt;!--`):
                 // minify-html leaves script data as it is, so this only spares it a
                 // scan of the largest part of the page.
-                let map = self.offer_map(o);
-                let mut page = self.render_page(env, &o.path, "offer.html", |ctx| {
-                    ctx.insert("offer", o);
-                    ctx.insert("map", &map);
-                    ctx.insert("links_out", &self.platforms.for_offer(o));
-                })?;
+                let mut page =
+                    self.render_page(env, &o.path, &o.path, "offer.html", &self.offer_page(o))?;
                 if page.kept {
                     return Ok(page);
                 }
@@ -261,12 +263,7 @@ impl<'a> Site<'a> {
                 }
                 Ok(page)
             }
-            Job::Cfa(c) => {
-                let view = self.cfa_view(c);
-                self.render_page(env, &c.path, "cfa.html", |ctx| {
-                    ctx.insert("cfa", &view);
-                })
-            }
+            Job::Cfa(c) => self.render_page(env, &c.path, &c.path, "cfa.html", &self.cfa_page(c)),
             Job::Browse { dim, facet, page } => {
                 let base_path = format!("/{}/{}/", dim.segment(), facet.slug);
                 let total = facet.offers.len().div_ceil(PER_PAGE).max(1);
@@ -279,57 +276,72 @@ impl<'a> Site<'a> {
                     .map(|i| &self.summaries[*i])
                     .collect();
                 let first = (page - 1) * PER_PAGE + 1;
-                self.render_page(env, &path, "browse.html", |ctx| {
-                    ctx.insert("heading", &dim.value_title(&facet.label));
-                    ctx.insert(
-                        "dimension",
-                        &json!({"title": dim.title(), "url": format!("/{}/", dim.segment())}),
-                    );
-                    ctx.insert("label", &facet.label);
-                    ctx.insert("offers", &list);
-                    ctx.insert("total", &french_number(facet.offers.len()));
-                    ctx.insert("count", &facet.offers.len());
-                    ctx.insert("first", &first);
-                    ctx.insert("last", &(first + list.len() - 1));
-                    ctx.insert("pagination", &pagination(&base_path, *page, total));
-                })
+                let listing = ListingPage {
+                    heading: dim.value_title(&facet.label),
+                    dimension: DimensionLink {
+                        title: dim.title(),
+                        url: format!("/{}/", dim.segment()),
+                    },
+                    label: &facet.label,
+                    total: french_number(facet.offers.len()),
+                    count: facet.offers.len(),
+                    first,
+                    last: first + list.len() - 1,
+                    offers: list,
+                    pagination: pagination(&base_path, *page, total),
+                };
+                self.render_page(env, &path, &path, "browse.html", &listing)
             }
             Job::Retired(e) => {
                 let similar = self.similar(e);
-                let department_link = (!e.department.is_empty()).then(|| {
-                    (
-                        department_name(&e.department),
-                        format!("/departements/{}/", urls::slug(&e.department)),
-                    )
+                let department_link = (!e.department.is_empty()).then(|| Link {
+                    label: department_name(&e.department),
+                    url: format!("/departements/{}/", urls::slug(&e.department)),
                 });
-                self.render_page(env, &e.path, "withdrawn.html", |ctx| {
-                    ctx.insert(
-                        "withdrawn",
-                        &json!({
-                            "kind": match e.kind { Kind::Offer => "offre", Kind::Cfa => "cfa" },
-                            "title": e.title,
-                            "cfa_path": (e.kind == Kind::Offer && env.exists(&e.cfa_path)).then_some(&e.cfa_path),
-                            "department": department_link.filter(|d| env.exists(&d.1)).map(|(label, url)| json!({"label": label, "url": url})),
-                        }),
-                    );
-                    ctx.insert("similar", &similar);
-                })
+                let page = WithdrawnPage {
+                    withdrawn: Withdrawn {
+                        kind: match e.kind {
+                            Kind::Offer => "offre",
+                            Kind::Cfa => "cfa",
+                        },
+                        title: &e.title,
+                        cfa_path: (e.kind == Kind::Offer && env.exists(&e.cfa_path))
+                            .then_some(e.cfa_path.as_str()),
+                        department: department_link.filter(|d| env.exists(&d.url)),
+                    },
+                    similar,
+                };
+                self.render_page(env, &e.path, &e.path, "withdrawn.html", &page)
             }
-            Job::Redirect { from, to } => self.render_page(env, from, "redirect.html", |ctx| {
-                ctx.insert("target", to);
-                ctx.insert("target_url", &format!("{}{to}", self.base_url));
-                // The canonical URL of a moved page is its new address.
-                ctx.insert("canonical_url", &format!("{}{to}", self.base_url));
-            }),
+            // The canonical URL of a moved page is its new address.
+            Job::Redirect { from, to } => self.render_page(
+                env,
+                from,
+                to,
+                "redirect.html",
+                &RedirectPage {
+                    target: to,
+                    target_url: format!("{}{to}", self.base_url),
+                    heading: None,
+                },
+            ),
+            // The canonical URL of another spelling is the query's own page.
+            Job::Alias { path, target } => self.render_page(
+                env,
+                path,
+                target,
+                "redirect.html",
+                &RedirectPage {
+                    target,
+                    target_url: format!("{}{target}", self.base_url),
+                    heading: Some("Votre recherche"),
+                },
+            ),
             Job::Plain {
                 path,
                 template,
-                extra,
-            } => self.render_page(env, path, template, |ctx| {
-                for (k, v) in extra {
-                    ctx.insert(*k, v);
-                }
-            }),
+                page,
+            } => self.render_page(env, path, path, template, page),
         }
     }
 }
