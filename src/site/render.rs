@@ -112,24 +112,21 @@ impl<'a> Site<'a> {
     ) -> Result<Page, SiteError> {
         // The page's own data apart from the base context shared by every page, so the
         // key hashes the base once per build (`Env::base_key`), not once per page.
-        let own = serde_json::to_value(Own {
+        let own = Own {
             page_url: path,
             canonical_url: format!("{}{canonical}", self.base_url),
             page,
-        })
-        .map_err(|e| SiteError::Template {
-            template: template.to_string(),
-            page: path.to_string(),
-            message: e.to_string(),
-        })?;
+        };
         let file = file_of(path);
         // Everything the page is made from: its template, the base and its own data
         // (what else it depends on, binary, configuration and theme, is in the sink's
-        // global key). The JSON is moved into the context, not copied.
-        let data = serde_json::to_vec(&own).unwrap_or_default();
-        let key = crate::output::key_of(&[template.as_bytes(), &env.base_key.to_le_bytes(), &data]);
-        let mut ctx = env.base.clone();
-        ctx.extend(context_of(own, template, path)?);
+        // global key), hashed as it is serialised: a kept page never becomes a
+        // JSON value nor a Tera context.
+        let key = crate::output::key_of(&[
+            template.as_bytes(),
+            &env.base_key.to_le_bytes(),
+            &crate::output::key_of_serialized(&own).to_le_bytes(),
+        ]);
         if env.sink.reuse(&file, key)? {
             let broken = match env.recheck_kept {
                 false => Vec::new(),
@@ -151,6 +148,13 @@ impl<'a> Site<'a> {
                 broken,
             });
         }
+        let own = serde_json::to_value(own).map_err(|e| SiteError::Template {
+            template: template.to_string(),
+            page: path.to_string(),
+            message: e.to_string(),
+        })?;
+        let mut ctx = env.base.clone();
+        ctx.extend(context_of(own, template, path)?);
         let html = self
             .theme
             .tera
