@@ -30,8 +30,11 @@ pub fn write(dir: &Path, docs: &[SearchDoc], places: &Places) -> Result<(), Sear
     let fields = Fields::new();
     let index = Index::create_in_dir(&tmp, fields.schema.clone()).map_err(|e| err(&e))?;
     analyzer::register(index.tokenizers());
+    // Two indexing threads (two segments): the export and the queries read every
+    // segment, and the export comes out byte-identical to one thread's (checked on
+    // 10,000 offers); on a rebuild the index is the longest stage.
     let mut writer = index
-        .writer_with_num_threads::<tantivy::TantivyDocument>(1, WRITER_MEMORY)
+        .writer_with_num_threads::<tantivy::TantivyDocument>(2, WRITER_MEMORY)
         .map_err(|e| err(&e))?;
     for d in docs {
         writer

@@ -358,7 +358,20 @@ impl<'a> Site<'a> {
         };
         // The downloads hold every offer: made again only when some offer's view
         // changed (their key is that of the whole catalogue), side by side.
-        let catalogue_key = crate::output::key_of_serialized(&catalogue);
+        // Each offer's view hashed once; the catalogue's key and each CFA's are made of
+        // those.
+        let view_keys: Vec<[u8; 16]> = self
+            .offers
+            .par_iter()
+            .map(|o| crate::output::key_of_serialized(o).to_le_bytes())
+            .collect();
+        let catalogue_key = crate::output::key_of(
+            &self
+                .sorted
+                .iter()
+                .map(|i| view_keys[*i].as_slice())
+                .collect::<Vec<_>>(),
+        );
         let download =
             |path: &'static str, make: &Make<'_>| self.download(sink, path, catalogue_key, make);
         let ((json, csv), (catalogue_json, lheo)) = rayon::join(
@@ -383,7 +396,7 @@ impl<'a> Site<'a> {
                             catalogue::write_json(w, &catalogue)
                         })
                     },
-                    || self.write_lheo(sink, &catalogue, catalogue_key, &postcode_of),
+                    || self.write_lheo(sink, &catalogue, &view_keys, catalogue_key, &postcode_of),
                 )
             },
         );
@@ -543,6 +556,7 @@ impl<'a> Site<'a> {
         &self,
         sink: &dyn PageSink,
         catalogue: &[&OfferView],
+        view_keys: &[[u8; 16]],
         catalogue_key: crate::output::Key,
         postcode_of: lheo::PostcodeOf<'_>,
     ) -> Result<(Vec<String>, u64), SiteError> {
@@ -554,7 +568,9 @@ impl<'a> Site<'a> {
                 let path = format!("{}lheo.xml", c.path.trim_start_matches('/'));
                 // Made from its offers' views alone (the communes table is the
                 // binary's): a CFA whose offers did not change keeps its file.
-                let key = crate::output::key_of_serialized(&("lheo", &list));
+                let mut parts: Vec<&[u8]> = vec![b"lheo"];
+                parts.extend(c.offers.iter().map(|i| view_keys[*i].as_slice()));
+                let key = crate::output::key_of(&parts);
                 if sink.reuse(&path, key)? {
                     return Ok(path);
                 }
