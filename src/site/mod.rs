@@ -3,8 +3,8 @@
 //! The build reads like a script: [`render`] loads the theme (templates compiled once),
 //! the content pages, the calendars and the ledger; builds the view of every published
 //! offer (in parallel); updates the ledger (what changed, what must redirect, what
-//! must keep answering "no longer offered"); renders every page in parallel and
-//! minifies it; adds feeds, open data, `.ics`, `_redirects`; merges the search files;
+//! must keep answering "no longer offered"); renders every page in parallel from
+//! templates compacted once ([`minify`]); adds feeds, open data, `.ics`, `_redirects`; merges the search files;
 //! and finally checks the finished tree (internal links, folder sizes). Nothing is
 //! written here: the build writes [`Rendered::files`] atomically, then the ledger
 //! ([`write_ledger`]).

@@ -246,10 +246,10 @@ impl<'a> Site<'a> {
         match job {
             Job::Offer(i) => {
                 let o = &self.offers[*i];
-                // The JSON-LD goes in after minification, through a marker only the
+                // The JSON-LD goes in after rendering, through a marker only the
                 // `| safe` JSON-LD can produce (printed text would read `&lt;!--`):
-                // minify-html leaves script data as it is, so this only spares it a
-                // scan of the largest part of the page.
+                // it is the largest part of the page, and the link check need not
+                // scan it.
                 let mut page =
                     self.render_page(env, &o.path, &o.path, "offer.html", &self.offer_page(o))?;
                 if page.kept {
