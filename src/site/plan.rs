@@ -440,16 +440,6 @@ impl<'a> Site<'a> {
         if let Some(m) = &self.map {
             files.insert(m.url.trim_start_matches('/'), m.svg.clone());
         }
-        let search = self
-            .input
-            .search
-            .get()
-            .ok_or_else(|| SiteError::Render("the search index was not made".into()))?;
-        files.merge("", search.files.clone());
-        if let Job::Plain { page, .. } = &mut jobs[search_job] {
-            **page = PlainPage::Search(self.search_page(search));
-        }
-
         // The open-data page lists every download with its size, once all are made.
         jobs.push(plain(
             "/donnees/",
@@ -462,12 +452,16 @@ impl<'a> Site<'a> {
         for job in &jobs {
             known.insert(file_of(&self.job_path(job)));
         }
-        // The tree's shape is known before any page is made: check it first.
-        if let Some((folder, entries)) = links::folder_counts(known.iter().map(String::as_str))
-            .into_iter()
-            .find(|(_, n)| *n > links::MAX_FOLDER_ENTRIES)
-        {
-            return Err(SiteError::CrowdedFolder { folder, entries });
+        // The tree's shape is known before any page is made: check it first (the
+        // search's files, still in the making, are checked with them below).
+        let crowded = |known: &HashSet<String>| {
+            links::folder_counts(known.iter().map(String::as_str))
+                .into_iter()
+                .find(|(_, n)| *n > links::MAX_FOLDER_ENTRIES)
+                .map(|(folder, entries)| SiteError::CrowdedFolder { folder, entries })
+        };
+        if let Some(e) = crowded(&known) {
+            return Err(e);
         }
         // A kept page's links all worked in the previous tree: only a file gone since
         // can break one. The search shards are not among them: they change names with
@@ -477,11 +471,11 @@ impl<'a> Site<'a> {
             m.paths()
                 .any(|p| !known.contains(p) && !p.starts_with(crate::search::export::DIR))
         });
-        let env = Env::new(self.base_context()?, known, sink, recheck_kept);
+        let mut env = Env::new(self.base_context()?, known, sink, recheck_kept);
         let pages = jobs.len();
         let found = std::sync::Mutex::new(Vec::new());
-        jobs.par_iter().try_for_each(|job| {
-            let page = self.render_job(&env, job)?;
+        let render = |env: &Env<'_>, job: &Job<'_>| -> Result<(), SiteError> {
+            let page = self.render_job(env, job)?;
             if !page.broken.is_empty() {
                 found.lock().expect("no panic holds it").extend(page.broken);
             }
@@ -490,7 +484,28 @@ impl<'a> Site<'a> {
             }
             sink.write(&page.file, &page.html, page.key)
                 .map_err(SiteError::from)
-        })?;
+        };
+        // Every page but the search page while the search stage works on its thread;
+        // then the search page, from what that stage made.
+        jobs.par_iter()
+            .enumerate()
+            .filter(|(i, _)| *i != search_job)
+            .try_for_each(|(_, job)| render(&env, job))?;
+        let search = self
+            .input
+            .search
+            .get()
+            .ok_or_else(|| SiteError::Render("the search index was not made".into()))?;
+        files.merge("", search.files.clone());
+        env.known
+            .extend(search.files.iter().map(|(p, _)| p.to_string()));
+        if let Some(e) = crowded(&env.known) {
+            return Err(e);
+        }
+        if let Job::Plain { page, .. } = &mut jobs[search_job] {
+            **page = PlainPage::Search(self.search_page(search));
+        }
+        render(&env, &jobs[search_job])?;
         let mut broken = found.into_inner().expect("no panic holds it");
         if !broken.is_empty() {
             broken.sort();
