@@ -22,6 +22,8 @@ FILL = {
     "Référent handicap (téléphone)": "0491123456",
     "Référent handicap (courriel)": "handicap@example.org",
     "Entrée en 1re année en apprentissage": "Oui",
+    # Required since the export contract asks for the street of the place of training.
+    "Adresse lieu de formation": "1 place de la Mairie",
 }
 src, dst = sys.argv[1], sys.argv[2]
 with open(src, encoding="utf-8-sig", newline="") as f:

@@ -275,17 +275,7 @@ fn render_report(
 /// version, size and time: a rebuilt vitrine makes everything again), the configuration
 /// and the theme.
 fn global_key(config: &crate::config::Config, sources: &crate::inputs::SiteSources) -> Key {
-    let binary = std::env::current_exe()
-        .and_then(std::fs::metadata)
-        .map(|m| {
-            let t = m
-                .modified()
-                .ok()
-                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .map_or(0, |d| d.as_nanos());
-            format!("{}:{}:{t}", env!("CARGO_PKG_VERSION"), m.len())
-        })
-        .unwrap_or_default();
+    let binary = crate::output::binary_stamp();
     let config = serde_json::to_vec(config).unwrap_or_default();
     key_of(&[
         binary.as_bytes(),

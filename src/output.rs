@@ -161,6 +161,22 @@ pub fn key_of_serialized<T: serde::Serialize + ?Sized>(value: &T) -> Key {
     u128::from_le_bytes(bytes.as_bytes()[..16].try_into().expect("32 bytes"))
 }
 
+/// The running binary: its version, size and modification time. A rebuilt vitrine may
+/// make any file differently, so nothing a previous binary made is taken as its own.
+pub fn binary_stamp() -> String {
+    std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .map(|m| {
+            let t = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            format!("{}:{}:{t}", env!("CARGO_PKG_VERSION"), m.len())
+        })
+        .unwrap_or_default()
+}
+
 /// One file of a built tree: what it was made from (`key`), what it holds
 /// (`content`), and its size and modification time when the build left it, so a file
 /// changed by hand since is never taken for the build's own.

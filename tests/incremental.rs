@@ -104,8 +104,17 @@ fn a_rebuild_after_a_small_change_keeps_the_rest_and_equals_a_cold_build() {
     build(warm.path(), Path::new(EXTRACT), &[]);
     let before = tree(warm.path());
     let report_before = tree_of(&warm.path().join("report"));
+    let index = || {
+        std::fs::metadata(warm.path().join("build/index"))
+            .unwrap()
+            .ino()
+    };
+    let index_before = index();
     let again = build(warm.path(), Path::new(EXTRACT), &[]);
     assert!(again.contains("files rewritten            0"), "{again}");
+    // The search stage was skipped, not redone to the same bytes: its index folder is
+    // the one the first build left (a new index is a new folder renamed in).
+    assert_eq!(index(), index_before, "unchanged offers: the index is kept");
     assert_eq!(
         tree(warm.path()),
         before,
@@ -114,6 +123,11 @@ fn a_rebuild_after_a_small_change_keeps_the_rest_and_equals_a_cold_build() {
 
     let summary = build(warm.path(), &changed, &[]);
     let after = tree(warm.path());
+    assert_ne!(
+        index(),
+        index_before,
+        "a changed offer: the index is made again"
+    );
 
     let cold = site();
     build(cold.path(), &changed, &[]);

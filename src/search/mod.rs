@@ -87,8 +87,7 @@ pub fn build_reusing(
     let key = format!(
         "{:032x}",
         crate::output::key_of_serialized(&(
-            env!("CARGO_PKG_VERSION"),
-            binary_stamp(),
+            crate::output::binary_stamp(),
             sources.to_le_bytes(),
             published,
             rncp_rome,
@@ -158,22 +157,6 @@ fn reused(dir: &Path, public: &Path, key: &str) -> Option<SearchAssets> {
 
 fn content_key(bytes: &[u8]) -> String {
     format!("{:032x}", crate::output::key_of(&[bytes]))
-}
-
-/// The running binary's size and modification time: a rebuilt vitrine may index
-/// differently, so its index is never taken for the previous one's.
-fn binary_stamp() -> String {
-    std::env::current_exe()
-        .and_then(std::fs::metadata)
-        .map(|m| {
-            let t = m
-                .modified()
-                .ok()
-                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .map_or(0, |d| d.as_nanos());
-            format!("{}:{t}", m.len())
-        })
-        .unwrap_or_default()
 }
 
 #[cfg(test)]
