@@ -108,6 +108,7 @@ impl Files {
             dir: dir.to_path_buf(),
             old: parent.join(format!(".{name}.old-{}", std::process::id())),
             memo: None,
+            dirs: Default::default(),
         })
     }
 }
@@ -121,6 +122,10 @@ pub struct Staged {
     old: PathBuf,
     /// Set by [`Staged::incremental`]: what the live tree was made from.
     memo: Option<Memo>,
+    /// Folders of the staged tree already made: most files are a page in a folder of
+    /// its own or beside others, and `create_dir_all` on an existing folder is a failed
+    /// `mkdir` system call each time.
+    dirs: std::sync::Mutex<rustc_hash::FxHashSet<PathBuf>>,
 }
 
 /// What an incremental stage knows and learns: the previous build's manifest, the key
@@ -154,9 +159,15 @@ pub fn key_of(parts: &[&[u8]]) -> Key {
 /// The key of a value's JSON form, hashed as it is written (no copy of the JSON).
 pub fn key_of_serialized<T: serde::Serialize + ?Sized>(value: &T) -> Key {
     let mut h = blake3::Hasher::new();
+    // serde_json writes in small pieces (a quote, a key, a comma): buffered, BLAKE3 sees
+    // whole chunks and hashes them several at a time, instead of paying its set-up per piece.
     // A serialisation error leaves a partial hash: the value then never matches a
     // previous build's, and the file is made again.
-    let _ = serde_json::to_writer(&mut h, value);
+    {
+        let mut buffered = std::io::BufWriter::with_capacity(16 * 1024, &mut h);
+        let _ = serde_json::to_writer(&mut buffered, value);
+        let _ = std::io::Write::flush(&mut buffered);
+    }
     let bytes = h.finalize();
     u128::from_le_bytes(bytes.as_bytes()[..16].try_into().expect("32 bytes"))
 }
@@ -349,9 +360,7 @@ impl Staged {
         key: Option<Key>,
     ) -> Result<(), OutputError> {
         let target = safe_join(self.staging.path(), rel)?;
-        if let Some(p) = target.parent() {
-            std::fs::create_dir_all(p).map_err(io(p))?;
-        }
+        self.make_parent(&target)?;
         let Some(memo) = &self.memo else {
             return std::fs::write(&target, bytes).map_err(io(&target));
         };
@@ -376,9 +385,7 @@ impl Staged {
         };
         let key = key_of(&[&memo.global.to_le_bytes(), &key.to_le_bytes()]);
         let target = safe_join(self.staging.path(), rel)?;
-        if let Some(p) = target.parent() {
-            std::fs::create_dir_all(p).map_err(io(p))?;
-        }
+        self.make_parent(&target)?;
         let mut content = 0;
         let linked = self.link_previous(rel, &target, |r| {
             content = r.content;
@@ -388,6 +395,20 @@ impl Staged {
             self.remember(rel, &target, key, content, false)?;
         }
         Ok(linked)
+    }
+
+    /// Makes the folder `target` goes in, unless this stage made it already.
+    fn make_parent(&self, target: &Path) -> Result<(), OutputError> {
+        let Some(p) = target.parent() else {
+            return Ok(());
+        };
+        let lock = || self.dirs.lock().unwrap_or_else(|e| e.into_inner());
+        if lock().contains(p) {
+            return Ok(());
+        }
+        std::fs::create_dir_all(p).map_err(io(p))?;
+        lock().insert(p.to_path_buf());
+        Ok(())
     }
 
     /// Hard-links the live file into the staged tree when its manifest record passes
@@ -443,9 +464,7 @@ impl Staged {
     /// large to hold in memory).
     pub fn create(&self, rel: &str) -> Result<std::fs::File, OutputError> {
         let target = safe_join(self.staging.path(), rel)?;
-        if let Some(p) = target.parent() {
-            std::fs::create_dir_all(p).map_err(io(p))?;
-        }
+        self.make_parent(&target)?;
         std::fs::File::create(&target).map_err(io(&target))
     }
 
@@ -457,6 +476,7 @@ impl Staged {
             dir,
             old,
             memo,
+            dirs: _,
         } = self;
         // The manifest goes first: if the run dies after the swap the manifest may
         // describe the older tree, whose files then fail the size and time check and
@@ -481,7 +501,7 @@ impl Staged {
             return Err(OutputError::Io { path: dir, source });
         }
         if had_old {
-            std::fs::remove_dir_all(&old).map_err(io(&old))?;
+            remove_tree(&old).map_err(io(&old))?;
         }
         let Some(memo) = memo else {
             return Ok(Written::default());
@@ -505,6 +525,30 @@ impl Staged {
             kept: memo.kept.into_inner(),
         })
     }
+}
+
+/// Deletes a tree, its folders side by side: the previous site is thousands of files,
+/// the last thing a build waits for, and unlinks in different folders do not wait on
+/// each other.
+fn remove_tree(root: &Path) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    // The folders two levels down (`formations/<offer>/`), then what is left.
+    let mut folders = Vec::new();
+    for entry in std::fs::read_dir(root)? {
+        let entry = entry?;
+        if entry.file_type()?.is_dir() {
+            for inner in std::fs::read_dir(entry.path())? {
+                let inner = inner?;
+                if inner.file_type()?.is_dir() {
+                    folders.push(inner.path());
+                }
+            }
+        }
+    }
+    folders
+        .par_iter()
+        .try_for_each(|f| std::fs::remove_dir_all(f))?;
+    std::fs::remove_dir_all(root)
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + use<> {

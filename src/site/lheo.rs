@@ -59,14 +59,30 @@ pub fn write<W: Write>(
     postcode_of: PostcodeOf<'_>,
 ) -> io::Result<W> {
     let mut w = Xml::new(out, postcode_of);
-    w.raw("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")?;
-    w.raw(&format!("<lheo xmlns=\"{NAMESPACE}\">\n<offres>\n"))?;
+    w.raw(&head())?;
     for group in formations(offers) {
         let list: Vec<&OfferView> = group.iter().map(|i| offers[*i]).collect();
         formation(&mut w, &list)?;
     }
-    w.raw("</offres>\n</lheo>\n")?;
+    w.raw(FOOT)?;
     w.finish()
+}
+
+/// What every LHÉO document starts with, before its first `formation`.
+pub fn head() -> String {
+    format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<lheo xmlns=\"{NAMESPACE}\">\n<offres>\n")
+}
+
+/// What every LHÉO document ends with, after its last `formation`.
+pub const FOOT: &str = "</offres>\n</lheo>\n";
+
+/// The `formation` elements of a document [`write`] made (without its head and foot).
+/// A `formation` is one CFA's: the whole catalogue's document is its CFAs' bodies one
+/// after the other, in the order of their pages' paths.
+pub fn body(document: &[u8]) -> Option<&[u8]> {
+    document
+        .strip_prefix(head().as_bytes())?
+        .strip_suffix(FOOT.as_bytes())
 }
 
 /// [`write`], returning with the writer the number of bytes written (the size the

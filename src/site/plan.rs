@@ -595,18 +595,50 @@ impl<'a> Site<'a> {
                 Ok(path)
             })
             .collect::<Result<_, SiteError>>()?;
-        files.push(LHEO_FILE.to_string());
         let key = crate::output::key_of(&[LHEO_FILE.as_bytes(), &catalogue_key.to_le_bytes()]);
         if sink.reuse(LHEO_FILE, key)?
             && let Some(size) = sink.previous().and_then(|m| m.size(LHEO_FILE))
         {
+            files.push(LHEO_FILE.to_string());
             return Ok((files, size));
         }
         let write_err = |source| SiteError::Write {
             path: LHEO_FILE.into(),
             source,
         };
+        // Distinct paths sorted: the catalogue's document is then its CFAs' files one
+        // after the other (LHÉO groups by CFA page, then certification), and is spliced
+        // from them rather than made a second time.
+        let spliceable = self.cfas.windows(2).all(|w| w[0].path < w[1].path);
         let size = match sink.open(LHEO_FILE)? {
+            Some(out) if spliceable => {
+                let mut out = lheo::Counted {
+                    inner: out,
+                    bytes: 0,
+                };
+                out.write_all(lheo::head().as_bytes()).map_err(write_err)?;
+                for (c, path) in self.cfas.iter().zip(&files) {
+                    let kept = sink.kept(path);
+                    let made;
+                    let body = match kept.as_deref().and_then(lheo::body) {
+                        Some(body) => body,
+                        None => {
+                            let list: Vec<&OfferView> =
+                                c.offers.iter().map(|i| &self.offers[*i]).collect();
+                            made = lheo::write(Vec::new(), &list, postcode_of)
+                                .map_err(write_err)?;
+                            lheo::body(&made).unwrap_or_default()
+                        }
+                    };
+                    out.write_all(body).map_err(write_err)?;
+                }
+                out.write_all(lheo::FOOT.as_bytes()).map_err(write_err)?;
+                out.flush().map_err(write_err)?;
+                let size = out.bytes;
+                drop(out);
+                sink.streamed(LHEO_FILE, key)?;
+                size
+            }
             Some(out) => {
                 let (mut out, size) =
                     lheo::write_counted(out, catalogue, postcode_of).map_err(write_err)?;
@@ -621,6 +653,7 @@ impl<'a> Site<'a> {
                 bytes.len() as u64
             }
         };
+        files.push(LHEO_FILE.to_string());
         Ok((files, size))
     }
 }
