@@ -625,8 +625,8 @@ impl<'a> Site<'a> {
                         None => {
                             let list: Vec<&OfferView> =
                                 c.offers.iter().map(|i| &self.offers[*i]).collect();
-                            made = lheo::write(Vec::new(), &list, postcode_of)
-                                .map_err(write_err)?;
+                            made =
+                                lheo::write(Vec::new(), &list, postcode_of).map_err(write_err)?;
                             lheo::body(&made).unwrap_or_default()
                         }
                     };
