@@ -144,14 +144,20 @@ pub fn build(inputs: &Inputs) -> Result<Built, BuildError> {
         let (send_search, later) = site::Later::channel();
         let search = scope.spawn(move || {
             let t = Instant::now();
-            let assets = search::build_reusing(
+            // A pool of its own: the search is the longest path of a rebuild, and in the
+            // shared pool its documents would wait behind every page job the site queued.
+            let pool = rayon::ThreadPoolBuilder::new()
+                .thread_name(|i| format!("search-{i}"))
+                .build()
+                .map_err(|e| SearchError::Index(format!("threads: {e}")))?;
+            let assets = pool.install(|| search::build_reusing(
                 &paths.index(),
                 &inputs.tables.communes,
                 &published,
                 &vocabulary,
                 crate::inputs::search_sources_key(&inputs.config),
                 (!inputs.clean).then_some(paths.public.as_path()),
-            )?;
+            ))?;
             let _ = send_search.send(assets);
             Ok::<_, BuildError>(t.elapsed())
         });
@@ -224,8 +230,14 @@ fn render_site(
         &progress,
     )?;
     progress.bar.finish_and_clear();
-    for (path, bytes) in rendered.files.iter() {
-        public.write(path, bytes)?;
+    // The search's files come last, once its stage is done: side by side, they are
+    // the end of a rebuild's longest path.
+    {
+        use rayon::prelude::*;
+        let files: Vec<(&str, &[u8])> = rendered.files.iter().collect();
+        files
+            .par_iter()
+            .try_for_each(|(path, bytes)| public.write(path, bytes))?;
     }
     Ok((rendered, public))
 }
