@@ -162,6 +162,18 @@ pub fn words(text: &str) -> Vec<Word> {
     })
 }
 
+/// The folded words of a text (as [`words`] gives them), not stemmed.
+pub fn folded_words(text: &str) -> Vec<String> {
+    FOLDED.with_borrow_mut(|analyzer| {
+        let mut out = Vec::new();
+        let mut stream = analyzer.token_stream(text);
+        while stream.advance() {
+            out.push(std::mem::take(&mut stream.token_mut().text));
+        }
+        out
+    })
+}
+
 thread_local! {
     /// The analyzers of [`stems`] and [`words`], built once per thread.
     static FRENCH_CHAIN: RefCell<TextAnalyzer> = RefCell::new(french());
@@ -332,6 +344,10 @@ mod tests {
             ["cap", "metiers", "de", "l", "esthetique", "cosmetique"]
         );
         assert_eq!(w[1].stem, "meti");
+        assert_eq!(
+            folded_words("CAP Métiers de l'esthétique-cosmétique"),
+            folded
+        );
     }
 }
 

@@ -102,9 +102,8 @@ fn match_key(folded: &str) -> String {
 /// it is (by stem): "Voiturier" does not come from "voitures".
 fn name_keys(name: &str) -> Vec<String> {
     let words = |t: &str| -> Vec<String> {
-        super::analyzer::words(t)
+        super::analyzer::folded_words(t)
             .into_iter()
-            .map(|w| w.folded)
             .filter(|w| !MINOR.contains(&w.as_str()))
             .collect()
     };
@@ -353,10 +352,14 @@ impl Synonyms {
 
     /// The words (and acronyms) an offer's text answers to.
     pub fn of(&self, text: &str) -> (BTreeSet<String>, BTreeSet<String>) {
-        let have: BTreeSet<String> = fold(text).split(' ').map(str::to_string).collect();
+        let folded = fold(text);
+        let have: BTreeSet<&str> = folded.split(' ').collect();
         let (mut plain, mut acronyms) = (BTreeSet::new(), BTreeSet::new());
         for r in &self.rules {
-            if r.phrases.iter().any(|p| p.iter().all(|w| have.contains(w))) {
+            if r.phrases
+                .iter()
+                .any(|p| p.iter().all(|w| have.contains(w.as_str())))
+            {
                 let out = if r.acronym { &mut acronyms } else { &mut plain };
                 out.extend(r.words.iter().cloned());
             }
