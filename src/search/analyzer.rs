@@ -1,9 +1,11 @@
 //! The French analysis chain shared by the index, the query and (ported) the browser:
 //! Unicode word splitting, lower case, accent folding, Snowball French stemming.
 
+use rustc_hash::FxHashMap;
+use std::cell::RefCell;
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, SimpleTokenizer, Stemmer, TextAnalyzer,
-    TokenizerManager,
+    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, SimpleTokenizer, Stemmer, TextAnalyzer,
+    Token, TokenFilter, TokenStream, Tokenizer, TokenizerManager,
 };
 
 /// Name under which the French analyzer is registered in the index.
@@ -18,8 +20,104 @@ pub fn french() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
-        .filter(Stemmer::new(Language::French))
+        .filter(CachedStemmer)
         .build()
+}
+
+/// Tantivy's French Snowball [`Stemmer`], remembered word by word: the offers say the
+/// same few thousand words again and again, and stemming every token of every document
+/// was most of the indexing's time. The stems are tantivy's own (a word not seen yet on
+/// this thread is stemmed by it).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CachedStemmer;
+
+/// Words remembered per thread before the memory is given back (a few MB at most).
+const CACHE_CAP: usize = 100_000;
+
+thread_local! {
+    static STEMS: RefCell<FxHashMap<String, String>> = RefCell::default();
+    /// Tantivy's stemmer over the whole text: stems one word.
+    static SNOWBALL: RefCell<TextAnalyzer> = RefCell::new(
+        TextAnalyzer::builder(RawTokenizer::default())
+            .filter(Stemmer::new(Language::French))
+            .build(),
+    );
+}
+
+/// The French stem of a lower-cased, folded word, as [`Stemmer`] makes it.
+pub fn stem_word(word: &str, out: &mut String) {
+    STEMS.with_borrow_mut(|stems| {
+        if let Some(stem) = stems.get(word) {
+            out.clear();
+            out.push_str(stem);
+            return;
+        }
+        let stem = SNOWBALL.with_borrow_mut(|snowball| {
+            let mut stream = snowball.token_stream(word);
+            if stream.advance() {
+                std::mem::take(&mut stream.token_mut().text)
+            } else {
+                String::new()
+            }
+        });
+        out.clear();
+        out.push_str(&stem);
+        if stems.len() >= CACHE_CAP {
+            stems.clear();
+        }
+        stems.insert(word.to_string(), stem);
+    })
+}
+
+impl TokenFilter for CachedStemmer {
+    type Tokenizer<T: Tokenizer> = CachedStemmerFilter<T>;
+
+    fn transform<T: Tokenizer>(self, inner: T) -> CachedStemmerFilter<T> {
+        CachedStemmerFilter { inner }
+    }
+}
+
+/// The tokenizer [`CachedStemmer`] makes of the chain before it.
+#[derive(Clone)]
+pub struct CachedStemmerFilter<T> {
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
+    type TokenStream<'a> = CachedStemmerStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        CachedStemmerStream {
+            tail: self.inner.token_stream(text),
+            buffer: String::new(),
+        }
+    }
+}
+
+/// The token stream of [`CachedStemmerFilter`].
+pub struct CachedStemmerStream<T> {
+    tail: T,
+    buffer: String,
+}
+
+impl<T: TokenStream> TokenStream for CachedStemmerStream<T> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        let token = self.tail.token_mut();
+        stem_word(&token.text, &mut self.buffer);
+        std::mem::swap(&mut token.text, &mut self.buffer);
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
 }
 
 /// The same chain without the stemmer: the words as typed, folded (for prefixes).
@@ -48,16 +146,38 @@ pub struct Word {
     pub stem: String,
 }
 
-/// Every word of a text, through the index's own chain.
+/// Every word of a text, through the index's own chain: the folded words in one pass,
+/// each then stemmed as [`french`] stems it.
 pub fn words(text: &str) -> Vec<Word> {
-    let stems = tokens(&mut french(), text);
-    let folded = tokens(&mut folded(), text);
-    debug_assert_eq!(stems.len(), folded.len());
-    folded
-        .into_iter()
-        .zip(stems)
-        .map(|(folded, stem)| Word { folded, stem })
-        .collect()
+    FOLDED.with_borrow_mut(|analyzer| {
+        let mut out = Vec::new();
+        let mut stream = analyzer.token_stream(text);
+        while stream.advance() {
+            let folded = stream.token().text.clone();
+            let mut stem = String::new();
+            stem_word(&folded, &mut stem);
+            out.push(Word { folded, stem });
+        }
+        out
+    })
+}
+
+/// The folded words of a text (as [`words`] gives them), not stemmed.
+pub fn folded_words(text: &str) -> Vec<String> {
+    FOLDED.with_borrow_mut(|analyzer| {
+        let mut out = Vec::new();
+        let mut stream = analyzer.token_stream(text);
+        while stream.advance() {
+            out.push(std::mem::take(&mut stream.token_mut().text));
+        }
+        out
+    })
+}
+
+thread_local! {
+    /// The analyzers of [`stems`] and [`words`], built once per thread.
+    static FRENCH_CHAIN: RefCell<TextAnalyzer> = RefCell::new(french());
+    static FOLDED: RefCell<TextAnalyzer> = RefCell::new(folded());
 }
 
 /// Endings of Snowball stems that derivational families differ by (longest first):
@@ -87,16 +207,14 @@ pub fn family(stem: &str) -> String {
 
 /// The indexed terms of a text.
 pub fn stems(text: &str) -> Vec<String> {
-    tokens(&mut french(), text)
-}
-
-fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stream = analyzer.token_stream(text);
-    while stream.advance() {
-        out.push(stream.token().text.clone());
-    }
-    out
+    FRENCH_CHAIN.with_borrow_mut(|analyzer| {
+        let mut out = Vec::new();
+        let mut stream = analyzer.token_stream(text);
+        while stream.advance() {
+            out.push(std::mem::take(&mut stream.token_mut().text));
+        }
+        out
+    })
 }
 
 #[cfg(test)]
@@ -107,6 +225,64 @@ mod tests {
         let s = stems(word);
         assert_eq!(s.len(), 1, "{word:?} → {s:?}");
         s.into_iter().next().unwrap()
+    }
+
+    /// Tantivy's own chain, with its uncached stemmer.
+    fn reference(text: &str) -> Vec<String> {
+        let mut analyzer = TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(LowerCaser)
+            .filter(AsciiFoldingFilter)
+            .filter(Stemmer::new(Language::French))
+            .build();
+        let mut out = Vec::new();
+        let mut stream = analyzer.token_stream(text);
+        while stream.advance() {
+            out.push(stream.token().text.clone());
+        }
+        out
+    }
+
+    #[test]
+    fn the_cached_stemmer_stems_as_tantivy_does() {
+        let text = "Électricité électricien ÉLECTRICIENS Boulangers boulangerie boulanger \
+            Pâtissière PÂTISSIERS pâtisseries Cuisinière cuisiniers Œnologie maçonnerie \
+            Maçons coiffeuses COIFFEUR coiffure Mécanicien mécaniciens mécanique \
+            Aide-soignant aides-soignantes Hôtellerie hôteliers restauration \
+            comptabilité Comptables BTS CAP Bac pro 2nd degré Île-de-France \
+            l'esthétique-cosmétique chaudronnier chaudronnerie Ébéniste ébénisterie \
+            Conducteur conductrices Agent agents d'entretien Véhicules automobiles \
+            Naïve naïveté Noël Ça ç ñ Straße 12 A1 x";
+        let words = || text.split_whitespace();
+        // Twice: the second time from the cache.
+        for _ in 0..2 {
+            for w in words() {
+                assert_eq!(stems(w), reference(w), "{w:?}");
+                let stemmed: Vec<_> = super::words(w).into_iter().map(|w| w.stem).collect();
+                assert_eq!(stemmed, reference(w), "{w:?}");
+            }
+            assert_eq!(stems(text), reference(text));
+        }
+        // On the words of the browser's fixture too (over 5000 real words).
+        let fixture = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/browser/fixtures/stems.tsv"),
+        )
+        .unwrap();
+        for w in fixture.lines().map(|l| l.split('\t').next().unwrap_or("")) {
+            assert_eq!(stems(w), reference(w), "{w:?}");
+            assert_eq!(
+                stems(&w.to_uppercase()),
+                reference(&w.to_uppercase()),
+                "{w:?}"
+            );
+        }
+        // A cache emptied when full stems the same.
+        let mut out = String::new();
+        for i in 0..CACHE_CAP + 10 {
+            stem_word(&format!("mot{i}s"), &mut out);
+        }
+        assert_eq!(stems("boulangeries"), reference("boulangeries"));
+        assert!(STEMS.with_borrow(|s| s.len()) <= CACHE_CAP);
     }
 
     #[test]
@@ -168,6 +344,10 @@ mod tests {
             ["cap", "metiers", "de", "l", "esthetique", "cosmetique"]
         );
         assert_eq!(w[1].stem, "meti");
+        assert_eq!(
+            folded_words("CAP Métiers de l'esthétique-cosmétique"),
+            folded
+        );
     }
 }
 

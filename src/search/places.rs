@@ -54,8 +54,9 @@ pub fn arrondissement(w: &str) -> Option<String> {
 }
 
 fn folded_key(name: &str) -> String {
-    let words = analyzer::words(name);
-    key(&words.iter().map(|w| w.folded.as_str()).collect::<Vec<_>>())
+    // Folded only: stemming every commune's name would be wasted (and fill the stem cache).
+    let words = analyzer::folded_words(name);
+    key(&words.iter().map(String::as_str).collect::<Vec<_>>())
 }
 
 fn round5(x: f64) -> f64 {

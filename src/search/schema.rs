@@ -125,7 +125,7 @@ impl SearchDoc {
         };
         let mut jobs = vocabulary.rome.words(&rome_codes);
         let (plain, mut acronyms) = vocabulary.synonyms.of(&subject);
-        jobs.extend(plain);
+        jobs.extend(plain.iter().map(String::as_str));
         acronyms.extend(vocabulary::acronym(&offer.title));
         let mut family: Vec<String> = analyzer::stems(&subject)
             .iter()

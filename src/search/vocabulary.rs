@@ -5,7 +5,9 @@
 //! offer carries.
 
 use crate::model::fold;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// Everything the index adds to offers beside their own text.
 #[derive(Debug, Clone, Default)]
@@ -50,8 +52,27 @@ const MINOR: [&str; 22] = [
 ];
 
 /// ROME 4.0: per code, its v3 parent and its job names (fiche label and appellations).
+/// Cheap to clone (the table is shared); the built-in table is read the first time it
+/// is used, so a build that does not index (its search reused) never reads it.
 #[derive(Debug, Clone, Default)]
 pub struct Rome {
+    source: Source,
+}
+
+#[derive(Debug, Clone)]
+enum Source {
+    Parsed(Arc<Table>),
+    Builtin,
+}
+
+impl Default for Source {
+    fn default() -> Self {
+        Source::Parsed(Arc::default())
+    }
+}
+
+#[derive(Debug, Default)]
+struct Table {
     /// code → (v3 parent, names)
     codes: BTreeMap<String, (String, Vec<String>)>,
     /// v3 code → the 4.0 codes derived from it (itself included)
@@ -64,6 +85,9 @@ pub struct Rome {
     /// every offer that names the code.
     words: std::collections::HashMap<String, Vec<String>>,
 }
+
+/// One line of the ROME file, read: code, parent, names, each name's keys, the words.
+type Line = (String, String, Vec<String>, Vec<Vec<String>>, Vec<String>);
 
 /// How a word of a job name of several words is compared: by family when the family
 /// key is distinctive (five letters or more), else by stem.
@@ -78,9 +102,8 @@ fn match_key(folded: &str) -> String {
 /// it is (by stem): "Voiturier" does not come from "voitures".
 fn name_keys(name: &str) -> Vec<String> {
     let words = |t: &str| -> Vec<String> {
-        super::analyzer::words(t)
+        super::analyzer::folded_words(t)
             .into_iter()
-            .map(|w| w.folded)
             .filter(|w| !MINOR.contains(&w.as_str()))
             .collect()
     };
@@ -118,46 +141,78 @@ fn title_keys(title: &str) -> BTreeSet<String> {
     out
 }
 
-impl Rome {
-    /// Parses `code<TAB>parent<TAB>label<TAB>appellation | appellation…` lines (`#`
-    /// starts a comment line).
-    pub fn parse(text: &str) -> Result<Rome, VocabularyError> {
-        let mut rome = Rome::default();
-        for (i, line) in text.lines().enumerate() {
-            if line.starts_with('#') || line.trim().is_empty() {
-                continue;
-            }
-            let cols: Vec<&str> = line.split('\t').collect();
-            let [code, parent, label, apps] = cols[..] else {
-                return Err(VocabularyError::Line {
-                    file: "rome-metiers.tsv",
-                    line: i + 1,
-                    message: format!("expected 4 tab-separated columns, found {}", cols.len()),
-                });
-            };
-            let mut names = vec![label.to_string()];
-            names.extend(apps.split(" | ").map(str::to_string));
-            let mut folded = BTreeSet::new();
-            for n in &names {
-                let keys = name_keys(n);
-                if !keys.is_empty() {
-                    rome.names.push((code.to_string(), keys));
+impl Table {
+    /// The lines are read in parallel (the keys stem every name), kept in order.
+    fn parse(text: &str) -> Result<Table, VocabularyError> {
+        let lines: Vec<(usize, &str)> = text.lines().enumerate().collect();
+        let read: Vec<Result<Option<Line>, VocabularyError>> = lines
+            .par_iter()
+            .map(|&(i, line)| {
+                if line.starts_with('#') || line.trim().is_empty() {
+                    return Ok(None);
                 }
-                folded.extend(words(n));
+                let cols: Vec<&str> = line.split('\t').collect();
+                let [code, parent, label, apps] = cols[..] else {
+                    return Err(VocabularyError::Line {
+                        file: "rome-metiers.tsv",
+                        line: i + 1,
+                        message: format!("expected 4 tab-separated columns, found {}", cols.len()),
+                    });
+                };
+                let mut names = vec![label.to_string()];
+                names.extend(apps.split(" | ").map(str::to_string));
+                let keys = names.iter().map(|n| name_keys(n)).collect();
+                let folded: BTreeSet<String> = names.iter().flat_map(|n| words(n)).collect();
+                Ok(Some((
+                    code.to_string(),
+                    parent.to_string(),
+                    names,
+                    keys,
+                    folded.into_iter().collect(),
+                )))
+            })
+            .collect();
+        let mut rome = Table::default();
+        for line in read {
+            let Some((code, parent, names, keys, folded)) = line? else {
+                continue;
+            };
+            for keys in keys {
+                if !keys.is_empty() {
+                    rome.names.push((code.clone(), keys));
+                }
             }
-            rome.words
-                .insert(code.to_string(), folded.into_iter().collect());
-            rome.codes
-                .insert(code.to_string(), (parent.to_string(), names));
-            rome.children
-                .entry(parent.to_string())
-                .or_default()
-                .push(code.to_string());
+            rome.words.insert(code.clone(), folded);
+            rome.codes.insert(code.clone(), (parent.clone(), names));
+            rome.children.entry(parent).or_default().push(code);
         }
         for (i, (_, keys)) in rome.names.iter().enumerate() {
             rome.by_key.entry(keys[0].clone()).or_default().push(i);
         }
         Ok(rome)
+    }
+}
+
+impl Rome {
+    /// Parses `code<TAB>parent<TAB>label<TAB>appellation | appellation…` lines (`#`
+    /// starts a comment line).
+    pub fn parse(text: &str) -> Result<Rome, VocabularyError> {
+        Ok(Rome {
+            source: Source::Parsed(Arc::new(Table::parse(text)?)),
+        })
+    }
+
+    fn table(&self) -> &Table {
+        match &self.source {
+            Source::Parsed(table) => table,
+            Source::Builtin => {
+                static TABLE: std::sync::OnceLock<Table> = std::sync::OnceLock::new();
+                TABLE.get_or_init(|| {
+                    Table::parse(crate::builtin::text(ROME_FILE))
+                        .expect("data/rome-metiers.tsv is valid")
+                })
+            }
+        }
     }
 
     /// The ROME codes a title names a job of, for offers the export gives none: a code
@@ -165,11 +220,12 @@ impl Rome {
     /// Métiers de la coiffure" holds "Coiffeur", "CAP Monteur en installations
     /// sanitaires" the plumber's job of that name).
     pub fn codes_of_title(&self, title: &str) -> Vec<String> {
+        let table = self.table();
         let have = title_keys(title);
         let mut out: Vec<String> = Vec::new();
         for k in &have {
-            for &i in self.by_key.get(k).into_iter().flatten() {
-                let (code, keys) = &self.names[i];
+            for &i in table.by_key.get(k).into_iter().flatten() {
+                let (code, keys) = &table.names[i];
                 if keys.iter().all(|k| have.contains(k)) && !out.contains(code) {
                     out.push(code.clone());
                 }
@@ -181,25 +237,23 @@ impl Rome {
 
     /// The table compiled into the binary (ROME 4.0 v60).
     pub fn builtin() -> &'static Rome {
-        static ROME: std::sync::OnceLock<Rome> = std::sync::OnceLock::new();
-        ROME.get_or_init(|| {
-            Rome::parse(crate::builtin::text(ROME_FILE)).expect("data/rome-metiers.tsv is valid")
-        })
+        static ROME: Rome = Rome {
+            source: Source::Builtin,
+        };
+        &ROME
     }
 
     /// The distinct folded job words of some ROME codes. A code that is a ROME v3 fiche
     /// also brings the 4.0 codes derived from it (v3 fiches were broader).
-    pub fn words(&self, codes: &[String]) -> BTreeSet<String> {
+    pub fn words(&self, codes: &[String]) -> BTreeSet<&str> {
+        let table = self.table();
         let mut out = BTreeSet::new();
         for code in codes {
             let code = code.trim().to_uppercase();
-            let mut all = vec![code.clone()];
-            if let Some(kids) = self.children.get(&code) {
-                all.extend(kids.iter().cloned());
-            }
-            for c in all {
-                if let Some(words) = self.words.get(&c) {
-                    out.extend(words.iter().cloned());
+            let kids = table.children.get(&code).into_iter().flatten();
+            for c in std::iter::once(&code).chain(kids) {
+                if let Some(words) = table.words.get(c) {
+                    out.extend(words.iter().map(String::as_str));
                 }
             }
         }
@@ -208,12 +262,12 @@ impl Rome {
 
     /// Number of ROME 4.0 codes.
     pub fn len(&self) -> usize {
-        self.codes.len()
+        self.table().codes.len()
     }
 
     /// Whether the table is empty.
     pub fn is_empty(&self) -> bool {
-        self.codes.is_empty()
+        self.table().codes.is_empty()
     }
 }
 
@@ -298,10 +352,14 @@ impl Synonyms {
 
     /// The words (and acronyms) an offer's text answers to.
     pub fn of(&self, text: &str) -> (BTreeSet<String>, BTreeSet<String>) {
-        let have: BTreeSet<String> = fold(text).split(' ').map(str::to_string).collect();
+        let folded = fold(text);
+        let have: BTreeSet<&str> = folded.split(' ').collect();
         let (mut plain, mut acronyms) = (BTreeSet::new(), BTreeSet::new());
         for r in &self.rules {
-            if r.phrases.iter().any(|p| p.iter().all(|w| have.contains(w))) {
+            if r.phrases
+                .iter()
+                .any(|p| p.iter().all(|w| have.contains(w.as_str())))
+            {
                 let out = if r.acronym { &mut acronyms } else { &mut plain };
                 out.extend(r.words.iter().cloned());
             }
