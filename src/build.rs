@@ -150,14 +150,16 @@ pub fn build(inputs: &Inputs) -> Result<Built, BuildError> {
                 .thread_name(|i| format!("search-{i}"))
                 .build()
                 .map_err(|e| SearchError::Index(format!("threads: {e}")))?;
-            let assets = pool.install(|| search::build_reusing(
-                &paths.index(),
-                &inputs.tables.communes,
-                &published,
-                &vocabulary,
-                crate::inputs::search_sources_key(&inputs.config),
-                (!inputs.clean).then_some(paths.public.as_path()),
-            ))?;
+            let assets = pool.install(|| {
+                search::build_reusing(
+                    &paths.index(),
+                    &inputs.tables.communes,
+                    &published,
+                    &vocabulary,
+                    crate::inputs::search_sources_key(&inputs.config),
+                    (!inputs.clean).then_some(paths.public.as_path()),
+                )
+            })?;
             let _ = send_search.send(assets);
             Ok::<_, BuildError>(t.elapsed())
         });
@@ -325,5 +327,11 @@ impl site::PageSink for Progress<'_> {
     }
     fn streamed(&self, file: &str, key: Key) -> Result<(), OutputError> {
         self.staged.finish_streamed(file, Some(key))
+    }
+    fn previous_beside(&self, file: &str) -> Option<(std::fs::File, Vec<u8>)> {
+        self.staged.previous_beside(file)
+    }
+    fn keep_beside(&self, file: &str, data: &[u8]) -> Result<(), OutputError> {
+        self.staged.keep_beside(file, data)
     }
 }

@@ -141,6 +141,9 @@ struct Memo {
     kept: std::sync::atomic::AtomicUsize,
 }
 
+/// Size, time and global key before the data kept beside a file.
+const BESIDE_HEAD: usize = 40;
+
 /// A 128-bit content hash (BLAKE3, truncated).
 pub type Key = u128;
 
@@ -395,6 +398,62 @@ impl Staged {
             self.remember(rel, &target, key, content, false)?;
         }
         Ok(linked)
+    }
+
+    /// Where data about `rel` is kept beside the tree (`build/public.beside/`): only an
+    /// incremental stage keeps any.
+    fn beside_path(&self, rel: &str) -> Option<PathBuf> {
+        let memo = self.memo.as_ref()?;
+        Some(
+            memo.path
+                .with_extension("beside")
+                .join(rel.replace('/', "%")),
+        )
+    }
+
+    /// The live file `rel` of the previous build, opened, and the data that build kept
+    /// beside it ([`Staged::keep_beside`]): `None` unless the file is still as that build
+    /// left it (size and time of the manifest and of the data's own record) and the
+    /// binary, configuration and theme are the same (the global key).
+    pub fn previous_beside(&self, rel: &str) -> Option<(std::fs::File, Vec<u8>)> {
+        let memo = self.memo.as_ref()?;
+        let record = memo.previous.files.get(rel)?;
+        let bytes = std::fs::read(self.beside_path(rel)?).ok()?;
+        let (head, data) = bytes.split_at_checked(BESIDE_HEAD)?;
+        let size = u64::from_le_bytes(head[..8].try_into().ok()?);
+        let mtime_ns = i128::from_le_bytes(head[8..24].try_into().ok()?);
+        let global = u128::from_le_bytes(head[24..40].try_into().ok()?);
+        if global != memo.global || size != record.size || mtime_ns != record.mtime_ns {
+            return None;
+        }
+        let file = std::fs::File::open(safe_join(&self.dir, rel).ok()?).ok()?;
+        let meta = file.metadata().ok()?;
+        (meta.is_file() && record_of(&meta, record.key, record.content) == *record)
+            .then(|| (file, data.to_vec()))
+    }
+
+    /// Keeps `data` about the staged file `rel` beside the tree, with the file's size
+    /// and time and the global key, for the next build ([`Staged::previous_beside`]).
+    pub fn keep_beside(&self, rel: &str, data: &[u8]) -> Result<(), OutputError> {
+        let (Some(memo), Some(path)) = (&self.memo, self.beside_path(rel)) else {
+            return Ok(());
+        };
+        let target = safe_join(self.staging.path(), rel)?;
+        let meta = std::fs::metadata(&target).map_err(io(&target))?;
+        let r = record_of(&meta, 0, 0);
+        let mut bytes = Vec::with_capacity(BESIDE_HEAD + data.len());
+        bytes.extend_from_slice(&r.size.to_le_bytes());
+        bytes.extend_from_slice(&r.mtime_ns.to_le_bytes());
+        bytes.extend_from_slice(&memo.global.to_le_bytes());
+        bytes.extend_from_slice(data);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(io(parent))?;
+        }
+        let mut tmp = path.clone().into_os_string();
+        tmp.push(".new");
+        let tmp = PathBuf::from(tmp);
+        std::fs::write(&tmp, bytes).map_err(io(&tmp))?;
+        std::fs::rename(&tmp, &path).map_err(io(&path))
     }
 
     /// Makes the folder `target` goes in, unless this stage made it already.

@@ -121,6 +121,16 @@ fn a_rebuild_after_a_small_change_keeps_the_rest_and_equals_a_cold_build() {
         "an unchanged export rewrites nothing"
     );
 
+    // The downloads keep where each offer's record lies, so that the next build copies
+    // the records of unchanged offers (and the tree below is still that of a cold build).
+    let spans = |name: &str| {
+        std::fs::metadata(warm.path().join("build/public.beside").join(name))
+            .map(|m| m.len())
+            .unwrap_or(0)
+    };
+    for name in ["donnees%offres.json", "donnees%offres.csv", "donnees%catalogue.json"] {
+        assert!(spans(name) > 40, "{name}: the records' places are kept");
+    }
     let summary = build(warm.path(), &changed, &[]);
     let after = tree(warm.path());
     assert_ne!(

@@ -233,14 +233,17 @@ pub fn json(offers: &[&OfferView]) -> Vec<u8> {
 
 /// [`json`], written as it is made.
 pub fn write_json(out: &mut dyn std::io::Write, offers: &[&OfferView]) -> std::io::Result<()> {
-    out.write_all(b"[\n")?;
-    for (i, o) in offers.iter().enumerate() {
-        if i > 0 {
-            out.write_all(b",\n")?;
-        }
-        out.write_all(&crate::safe::json_bytes(&record(o)))?;
+    super::records::write_all(out, &layout(), offers)
+}
+
+/// `catalogue.json` as records: an array, a formation a line.
+pub fn layout() -> super::records::Layout<'static> {
+    super::records::Layout {
+        head: b"[\n".to_vec(),
+        separator: b",\n",
+        foot: b"\n]\n",
+        record: Box::new(|o, out| out.extend_from_slice(&crate::safe::json_bytes(&record(o)))),
     }
-    out.write_all(b"\n]\n")
 }
 
 #[cfg(test)]

@@ -28,6 +28,7 @@ pub mod opendata;
 pub mod outlinks;
 pub mod palette;
 mod plan;
+pub mod records;
 mod render;
 pub mod theme;
 pub mod views;
@@ -136,6 +137,16 @@ pub trait PageSink: Sync {
     fn streamed(&self, _file: &str, _key: Key) -> Result<(), OutputError> {
         Ok(())
     }
+    /// The earlier build's `file`, opened, with what that build kept beside it
+    /// ([`PageSink::keep_beside`]); `None` unless the file is as that build left it and
+    /// the binary, configuration and theme are the same.
+    fn previous_beside(&self, _file: &str) -> Option<(std::fs::File, Vec<u8>)> {
+        None
+    }
+    /// Keeps `data` about `file` as this build leaves it, for the next build.
+    fn keep_beside(&self, _file: &str, _data: &[u8]) -> Result<(), OutputError> {
+        Ok(())
+    }
 }
 
 /// A staged public tree takes the pages, keeping those an earlier build made from the
@@ -159,6 +170,12 @@ impl PageSink for crate::output::Staged {
     }
     fn streamed(&self, file: &str, key: Key) -> Result<(), OutputError> {
         self.finish_streamed(file, Some(key))
+    }
+    fn previous_beside(&self, file: &str) -> Option<(std::fs::File, Vec<u8>)> {
+        crate::output::Staged::previous_beside(self, file)
+    }
+    fn keep_beside(&self, file: &str, data: &[u8]) -> Result<(), OutputError> {
+        crate::output::Staged::keep_beside(self, file, data)
     }
 }
 

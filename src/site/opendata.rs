@@ -2,6 +2,7 @@
 //! objects, each with at least `id` and `url`) and `donnees/offres.csv` (`;`, UTF-8 with
 //! BOM for spreadsheet software, formulas neutralised).
 
+use super::records::Layout;
 use super::views::OfferView;
 use serde::Serialize;
 
@@ -102,17 +103,22 @@ pub fn write_json(
     offers: &[&OfferView],
     base_url: &str,
 ) -> std::io::Result<()> {
-    out.write_all(b"[\n")?;
-    for (i, o) in offers.iter().enumerate() {
-        if i > 0 {
-            out.write_all(b",\n")?;
-        }
-        let line = serde_json::to_string(&record(o, base_url)).expect("plain data serialises");
-        // `<`, `>`, `&` as `\u` escapes: the same data, and no markup for a browser
-        // that would sniff the file as HTML.
-        out.write_all(crate::safe::json_for_html(&line).as_bytes())?;
+    super::records::write_all(out, &json_layout(base_url), offers)
+}
+
+/// `offres.json` as records: an array, an offer a line.
+pub fn json_layout(base_url: &str) -> Layout<'_> {
+    Layout {
+        head: b"[\n".to_vec(),
+        separator: b",\n",
+        foot: b"\n]\n",
+        record: Box::new(move |o, out| {
+            let line = serde_json::to_string(&record(o, base_url)).expect("plain data serialises");
+            // `<`, `>`, `&` as `\u` escapes: the same data, and no markup for a browser
+            // that would sniff the file as HTML.
+            out.extend_from_slice(crate::safe::json_for_html(&line).as_bytes());
+        }),
     }
-    out.write_all(b"\n]\n")
 }
 
 /// [`crate::safe::neutralise`], owned (the record's cells are `String`s).
@@ -133,8 +139,34 @@ pub fn write_csv(
     offers: &[&OfferView],
     base_url: &str,
 ) -> std::io::Result<()> {
-    out.write_all(crate::safe::BOM)?;
-    let mut w = crate::safe::excel_csv_to(out);
+    super::records::write_all(out, &csv_layout(base_url), offers)
+}
+
+/// `offres.csv` as records: the BOM and the header, then a row per offer.
+pub fn csv_layout(base_url: &str) -> Layout<'_> {
+    let mut head = crate::safe::BOM.to_vec();
+    {
+        // The header is the schema: one list of columns for both.
+        let mut w = crate::safe::excel_csv_to(&mut head);
+        w.write_record(FIELDS.iter().map(|f| f.name))
+            .expect("writing to memory cannot fail");
+        w.flush().expect("writing to memory cannot fail");
+    }
+    Layout {
+        head,
+        separator: b"",
+        foot: b"",
+        record: Box::new(move |o, out| {
+            let mut w = crate::safe::excel_csv_to(out);
+            w.write_record(csv_row(o, base_url))
+                .expect("writing to memory cannot fail");
+            w.flush().expect("writing to memory cannot fail");
+        }),
+    }
+}
+
+/// One offer's cells, in the order of [`FIELDS`].
+fn csv_row(o: &OfferView, base_url: &str) -> Vec<String> {
     let yes_no = |b: Option<bool>| match b {
         Some(true) => "oui".to_string(),
         Some(false) => "non".to_string(),
@@ -143,50 +175,45 @@ pub fn write_csv(
     let opt = |s: Option<&str>| s.map(neutralise).unwrap_or_default();
     let num = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();
     let coord = |n: Option<f64>| n.map(|n| format!("{n:.6}")).unwrap_or_default();
-    // The header is the schema: one list of columns for both.
-    w.write_record(FIELDS.iter().map(|f| f.name))?;
-    for o in offers {
-        let r = record(o, base_url);
-        w.write_record([
-            neutralise(r.id),
-            r.url.to_string(),
-            neutralise(r.intitule),
-            opt(r.diplome),
-            r.niveau.map(|n| n.to_string()).unwrap_or_default(),
-            opt(r.niveau_libelle),
-            opt(r.code_rncp),
-            opt(r.code_cfd),
-            neutralise(&r.codes_rome.join(",")),
-            opt(r.domaine),
-            neutralise(r.organisme_responsable),
-            opt(r.siret_responsable),
-            opt(r.uai_responsable),
-            r.page_cfa.clone(),
-            opt(r.organisme_formateur),
-            opt(r.uai_lieu),
-            opt(r.adresse),
-            opt(r.code_postal),
-            opt(r.commune),
-            opt(r.departement),
-            coord(r.latitude),
-            coord(r.longitude),
-            opt(r.telephone),
-            opt(r.courriel),
-            opt(r.site_web),
-            opt(r.referent_handicap_telephone),
-            opt(r.referent_handicap_courriel),
-            num(r.duree_mois),
-            opt(r.rythme),
-            num(r.capacite),
-            yes_no(r.parcoursup),
-            yes_no(r.affelnet),
-            opt(r.date_debut),
-            opt(r.date_fin),
-            if r.nouveau { "oui" } else { "non" }.to_string(),
-            neutralise(&r.description),
-        ])?;
-    }
-    w.flush()
+    let r = record(o, base_url);
+    vec![
+        neutralise(r.id),
+        r.url.to_string(),
+        neutralise(r.intitule),
+        opt(r.diplome),
+        r.niveau.map(|n| n.to_string()).unwrap_or_default(),
+        opt(r.niveau_libelle),
+        opt(r.code_rncp),
+        opt(r.code_cfd),
+        neutralise(&r.codes_rome.join(",")),
+        opt(r.domaine),
+        neutralise(r.organisme_responsable),
+        opt(r.siret_responsable),
+        opt(r.uai_responsable),
+        r.page_cfa.clone(),
+        opt(r.organisme_formateur),
+        opt(r.uai_lieu),
+        opt(r.adresse),
+        opt(r.code_postal),
+        opt(r.commune),
+        opt(r.departement),
+        coord(r.latitude),
+        coord(r.longitude),
+        opt(r.telephone),
+        opt(r.courriel),
+        opt(r.site_web),
+        opt(r.referent_handicap_telephone),
+        opt(r.referent_handicap_courriel),
+        num(r.duree_mois),
+        opt(r.rythme),
+        num(r.capacite),
+        yes_no(r.parcoursup),
+        yes_no(r.affelnet),
+        opt(r.date_debut),
+        opt(r.date_fin),
+        if r.nouveau { "oui" } else { "non" }.to_string(),
+        neutralise(&r.description),
+    ]
 }
 
 /// One column of the open data, described for reusers (Table Schema field).

@@ -9,7 +9,7 @@ use super::model::*;
 use super::render::*;
 use super::theme::SEARCH_FALLBACK_NAME;
 use super::views::{OfferSummary, OfferView};
-use super::{PageSink, Rendered, SiteError, catalogue, feeds, lheo, links, opendata};
+use super::{PageSink, Rendered, SiteError, catalogue, feeds, lheo, links, opendata, records};
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -17,9 +17,6 @@ use std::io::Write;
 
 /// The whole catalogue in LHÉO 2.3.
 pub(super) const LHEO_FILE: &str = "donnees/lheo.xml";
-
-/// Writes one download of the whole catalogue.
-type Make<'m> = dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()> + Sync + 'm;
 
 /// A page to render.
 pub(super) enum Job<'a> {
@@ -372,30 +369,21 @@ impl<'a> Site<'a> {
                 .map(|i| view_keys[*i].as_slice())
                 .collect::<Vec<_>>(),
         );
-        let download =
-            |path: &'static str, make: &Make<'_>| self.download(sink, path, catalogue_key, make);
+        // The records of an unchanged offer are copied from the previous files.
+        let keys: Vec<records::ViewKey> = self.sorted.iter().map(|i| view_keys[*i]).collect();
+        let download = |path: &'static str, layout: &records::Layout<'_>| {
+            self.download(sink, path, catalogue_key, layout, &catalogue, &keys)
+        };
         let ((json, csv), (catalogue_json, lheo)) = rayon::join(
             || {
                 rayon::join(
-                    || {
-                        download("donnees/offres.json", &|w| {
-                            opendata::write_json(w, &catalogue, base_url)
-                        })
-                    },
-                    || {
-                        download("donnees/offres.csv", &|w| {
-                            opendata::write_csv(w, &catalogue, base_url)
-                        })
-                    },
+                    || download("donnees/offres.json", &opendata::json_layout(base_url)),
+                    || download("donnees/offres.csv", &opendata::csv_layout(base_url)),
                 )
             },
             || {
                 rayon::join(
-                    || {
-                        download("donnees/catalogue.json", &|w| {
-                            catalogue::write_json(w, &catalogue)
-                        })
-                    },
+                    || download("donnees/catalogue.json", &catalogue::layout()),
                     || self.write_lheo(sink, &catalogue, &view_keys, catalogue_key, &postcode_of),
                 )
             },
@@ -521,13 +509,16 @@ impl<'a> Site<'a> {
     }
 
     /// One download of the whole catalogue, sent to the sink; kept when the catalogue
-    /// did not change. Returns its path and size.
+    /// did not change, else made with the records of unchanged offers copied from the
+    /// previous file (see [`records`]). Returns its path and size.
     fn download<'p>(
         &self,
         sink: &dyn PageSink,
         path: &'p str,
         catalogue_key: crate::output::Key,
-        make: &Make<'_>,
+        layout: &records::Layout<'_>,
+        catalogue: &[&OfferView],
+        keys: &[records::ViewKey],
     ) -> Result<(&'p str, u64), SiteError> {
         let key = crate::output::key_of(&[path.as_bytes(), &catalogue_key.to_le_bytes()]);
         if sink.reuse(path, key)?
@@ -542,31 +533,35 @@ impl<'a> Site<'a> {
         // Streamed to its file when the sink can take a stream: at 100,000 offers each
         // download is over 100 MB, and they are made side by side.
         match sink.open(path)? {
-            Some(out) => {
-                let mut out = lheo::Counted {
-                    inner: out,
-                    bytes: 0,
-                };
-                make(&mut out).map_err(write_err)?;
+            Some(mut out) => {
+                let previous = sink.previous_beside(path).and_then(|(file, data)| {
+                    let spans = records::Spans::from_bytes(&data)?;
+                    let size = file.metadata().ok()?.len();
+                    spans.fit(size).then_some((file, spans))
+                });
+                let (spans, size) = records::write(
+                    &mut out,
+                    layout,
+                    catalogue,
+                    keys,
+                    previous.as_ref().map(|(f, s)| (f, s)),
+                )
+                .map_err(write_err)?;
                 out.flush().map_err(write_err)?;
-                let size = out.bytes;
                 drop(out);
                 sink.streamed(path, key)?;
+                sink.keep_beside(path, &spans.to_bytes())?;
                 Ok((path, size))
             }
             None => {
                 let mut bytes = Vec::new();
-                make(&mut bytes).map_err(write_err)?;
+                records::write_all(&mut bytes, layout, catalogue).map_err(write_err)?;
                 sink.write(path, &bytes, key)?;
                 Ok((path, bytes.len() as u64))
             }
         }
     }
 
-    /// The LHÉO files: one per CFA beside its page (small, sent like a page), then the
-    /// whole catalogue, streamed to its file when the sink can take a stream (100,000
-    /// offers never sit in memory as XML). Each is kept when its offers did not change.
-    /// Returns the files sent to the sink and the whole file's size.
     fn write_lheo(
         &self,
         sink: &dyn PageSink,

@@ -1,0 +1,217 @@
+//! The whole-catalogue downloads (`offres.json`, `offres.csv`, `catalogue.json`) are
+//! one record per offer between a head and a foot, each record made from its offer's
+//! view alone. A file is written with the place of each record beside it (its
+//! [`Spans`]), so that a rebuild copies the records of the offers whose view did not
+//! change from the previous file, and makes only the others: at 100,000 offers each file
+//! is over 100 MB, and a few changed offers should not cost making them all again.
+
+use super::views::OfferView;
+use rayon::prelude::*;
+use std::io::{self, Write};
+
+/// The shape of one download.
+pub struct Layout<'a> {
+    pub head: Vec<u8>,
+    /// Between two records.
+    pub separator: &'static [u8],
+    pub foot: &'static [u8],
+    /// Appends one offer's record.
+    pub record: Box<dyn Fn(&OfferView, &mut Vec<u8>) + Sync + 'a>,
+}
+
+/// A view key: the hash of the offer's view, the only input of its record.
+pub type ViewKey = [u8; 16];
+
+/// Where each record of a written file lies, by the key of the view it was made from.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Spans {
+    pub records: Vec<(ViewKey, u64, u32)>,
+}
+
+/// Records made at once, side by side, before they are written in order: bounded memory
+/// (a few megabytes) whatever the size of the catalogue.
+const BATCH: usize = 1024;
+
+/// Writes the file of `offers` (whose view keys are `keys`, same order) to `out`; a
+/// record whose key is among `previous`'s spans is read from the previous file instead
+/// of being made. Returns the new file's spans and its size.
+pub fn write(
+    out: &mut dyn Write,
+    layout: &Layout<'_>,
+    offers: &[&OfferView],
+    keys: &[ViewKey],
+    previous: Option<(&std::fs::File, &Spans)>,
+) -> io::Result<(Spans, u64)> {
+    use std::os::unix::fs::FileExt;
+    debug_assert_eq!(offers.len(), keys.len());
+    let known: rustc_hash::FxHashMap<ViewKey, (u64, u32)> = previous
+        .map(|(_, s)| s.records.iter().map(|(k, o, l)| (*k, (*o, *l))).collect())
+        .unwrap_or_default();
+    out.write_all(&layout.head)?;
+    let mut at = layout.head.len() as u64;
+    let mut spans = Spans {
+        records: Vec::with_capacity(offers.len()),
+    };
+    for (batch, batch_keys) in offers.chunks(BATCH).zip(keys.chunks(BATCH)) {
+        // Made (or read back) side by side; `None`: to be copied from the old file.
+        let made: Vec<io::Result<Vec<u8>>> = batch
+            .par_iter()
+            .zip(batch_keys)
+            .map(|(o, k)| {
+                let mut bytes = Vec::new();
+                match (previous, known.get(k)) {
+                    (Some((file, _)), Some(&(offset, len))) => {
+                        bytes.resize(len as usize, 0);
+                        file.read_exact_at(&mut bytes, offset)?;
+                    }
+                    _ => (layout.record)(o, &mut bytes),
+                }
+                Ok(bytes)
+            })
+            .collect();
+        for (bytes, key) in made.into_iter().zip(batch_keys) {
+            let bytes = bytes?;
+            if !spans.records.is_empty() {
+                out.write_all(layout.separator)?;
+                at += layout.separator.len() as u64;
+            }
+            out.write_all(&bytes)?;
+            spans.records.push((*key, at, bytes.len() as u32));
+            at += bytes.len() as u64;
+        }
+    }
+    out.write_all(layout.foot)?;
+    Ok((spans, at + layout.foot.len() as u64))
+}
+
+/// The whole file, made from scratch (no previous file to copy from).
+pub fn write_all(
+    out: &mut dyn Write,
+    layout: &Layout<'_>,
+    offers: &[&OfferView],
+) -> io::Result<()> {
+    let keys = vec![ViewKey::default(); offers.len()];
+    write(out, layout, offers, &keys, None).map(|_| ())
+}
+
+impl Spans {
+    /// 28 bytes a record: key, offset, length (little-endian).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.records.len() * 28);
+        for (k, o, l) in &self.records {
+            out.extend_from_slice(k);
+            out.extend_from_slice(&o.to_le_bytes());
+            out.extend_from_slice(&l.to_le_bytes());
+        }
+        out
+    }
+
+    /// The spans [`Spans::to_bytes`] wrote; `None` if the bytes are not such.
+    pub fn from_bytes(bytes: &[u8]) -> Option<Spans> {
+        if !bytes.len().is_multiple_of(28) {
+            return None;
+        }
+        let records = bytes
+            .chunks_exact(28)
+            .map(|c| {
+                let key: ViewKey = c[..16].try_into().expect("16 bytes");
+                let offset = u64::from_le_bytes(c[16..24].try_into().expect("8 bytes"));
+                let len = u32::from_le_bytes(c[24..28].try_into().expect("4 bytes"));
+                (key, offset, len)
+            })
+            .collect();
+        Some(Spans { records })
+    }
+
+    /// Whether every record lies within a file of `size` bytes.
+    pub fn fit(&self, size: u64) -> bool {
+        self.records
+            .iter()
+            .all(|(_, o, l)| o.checked_add(u64::from(*l)).is_some_and(|end| end <= size))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn view() -> OfferView {
+        super::super::views::offer_view(
+            &crate::model::Offer::default(),
+            "/cfa/x/",
+            "https://example.org",
+            false,
+        )
+    }
+
+    fn layout() -> Layout<'static> {
+        Layout {
+            head: b"[\n".to_vec(),
+            separator: b",\n",
+            foot: b"\n]\n",
+            record: Box::new(|o: &OfferView, out: &mut Vec<u8>| {
+                out.extend_from_slice(
+                    format!("{{\"id\":\"{}\",\"t\":\"{}\"}}", o.id, o.title).as_bytes(),
+                )
+            }),
+        }
+    }
+
+    #[test]
+    fn a_file_made_from_the_previous_one_equals_a_file_made_from_scratch() {
+        let offers: Vec<OfferView> = (0..2500)
+            .map(|i| {
+                let mut v = view();
+                v.id = format!("AF_{i:05}");
+                v.title = format!("Formation {i}");
+                v
+            })
+            .collect();
+        let layout = layout();
+        let key = |o: &OfferView| crate::output::key_of_serialized(o).to_le_bytes();
+        let refs: Vec<&OfferView> = offers.iter().collect();
+        let keys: Vec<ViewKey> = refs.iter().map(|o| key(o)).collect();
+        let mut first = Vec::new();
+        let (spans, size) = write(&mut first, &layout, &refs, &keys, None).unwrap();
+        assert_eq!(size as usize, first.len());
+        assert!(spans.fit(size));
+        assert_eq!(Spans::from_bytes(&spans.to_bytes()), Some(spans.clone()));
+
+        // Some offers change, one goes, one comes, the order moves.
+        let mut next: Vec<OfferView> = offers.clone();
+        next[3].title = "Changée".into();
+        next[2000].title = "Changée aussi".into();
+        next.remove(10);
+        let mut newcomer = view();
+        newcomer.id = "AF_NEW".into();
+        next.insert(0, newcomer);
+        next.swap(5, 1500);
+        let refs: Vec<&OfferView> = next.iter().collect();
+        let keys: Vec<ViewKey> = refs.iter().map(|o| key(o)).collect();
+
+        let dir = tempfile::tempdir().unwrap();
+        let old = dir.path().join("old");
+        std::fs::write(&old, &first).unwrap();
+        let file = std::fs::File::open(&old).unwrap();
+        let mut spliced = Vec::new();
+        let (spliced_spans, _) =
+            write(&mut spliced, &layout, &refs, &keys, Some((&file, &spans))).unwrap();
+        let mut scratch = Vec::new();
+        let (scratch_spans, _) = write(&mut scratch, &layout, &refs, &keys, None).unwrap();
+        assert_eq!(
+            String::from_utf8(spliced).unwrap(),
+            String::from_utf8(scratch).unwrap()
+        );
+        assert_eq!(spliced_spans, scratch_spans);
+    }
+
+    #[test]
+    fn spans_that_are_not_spans_are_refused() {
+        assert_eq!(Spans::from_bytes(&[0; 27]), None);
+        let spans = Spans {
+            records: vec![([1; 16], 10, 5)],
+        };
+        assert!(spans.fit(15));
+        assert!(!spans.fit(14));
+    }
+}
