@@ -128,7 +128,11 @@ fn a_rebuild_after_a_small_change_keeps_the_rest_and_equals_a_cold_build() {
             .map(|m| m.len())
             .unwrap_or(0)
     };
-    for name in ["donnees%offres.json", "donnees%offres.csv", "donnees%catalogue.json"] {
+    for name in [
+        "donnees%offres.json",
+        "donnees%offres.csv",
+        "donnees%catalogue.json",
+    ] {
         assert!(spans(name) > 40, "{name}: the records' places are kept");
     }
     let summary = build(warm.path(), &changed, &[]);

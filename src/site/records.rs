@@ -9,6 +9,9 @@ use super::views::OfferView;
 use rayon::prelude::*;
 use std::io::{self, Write};
 
+/// Appends one offer's record to a buffer.
+pub type MakeRecord<'a> = Box<dyn Fn(&OfferView, &mut Vec<u8>) + Sync + 'a>;
+
 /// The shape of one download.
 pub struct Layout<'a> {
     pub head: Vec<u8>,
@@ -16,7 +19,7 @@ pub struct Layout<'a> {
     pub separator: &'static [u8],
     pub foot: &'static [u8],
     /// Appends one offer's record.
-    pub record: Box<dyn Fn(&OfferView, &mut Vec<u8>) + Sync + 'a>,
+    pub record: MakeRecord<'a>,
 }
 
 /// A view key: the hash of the offer's view, the only input of its record.
