@@ -9,7 +9,7 @@ use crate::model::{Coordinates, Offer, fold, level_label};
 use crate::urls;
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use tantivy::schema::{
     Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
@@ -70,6 +70,16 @@ impl SearchDoc {
     /// What the search needs from an offer; `communes` fills the department and the
     /// coordinates when the export left them out.
     pub fn of(offer: &Offer, communes: &Communes, vocabulary: &Vocabulary) -> SearchDoc {
+        Self::of_with(offer, communes, vocabulary, &mut JobWords::default())
+    }
+
+    /// [`SearchDoc::of`], with the job words of ROME codes already looked up.
+    fn of_with(
+        offer: &Offer,
+        communes: &Communes,
+        vocabulary: &Vocabulary,
+        known: &mut JobWords,
+    ) -> SearchDoc {
         let place = &offer.place.address;
         let commune = communes
             .locate(place)
@@ -123,9 +133,20 @@ impl SearchDoc {
         } else {
             offer.rome.clone()
         };
-        let mut jobs = vocabulary.rome.words(&rome_codes);
+        let rome_words = known.0.entry(rome_codes).or_insert_with_key(|codes| {
+            let words = vocabulary.rome.words(codes);
+            let joined = words.iter().copied().collect::<Vec<_>>().join(" ");
+            (words.into_iter().map(str::to_string).collect(), joined)
+        });
         let (plain, mut acronyms) = vocabulary.synonyms.of(&subject);
-        jobs.extend(plain.iter().map(String::as_str));
+        // The job words and the synonyms' words, once each, in order.
+        let jobs = if plain.iter().all(|w| rome_words.0.contains(w)) {
+            rome_words.1.clone()
+        } else {
+            let mut all: BTreeSet<&str> = rome_words.0.iter().map(String::as_str).collect();
+            all.extend(plain.iter().map(String::as_str));
+            all.into_iter().collect::<Vec<_>>().join(" ")
+        };
         acronyms.extend(vocabulary::acronym(&offer.title));
         let mut family: Vec<String> = analyzer::stems(&subject)
             .iter()
@@ -143,7 +164,7 @@ impl SearchDoc {
             town.clone().unwrap_or_default(),
             department,
             offer.description.clone().unwrap_or_default(),
-            jobs.into_iter().collect::<Vec<_>>().join(" "),
+            jobs,
             acronyms.into_iter().collect::<Vec<_>>().join(" "),
             family.join(" "),
         ];
@@ -182,6 +203,11 @@ impl SearchDoc {
     }
 }
 
+/// The job words of ROME code lists already met (offers of one diploma share their
+/// codes, and a code brings up to hundreds of words): the set, and its words joined.
+#[derive(Default)]
+struct JobWords(rustc_hash::FxHashMap<Vec<String>, (BTreeSet<String>, String)>);
+
 /// The published offers in index order, with `ord` set.
 pub fn documents(
     published: &[&Offer],
@@ -190,7 +216,9 @@ pub fn documents(
 ) -> Vec<SearchDoc> {
     let mut docs: Vec<SearchDoc> = published
         .par_iter()
-        .map(|o| SearchDoc::of(o, communes, vocabulary))
+        .map_init(JobWords::default, |known, o| {
+            SearchDoc::of_with(o, communes, vocabulary, known)
+        })
         .collect();
     docs.sort_by_cached_key(|d| {
         (
