@@ -335,9 +335,9 @@ impl Staged {
             key_of(&[&memo.global.to_le_bytes(), &k.to_le_bytes()])
         });
         let tmp = target.with_extension("previous");
-        if self.link_previous(rel, &tmp, |r| r.content == content)? {
+        if let Some(meta) = self.link_previous(rel, &tmp, |r| r.content == content)? {
             std::fs::rename(&tmp, &target).map_err(io(&target))?;
-            return self.remember(rel, &target, key, content, false);
+            return self.remember_as(rel, &meta, key, content, false);
         }
         self.remember(rel, &target, key, content, true)
     }
@@ -371,9 +371,9 @@ impl Staged {
         let key = key.map_or(content, |k| {
             key_of(&[&memo.global.to_le_bytes(), &k.to_le_bytes()])
         });
-        if self.link_previous(rel, &target, |r| r.content == content)? {
+        if let Some(meta) = self.link_previous(rel, &target, |r| r.content == content)? {
             // Same bytes as the live file: keep it, but under the new key.
-            return self.remember(rel, &target, key, content, false);
+            return self.remember_as(rel, &meta, key, content, false);
         }
         std::fs::write(&target, bytes).map_err(io(&target))?;
         self.remember(rel, &target, key, content, true)
@@ -394,10 +394,10 @@ impl Staged {
             content = r.content;
             r.key == key
         })?;
-        if linked {
-            self.remember(rel, &target, key, content, false)?;
+        if let Some(meta) = &linked {
+            self.remember_as(rel, meta, key, content, false)?;
         }
-        Ok(linked)
+        Ok(linked.is_some())
     }
 
     /// Where data about `rel` is kept beside the tree (`build/public.beside/`): only an
@@ -477,25 +477,26 @@ impl Staged {
         rel: &str,
         target: &Path,
         same: impl FnOnce(&Record) -> bool,
-    ) -> Result<bool, OutputError> {
+    ) -> Result<Option<std::fs::Metadata>, OutputError> {
         let Some(memo) = &self.memo else {
-            return Ok(false);
+            return Ok(None);
         };
         let Some(record) = memo.previous.files.get(rel) else {
-            return Ok(false);
+            return Ok(None);
         };
         if !same(record) {
-            return Ok(false);
+            return Ok(None);
         }
         let live = safe_join(&self.dir, rel)?;
         let Ok(meta) = std::fs::symlink_metadata(&live) else {
-            return Ok(false);
+            return Ok(None);
         };
         let now = record_of(&meta, record.key, record.content);
         if !meta.is_file() || now != *record {
-            return Ok(false);
+            return Ok(None);
         }
-        Ok(std::fs::hard_link(&live, target).is_ok())
+        // The link is the same inode: its size and time are those just read.
+        Ok(std::fs::hard_link(&live, target).is_ok().then_some(meta))
     }
 
     fn remember(
@@ -506,16 +507,28 @@ impl Staged {
         content: Key,
         written: bool,
     ) -> Result<(), OutputError> {
+        let meta = std::fs::metadata(target).map_err(io(target))?;
+        self.remember_as(rel, &meta, key, content, written)
+    }
+
+    /// [`Staged::remember`], with the file's metadata already read.
+    fn remember_as(
+        &self,
+        rel: &str,
+        meta: &std::fs::Metadata,
+        key: Key,
+        content: Key,
+        written: bool,
+    ) -> Result<(), OutputError> {
         let Some(memo) = &self.memo else {
             return Ok(());
         };
-        let meta = std::fs::metadata(target).map_err(io(target))?;
         let counter = if written { &memo.written } else { &memo.kept };
         counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         memo.made
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .push((rel.to_string(), record_of(&meta, key, content)));
+            .push((rel.to_string(), record_of(meta, key, content)));
         Ok(())
     }
 
