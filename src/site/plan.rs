@@ -18,6 +18,18 @@ use std::io::Write;
 /// The whole catalogue in LHÉO 2.3.
 pub(super) const LHEO_FILE: &str = "donnees/lheo.xml";
 
+/// A CFA's LHÉO file, beside its page.
+fn lheo_path(c: &Cfa) -> String {
+    format!("{}lheo.xml", c.path.trim_start_matches('/'))
+}
+
+/// The whole catalogue's downloads made of one record per offer (see [`records`]).
+const DOWNLOADS: [&str; 3] = [
+    "donnees/offres.json",
+    "donnees/offres.csv",
+    "donnees/catalogue.json",
+];
+
 /// A page to render.
 pub(super) enum Job<'a> {
     Offer(usize),
@@ -371,32 +383,6 @@ impl<'a> Site<'a> {
         );
         // The records of an unchanged offer are copied from the previous files.
         let keys: Vec<records::ViewKey> = self.sorted.iter().map(|i| view_keys[*i]).collect();
-        let download = |path: &'static str, layout: &records::Layout<'_>| {
-            self.download(sink, path, catalogue_key, layout, &catalogue, &keys)
-        };
-        let ((json, csv), (catalogue_json, lheo)) = rayon::join(
-            || {
-                rayon::join(
-                    || download("donnees/offres.json", &opendata::json_layout(base_url)),
-                    || download("donnees/offres.csv", &opendata::csv_layout(base_url)),
-                )
-            },
-            || {
-                rayon::join(
-                    || download("donnees/catalogue.json", &catalogue::layout()),
-                    || self.write_lheo(sink, &catalogue, &view_keys, catalogue_key, &postcode_of),
-                )
-            },
-        );
-        let mut made: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
-        let mut streamed: Vec<String> = Vec::new();
-        for (path, size) in [json?, csv?, catalogue_json?] {
-            made.insert(path, size);
-            streamed.push(path.to_string());
-        }
-        let (lheo_files, lheo_size) = lheo?;
-        streamed.extend(lheo_files);
-        made.insert(LHEO_FILE, lheo_size);
         let licence = opendata::Licence {
             name: config.site.licence.clone(),
             url: config.site.licence_url.clone(),
@@ -428,15 +414,19 @@ impl<'a> Site<'a> {
         if let Some(m) = &self.map {
             files.insert(m.url.trim_start_matches('/'), m.svg.clone());
         }
-        // The open-data page lists every download with its size, once all are made.
+        // The open-data page lists every download with its size: its place is kept here
+        // and it is made once the downloads are.
+        let open_data_job = jobs.len();
         jobs.push(plain(
             "/donnees/",
             "donnees.html",
-            PlainPage::OpenData(self.open_data_page(&files, &made, &licence)),
+            PlainPage::BaseOnly(BaseOnly {}),
         ));
 
         let mut known: HashSet<String> = files.iter().map(|(p, _)| p.to_string()).collect();
-        known.extend(streamed);
+        known.extend(DOWNLOADS.iter().map(|p| p.to_string()));
+        known.extend(self.lheo_paths());
+        known.insert(LHEO_FILE.to_string());
         for job in &jobs {
             known.insert(file_of(&self.job_path(job)));
         }
@@ -473,12 +463,54 @@ impl<'a> Site<'a> {
             sink.write(&page.file, &page.html, page.key)
                 .map_err(SiteError::from)
         };
-        // Every page but the search page while the search stage works on its thread;
-        // then the search page, from what that stage made.
-        jobs.par_iter()
-            .enumerate()
-            .filter(|(i, _)| *i != search_job)
-            .try_for_each(|(_, job)| render(&env, job))?;
+        let download = |path: &'static str, layout: &records::Layout<'_>| {
+            self.download(sink, path, catalogue_key, layout, &catalogue, &keys)
+        };
+        // Every page but the search and open-data pages, side by side with the downloads
+        // (the search stage works on its own thread); then the open-data page with the
+        // downloads' sizes, and the search page from what its stage made.
+        let (((json, csv), (catalogue_json, lheo)), pages_done) = rayon::join(
+            || {
+                rayon::join(
+                    || {
+                        rayon::join(
+                            || download(DOWNLOADS[0], &opendata::json_layout(base_url)),
+                            || download(DOWNLOADS[1], &opendata::csv_layout(base_url)),
+                        )
+                    },
+                    || {
+                        rayon::join(
+                            || download(DOWNLOADS[2], &catalogue::layout()),
+                            || {
+                                self.write_lheo(
+                                    sink,
+                                    &catalogue,
+                                    &view_keys,
+                                    catalogue_key,
+                                    &postcode_of,
+                                )
+                            },
+                        )
+                    },
+                )
+            },
+            || {
+                jobs.par_iter()
+                    .enumerate()
+                    .filter(|(i, _)| *i != search_job && *i != open_data_job)
+                    .try_for_each(|(_, job)| render(&env, job))
+            },
+        );
+        pages_done?;
+        let mut made: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
+        for (path, size) in [json?, csv?, catalogue_json?] {
+            made.insert(path, size);
+        }
+        made.insert(LHEO_FILE, lheo?.1);
+        if let Job::Plain { page, .. } = &mut jobs[open_data_job] {
+            **page = PlainPage::OpenData(self.open_data_page(&files, &made, &licence));
+        }
+        render(&env, &jobs[open_data_job])?;
         let search = self
             .input
             .search
@@ -562,6 +594,11 @@ impl<'a> Site<'a> {
         }
     }
 
+    /// Each CFA's LHÉO file.
+    fn lheo_paths(&self) -> impl Iterator<Item = String> + '_ {
+        self.cfas.iter().map(lheo_path)
+    }
+
     fn write_lheo(
         &self,
         sink: &dyn PageSink,
@@ -575,7 +612,7 @@ impl<'a> Site<'a> {
             .par_iter()
             .map(|c| {
                 let list: Vec<&OfferView> = c.offers.iter().map(|i| &self.offers[*i]).collect();
-                let path = format!("{}lheo.xml", c.path.trim_start_matches('/'));
+                let path = lheo_path(c);
                 // Made from its offers' views alone (the communes table is the
                 // binary's): a CFA whose offers did not change keeps its file.
                 let mut parts: Vec<&[u8]> = vec![b"lheo"];
