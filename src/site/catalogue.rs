@@ -233,7 +233,7 @@ pub fn json(offers: &[&OfferView]) -> Vec<u8> {
 
 /// [`json`], written as it is made.
 pub fn write_json(out: &mut dyn std::io::Write, offers: &[&OfferView]) -> std::io::Result<()> {
-    super::records::write_all(out, &layout(), offers)
+    super::records::write_from_scratch(out, &layout(), offers)
 }
 
 /// `catalogue.json` as records: an array, a formation a line.

@@ -103,7 +103,7 @@ pub fn write_json(
     offers: &[&OfferView],
     base_url: &str,
 ) -> std::io::Result<()> {
-    super::records::write_all(out, &json_layout(base_url), offers)
+    super::records::write_from_scratch(out, &json_layout(base_url), offers)
 }
 
 /// `offres.json` as records: an array, an offer a line.
@@ -139,7 +139,7 @@ pub fn write_csv(
     offers: &[&OfferView],
     base_url: &str,
 ) -> std::io::Result<()> {
-    super::records::write_all(out, &csv_layout(base_url), offers)
+    super::records::write_from_scratch(out, &csv_layout(base_url), offers)
 }
 
 /// `offres.csv` as records: the BOM and the header, then a row per offer.

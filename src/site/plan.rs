@@ -587,7 +587,7 @@ impl<'a> Site<'a> {
             }
             None => {
                 let mut bytes = Vec::new();
-                records::write_all(&mut bytes, layout, catalogue).map_err(write_err)?;
+                records::write_from_scratch(&mut bytes, layout, catalogue).map_err(write_err)?;
                 sink.write(path, &bytes, key)?;
                 Ok((path, bytes.len() as u64))
             }

@@ -88,7 +88,7 @@ pub fn write(
 }
 
 /// The whole file, made from scratch (no previous file to copy from).
-pub fn write_all(
+pub fn write_from_scratch(
     out: &mut dyn Write,
     layout: &Layout<'_>,
     offers: &[&OfferView],
