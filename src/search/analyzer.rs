@@ -164,7 +164,12 @@ pub fn words(text: &str) -> Vec<Word> {
 
 /// The folded words of a text (as [`words`] gives them), not stemmed.
 pub fn folded_words(text: &str) -> Vec<String> {
-    FOLDED.with_borrow_mut(|analyzer| {
+    terms(&FOLDED, text)
+}
+
+/// The tokens `chain` (one of this thread's analyzers) makes of `text`.
+fn terms(chain: &'static std::thread::LocalKey<RefCell<TextAnalyzer>>, text: &str) -> Vec<String> {
+    chain.with_borrow_mut(|analyzer| {
         let mut out = Vec::new();
         let mut stream = analyzer.token_stream(text);
         while stream.advance() {
@@ -207,14 +212,7 @@ pub fn family(stem: &str) -> String {
 
 /// The indexed terms of a text.
 pub fn stems(text: &str) -> Vec<String> {
-    FRENCH_CHAIN.with_borrow_mut(|analyzer| {
-        let mut out = Vec::new();
-        let mut stream = analyzer.token_stream(text);
-        while stream.advance() {
-            out.push(std::mem::take(&mut stream.token_mut().text));
-        }
-        out
-    })
+    terms(&FRENCH_CHAIN, text)
 }
 
 #[cfg(test)]

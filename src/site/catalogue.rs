@@ -223,20 +223,8 @@ pub fn record(o: &OfferView) -> CatalogueFormation {
     }
 }
 
-/// `catalogue.json`: an array, one offer per line, `<`, `>`, `&` escaped as in
-/// `offres.json`.
-pub fn json(offers: &[&OfferView]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(offers.len() * 1500 + 4);
-    write_json(&mut out, offers).expect("writing to memory cannot fail");
-    out
-}
-
-/// [`json`], written as it is made.
-pub fn write_json(out: &mut dyn std::io::Write, offers: &[&OfferView]) -> std::io::Result<()> {
-    super::records::write_from_scratch(out, &layout(), offers)
-}
-
-/// `catalogue.json` as records: an array, a formation a line.
+/// `catalogue.json` as records: an array, one offer per line, `<`, `>`, `&` escaped as
+/// in `offres.json`.
 pub fn layout() -> super::records::Layout<'static> {
     super::records::Layout {
         head: b"[\n".to_vec(),

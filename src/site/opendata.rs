@@ -89,24 +89,8 @@ pub fn record<'a>(o: &'a OfferView, base_url: &str) -> OpenOffer<'a> {
     }
 }
 
-/// `offres.json`: an array in catalogue order, one offer per line (compact, yet a
-/// diff or a `grep` shows one offer at a time).
-pub fn json(offers: &[&OfferView], base_url: &str) -> Vec<u8> {
-    let mut out = Vec::with_capacity(offers.len() * 1200 + 4);
-    write_json(&mut out, offers, base_url).expect("writing to memory cannot fail");
-    out
-}
-
-/// [`json`], written as it is made (100,000 offers are not held as one document).
-pub fn write_json(
-    out: &mut dyn std::io::Write,
-    offers: &[&OfferView],
-    base_url: &str,
-) -> std::io::Result<()> {
-    super::records::write_from_scratch(out, &json_layout(base_url), offers)
-}
-
-/// `offres.json` as records: an array, an offer a line.
+/// `offres.json` as records: an array in catalogue order, one offer per line (compact,
+/// yet a diff or a `grep` shows one offer at a time).
 pub fn json_layout(base_url: &str) -> Layout<'_> {
     Layout {
         head: b"[\n".to_vec(),
@@ -126,23 +110,8 @@ fn neutralise(cell: &str) -> String {
     crate::safe::neutralise(cell).into_owned()
 }
 
-/// `offres.csv`: same records, `;`-separated, BOM, CRLF.
-pub fn csv(offers: &[&OfferView], base_url: &str) -> Vec<u8> {
-    let mut out = Vec::with_capacity(offers.len() * 1000 + 4);
-    write_csv(&mut out, offers, base_url).expect("writing to memory cannot fail");
-    out
-}
-
-/// [`csv`], written as it is made.
-pub fn write_csv(
-    out: &mut dyn std::io::Write,
-    offers: &[&OfferView],
-    base_url: &str,
-) -> std::io::Result<()> {
-    super::records::write_from_scratch(out, &csv_layout(base_url), offers)
-}
-
-/// `offres.csv` as records: the BOM and the header, then a row per offer.
+/// `offres.csv` as records: the same records, `;`-separated, CRLF; the BOM and the
+/// header, then a row per offer.
 pub fn csv_layout(base_url: &str) -> Layout<'_> {
     let mut head = crate::safe::BOM.to_vec();
     {

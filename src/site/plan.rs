@@ -659,7 +659,8 @@ impl<'a> Site<'a> {
                                 c.offers.iter().map(|i| &self.offers[*i]).collect();
                             made =
                                 lheo::write(Vec::new(), &list, postcode_of).map_err(write_err)?;
-                            lheo::body(&made).unwrap_or_default()
+                            // `write` always makes a head and a foot.
+                            lheo::body(&made).expect("a document LHÉO's writer made")
                         }
                     };
                     out.write_all(body).map_err(write_err)?;
