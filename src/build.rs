@@ -119,6 +119,7 @@ pub fn build(inputs: &Inputs) -> Result<Built, BuildError> {
     let paths = &inputs.paths;
     let start = Instant::now();
     let t = start;
+    let trash = crate::output::Trash::empty(&paths.build);
     let sources = inputs.site()?;
     let site_loaded = t.elapsed();
     let mut checked = check_only(inputs)?;
@@ -183,6 +184,8 @@ pub fn build(inputs: &Inputs) -> Result<Built, BuildError> {
     checked.timings.push(("report ∥", report_time));
 
     let t = Instant::now();
+    // The trees of the previous build are gone before this build throws in its own.
+    trash.wait();
     report.commit()?;
     let files = public.commit()?;
     // The ledger follows the site it describes: written only once the site is in place.
@@ -322,7 +325,13 @@ impl site::PageSink for Progress<'_> {
     fn kept(&self, file: &str) -> Option<Vec<u8>> {
         self.staged.read_staged(file)
     }
-    fn open(&self, file: &str) -> Result<Option<Box<dyn std::io::Write + Send>>, OutputError> {
+    fn given(&self, file: &str) -> Option<std::fs::File> {
+        self.staged.open_staged(file)
+    }
+    fn open(
+        &self,
+        file: &str,
+    ) -> Result<Option<Box<dyn crate::output::Splice + Send>>, OutputError> {
         site::PageSink::open(self.staged, file)
     }
     fn streamed(&self, file: &str, key: Key) -> Result<(), OutputError> {

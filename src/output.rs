@@ -5,6 +5,48 @@
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
+/// A file written in pieces, some of which are pieces of other files (the records of
+/// unchanged offers in a rebuilt download): those are copied by the kernel
+/// (`copy_file_range`), not read into memory and written back.
+pub trait Splice: std::io::Write {
+    /// Appends `len` bytes of `from`, starting at `offset`.
+    fn splice(&mut self, from: &std::fs::File, offset: u64, len: u64) -> std::io::Result<()> {
+        use std::os::unix::fs::FileExt;
+        let mut bytes = vec![0; usize::try_from(len).map_err(std::io::Error::other)?];
+        from.read_exact_at(&mut bytes, offset)?;
+        self.write_all(&bytes)
+    }
+}
+
+impl Splice for Vec<u8> {}
+
+impl<W: Splice + ?Sized> Splice for &mut W {
+    fn splice(&mut self, from: &std::fs::File, offset: u64, len: u64) -> std::io::Result<()> {
+        (**self).splice(from, offset, len)
+    }
+}
+
+impl<W: Splice + ?Sized> Splice for Box<W> {
+    fn splice(&mut self, from: &std::fs::File, offset: u64, len: u64) -> std::io::Result<()> {
+        (**self).splice(from, offset, len)
+    }
+}
+
+impl Splice for std::io::BufWriter<std::fs::File> {
+    fn splice(&mut self, mut from: &std::fs::File, offset: u64, len: u64) -> std::io::Result<()> {
+        use std::io::{Read, Seek, SeekFrom};
+        from.seek(SeekFrom::Start(offset))?;
+        // std copies `Take<&File>` into `BufWriter<File>` with copy_file_range (the
+        // buffer flushed first).
+        let copied = std::io::copy(&mut from.take(len), self)?;
+        if copied == len {
+            Ok(())
+        } else {
+            Err(std::io::ErrorKind::UnexpectedEof.into())
+        }
+    }
+}
+
 /// A tree of files to write: relative path (with `/`) → bytes. Ordered, so writing and
 /// listing are deterministic.
 #[derive(Debug, Default, Clone)]
@@ -315,6 +357,11 @@ impl Staged {
         std::fs::read(safe_join(self.staging.path(), rel).ok()?).ok()
     }
 
+    /// A file already in the staged tree, opened to be read.
+    pub fn open_staged(&self, rel: &str) -> Option<std::fs::File> {
+        std::fs::File::open(safe_join(self.staging.path(), rel).ok()?).ok()
+    }
+
     /// Records a file written through [`Staged::create`]: kept from the live tree when
     /// its bytes are the same (same inode and time), noted in the manifest either way.
     pub fn finish_streamed(&self, rel: &str, key: Option<Key>) -> Result<(), OutputError> {
@@ -572,7 +619,14 @@ impl Staged {
             let _ = std::fs::remove_dir_all(&staged);
             return Err(OutputError::Io { path: dir, source });
         }
-        if had_old {
+        // An incremental build leaves the previous tree in the trash beside its
+        // manifest, emptied while the next build reads its export ([`Trash`]).
+        let thrown = had_old
+            && memo
+                .as_ref()
+                .and_then(|m| m.path.parent())
+                .is_some_and(|build| Trash::throw(build, &old));
+        if had_old && !thrown {
             remove_tree(&old).map_err(io(&old))?;
         }
         let Some(memo) = memo else {
@@ -596,6 +650,60 @@ impl Staged {
             written: memo.written.into_inner(),
             kept: memo.kept.into_inner(),
         })
+    }
+}
+
+/// Trees of earlier builds waiting to be deleted, in `build/trash/`. Deleting the
+/// previous site is the last thing a rebuild would wait for (at 100,000 offers, seconds
+/// of unlinking); thrown in the trash instead, it is deleted by the next build on a
+/// thread of its own while that build reads its export on one core.
+pub struct Trash(Option<std::thread::JoinHandle<()>>);
+
+impl Trash {
+    const DIR: &str = "trash";
+
+    /// Starts emptying `build`'s trash.
+    pub fn empty(build: &Path) -> Trash {
+        let dir = build.join(Self::DIR);
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            return Trash(None);
+        };
+        let trees: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+        if trees.is_empty() {
+            return Trash(None);
+        }
+        Trash(
+            std::thread::Builder::new()
+                .name("trash".into())
+                .spawn(move || {
+                    for tree in trees {
+                        // What cannot be deleted now is tried again next time.
+                        let _ = std::fs::remove_dir_all(tree);
+                    }
+                })
+                .ok(),
+        )
+    }
+
+    /// Waits until the trees that were in the trash are deleted.
+    pub fn wait(self) {
+        if let Some(handle) = self.0 {
+            let _ = handle.join();
+        }
+    }
+
+    /// Moves `tree` into `build`'s trash; false if it cannot be moved there (another
+    /// file system): the caller deletes it.
+    fn throw(build: &Path, tree: &Path) -> bool {
+        let dir = build.join(Self::DIR);
+        let stamp = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let name = tree
+            .file_name()
+            .map_or_else(|| "tree".into(), |n| n.to_string_lossy().into_owned());
+        std::fs::create_dir_all(&dir).is_ok()
+            && std::fs::rename(tree, dir.join(format!("{name}-{stamp}"))).is_ok()
     }
 }
 
@@ -675,6 +783,42 @@ mod tests {
         // No staging or backup folder is left beside it.
         let names: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
         assert_eq!(names.len(), 1);
+    }
+
+    #[test]
+    fn a_rebuild_throws_the_previous_tree_in_the_trash_and_the_next_build_empties_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (dir, build) = (tmp.path().join("public"), tmp.path().join("build"));
+        let manifest = build.join("public.manifest");
+        let build_once = |text: &str| {
+            let mut files = Files::new();
+            files.insert("index.html", text);
+            let staged = files.stage(&dir).unwrap();
+            let previous = Manifest::load(&manifest);
+            staged.incremental(previous, 7, &manifest).commit().unwrap();
+        };
+        build_once("one");
+        build_once("two");
+        assert_eq!(
+            std::fs::read_to_string(dir.join("index.html")).unwrap(),
+            "two"
+        );
+        // Nothing beside the site but the build folder.
+        assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 2);
+        let thrown: Vec<PathBuf> = std::fs::read_dir(build.join(Trash::DIR))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert_eq!(thrown.len(), 1);
+        assert_eq!(
+            std::fs::read_to_string(thrown[0].join("index.html")).unwrap(),
+            "one"
+        );
+        Trash::empty(&build).wait();
+        assert_eq!(
+            std::fs::read_dir(build.join(Trash::DIR)).unwrap().count(),
+            0
+        );
     }
 
     #[test]

@@ -80,6 +80,15 @@ pub struct Opened {
 impl Opened {
     /// Opens the index written by [`write`].
     pub fn open(dir: &Path) -> Result<Opened, SearchError> {
+        Self::open_as(dir, None)
+    }
+
+    /// Opens the index just written with `places` (not read back from its file).
+    pub fn open_with(dir: &Path, places: Places) -> Result<Opened, SearchError> {
+        Self::open_as(dir, Some(places))
+    }
+
+    fn open_as(dir: &Path, places: Option<Places>) -> Result<Opened, SearchError> {
         let err = |e: &dyn std::fmt::Display| {
             SearchError::Index(format!(
                 "{}: cannot open the search index ({e}); run `vitrine build` first",
@@ -96,9 +105,12 @@ impl Opened {
             .map_err(|e| err(&e))?;
         let lexicon = Lexicon::of(&reader.searcher(), &fields).map_err(|e| err(&e))?;
         let columns = Columns::of(&reader.searcher(), &fields).map_err(|e| err(&e))?;
-        let places = std::fs::read(dir.join(PLACES))
-            .map_err(|e| err(&e))
-            .and_then(|b| serde_json::from_slice(&b).map_err(|e| err(&e)))?;
+        let places = match places {
+            Some(places) => places,
+            None => std::fs::read(dir.join(PLACES))
+                .map_err(|e| err(&e))
+                .and_then(|b| serde_json::from_slice(&b).map_err(|e| err(&e)))?,
+        };
         Ok(Opened {
             index,
             reader,

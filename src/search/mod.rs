@@ -96,11 +96,17 @@ pub fn build_reusing(
     if let Some(assets) = previous.and_then(|p| reused(dir, p, &key)) {
         return Ok(assets);
     }
-    let docs = schema::documents(published, communes, vocabulary);
-    let facets = schema::facets(&docs);
-    let places = places::Places::of(communes);
+    // The places depend on the communes alone: made beside the documents.
+    let ((docs, facets), places) = rayon::join(
+        || {
+            let docs = schema::documents(published, communes, vocabulary);
+            let facets = schema::facets(&docs);
+            (docs, facets)
+        },
+        || places::Places::of(communes),
+    );
     index::write(dir, &docs, &places)?;
-    let opened = index::Opened::open(dir)?;
+    let opened = index::Opened::open_with(dir, places)?;
     let export = export::export(
         &opened.searcher(),
         &opened.fields,
@@ -108,7 +114,7 @@ pub fn build_reusing(
         &docs,
         &facets,
         communes,
-        &places,
+        &opened.places,
     )?;
     let assets = SearchAssets {
         files: export.files,

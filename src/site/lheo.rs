@@ -85,6 +85,21 @@ pub fn body(document: &[u8]) -> Option<&[u8]> {
         .strip_suffix(FOOT.as_bytes())
 }
 
+/// Where the body of a document [`write`] made lies in `file` (offset, length), after
+/// checking its head and foot; `None` if the file is not such a document.
+pub fn body_of(file: std::fs::File) -> Option<(std::fs::File, u64, u64)> {
+    use std::os::unix::fs::FileExt;
+    let (head, foot) = (head(), FOOT.as_bytes());
+    let size = file.metadata().ok()?.len();
+    let body = size.checked_sub((head.len() + foot.len()) as u64)?;
+    let mut start = vec![0; head.len()];
+    let mut end = vec![0; foot.len()];
+    file.read_exact_at(&mut start, 0).ok()?;
+    file.read_exact_at(&mut end, size - foot.len() as u64)
+        .ok()?;
+    (start == head.as_bytes() && end == foot).then_some((file, head.len() as u64, body))
+}
+
 /// [`write`], returning with the writer the number of bytes written (the size the
 /// open-data page shows, without making the document twice or keeping it).
 pub fn write_counted<W: Write>(
@@ -107,6 +122,14 @@ pub fn write_counted<W: Write>(
 pub struct Counted<W> {
     pub inner: W,
     pub bytes: u64,
+}
+
+impl<W: crate::output::Splice> crate::output::Splice for Counted<W> {
+    fn splice(&mut self, from: &std::fs::File, offset: u64, len: u64) -> io::Result<()> {
+        self.inner.splice(from, offset, len)?;
+        self.bytes += len;
+        Ok(())
+    }
 }
 
 impl<W: Write> Write for Counted<W> {

@@ -35,7 +35,7 @@ pub mod views;
 
 use crate::config::Config;
 use crate::model::{Offer, Verdict};
-use crate::output::{Files, Key, Manifest, OutputError};
+use crate::output::{Files, Key, Manifest, OutputError, Splice};
 use crate::search::SearchAssets;
 use std::path::PathBuf;
 
@@ -127,9 +127,13 @@ pub trait PageSink: Sync {
     fn kept(&self, _file: &str) -> Option<Vec<u8>> {
         None
     }
+    /// A file this build already gave the sink (made or kept), opened to be read.
+    fn given(&self, _file: &str) -> Option<std::fs::File> {
+        None
+    }
     /// A file too large to hand over whole (the catalogue in LHÉO), to write into;
     /// `None`: the sink takes it whole through [`Rendered::files`].
-    fn open(&self, _file: &str) -> Result<Option<Box<dyn std::io::Write + Send>>, OutputError> {
+    fn open(&self, _file: &str) -> Result<Option<Box<dyn Splice + Send>>, OutputError> {
         Ok(None)
     }
     /// Called once a file from [`PageSink::open`] is written and closed, with the key
@@ -164,7 +168,10 @@ impl PageSink for crate::output::Staged {
     fn kept(&self, file: &str) -> Option<Vec<u8>> {
         self.read_staged(file)
     }
-    fn open(&self, file: &str) -> Result<Option<Box<dyn std::io::Write + Send>>, OutputError> {
+    fn given(&self, file: &str) -> Option<std::fs::File> {
+        self.open_staged(file)
+    }
+    fn open(&self, file: &str) -> Result<Option<Box<dyn Splice + Send>>, OutputError> {
         let f = self.create(file)?;
         Ok(Some(Box::new(std::io::BufWriter::new(f))))
     }

@@ -10,6 +10,7 @@ use super::render::*;
 use super::theme::SEARCH_FALLBACK_NAME;
 use super::views::{OfferSummary, OfferView};
 use super::{PageSink, Rendered, SiteError, catalogue, feeds, lheo, links, opendata, records};
+use crate::output::Splice;
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -650,19 +651,16 @@ impl<'a> Site<'a> {
                 };
                 out.write_all(lheo::head().as_bytes()).map_err(write_err)?;
                 for (c, path) in self.cfas.iter().zip(&files) {
-                    let kept = sink.kept(path);
-                    let made;
-                    let body = match kept.as_deref().and_then(lheo::body) {
-                        Some(body) => body,
-                        None => {
-                            let list: Vec<&OfferView> =
-                                c.offers.iter().map(|i| &self.offers[*i]).collect();
-                            made =
-                                lheo::write(Vec::new(), &list, postcode_of).map_err(write_err)?;
-                            // `write` always makes a head and a foot.
-                            lheo::body(&made).expect("a document LHÉO's writer made")
-                        }
-                    };
+                    // The CFA's file as this build gave it: its body is copied by the
+                    // kernel.
+                    if let Some((file, offset, len)) = sink.given(path).and_then(lheo::body_of) {
+                        out.splice(&file, offset, len).map_err(write_err)?;
+                        continue;
+                    }
+                    let list: Vec<&OfferView> = c.offers.iter().map(|i| &self.offers[*i]).collect();
+                    let made = lheo::write(Vec::new(), &list, postcode_of).map_err(write_err)?;
+                    // `write` always makes a head and a foot.
+                    let body = lheo::body(&made).expect("a document LHÉO's writer made");
                     out.write_all(body).map_err(write_err)?;
                 }
                 out.write_all(lheo::FOOT.as_bytes()).map_err(write_err)?;

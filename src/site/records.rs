@@ -6,8 +6,9 @@
 //! is over 100 MB, and a few changed offers should not cost making them all again.
 
 use super::views::OfferView;
+use crate::output::Splice;
 use rayon::prelude::*;
-use std::io::{self, Write};
+use std::io;
 
 /// Appends one offer's record to a buffer.
 pub type MakeRecord<'a> = Box<dyn Fn(&OfferView, &mut Vec<u8>) + Sync + 'a>;
@@ -36,16 +37,16 @@ pub struct Spans {
 const BATCH: usize = 1024;
 
 /// Writes the file of `offers` (whose view keys are `keys`, same order) to `out`; a
-/// record whose key is among `previous`'s spans is read from the previous file instead
-/// of being made. Returns the new file's spans and its size.
+/// record whose key is among `previous`'s spans is copied from the previous file instead
+/// of being made, records that lie one after the other there in one piece. Returns the
+/// new file's spans and its size.
 pub fn write(
-    out: &mut dyn Write,
+    out: &mut dyn Splice,
     layout: &Layout<'_>,
     offers: &[&OfferView],
     keys: &[ViewKey],
     previous: Option<(&std::fs::File, &Spans)>,
 ) -> io::Result<(Spans, u64)> {
-    use std::os::unix::fs::FileExt;
     debug_assert_eq!(offers.len(), keys.len());
     let known: rustc_hash::FxHashMap<ViewKey, (u64, u32)> = previous
         .map(|(_, s)| s.records.iter().map(|(k, o, l)| (*k, (*o, *l))).collect())
@@ -55,41 +56,70 @@ pub fn write(
     let mut spans = Spans {
         records: Vec::with_capacity(offers.len()),
     };
+    let separator = layout.separator.len() as u64;
+    // The piece of the previous file still to copy: offset, length.
+    let mut run: Option<(u64, u64)> = None;
+    let flush = |out: &mut dyn Splice, run: &mut Option<(u64, u64)>| match (run.take(), previous) {
+        (Some((offset, len)), Some((file, _))) => out.splice(file, offset, len),
+        _ => Ok(()),
+    };
     for (batch, batch_keys) in offers.chunks(BATCH).zip(keys.chunks(BATCH)) {
-        // Made (or read back) side by side; `None`: to be copied from the old file.
-        let made: Vec<io::Result<Vec<u8>>> = batch
+        // Made side by side; `Err(span)`: to be copied from the previous file.
+        let made: Vec<Result<Vec<u8>, (u64, u32)>> = batch
             .par_iter()
             .zip(batch_keys)
-            .map(|(o, k)| {
-                let mut bytes = Vec::new();
-                match (previous, known.get(k)) {
-                    (Some((file, _)), Some(&(offset, len))) => {
-                        bytes.resize(len as usize, 0);
-                        file.read_exact_at(&mut bytes, offset)?;
-                    }
-                    _ => (layout.record)(o, &mut bytes),
+            .map(|(o, k)| match known.get(k) {
+                Some(&span) if previous.is_some() => Err(span),
+                _ => {
+                    let mut bytes = Vec::new();
+                    (layout.record)(o, &mut bytes);
+                    Ok(bytes)
                 }
-                Ok(bytes)
             })
             .collect();
-        for (bytes, key) in made.into_iter().zip(batch_keys) {
-            let bytes = bytes?;
-            if !spans.records.is_empty() {
-                out.write_all(layout.separator)?;
-                at += layout.separator.len() as u64;
+        for (record, key) in made.into_iter().zip(batch_keys) {
+            let first = spans.records.is_empty();
+            let len = match record {
+                // Right after the run in the previous file too (separator included):
+                // the run grows.
+                Err((offset, len))
+                    if !first && run.is_some_and(|(o, l)| o + l + separator == offset) =>
+                {
+                    run = run.map(|(o, l)| (o, l + separator + u64::from(len)));
+                    u64::from(len)
+                }
+                record => {
+                    flush(out, &mut run)?;
+                    if !first {
+                        out.write_all(layout.separator)?;
+                    }
+                    match record {
+                        Ok(bytes) => {
+                            out.write_all(&bytes)?;
+                            bytes.len() as u64
+                        }
+                        Err((offset, len)) => {
+                            run = Some((offset, u64::from(len)));
+                            u64::from(len)
+                        }
+                    }
+                }
+            };
+            if !first {
+                at += separator;
             }
-            out.write_all(&bytes)?;
-            spans.records.push((*key, at, bytes.len() as u32));
-            at += bytes.len() as u64;
+            spans.records.push((*key, at, len as u32));
+            at += len;
         }
     }
+    flush(out, &mut run)?;
     out.write_all(layout.foot)?;
     Ok((spans, at + layout.foot.len() as u64))
 }
 
 /// The whole file, made from scratch (no previous file to copy from).
 pub fn write_from_scratch(
-    out: &mut dyn Write,
+    out: &mut dyn Splice,
     layout: &Layout<'_>,
     offers: &[&OfferView],
 ) -> io::Result<()> {
@@ -202,10 +232,20 @@ mod tests {
         let mut scratch = Vec::new();
         let (scratch_spans, _) = write(&mut scratch, &layout, &refs, &keys, None).unwrap();
         assert_eq!(
-            String::from_utf8(spliced).unwrap(),
-            String::from_utf8(scratch).unwrap()
+            String::from_utf8_lossy(&spliced),
+            String::from_utf8_lossy(&scratch)
         );
         assert_eq!(spliced_spans, scratch_spans);
+
+        // The same into a file: the unchanged runs are copied by the kernel.
+        let new = dir.path().join("new");
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&new).unwrap());
+        let (file_spans, size) =
+            write(&mut out, &layout, &refs, &keys, Some((&file, &spans))).unwrap();
+        drop(out);
+        assert_eq!(std::fs::read(&new).unwrap(), scratch);
+        assert_eq!(size as usize, scratch.len());
+        assert_eq!(file_spans, scratch_spans);
     }
 
     #[test]
