@@ -206,11 +206,13 @@ fn main() -> ExitCode {
             out,
             report,
             references,
-        } => load(&Flags {
-            clean,
-            ..references.into_flags(input, out, report)
-        })
-        .and_then(|inputs| build::build(&inputs))
+        } => build::load_and_build(
+            config.clone(),
+            &Flags {
+                clean,
+                ..references.into_flags(input, out, report)
+            },
+        )
         .map(|done| {
             print!("{}", vitrine::summary::render(&done.checked, cli.verbose));
             println!("  pages written        {:>7}", done.pages);
