@@ -217,6 +217,15 @@ pub fn key_of_serialized<T: serde::Serialize + ?Sized>(value: &T) -> Key {
     u128::from_le_bytes(bytes.as_bytes()[..16].try_into().expect("32 bytes"))
 }
 
+/// [`key_of_serialized`] of a value from its JSON already written.
+pub fn key_of_json(json: &[u8]) -> Key {
+    u128::from_le_bytes(
+        blake3::hash(json).as_bytes()[..16]
+            .try_into()
+            .expect("32 bytes"),
+    )
+}
+
 /// The running binary: its version, size and modification time. A rebuilt vitrine may
 /// make any file differently, so nothing a previous binary made is taken as its own.
 pub fn binary_stamp() -> String {
@@ -819,6 +828,14 @@ mod tests {
             std::fs::read_dir(build.join(Trash::DIR)).unwrap().count(),
             0
         );
+    }
+
+    #[test]
+    fn the_key_of_a_value_is_the_key_of_its_json() {
+        let value = serde_json::json!({"titre": "CAP Pâtissier", "places": [12, 24]});
+        let json = serde_json::to_vec(&value).unwrap();
+        assert_eq!(key_of_json(&json), key_of_serialized(&value));
+        assert_ne!(key_of_json(b"{}"), key_of_serialized(&value));
     }
 
     #[test]

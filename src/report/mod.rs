@@ -361,19 +361,26 @@ pub fn render_keyed(
             },
         )?,
     );
-    for cfa in &cfas {
-        files.insert(
-            format!("cfa/{}.html", cfa.slug),
-            render_one(
-                &tera,
-                "cfa.html",
-                &CfaPage {
+    // Each CFA's page, kept like its workbook when made of the same data (the
+    // templates are the binary's), made side by side otherwise.
+    let pages: Vec<Result<Option<ReportFile>, ReportError>> = {
+        use rayon::prelude::*;
+        cfas.par_iter()
+            .map(|cfa| {
+                let path = format!("cfa/{}.html", cfa.slug);
+                let page = CfaPage {
                     cfa,
                     declared_only: &declared_only,
-                },
-            )?,
-        );
-    }
+                };
+                let key = crate::output::key_of_serialized(&page);
+                if keep(&path, key) {
+                    return Ok(None);
+                }
+                let bytes = render_one(&tera, "cfa.html", &page)?;
+                Ok(Some((path, bytes, Some(key))))
+            })
+            .collect()
+    };
     // The file each CFA fixes, and the mail-merge list that sends them.
     let rows: Vec<workbook::CfaRows<'_>> = cfas
         .iter()
@@ -410,8 +417,8 @@ pub fn render_keyed(
             .collect()
     };
     let mut keyed = Vec::new();
-    for book in books {
-        keyed.extend(book?);
+    for file in pages.into_iter().chain(books) {
+        keyed.extend(file?);
     }
     files.insert("envoi.csv", workbook::envoi_csv(&rows, offers, verdicts));
     files.insert("non-conformes.csv", non_conformes_csv(offers, verdicts));

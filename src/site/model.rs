@@ -333,11 +333,13 @@ impl<'a> Site<'a> {
         })
     }
 
-    pub(super) fn ledger_entries(&self) -> Vec<Entry> {
+    /// The ledger's entries of the live pages; `fingerprints`: each offer's (same order).
+    pub(super) fn ledger_entries(&self, fingerprints: &[String]) -> Vec<Entry> {
         let mut live: Vec<Entry> = self
             .offers
             .par_iter()
-            .map(|o| Entry {
+            .zip(fingerprints)
+            .map(|(o, fingerprint)| Entry {
                 kind: Kind::Offer,
                 id: o.id.clone(),
                 path: o.path.clone(),
@@ -347,7 +349,7 @@ impl<'a> Site<'a> {
                 diploma: o.diploma_slug.clone(),
                 department: o.place.address.department.clone().unwrap_or_default(),
                 domain: o.domain_slug.clone().unwrap_or_default(),
-                fingerprint: fingerprint(&serde_json::to_vec(o).expect("plain data")),
+                fingerprint: fingerprint.clone(),
             })
             .collect();
         for c in &self.cfas {

@@ -131,7 +131,20 @@ impl<'a> Site<'a> {
     /// Renders the whole tree.
     pub fn render(mut self, sink: &dyn PageSink) -> Result<Rendered, SiteError> {
         let config = self.input.config;
-        let changes = self.ledger.update(self.ledger_entries());
+        // Each offer's view serialised once, for its fingerprint in the ledger and its
+        // key (the downloads' records and the CFAs' LHÉO files are made of views alone).
+        let (fingerprints, view_keys): (Vec<String>, Vec<[u8; 16]>) = self
+            .offers
+            .par_iter()
+            .map(|o| {
+                let json = serde_json::to_vec(o).expect("plain data");
+                (
+                    super::assets::fingerprint(&json),
+                    crate::output::key_of_json(&json).to_le_bytes(),
+                )
+            })
+            .unzip();
+        let changes = self.ledger.update(self.ledger_entries(&fingerprints));
         let mut notes = std::mem::take(&mut self.notes);
         notes.extend(changes.notes());
 
@@ -367,14 +380,8 @@ impl<'a> Site<'a> {
                 .and_then(|c| c.postcodes.first().cloned())
         };
         // The downloads hold every offer: made again only when some offer's view
-        // changed (their key is that of the whole catalogue), side by side.
-        // Each offer's view hashed once; the catalogue's key and each CFA's are made of
-        // those.
-        let view_keys: Vec<[u8; 16]> = self
-            .offers
-            .par_iter()
-            .map(|o| crate::output::key_of_serialized(o).to_le_bytes())
-            .collect();
+        // changed (their key is that of the whole catalogue, made of the views' keys),
+        // side by side.
         let catalogue_key = crate::output::key_of(
             &self
                 .sorted
