@@ -208,11 +208,18 @@ impl<'a> Site<'a> {
         let mut notes = Vec::new();
         let mut seen_paths = HashSet::new();
         let mut published: Vec<&Offer> = Vec::new();
-        for (o, v) in input.offers.iter().zip(input.verdicts) {
-            if v.status != Status::Published {
+        // Paths (slugs of titles and towns) made side by side, then taken in order.
+        let paths: Vec<Option<String>> = input
+            .offers
+            .par_iter()
+            .zip(input.verdicts)
+            .map(|(o, v)| (v.status == Status::Published).then(|| urls::offer_path(o)))
+            .collect();
+        for (o, path) in input.offers.iter().zip(paths) {
+            let Some(path) = path else {
                 continue;
-            }
-            if seen_paths.insert(urls::offer_path(o)) {
+            };
+            if seen_paths.insert(path) {
                 published.push(o);
             } else {
                 notes.push(format!(
@@ -227,8 +234,8 @@ impl<'a> Site<'a> {
         let mut cfa_index: BTreeMap<String, usize> = BTreeMap::new();
         let mut cfas: Vec<Cfa> = Vec::new();
         let mut offer_cfa: Vec<usize> = Vec::with_capacity(published.len());
-        for (i, o) in published.iter().enumerate() {
-            let key = urls::cfa_key(o);
+        let cfa_keys: Vec<String> = published.par_iter().map(|o| urls::cfa_key(o)).collect();
+        for (i, (o, key)) in published.iter().zip(cfa_keys).enumerate() {
             let n = *cfa_index.entry(key.clone()).or_insert_with(|| {
                 cfas.push(Cfa {
                     key,
@@ -242,32 +249,32 @@ impl<'a> Site<'a> {
         }
 
         let privacy = config.privacy.publish_referent_name;
-        let mut offers: Vec<OfferView> = published
+        let glossary = input.sources.glossary.clone();
+        let offers: Vec<OfferView> = published
             .par_iter()
             .zip(offer_cfa.par_iter())
-            .map(|(o, c)| views::offer_view(o, &cfas[*c].path, &base_url, privacy))
+            .map(|(o, c)| {
+                let mut v = views::offer_view(o, &cfas[*c].path, &base_url, privacy);
+                // The JSON-LD is made with each page (see `render_job`), never all at
+                // once.
+                v.jsonld = JSONLD_MARKER.to_string();
+                v.diploma_meaning = v
+                    .diploma
+                    .as_deref()
+                    .and_then(|d| glossary.meaning(d))
+                    .map(str::to_string);
+                // Places without a point are drawn at their town's centre. The communes
+                // table is checked by the search stage before the site is made; a site
+                // rendered without it (tests) simply draws fewer points.
+                if v.place.lat.is_none() {
+                    v.place.town_centre = input
+                        .communes
+                        .coordinates(&o.place.address)
+                        .map(|c| [c.lat, c.lon]);
+                }
+                v
+            })
             .collect();
-        // The JSON-LD is made with each page (see `render_job`), never all at once.
-        let glossary = input.sources.glossary.clone();
-        for v in &mut offers {
-            v.jsonld = JSONLD_MARKER.to_string();
-            v.diploma_meaning = v
-                .diploma
-                .as_deref()
-                .and_then(|d| glossary.meaning(d))
-                .map(str::to_string);
-        }
-        // Places without a point are drawn at their town's centre. The communes table is
-        // checked by the search stage before the site is made; a site rendered without
-        // it (tests) simply draws fewer points.
-        for (v, o) in offers.iter_mut().zip(&published) {
-            if v.place.lat.is_none() {
-                v.place.town_centre = input
-                    .communes
-                    .coordinates(&o.place.address)
-                    .map(|c| [c.lat, c.lon]);
-            }
-        }
         let tiles = match &config.site.map_tiles {
             None => None,
             Some(url) => Some(
@@ -287,10 +294,10 @@ impl<'a> Site<'a> {
             m.url = format!("/assets/{name}");
             m
         });
-        let summaries: Vec<OfferSummary> = offers.iter().map(OfferView::summary).collect();
+        let summaries: Vec<OfferSummary> = offers.par_iter().map(OfferView::summary).collect();
         let mut sorted: Vec<usize> = (0..offers.len()).collect();
         let keys: Vec<(String, String, String)> = offers
-            .iter()
+            .par_iter()
             .map(|o| {
                 (
                     crate::model::fold(&o.title),
@@ -299,14 +306,13 @@ impl<'a> Site<'a> {
                 )
             })
             .collect();
-        sorted.sort_by(|a, b| keys[*a].cmp(&keys[*b]));
-        for c in &mut cfas {
-            c.offers.sort_by(|a, b| keys[*a].cmp(&keys[*b]));
-        }
+        sorted.par_sort_by(|a, b| keys[*a].cmp(&keys[*b]));
+        cfas.par_iter_mut()
+            .for_each(|c| c.offers.sort_by(|a, b| keys[*a].cmp(&keys[*b])));
         cfas.sort_by(|a, b| a.path.cmp(&b.path));
 
         let facets = Dim::ALL
-            .iter()
+            .par_iter()
             .map(|d| (*d, facets_of(*d, &offers, &sorted)))
             .collect();
 
