@@ -9,6 +9,7 @@
 //! - [`export`]: the static files the browser loads on demand.
 
 pub mod analyzer;
+mod cache;
 pub mod export;
 pub mod facets;
 pub mod index;
@@ -83,23 +84,38 @@ pub fn build_reusing(
     sources: crate::output::Key,
     previous: Option<&Path>,
 ) -> Result<SearchAssets, SearchError> {
+    use rayon::prelude::*;
     let rncp_rome: std::collections::BTreeMap<_, _> = vocabulary.rncp_rome.iter().collect();
+    // What a document depends on besides its offer, then each offer's key.
+    let tables = crate::output::key_of_serialized(&(
+        crate::output::binary_stamp(),
+        sources.to_le_bytes(),
+        rncp_rome,
+    ));
+    let offer_keys: Vec<crate::output::Key> = published
+        .par_iter()
+        .map(|o| crate::output::key_of_serialized(o))
+        .collect();
     let key = format!(
         "{:032x}",
-        crate::output::key_of_serialized(&(
-            crate::output::binary_stamp(),
-            sources.to_le_bytes(),
-            published,
-            rncp_rome,
-        ))
+        crate::output::key_of_serialized(&(tables, &offer_keys))
     );
     if let Some(assets) = previous.and_then(|p| reused(dir, p, &key)) {
         return Ok(assets);
     }
-    // The places depend on the communes alone: made beside the documents.
+    // The places depend on the communes alone: made beside the documents. The
+    // documents of unchanged offers are the previous build's (none with --clean).
+    let cache = dir.with_extension("docs");
     let ((docs, facets), places) = rayon::join(
         || {
-            let docs = schema::documents(published, communes, vocabulary);
+            let kept = match previous {
+                Some(_) => cache::kept(&cache, tables, &offer_keys),
+                None => vec![None; offer_keys.len()],
+            };
+            let made = schema::made(published, kept, communes, vocabulary);
+            // Only a later build's time is lost if they cannot be kept.
+            let _ = cache::keep(&cache, tables, &offer_keys, &made);
+            let docs = schema::in_order(made);
             let facets = schema::facets(&docs);
             (docs, facets)
         },

@@ -8,7 +8,7 @@ use crate::communes::Communes;
 use crate::model::{Coordinates, Offer, fold, level_label};
 use crate::urls;
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use tantivy::schema::{
     Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
@@ -41,7 +41,7 @@ pub const SUBJECT_FIELDS: [u8; 5] = [0, 1, 3, 9, 10];
 
 /// One published offer as the search sees it (built once, used by the index and the
 /// static export).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SearchDoc {
     /// Position in the index and in the export: offers sorted by department, CFA,
     /// diploma, level, title, id — neighbours share facet values, so columns compress.
@@ -214,12 +214,30 @@ pub fn documents(
     communes: &Communes,
     vocabulary: &Vocabulary,
 ) -> Vec<SearchDoc> {
-    let mut docs: Vec<SearchDoc> = published
+    let none = vec![None; published.len()];
+    in_order(made(published, none, communes, vocabulary))
+}
+
+/// The document of each offer, in the same order: `kept[i]` when there is one (made
+/// by an earlier build from the same offer and tables), else made now.
+pub fn made(
+    published: &[&Offer],
+    kept: Vec<Option<SearchDoc>>,
+    communes: &Communes,
+    vocabulary: &Vocabulary,
+) -> Vec<SearchDoc> {
+    debug_assert_eq!(published.len(), kept.len());
+    published
         .par_iter()
-        .map_init(JobWords::default, |known, o| {
-            SearchDoc::of_with(o, communes, vocabulary, known)
+        .zip(kept)
+        .map_init(JobWords::default, |known, (o, kept)| {
+            kept.unwrap_or_else(|| SearchDoc::of_with(o, communes, vocabulary, known))
         })
-        .collect();
+        .collect()
+}
+
+/// Documents in index order, with `ord` set.
+pub fn in_order(mut docs: Vec<SearchDoc>) -> Vec<SearchDoc> {
     docs.sort_by_cached_key(|d| {
         (
             d.facet[1].clone(),
