@@ -94,7 +94,7 @@ pub fn build_reusing(
     ));
     let offer_keys: Vec<crate::output::Key> = published
         .par_iter()
-        .map(|o| crate::output::key_of_serialized(o))
+        .map(crate::output::key_of_serialized)
         .collect();
     let key = format!(
         "{:032x}",
