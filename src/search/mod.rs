@@ -119,7 +119,15 @@ pub fn build_reusing(
             let facets = schema::facets(&docs);
             (docs, facets)
         },
-        || places::Places::of(communes),
+        || {
+            let path = dir.with_extension("places");
+            let kept = previous.and_then(|_| cache::places(&path, tables));
+            kept.unwrap_or_else(|| {
+                let places = places::Places::of(communes);
+                let _ = cache::keep_places(&path, tables, &places);
+                places
+            })
+        },
     );
     index::write(dir, &docs, &places)?;
     let opened = index::Opened::open_with(dir, places)?;
