@@ -61,7 +61,9 @@ pub struct Checked {
 /// Import and controls, then the report written atomically.
 pub fn check(inputs: &Inputs) -> Result<Checked, BuildError> {
     let start = Instant::now();
-    let mut checked = check_only(inputs, || read_export(inputs))?;
+    let mut checked = check_only(inputs, || {
+        read_export(&inputs.paths.export, &inputs.config.limits)
+    })?;
     let t = Instant::now();
     report::render(&checked.summary, &checked.import.offers, &checked.verdicts)?
         .write_atomic(&inputs.paths.report)?;
@@ -73,12 +75,9 @@ pub fn check(inputs: &Inputs) -> Result<Checked, BuildError> {
 /// The export read, and how long it took.
 type Read = (Result<Import, ImportError>, Duration);
 
-fn read_export(inputs: &Inputs) -> Read {
+fn read_export(export: &std::path::Path, limits: &crate::config::Limits) -> Read {
     let t = Instant::now();
-    (
-        import::read(&inputs.paths.export, &inputs.config.limits),
-        t.elapsed(),
-    )
+    (import::read(export, limits), t.elapsed())
 }
 
 /// Import (`read`) and controls, nothing written.
@@ -132,19 +131,12 @@ pub fn load_and_build(config: Config, flags: &Flags) -> Result<Built, BuildError
     std::thread::scope(|scope| {
         let reading = std::thread::Builder::new()
             .name("import".into())
-            .spawn_scoped(scope, || {
-                let t = Instant::now();
-                (import::read(&paths.export, &limits), t.elapsed())
-            })
-            .map_err(|source| {
-                BuildError::Output(OutputError::Io {
-                    path: paths.export.clone(),
-                    source,
-                })
-            })?;
+            .spawn_scoped(scope, || read_export(&paths.export, &limits));
         let inputs = Inputs::load(config, flags)?;
-        build_reading(&inputs, || {
-            reading.join().expect("reading the export does not panic")
+        build_reading(&inputs, || match reading {
+            Ok(thread) => thread.join().expect("reading the export does not panic"),
+            // No thread to be had: read here.
+            Err(_) => read_export(&inputs.paths.export, &inputs.config.limits),
         })
     })
 }
@@ -153,7 +145,9 @@ pub fn load_and_build(config: Config, flags: &Flags) -> Result<Built, BuildError
 /// and the site are both rendered before either is written, so a failure leaves both
 /// previous trees as they were.
 pub fn build(inputs: &Inputs) -> Result<Built, BuildError> {
-    build_reading(inputs, || read_export(inputs))
+    build_reading(inputs, || {
+        read_export(&inputs.paths.export, &inputs.config.limits)
+    })
 }
 
 fn build_reading(inputs: &Inputs, read: impl FnOnce() -> Read) -> Result<Built, BuildError> {
