@@ -8,7 +8,7 @@ use crate::communes::Communes;
 use crate::model::{Coordinates, Offer, fold, level_label};
 use crate::urls;
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use tantivy::schema::{
     Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
@@ -41,7 +41,7 @@ pub const SUBJECT_FIELDS: [u8; 5] = [0, 1, 3, 9, 10];
 
 /// One published offer as the search sees it (built once, used by the index and the
 /// static export).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SearchDoc {
     /// Position in the index and in the export: offers sorted by department, CFA,
     /// diploma, level, title, id — neighbours share facet values, so columns compress.
