@@ -152,7 +152,9 @@ fn pair_words(link: &Link) -> Vec<(String, u8)> {
         let name = text.split('(').next().unwrap_or_default();
         let ws: Vec<String> = fold(name).split(' ').map(str::to_string).collect();
         match ws.as_slice() {
-            [w] if w.len() >= 3 => vec![(w.clone(), 2)],
+            // Only a word with a page of its own: a pair's page links to each of its
+            // words' (a town typed as digits has none).
+            [w] if words(w).eq(std::iter::once(w.clone())) => vec![(w.clone(), 2)],
             _ => Vec::new(),
         }
     };
@@ -406,6 +408,44 @@ mod tests {
             ],
             &Glossary::builtin(),
         )
+    }
+
+    #[test]
+    fn every_word_of_a_pair_has_a_page_of_its_own() {
+        // A CFA's town as an export may hold it: digits, which make no word page.
+        let mut cfa = link("CFA Coiffure", "/cfa/cfa-coiffure-1/", "CFA", &[0, 1]);
+        cfa.also = "12345678901234".into();
+        let t = Table::new(
+            vec![
+                link(
+                    "CAP Coiffure",
+                    "/diplomes/cap-coiffure/",
+                    "Diplôme",
+                    &[0, 1],
+                ),
+                cfa,
+            ],
+            &Glossary::builtin(),
+        );
+        let pages = t.pages(MAX_PAIRS);
+        let words: Vec<&str> = pages
+            .queries
+            .iter()
+            .map(|(_, q)| q.as_str())
+            .filter(|q| !q.contains(' '))
+            .collect();
+        let pairs: Vec<&str> = pages
+            .queries
+            .iter()
+            .map(|(_, q)| q.as_str())
+            .filter(|q| q.contains(' '))
+            .collect();
+        assert!(!pairs.is_empty());
+        for pair in pairs {
+            for w in pair.split(' ') {
+                assert!(words.contains(&w), "{pair}: no page for {w}");
+            }
+        }
     }
 
     #[test]
