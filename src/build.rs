@@ -357,9 +357,6 @@ impl site::PageSink for Progress<'_> {
     fn previous(&self) -> Option<&Manifest> {
         self.staged.previous()
     }
-    fn kept(&self, file: &str) -> Option<Vec<u8>> {
-        self.staged.read_staged(file)
-    }
     fn given(&self, file: &str) -> Option<std::fs::File> {
         self.staged.open_staged(file)
     }

@@ -361,11 +361,6 @@ impl Staged {
         self
     }
 
-    /// The bytes of a file already staged (a page kept from the live tree).
-    pub fn read_staged(&self, rel: &str) -> Option<Vec<u8>> {
-        std::fs::read(safe_join(self.staging.path(), rel).ok()?).ok()
-    }
-
     /// A file already in the staged tree, opened to be read.
     pub fn open_staged(&self, rel: &str) -> Option<std::fs::File> {
         std::fs::File::open(safe_join(self.staging.path(), rel).ok()?).ok()

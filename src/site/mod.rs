@@ -123,11 +123,8 @@ pub trait PageSink: Sync {
     fn previous(&self) -> Option<&Manifest> {
         None
     }
-    /// The bytes of a page kept from the earlier build.
-    fn kept(&self, _file: &str) -> Option<Vec<u8>> {
-        None
-    }
-    /// A file this build already gave the sink (made or kept), opened to be read.
+    /// A file this build already gave the sink (made, or kept from the earlier build),
+    /// opened to be read.
     fn given(&self, _file: &str) -> Option<std::fs::File> {
         None
     }
@@ -164,9 +161,6 @@ impl PageSink for crate::output::Staged {
     }
     fn previous(&self) -> Option<&Manifest> {
         crate::output::Staged::previous(self)
-    }
-    fn kept(&self, file: &str) -> Option<Vec<u8>> {
-        self.read_staged(file)
     }
     fn given(&self, file: &str) -> Option<std::fs::File> {
         self.open_staged(file)

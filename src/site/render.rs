@@ -131,7 +131,10 @@ impl<'a> Site<'a> {
             let broken = match env.recheck_kept {
                 false => Vec::new(),
                 true => {
-                    let html = env.sink.kept(&file).unwrap_or_default();
+                    let mut html = Vec::new();
+                    if let Some(mut f) = env.sink.given(&file) {
+                        let _ = std::io::Read::read_to_end(&mut f, &mut html);
+                    }
                     let html = String::from_utf8_lossy(&html);
                     links::internal_links(&html)
                         .into_iter()
