@@ -152,9 +152,7 @@ fn pair_words(link: &Link) -> Vec<(String, u8)> {
         let name = text.split('(').next().unwrap_or_default();
         let ws: Vec<String> = fold(name).split(' ').map(str::to_string).collect();
         match ws.as_slice() {
-            // Only a word with a page of its own: a pair's page links to each of its
-            // words' (a town typed as digits has none).
-            [w] if words(w).eq(std::iter::once(w.clone())) => vec![(w.clone(), 2)],
+            [w] if w.len() >= 3 => vec![(w.clone(), 2)],
             _ => Vec::new(),
         }
     };
@@ -209,6 +207,11 @@ impl Table {
                 words_of.entry(w).or_default().insert(i);
             }
             roles.push(pair_words(link));
+        }
+        // A pair's page links to each of its words' page: only words with a page pair
+        // (a town typed as digits, a stop word, has none).
+        for r in &mut roles {
+            r.retain(|(w, _)| words_of.contains_key(w));
         }
         Table {
             words: words_of
