@@ -217,6 +217,24 @@ pub fn key_of_serialized<T: serde::Serialize + ?Sized>(value: &T) -> Key {
     u128::from_le_bytes(bytes.as_bytes()[..16].try_into().expect("32 bytes"))
 }
 
+/// Writes `path` through `{path}.new` renamed over it: a reader finds the old file or
+/// the new one, never half of one. The temporary name keeps the whole file name, so
+/// `index.docs` and `index.places` written side by side never share one.
+pub fn write_replacing(
+    path: &Path,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".new");
+    let tmp = PathBuf::from(tmp);
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::fs::File::create(&tmp)?);
+    write(&mut out)?;
+    out.flush()?;
+    drop(out);
+    std::fs::rename(&tmp, path)
+}
+
 /// [`key_of_serialized`] of a value from its JSON already written.
 pub fn key_of_json(json: &[u8]) -> Key {
     u128::from_le_bytes(
@@ -500,11 +518,7 @@ impl Staged {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(io(parent))?;
         }
-        let mut tmp = path.clone().into_os_string();
-        tmp.push(".new");
-        let tmp = PathBuf::from(tmp);
-        std::fs::write(&tmp, bytes).map_err(io(&tmp))?;
-        std::fs::rename(&tmp, &path).map_err(io(&path))
+        write_replacing(&path, |out| out.write_all(&bytes)).map_err(io(&path))
     }
 
     /// Makes the folder `target` goes in, unless this stage made it already.

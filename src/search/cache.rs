@@ -12,7 +12,7 @@ use super::places::Places;
 use super::schema::SearchDoc;
 use crate::output::Key;
 use std::collections::HashMap;
-use std::io::{BufWriter, Read, Write};
+use std::io::Read;
 use std::path::Path;
 
 const MAGIC: &[u8] = b"vitrine search documents 2\n";
@@ -60,21 +60,19 @@ pub fn kept(path: &Path, tables: Key, keys: &[Key]) -> Vec<Option<SearchDoc>> {
 /// Keeps `docs` (whose offer keys are `keys`, same order) for the next build. Losing
 /// the file only costs that build the time to make the documents again.
 pub fn keep(path: &Path, tables: Key, keys: &[Key], docs: &[SearchDoc]) -> std::io::Result<()> {
-    let tmp = path.with_extension("new");
-    let mut out = BufWriter::with_capacity(1 << 16, std::fs::File::create(&tmp)?);
-    out.write_all(MAGIC)?;
-    out.write_all(&tables.to_le_bytes())?;
-    let mut record = Vec::new();
-    for (key, doc) in keys.iter().zip(docs) {
-        record.clear();
-        encode(doc, &mut record);
-        out.write_all(&key.to_le_bytes())?;
-        out.write_all(&(record.len() as u32).to_le_bytes())?;
-        out.write_all(&record)?;
-    }
-    out.flush()?;
-    drop(out);
-    std::fs::rename(&tmp, path)
+    crate::output::write_replacing(path, |out| {
+        out.write_all(MAGIC)?;
+        out.write_all(&tables.to_le_bytes())?;
+        let mut record = Vec::new();
+        for (key, doc) in keys.iter().zip(docs) {
+            record.clear();
+            encode(doc, &mut record);
+            out.write_all(&key.to_le_bytes())?;
+            out.write_all(&(record.len() as u32).to_le_bytes())?;
+            out.write_all(&record)?;
+        }
+        Ok(())
+    })
 }
 
 /// A document as bytes: strings length-prefixed, options and flags a byte each (read
@@ -209,11 +207,10 @@ pub fn places(path: &Path, tables: Key) -> Option<Places> {
 
 /// Keeps the places of the communes table for the next build.
 pub fn keep_places(path: &Path, tables: Key, places: &Places) -> std::io::Result<()> {
-    let mut text = format!("{PLACES_MAGIC} {tables:032x}\n").into_bytes();
-    serde_json::to_writer(&mut text, places).map_err(std::io::Error::other)?;
-    let tmp = path.with_extension("new");
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, path)
+    crate::output::write_replacing(path, |out| {
+        writeln!(out, "{PLACES_MAGIC} {tables:032x}")?;
+        serde_json::to_writer(out, places).map_err(std::io::Error::other)
+    })
 }
 
 #[cfg(test)]
@@ -258,6 +255,27 @@ mod tests {
             assert_eq!(decode(&bytes[..bytes.len() - 1]), None);
             bytes.push(0);
             assert_eq!(decode(&bytes), None);
+        }
+    }
+
+    #[test]
+    fn documents_and_places_kept_side_by_side_both_read_back() {
+        // The search stage writes the two files at the same time, in the same folder.
+        let dir = tempfile::tempdir().unwrap();
+        let (docs_path, places_path) = (
+            dir.path().join("index.docs"),
+            dir.path().join("index.places"),
+        );
+        let docs: Vec<SearchDoc> = (0..3000).map(|i| doc(&format!("AF_{i}"))).collect();
+        let keys: Vec<Key> = (0..3000).collect();
+        let places = Places::of(&crate::communes::Communes::builtin());
+        for _ in 0..5 {
+            std::thread::scope(|s| {
+                s.spawn(|| keep(&docs_path, 7, &keys, &docs).unwrap());
+                s.spawn(|| keep_places(&places_path, 7, &places).unwrap());
+            });
+            assert!(kept(&docs_path, 7, &keys).iter().all(Option::is_some));
+            assert_eq!(super::places(&places_path, 7).as_ref(), Some(&places));
         }
     }
 
