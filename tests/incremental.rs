@@ -105,15 +105,15 @@ fn a_rebuild_after_a_small_change_keeps_the_rest_and_equals_a_cold_build() {
     let before = tree(warm.path());
     let report_before = tree_of(&warm.path().join("report"));
     let index = || {
-        std::fs::metadata(warm.path().join("build/index"))
+        std::fs::metadata(warm.path().join("build/index.made"))
             .unwrap()
             .ino()
     };
     let index_before = index();
     let again = build(warm.path(), Path::new(EXTRACT), &[]);
     assert!(again.contains("files rewritten            0"), "{again}");
-    // The search stage was skipped, not redone to the same bytes: its index folder is
-    // the one the first build left (a new index is a new folder renamed in).
+    // The search stage was skipped, not redone to the same bytes: what it made is
+    // recorded in the file the first build left (written again, it is a new file).
     assert_eq!(index(), index_before, "unchanged offers: the index is kept");
     assert_eq!(
         tree(warm.path()),

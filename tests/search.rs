@@ -183,8 +183,13 @@ fn the_static_export_is_content_hashed_and_stable() {
         first,
         "same input, same bytes"
     );
+    // What the tantivy index is made from stays in build/, and no index in public/.
+    assert!(site.path("build/index.docs").exists());
     assert!(
-        site.path("build/index/meta.json").exists(),
+        !site
+            .files("public")
+            .iter()
+            .any(|(name, _)| name.ends_with("meta.json") || name.ends_with(".docs")),
         "the index stays out of public/"
     );
 }
@@ -311,4 +316,36 @@ fn offers_without_rome_codes_take_those_of_their_rncp_sheet() {
     assert!(out.status.success(), "{}", said(&out));
     // Only the offer without codes takes the sheet's trade (the other keeps its own).
     assert_eq!(ids(&search(&site, &["carreleur"])), ["AF_2027_000201"]);
+}
+
+#[test]
+fn search_answers_from_the_last_build_whose_index_it_writes_when_first_asked() {
+    let site = Site::new();
+    let out = site.build(&catalogue(&site));
+    assert!(out.status.success(), "{}", said(&out));
+    // The build publishes the static export; the tantivy index comes with the first query.
+    assert!(!site.path("build/index/meta.json").exists());
+    assert_eq!(ids(&search(&site, &["cuisine"])), ["AF_2027_000106"]);
+    assert!(site.path("build/index/meta.json").exists());
+
+    // A later build changes an offer: the next query sees it, not the old index.
+    let rows = vec![
+        Row::valid("AF_2027_000106")
+            .set("Intitulé de la formation", "CAP Fleuriste")
+            .set("Type de diplôme", "CAP")
+            .set("Niveau", "3"),
+    ];
+    let path = site.path("export-2.xlsx");
+    write_xlsx(&path, &rows);
+    let out = site.build(&path);
+    assert!(out.status.success(), "{}", said(&out));
+    assert_eq!(search(&site, &["cuisine"])["count"], 0);
+    assert_eq!(ids(&search(&site, &["fleuriste"])), ["AF_2027_000106"]);
+
+    // Documents that are not the last build's are refused, not searched.
+    std::fs::write(site.path("build/index.docs"), b"not documents").unwrap();
+    std::fs::remove_dir_all(site.path("build/index")).unwrap();
+    let out = site.run(&["search", "fleuriste"]);
+    assert!(!out.status.success());
+    assert!(said(&out).contains("run `vitrine build` first"), "{}", said(&out));
 }

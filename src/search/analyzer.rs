@@ -131,12 +131,14 @@ fn folded() -> TextAnalyzer {
 /// Registers the French analyzer (needed each time an index is created or opened).
 pub fn register(tokenizers: &TokenizerManager) {
     tokenizers.register(FRENCH, french());
-    tokenizers.register(
-        RAW,
-        TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(LowerCaser)
-            .build(),
-    );
+    tokenizers.register(RAW, raw());
+}
+
+/// The analyzer of the family keys.
+pub fn raw() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(LowerCaser)
+        .build()
 }
 
 /// One word of a query: as typed but folded, and its stem (the indexed form).

@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
 
-const MAGIC: &[u8] = b"vitrine search documents 2\n";
+const MAGIC: &[u8] = b"vitrine search documents 3\n";
 
 /// The documents kept in `path` whose offer key is among `keys`, at the same place as
 /// their key; none if the file is missing, from other tables or unreadable. Read as a
@@ -55,6 +55,34 @@ pub fn kept(path: &Path, tables: Key, keys: &[Key]) -> Vec<Option<SearchDoc>> {
         }
     }
     slots
+}
+
+/// Everything kept in `path`: the tables' key, and each offer's key and document in the
+/// order they were kept; `None` if the file is missing or unreadable.
+pub fn all(path: &Path) -> Option<(Key, Vec<Key>, Vec<SearchDoc>)> {
+    let mut input = std::io::BufReader::with_capacity(1 << 16, std::fs::File::open(path).ok()?);
+    let mut head = vec![0; MAGIC.len() + 16];
+    input.read_exact(&mut head).ok()?;
+    if head[..MAGIC.len()] != *MAGIC {
+        return None;
+    }
+    let tables = Key::from_le_bytes(head[MAGIC.len()..].try_into().ok()?);
+    let (mut keys, mut docs) = (Vec::new(), Vec::new());
+    let mut record = Vec::new();
+    let mut frame = [0u8; 20];
+    loop {
+        match input.read_exact(&mut frame) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
+            Err(_) => return None,
+        }
+        keys.push(Key::from_le_bytes(frame[..16].try_into().ok()?));
+        let len = u32::from_le_bytes(frame[16..].try_into().ok()?) as usize;
+        record.resize(len, 0);
+        input.read_exact(&mut record).ok()?;
+        docs.push(decode(&record)?);
+    }
+    Some((tables, keys, docs))
 }
 
 /// Keeps `docs` (whose offer keys are `keys`, same order) for the next build. Losing
@@ -122,6 +150,8 @@ fn encode(d: &SearchDoc, out: &mut Vec<u8>) {
             out.extend_from_slice(&c.to_le_bytes());
         }
     }
+    out.extend_from_slice(&(d.terms.len() as u32).to_le_bytes());
+    out.extend_from_slice(&d.terms);
 }
 
 /// What [`encode`] wrote; `None` for anything else.
@@ -148,8 +178,12 @@ fn decode(bytes: &[u8]) -> Option<SearchDoc> {
         0 => None,
         _ => Some(r.u32()?),
     };
+    let len = r.u32()? as usize;
+    let terms = r.take(len)?.to_vec();
+    super::postings::well_formed(&terms, texts.len())?;
     r.0.is_empty().then_some(SearchDoc {
         ord: 0,
+        terms,
         id,
         url,
         title,

@@ -1,4 +1,5 @@
-//! The static form of the index for the browser, derived from the tantivy index:
+//! The static form of the index for the browser, from the documents and their
+//! [`Inverted`] index (what tantivy's index holds for the text fields):
 //! content-hashed files under `recherche/index/`, each loaded only when a query needs it.
 //!
 //! - `manifest-*.json` (small): document count, per-field boost and token total (BM25
@@ -16,23 +17,20 @@
 //! Packs and records are many small files: each family lives in a folder named after
 //! the hash of all its files, so the manifest lists a folder and a count, not names.
 
-use super::SearchError;
 use super::analyzer::FAMILY_SUFFIXES;
 use super::facets::{self, Facets};
 use super::places::Places;
+use super::postings::Inverted;
 use super::query::{
-    DIPLOMA_WORDS, EXPANSION_BOOST, Lexicon, MAX_EXPANSIONS, NEAR_WORDS, RADII, STOP_WORDS,
-    TYPO_MIN_CHARS, TYPO2_MIN_CHARS,
+    DIPLOMA_WORDS, EXPANSION_BOOST, MAX_EXPANSIONS, NEAR_WORDS, RADII, STOP_WORDS, TYPO_MIN_CHARS,
+    TYPO2_MIN_CHARS,
 };
-use super::schema::{FAMILY, Fields, SUBJECT_FIELDS, SearchDoc, TEXT_FIELDS};
+use super::schema::{FAMILY, SUBJECT_FIELDS, SearchDoc, TEXT_FIELDS};
 use crate::communes::{Communes, Kind};
 use crate::output::Files;
 use crate::safe::json_bytes;
 use serde_json::json;
 use std::collections::BTreeMap;
-use tantivy::postings::Postings;
-use tantivy::schema::IndexRecordOption;
-use tantivy::{DocSet, Searcher, TERMINATED, Term};
 
 /// Folder of the export under the public root.
 pub const DIR: &str = "recherche/index/";
@@ -61,15 +59,12 @@ pub struct Export {
 
 /// Builds every file of the export.
 pub fn export(
-    searcher: &Searcher,
-    fields: &Fields,
-    lexicon: &Lexicon,
+    inverted: &Inverted,
     docs: &[SearchDoc],
     facets: &Facets,
     communes: &Communes,
     places: &Places,
-) -> Result<Export, SearchError> {
-    let err = |e: &dyn std::fmt::Display| SearchError::Index(format!("export: {e}"));
+) -> Export {
     let mut files = Files::new();
     let put = |files: &mut Files, kind: &str, ext: &str, bytes: Vec<u8>| -> String {
         let name = format!("{kind}-{}.{ext}", hash(&bytes));
@@ -77,66 +72,15 @@ pub fn export(
         name
     };
 
-    // Postings, straight from tantivy's inverted index, mapped to export order.
-    let readers = searcher.segment_readers();
-    let ords: Vec<_> = readers
-        .iter()
-        .map(|r| r.fast_fields().u64("ord"))
-        .collect::<Result<_, _>>()
-        .map_err(|e| err(&e))?;
-    let norms: Vec<Vec<_>> = readers
-        .iter()
-        .map(|r| {
-            fields
-                .text
-                .iter()
-                .map(|f| r.get_fieldnorms_reader(*f))
-                .collect::<Result<Vec<_>, _>>()
-        })
-        .collect::<Result<_, _>>()
-        .map_err(|e| err(&e))?;
-
+    // Postings, encoded as the inverted index was made (by term, then field).
     let mut packs: Vec<Vec<u8>> = vec![Vec::new()];
     let mut shards: Vec<(String, Vec<u8>)> = Vec::new();
     let mut prev_term: Vec<u8> = Vec::new();
-    let mut entries: Vec<(u32, u32)> = Vec::new();
-    for (term, in_fields) in &lexicon.terms {
-        let mut lists: Vec<(u8, u32, Vec<u8>)> = Vec::new();
-        for &(f, df) in in_fields {
-            entries.clear();
-            let field = fields.text[f as usize];
-            for (s, reader) in readers.iter().enumerate() {
-                let inverted = reader.inverted_index(field).map_err(|e| err(&e))?;
-                let t = Term::from_field_text(field, term);
-                let Some(mut postings) = inverted
-                    .read_postings(&t, IndexRecordOption::WithFreqs)
-                    .map_err(|e| err(&e))?
-                else {
-                    continue;
-                };
-                let mut doc = postings.doc();
-                while doc != TERMINATED {
-                    let ord = ords[s].first(doc).unwrap_or(0) as u32;
-                    let fieldnorm = norms[s][f as usize].fieldnorm_id(doc);
-                    entries.push((ord, postings.term_freq() << 8 | u32::from(fieldnorm)));
-                    doc = postings.advance();
-                }
-            }
-            entries.sort_unstable();
-            debug_assert_eq!(entries.len(), df as usize);
-            let mut bytes = Vec::with_capacity(entries.len() * 3);
-            let mut prev = 0u32;
-            for &(ord, packed) in &entries {
-                let tf = packed >> 8;
-                varint(&mut bytes, u64::from(ord - prev) << 1 | u64::from(tf > 1));
-                bytes.push(packed as u8);
-                if tf > 1 {
-                    varint(&mut bytes, u64::from(tf));
-                }
-                prev = ord;
-            }
-            lists.push((f, df, bytes));
-        }
+    for (term, lists) in &inverted.terms {
+        let lists: Vec<(u8, u32, &[u8])> = lists
+            .iter()
+            .map(|l| (l.field, l.df, l.bytes.as_slice()))
+            .collect();
         let size: usize = lists.iter().map(|l| l.2.len()).sum();
         if !packs.last().unwrap().is_empty() && packs.last().unwrap().len() + size > PACK_BYTES {
             packs.push(Vec::new());
@@ -144,7 +88,7 @@ pub fn export(
         let pack = packs.len() - 1;
         let offset = packs[pack].len();
         for l in &lists {
-            packs[pack].extend_from_slice(&l.2);
+            packs[pack].extend_from_slice(l.2);
         }
 
         // Dictionary entry.
@@ -298,24 +242,18 @@ pub fn export(
     let places_dir = put_family(&mut files, "l", "json", place_files);
 
     // BM25 statistics: tantivy's averages come from these totals.
-    let n = searcher.num_docs();
+    let n = u64::from(inverted.docs);
     let mut field_meta = Vec::new();
     for (i, (name, boost)) in TEXT_FIELDS.iter().enumerate() {
-        let mut tokens = 0u64;
-        for r in readers {
-            tokens += r
-                .inverted_index(fields.text[i])
-                .map_err(|e| err(&e))?
-                .total_num_tokens();
-        }
+        let tokens = inverted.tokens.get(i).copied().unwrap_or(0);
         field_meta.push(json!({"name": name, "boost": boost, "tokens": tokens}));
     }
     let mut overrides = BTreeMap::new();
-    for df in lexicon
+    for df in inverted
         .terms
-        .values()
-        .flatten()
-        .map(|(_, df)| u64::from(*df))
+        .iter()
+        .flat_map(|(_, lists)| lists)
+        .map(|l| u64::from(l.df))
     {
         let exact = idf(df, n);
         if idf_as_browser(df, n).to_bits() != exact.to_bits() {
@@ -350,10 +288,10 @@ pub fn export(
         "geoScale": GEO_SCALE,
     });
     let name = put(&mut files, "manifest", "json", json_bytes(&manifest));
-    Ok(Export {
+    Export {
         files,
         manifest: format!("/{DIR}{name}"),
-    })
+    }
 }
 
 /// Puts numbered files (`0.bin`, `1.bin`…) in a folder named after the hash of them all.
@@ -409,7 +347,7 @@ fn run_length(out: &mut Vec<u8>, values: &[u64]) {
     }
 }
 
-fn varint(out: &mut Vec<u8>, mut v: u64) {
+pub(super) fn varint(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
         out.push((v as u8) | 0x80);
         v >>= 7;

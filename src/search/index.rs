@@ -1,5 +1,5 @@
 //! The tantivy index on disk (in the build folder, never published): written from
-//! scratch at each build, opened by `search` and `serve`.
+//! scratch from a build's documents when `search` or `serve` first opens it.
 
 use super::SearchError;
 use super::analyzer;
@@ -15,9 +15,14 @@ const PLACES: &str = "places.json";
 /// Memory given to the index writer (one thread, so documents keep their order).
 const WRITER_MEMORY: usize = 200_000_000;
 
-/// Writes the index of `docs` to `dir`, replacing what was there. The new index is
-/// written beside it and swapped in, so a failed build leaves the old one usable.
-pub fn write(dir: &Path, docs: &[SearchDoc], places: &Places) -> Result<(), SearchError> {
+/// Writes the index of `docs` (whose key is `key`) to `dir`, replacing what was there.
+/// The new index is written beside it and swapped in: a failure leaves the old one.
+pub fn write(
+    dir: &Path,
+    docs: &[SearchDoc],
+    places: &Places,
+    key: &str,
+) -> Result<(), SearchError> {
     let err = |e: &dyn std::fmt::Display| SearchError::Index(format!("{}: {e}", dir.display()));
     let tmp = sibling(dir, "tmp");
     let old = sibling(dir, "old");
@@ -49,6 +54,7 @@ pub fn write(dir: &Path, docs: &[SearchDoc], places: &Places) -> Result<(), Sear
         serde_json::to_vec(places).map_err(|e| err(&e))?,
     )
     .map_err(|e| err(&e))?;
+    std::fs::write(tmp.join(super::INDEXED), key).map_err(|e| err(&e))?;
     if dir.exists() {
         std::fs::rename(dir, &old).map_err(|e| err(&e))?;
     }
@@ -78,17 +84,9 @@ pub struct Opened {
 }
 
 impl Opened {
-    /// Opens the index written by [`write`].
+    /// Opens the index of the last build's documents, written first if need be.
     pub fn open(dir: &Path) -> Result<Opened, SearchError> {
-        Self::open_as(dir, None)
-    }
-
-    /// Opens the index just written with `places` (not read back from its file).
-    pub fn open_with(dir: &Path, places: Places) -> Result<Opened, SearchError> {
-        Self::open_as(dir, Some(places))
-    }
-
-    fn open_as(dir: &Path, places: Option<Places>) -> Result<Opened, SearchError> {
+        super::refresh_index(dir)?;
         let err = |e: &dyn std::fmt::Display| {
             SearchError::Index(format!(
                 "{}: cannot open the search index ({e}); run `vitrine build` first",
@@ -105,12 +103,9 @@ impl Opened {
             .map_err(|e| err(&e))?;
         let lexicon = Lexicon::of(&reader.searcher(), &fields).map_err(|e| err(&e))?;
         let columns = Columns::of(&reader.searcher(), &fields).map_err(|e| err(&e))?;
-        let places = match places {
-            Some(places) => places,
-            None => std::fs::read(dir.join(PLACES))
-                .map_err(|e| err(&e))
-                .and_then(|b| serde_json::from_slice(&b).map_err(|e| err(&e)))?,
-        };
+        let places = std::fs::read(dir.join(PLACES))
+            .map_err(|e| err(&e))
+            .and_then(|b| serde_json::from_slice(&b).map_err(|e| err(&e)))?;
         Ok(Opened {
             index,
             reader,

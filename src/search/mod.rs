@@ -14,6 +14,7 @@ pub mod export;
 pub mod facets;
 pub mod index;
 pub mod places;
+pub mod postings;
 pub mod query;
 pub mod schema;
 pub mod vocabulary;
@@ -69,7 +70,11 @@ struct Made {
     files: Vec<(String, String)>,
 }
 
-const MADE: &str = "vitrine-made.json";
+/// Beside the index folder (`index.made`): the index itself is written later.
+const MADE: &str = "made";
+
+/// In the index folder: the key of the documents it was written from.
+const INDEXED: &str = "vitrine-documents";
 
 /// Like [`build`]; when the offers are those of the previous build and so is everything
 /// else the documents are made from (`sources`: the key of the site's own communes and
@@ -103,6 +108,10 @@ pub fn build_reusing(
     if let Some(assets) = previous.and_then(|p| reused(dir, p, &key)) {
         return Ok(assets);
     }
+    if let Some(build) = dir.parent() {
+        std::fs::create_dir_all(build)
+            .map_err(|e| SearchError::Index(format!("{}: {e}", build.display())))?;
+    }
     // The places depend on the communes alone: made beside the documents. The
     // documents of unchanged offers are the previous build's (none with --clean).
     let cache = dir.with_extension("docs");
@@ -129,17 +138,8 @@ pub fn build_reusing(
             })
         },
     );
-    index::write(dir, &docs, &places)?;
-    let opened = index::Opened::open_with(dir, places)?;
-    let export = export::export(
-        &opened.searcher(),
-        &opened.fields,
-        &opened.lexicon,
-        &docs,
-        &facets,
-        communes,
-        &opened.places,
-    )?;
+    let inverted = postings::Inverted::of(&docs);
+    let export = export::export(&inverted, &docs, &facets, communes, &places);
     let assets = SearchAssets {
         files: export.files,
         manifest: export.manifest,
@@ -156,17 +156,49 @@ pub fn build_reusing(
             .collect(),
     };
     // Only a spared rebuild is lost if this cannot be written.
-    let _ = std::fs::write(
-        dir.join(MADE),
-        serde_json::to_vec(&made).unwrap_or_default(),
-    );
+    let _ = crate::output::write_replacing(&dir.with_extension(MADE), |out| {
+        out.write_all(&serde_json::to_vec(&made).unwrap_or_default())
+    });
     Ok(assets)
+}
+
+/// Writes the tantivy index of the last build's documents in `dir` unless it is there
+/// already: the build publishes the export alone, and only `search` and `serve` read the
+/// index. The documents are those the build kept beside it (with their key, checked
+/// against the build's).
+pub(crate) fn refresh_index(dir: &Path) -> Result<(), SearchError> {
+    let err = |what: &str| {
+        SearchError::Index(format!(
+            "{}: {what}; run `vitrine build` first",
+            dir.display()
+        ))
+    };
+    let made: Made = std::fs::read(dir.with_extension(MADE))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .ok_or_else(|| err("no search documents"))?;
+    let stamp = dir.join(INDEXED);
+    if std::fs::read_to_string(&stamp).is_ok_and(|k| k == made.key) {
+        return Ok(());
+    }
+    let (tables, keys, docs) =
+        cache::all(&dir.with_extension("docs")).ok_or_else(|| err("no search documents"))?;
+    let key = format!(
+        "{:032x}",
+        crate::output::key_of_serialized(&(tables, &keys))
+    );
+    if key != made.key {
+        return Err(err("the search documents are not those of the last build"));
+    }
+    let places =
+        cache::places(&dir.with_extension("places"), tables).ok_or_else(|| err("no places"))?;
+    index::write(dir, &schema::in_order(docs), &places, &made.key)
 }
 
 /// The previous build's assets, if they were made from the same documents and every
 /// file is still in the previous public tree.
 fn reused(dir: &Path, public: &Path, key: &str) -> Option<SearchAssets> {
-    let made: Made = serde_json::from_slice(&std::fs::read(dir.join(MADE)).ok()?).ok()?;
+    let made: Made = serde_json::from_slice(&std::fs::read(dir.with_extension(MADE)).ok()?).ok()?;
     if made.key != key {
         return None;
     }

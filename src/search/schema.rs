@@ -3,6 +3,7 @@
 
 use super::analyzer;
 use super::facets::{self, FacetValue, Facets};
+use super::postings;
 use super::vocabulary::{self, Vocabulary};
 use crate::communes::Communes;
 use crate::model::{Coordinates, Offer, fold, level_label};
@@ -64,6 +65,10 @@ pub struct SearchDoc {
     pub level: Option<u8>,
     pub capacity: Option<u32>,
     pub new: bool,
+    /// The terms of [`Self::texts`] as the index's analyzers make them (see
+    /// [`postings::analysed`]): analysed once per offer, kept with the document.
+    #[serde(skip)]
+    pub terms: Vec<u8>,
 }
 
 impl SearchDoc {
@@ -168,8 +173,10 @@ impl SearchDoc {
             acronyms.into_iter().collect::<Vec<_>>().join(" "),
             family.join(" "),
         ];
+        let terms = postings::analysed(&texts);
         SearchDoc {
             ord: 0,
+            terms,
             id: offer.id.clone(),
             url: urls::offer_path(offer),
             title: offer.title.clone(),

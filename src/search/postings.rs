@@ -1,0 +1,310 @@
+//! The inverted index the export publishes, made from the documents themselves with the
+//! index's own analyzers: what tantivy's term dictionaries and postings hold for the
+//! text fields (terms, document frequencies, term frequencies, field norms, token
+//! totals), without writing a tantivy index first. The build only needs the export; the
+//! tantivy index is written when `search` or `serve` first open it.
+//!
+//! Equal to what tantivy makes of the same documents (test below): a token longer than
+//! tantivy's limit is dropped and not counted, a field norm is the field's token count.
+
+use super::analyzer;
+use super::export::varint;
+use super::schema::{FAMILY, SearchDoc, TEXT_FIELDS};
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use std::cell::RefCell;
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::tokenizer::{MAX_TOKEN_LEN, TextAnalyzer};
+
+/// One (term, field) postings list, already in the export's encoding: per document in
+/// index order, `varint(Δord·2 | tf>1)`, the field norm id, then `varint(tf)` if tf > 1.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct List {
+    pub field: u8,
+    /// Documents the term is in (in this field).
+    pub df: u32,
+    pub bytes: Vec<u8>,
+    last: u32,
+}
+
+/// Every term of the text fields with its lists (by field number), and the BM25 totals.
+#[derive(Debug, Default)]
+pub struct Inverted {
+    /// Terms in byte order (tantivy's dictionary order), each with its lists by field.
+    pub terms: Vec<(String, Vec<List>)>,
+    /// Tokens per text field over all documents (BM25 average lengths).
+    pub tokens: Vec<u64>,
+    pub docs: u32,
+}
+
+impl Inverted {
+    /// The inverted index of `docs`, which are in index order (`ord` = position), from
+    /// their analysed terms.
+    pub fn of(docs: &[SearchDoc]) -> Inverted {
+        let mut lists: FxHashMap<Box<str>, Vec<List>> = FxHashMap::default();
+        let mut tokens = vec![0u64; TEXT_FIELDS.len()];
+        for doc in docs {
+            let mut terms = Terms(&doc.terms);
+            let mut f = 0u8;
+            while let Some((count, n)) = terms.field() {
+                tokens[f as usize] += u64::from(count);
+                let norm = FieldNormReader::fieldnorm_to_id(count);
+                for _ in 0..n {
+                    let Some((term, tf)) = terms.term() else {
+                        break;
+                    };
+                    let entry = match lists.get_mut(term) {
+                        Some(e) => e,
+                        None => lists.entry(term.into()).or_default(),
+                    };
+                    let list = match entry.iter().position(|l| l.field == f) {
+                        Some(i) => &mut entry[i],
+                        None => {
+                            entry.push(List {
+                                field: f,
+                                df: 0,
+                                bytes: Vec::new(),
+                                last: 0,
+                            });
+                            entry.last_mut().expect("just pushed")
+                        }
+                    };
+                    list.add(doc.ord, tf, norm);
+                }
+                f += 1;
+            }
+        }
+        let mut terms: Vec<(String, Vec<List>)> = lists
+            .into_iter()
+            .map(|(t, mut l)| {
+                l.sort_unstable_by_key(|l| l.field);
+                (t.into_string(), l)
+            })
+            .collect();
+        terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        Inverted {
+            terms,
+            tokens,
+            docs: docs.len() as u32,
+        }
+    }
+}
+
+impl List {
+    fn add(&mut self, ord: u32, tf: u32, norm: u8) {
+        debug_assert!(self.df == 0 || ord > self.last, "documents in index order");
+        varint(
+            &mut self.bytes,
+            u64::from(ord - self.last) << 1 | u64::from(tf > 1),
+        );
+        self.bytes.push(norm);
+        if tf > 1 {
+            varint(&mut self.bytes, u64::from(tf));
+        }
+        self.last = ord;
+        self.df += 1;
+    }
+}
+
+thread_local! {
+    static FRENCH: RefCell<TextAnalyzer> = RefCell::new(analyzer::french());
+    static RAW: RefCell<TextAnalyzer> = RefCell::new(analyzer::raw());
+}
+
+/// The terms of a document's text fields, as bytes: per field, `varint(tokens)`,
+/// `varint(terms)`, then each distinct term (in byte order) as `varint(len)`, its
+/// bytes, `varint(tf)`.
+pub fn analysed(texts: &[String]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut words: Vec<String> = Vec::new();
+    for (f, text) in texts.iter().enumerate() {
+        let chain = if f == FAMILY as usize { &RAW } else { &FRENCH };
+        words.clear();
+        chain.with_borrow_mut(|analyzer| {
+            let mut stream = analyzer.token_stream(text);
+            while stream.advance() {
+                let token = std::mem::take(&mut stream.token_mut().text);
+                // Tantivy drops such a token and does not count it.
+                if token.len() <= MAX_TOKEN_LEN {
+                    words.push(token);
+                }
+            }
+        });
+        varint(&mut out, words.len() as u64);
+        words.sort_unstable();
+        let distinct =
+            words.windows(2).filter(|w| w[0] != w[1]).count() + usize::from(!words.is_empty());
+        varint(&mut out, distinct as u64);
+        for run in words.chunk_by(|a, b| a == b) {
+            varint(&mut out, run[0].len() as u64);
+            out.extend_from_slice(run[0].as_bytes());
+            varint(&mut out, run.len() as u64);
+        }
+    }
+    out
+}
+
+/// `Some` when `terms` is what [`analysed`] makes of `fields` texts (read from a file).
+pub fn well_formed(terms: &[u8], fields: usize) -> Option<()> {
+    let mut r = Terms(terms);
+    for _ in 0..fields {
+        let (_, n) = r.field()?;
+        for _ in 0..n {
+            r.term()?;
+        }
+    }
+    r.0.is_empty().then_some(())
+}
+
+/// A reader of [`analysed`] bytes.
+struct Terms<'a>(&'a [u8]);
+
+impl<'a> Terms<'a> {
+    fn varint(&mut self) -> Option<u64> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let (&b, rest) = self.0.split_first()?;
+            self.0 = rest;
+            v |= u64::from(b & 0x7f) << shift;
+            if b < 0x80 {
+                return Some(v);
+            }
+        }
+        None
+    }
+    /// A field's token count and number of terms.
+    fn field(&mut self) -> Option<(u32, u32)> {
+        Some((
+            self.varint()?.try_into().ok()?,
+            self.varint()?.try_into().ok()?,
+        ))
+    }
+    fn term(&mut self) -> Option<(&'a str, u32)> {
+        let len = usize::try_from(self.varint()?).ok()?;
+        let (bytes, rest) = self.0.split_at_checked(len)?;
+        self.0 = rest;
+        Some((
+            std::str::from_utf8(bytes).ok()?,
+            self.varint()?.try_into().ok()?,
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Offer;
+    use std::collections::BTreeMap;
+    use tantivy::postings::Postings;
+    use tantivy::schema::IndexRecordOption;
+    use tantivy::{DocSet, TERMINATED, Term};
+
+    /// (term, field) → (ord, tf, field norm id) of every document, in ord order.
+    type Lists = BTreeMap<(String, u8), Vec<(u32, u32, u8)>>;
+
+    fn decoded(inverted: &Inverted) -> Lists {
+        let mut out = Lists::new();
+        for (term, lists) in &inverted.terms {
+            for l in lists {
+                let mut r = Terms(&l.bytes);
+                let (mut ord, mut entries) = (0u32, Vec::new());
+                while let Some(v) = r.varint() {
+                    ord += (v >> 1) as u32;
+                    let (&norm, rest) = r.0.split_first().unwrap();
+                    r.0 = rest;
+                    let tf = if v & 1 == 1 {
+                        r.varint().unwrap() as u32
+                    } else {
+                        1
+                    };
+                    entries.push((ord, tf, norm));
+                }
+                assert_eq!(entries.len(), l.df as usize, "{term}");
+                out.insert((term.clone(), l.field), entries);
+            }
+        }
+        out
+    }
+
+    /// What tantivy's index of the same documents holds.
+    fn tantivys(dir: &std::path::Path) -> (Lists, Vec<u64>, u64) {
+        let index = tantivy::Index::open_in_dir(dir).unwrap();
+        analyzer::register(index.tokenizers());
+        let fields = super::super::schema::Fields::of(&index.schema()).unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let mut out = Lists::new();
+        let mut tokens = vec![0u64; TEXT_FIELDS.len()];
+        for reader in searcher.segment_readers() {
+            let ords = reader.fast_fields().u64("ord").unwrap();
+            for (f, field) in fields.text.iter().enumerate() {
+                let inverted = reader.inverted_index(*field).unwrap();
+                tokens[f] += inverted.total_num_tokens();
+                let norms = reader.get_fieldnorms_reader(*field).unwrap();
+                let mut stream = inverted.terms().stream().unwrap();
+                while stream.advance() {
+                    let term = String::from_utf8(stream.key().to_vec()).unwrap();
+                    let t = Term::from_field_text(*field, &term);
+                    let mut postings = inverted
+                        .read_postings(&t, IndexRecordOption::WithFreqs)
+                        .unwrap()
+                        .unwrap();
+                    let list = out.entry((term, f as u8)).or_default();
+                    let mut doc = postings.doc();
+                    while doc != TERMINATED {
+                        let ord = ords.first(doc).unwrap() as u32;
+                        list.push((ord, postings.term_freq(), norms.fieldnorm_id(doc)));
+                        doc = postings.advance();
+                    }
+                }
+            }
+        }
+        for list in out.values_mut() {
+            list.sort_unstable();
+        }
+        (out, tokens, searcher.num_docs())
+    }
+
+    #[test]
+    fn the_inverted_index_is_what_tantivy_makes_of_the_same_documents() {
+        let mut offers = super::super::tests::catalogue(300);
+        // Long fields (lossy norms), repeated words, a token over tantivy's limit, an
+        // empty field, letters beyond ASCII.
+        offers[0].description = Some("apprentissage ".repeat(300));
+        offers[1].description = Some(format!("{} boulanger", "x".repeat(MAX_TOKEN_LEN + 1)));
+        offers[2].description = Some(String::new());
+        offers[3].title = "Œnologie & sommellerie — straße Ελληνικά 🍷 Ça-va".into();
+        let published: Vec<&Offer> = offers.iter().collect();
+        let communes = crate::communes::Communes::builtin();
+        let vocabulary = super::super::vocabulary::Vocabulary::builtin();
+        let docs = super::super::schema::documents(&published, &communes, &vocabulary);
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("index");
+        let places = super::super::places::Places::of(&communes);
+        super::super::index::write(&dir, &docs, &places, "key").unwrap();
+
+        let inverted = Inverted::of(&docs);
+        let (lists, tokens, n) = tantivys(&dir);
+        assert_eq!(u64::from(inverted.docs), n);
+        assert_eq!(inverted.tokens, tokens);
+        assert!(tokens[8] > 300, "the long description is counted");
+        let ours = decoded(&inverted);
+        assert_eq!(ours.len(), lists.len());
+        assert_eq!(ours, lists);
+        assert!(
+            ours.values().flatten().any(|e| e.1 > 1),
+            "some tf above one"
+        );
+        assert!(ours.values().flatten().any(|e| e.2 > 40), "some lossy norm");
+        let terms: Vec<&String> = inverted.terms.iter().map(|t| &t.0).collect();
+        assert!(terms.is_sorted(), "terms in the dictionary's order");
+    }
+
+    #[test]
+    fn analysed_terms_read_back_only_when_whole() {
+        let texts = vec!["Boulanger boulangère".to_string(), String::new()];
+        let bytes = analysed(&texts);
+        assert_eq!(well_formed(&bytes, 2), Some(()));
+        assert_eq!(well_formed(&bytes[..bytes.len() - 1], 2), None);
+        assert_eq!(well_formed(&bytes, 1), None);
+    }
+}
