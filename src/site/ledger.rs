@@ -218,17 +218,27 @@ impl Ledger {
     /// Folds this build's published pages (`live`, state ignored) into the ledger.
     pub fn update(&self, live: Vec<Entry>) -> Changes {
         let mut changes = Changes::default();
-        let mut by_id: BTreeMap<(Kind, String), Vec<&Entry>> = BTreeMap::new();
+        // Borrowed keys: a catalogue's ledger has a row per page ever published.
+        let mut by_id: BTreeMap<(Kind, &str), Vec<&Entry>> = BTreeMap::new();
         for e in self.entries.values() {
-            by_id.entry((e.kind, e.id.clone())).or_default().push(e);
+            by_id.entry((e.kind, e.id.as_str())).or_default().push(e);
         }
+        // The groups no live page has.
+        let gone: Vec<(&(Kind, &str), &Vec<&Entry>)> = {
+            let live_ids: rustc_hash::FxHashSet<(Kind, &str)> =
+                live.iter().map(|e| (e.kind, e.id.as_str())).collect();
+            by_id
+                .iter()
+                .filter(|(k, _)| !live_ids.contains(k))
+                .collect()
+        };
         let mut next = Ledger::default();
-        let mut live_ids = std::collections::BTreeSet::new();
         for mut now in live {
             now.state = State::Published;
-            let key = (now.kind, now.id.clone());
-            live_ids.insert(key.clone());
-            let old = by_id.get(&key).map(Vec::as_slice).unwrap_or(&[]);
+            let old = by_id
+                .get(&(now.kind, now.id.as_str()))
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
             let was_current = old.iter().find(|e| e.state == State::Published);
             match was_current {
                 None => changes.added.push((now.kind, now.id.clone())),
@@ -250,10 +260,7 @@ impl Ledger {
             }
             next.insert(now);
         }
-        for (key, old) in &by_id {
-            if live_ids.contains(key) {
-                continue;
-            }
+        for (&(kind, id), old) in gone {
             // The current URL: the published one, else the last withdrawn one, else
             // (a hand-edited ledger) the last row.
             let current = old
@@ -263,7 +270,7 @@ impl Ledger {
                 .or(old.last())
                 .expect("a group has rows");
             if current.state == State::Published {
-                changes.withdrawn.push(key.clone());
+                changes.withdrawn.push((kind, id.to_string()));
             }
             for e in old {
                 let mut r = (*e).clone();

@@ -2,7 +2,7 @@
 //! starting with `/`) must name a generated file, and no folder may hold more than
 //! [`MAX_FOLDER_ENTRIES`] entries (Netlify refuses ~54,000 files in one folder).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 /// Most entries one output folder may hold.
 pub const MAX_FOLDER_ENTRIES: usize = 50_000;
@@ -73,40 +73,29 @@ pub fn target(link: &str) -> String {
 }
 
 /// Number of entries (files and sub-folders) of every folder of a tree given by its
-/// file paths; the root is `/`.
-pub fn folder_counts<'a>(paths: impl Iterator<Item = &'a str>) -> BTreeMap<String, usize> {
-    let mut children: BTreeMap<&str, HashSet<&str>> = BTreeMap::new();
+/// file paths; the root is `/`. One table of (folder, entry) pairs, not a set per folder:
+/// a catalogue has a folder per offer.
+pub fn folder_counts<'a>(paths: impl Iterator<Item = &'a str>) -> BTreeMap<&'a str, usize> {
+    let mut entries: rustc_hash::FxHashSet<(&str, &str)> = Default::default();
     for path in paths {
         let mut parent_end = 0;
         let mut start = 0;
         for (i, b) in path.bytes().enumerate() {
             if b == b'/' {
-                children
-                    .entry(&path[..parent_end])
-                    .or_default()
-                    .insert(&path[start..i]);
+                entries.insert((&path[..parent_end], &path[start..i]));
                 parent_end = i;
                 start = i + 1;
             }
         }
-        children
-            .entry(&path[..parent_end])
-            .or_default()
-            .insert(&path[start..]);
+        entries.insert((&path[..parent_end], &path[start..]));
     }
-    children
-        .into_iter()
-        .map(|(p, c)| {
-            (
-                if p.is_empty() {
-                    "/".into()
-                } else {
-                    p.to_string()
-                },
-                c.len(),
-            )
-        })
-        .collect()
+    let mut counts = BTreeMap::new();
+    for (folder, _) in entries {
+        *counts
+            .entry(if folder.is_empty() { "/" } else { folder })
+            .or_default() += 1;
+    }
+    counts
 }
 
 #[cfg(test)]

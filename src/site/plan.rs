@@ -444,7 +444,10 @@ impl<'a> Site<'a> {
             links::folder_counts(known.iter().map(String::as_str))
                 .into_iter()
                 .find(|(_, n)| *n > links::MAX_FOLDER_ENTRIES)
-                .map(|(folder, entries)| SiteError::CrowdedFolder { folder, entries })
+                .map(|(folder, entries)| SiteError::CrowdedFolder {
+                    folder: folder.to_string(),
+                    entries,
+                })
         };
         if let Some(e) = crowded(&known) {
             return Err(e);
