@@ -48,7 +48,7 @@ fn init_then_build_makes_a_working_site_in_a_new_folder() {
     ok(&out);
     assert!(site.join("public/index.html").is_file());
     assert!(site.join("report/index.html").is_file());
-    assert!(site.join("build/index").is_dir());
+    assert!(site.join("build/index.docs").is_file());
     let home = std::fs::read_to_string(site.join("public/index.html")).unwrap();
     assert!(home.contains("Apprentissage en Auvergne-Rhône-Alpes"));
     // The new site's ledger now lists what it published; nothing was written beside it.
