@@ -347,5 +347,9 @@ fn search_answers_from_the_last_build_whose_index_it_writes_when_first_asked() {
     std::fs::remove_dir_all(site.path("build/index")).unwrap();
     let out = site.run(&["search", "fleuriste"]);
     assert!(!out.status.success());
-    assert!(said(&out).contains("run `vitrine build` first"), "{}", said(&out));
+    assert!(
+        said(&out).contains("run `vitrine build` first"),
+        "{}",
+        said(&out)
+    );
 }
