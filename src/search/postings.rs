@@ -116,32 +116,103 @@ thread_local! {
 /// bytes, `varint(tf)`.
 pub fn analysed(texts: &[String]) -> Vec<u8> {
     let mut out = Vec::new();
-    let mut words: Vec<String> = Vec::new();
     for (f, text) in texts.iter().enumerate() {
-        let chain = if f == FAMILY as usize { &RAW } else { &FRENCH };
-        words.clear();
-        chain.with_borrow_mut(|analyzer| {
-            let mut stream = analyzer.token_stream(text);
-            while stream.advance() {
-                let token = std::mem::take(&mut stream.token_mut().text);
-                // Tantivy drops such a token and does not count it.
-                if token.len() <= MAX_TOKEN_LEN {
-                    words.push(token);
-                }
+        // Offers repeat most of their texts (level, domain, CFA, town, trades, often the
+        // title and the description): a text's terms are made once per thread.
+        SEEN.with_borrow_mut(|seen| {
+            let key = (f as u8, text.as_str());
+            if let Some(bytes) = seen.terms.get(&key as &dyn SeenKey) {
+                out.extend_from_slice(bytes);
+                return;
             }
-        });
-        varint(&mut out, words.len() as u64);
-        words.sort_unstable();
-        let distinct =
-            words.windows(2).filter(|w| w[0] != w[1]).count() + usize::from(!words.is_empty());
-        varint(&mut out, distinct as u64);
-        for run in words.chunk_by(|a, b| a == b) {
-            varint(&mut out, run[0].len() as u64);
-            out.extend_from_slice(run[0].as_bytes());
-            varint(&mut out, run.len() as u64);
-        }
+            let start = out.len();
+            field_terms(f, text, &mut out);
+            seen.bytes += text.len() + out.len() - start;
+            if seen.bytes > SEEN_BYTES {
+                seen.terms.clear();
+                seen.bytes = 0;
+            }
+            seen.terms
+                .insert((f as u8, text.clone()), out[start..].into());
+        })
     }
     out
+}
+
+/// One field's part of [`analysed`].
+fn field_terms(f: usize, text: &str, out: &mut Vec<u8>) {
+    let chain = if f == FAMILY as usize { &RAW } else { &FRENCH };
+    let mut words: Vec<String> = Vec::new();
+    chain.with_borrow_mut(|analyzer| {
+        let mut stream = analyzer.token_stream(text);
+        while stream.advance() {
+            let token = std::mem::take(&mut stream.token_mut().text);
+            // Tantivy drops such a token and does not count it.
+            if token.len() <= MAX_TOKEN_LEN {
+                words.push(token);
+            }
+        }
+    });
+    varint(out, words.len() as u64);
+    words.sort_unstable();
+    let distinct =
+        words.windows(2).filter(|w| w[0] != w[1]).count() + usize::from(!words.is_empty());
+    varint(out, distinct as u64);
+    for run in words.chunk_by(|a, b| a == b) {
+        varint(out, run[0].len() as u64);
+        out.extend_from_slice(run[0].as_bytes());
+        varint(out, run.len() as u64);
+    }
+}
+
+/// Texts and their terms remembered per thread before the memory is given back.
+const SEEN_BYTES: usize = 8 << 20;
+
+#[derive(Default)]
+struct Seen {
+    terms: FxHashMap<(u8, String), Box<[u8]>>,
+    bytes: usize,
+}
+
+thread_local! {
+    static SEEN: RefCell<Seen> = RefCell::default();
+}
+
+/// A (field, text) key looked up without making a `String` of the text.
+trait SeenKey {
+    fn key(&self) -> (u8, &str);
+}
+
+impl SeenKey for (u8, String) {
+    fn key(&self) -> (u8, &str) {
+        (self.0, &self.1)
+    }
+}
+
+impl SeenKey for (u8, &str) {
+    fn key(&self) -> (u8, &str) {
+        (self.0, self.1)
+    }
+}
+
+impl<'a> std::borrow::Borrow<dyn SeenKey + 'a> for (u8, String) {
+    fn borrow(&self) -> &(dyn SeenKey + 'a) {
+        self
+    }
+}
+
+impl PartialEq for dyn SeenKey + '_ {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
+
+impl Eq for dyn SeenKey + '_ {}
+
+impl std::hash::Hash for dyn SeenKey + '_ {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.key().hash(state)
+    }
 }
 
 /// `Some` when `terms` is what [`analysed`] makes of `fields` texts (read from a file).
