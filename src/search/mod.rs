@@ -121,9 +121,14 @@ pub fn build_reusing(
                 Some(_) => cache::kept(&cache, tables, &offer_keys),
                 None => vec![None; offer_keys.len()],
             };
-            let made = schema::made(published, kept, communes, vocabulary);
+            let mut made = schema::made(published, kept, communes, vocabulary);
             // Only a later build's time is lost if they cannot be kept.
             let _ = cache::keep(&cache, tables, &offer_keys, &made);
+            // The texts now live in that file (for the tantivy index) and in each
+            // document's terms (for the export): not held through the rest of the stage.
+            for d in &mut made {
+                d.texts = Vec::new();
+            }
             let docs = schema::in_order(made);
             let facets = schema::facets(&docs);
             (docs, facets)

@@ -14,7 +14,7 @@ pub fn internal_links(html: &str) -> Vec<&str> {
     let bytes = html.as_bytes();
     let mut out = Vec::new();
     let mut from = 0;
-    while let Some(pos) = bytes[from..].iter().position(|b| *b == b'=') {
+    while let Some(pos) = memchr::memchr(b'=', &bytes[from..]) {
         let eq = from + pos;
         from = eq + 1;
         let name_len = if eq >= 4 && bytes[eq - 4..eq].eq_ignore_ascii_case(b"href") {
@@ -38,10 +38,7 @@ pub fn internal_links(html: &str) -> Vec<&str> {
         let value = match rest.as_bytes().first() {
             Some(q @ (b'"' | b'\'')) => {
                 let q = *q;
-                let end = rest[1..]
-                    .bytes()
-                    .position(|b| b == q)
-                    .map_or(rest.len(), |p| p + 1);
+                let end = memchr::memchr(q, &rest.as_bytes()[1..]).map_or(rest.len(), |p| p + 1);
                 &rest[1..end]
             }
             _ => {
