@@ -171,7 +171,36 @@ struct IndexPage<'a> {
     warnings: Vec<ReasonCount>,
     declared_only: Vec<ReasonCount>,
     not_checked: Vec<ReasonCount>,
-    cfas: &'a [CfaView<'a>],
+    cfas: Vec<CfaLine<'a>>,
+}
+
+/// A CFA's line in the index: its counts, not its offers (a CFA's list of offers to
+/// fix is its own page's; serialised for every line, it was most of the index's time).
+#[derive(Serialize)]
+struct CfaLine<'a> {
+    slug: &'a str,
+    name: &'a str,
+    siret: &'a str,
+    town: &'a str,
+    offers: usize,
+    non_conformes: usize,
+    with_warnings: usize,
+    closed: usize,
+}
+
+impl<'a> CfaLine<'a> {
+    fn of(c: &'a CfaView<'a>) -> CfaLine<'a> {
+        CfaLine {
+            slug: &c.slug,
+            name: c.name,
+            siret: c.siret,
+            town: c.town,
+            offers: c.offers,
+            non_conformes: c.non_conformes,
+            with_warnings: c.with_warnings,
+            closed: c.closed,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -357,7 +386,7 @@ pub fn render_keyed(
                 warnings: counts(&summary.warnings),
                 declared_only: declared_only.clone(),
                 not_checked: listed(&summary.not_checked),
-                cfas: &cfas,
+                cfas: cfas.iter().map(CfaLine::of).collect(),
             },
         )?,
     );
@@ -423,12 +452,17 @@ pub fn render_keyed(
     files.insert("envoi.csv", workbook::envoi_csv(&rows, offers, verdicts));
     files.insert("non-conformes.csv", non_conformes_csv(offers, verdicts));
     let json = |v: &dyn erased::Json| v.to_pretty();
-    files.insert("verdicts.json", json(&verdicts));
     files.insert("summary.json", json(summary));
     let mut out: Vec<ReportFile> = files
         .into_files()
         .map(|(path, bytes)| (path, bytes, None))
         .collect();
+    // Every row's verdict, pretty-printed: megabytes at 100,000 offers, kept as long as
+    // the verdicts are the same.
+    let key = crate::output::key_of_serialized(verdicts);
+    if !keep("verdicts.json", key) {
+        out.push(("verdicts.json".into(), json(&verdicts), Some(key)));
+    }
     out.extend(keyed);
     Ok(out)
 }
