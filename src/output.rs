@@ -212,12 +212,71 @@ pub fn key_of_serialized<T: serde::Serialize + ?Sized>(value: &T) -> Key {
     // A serialisation error leaves a partial hash: the value then never matches a
     // previous build's, and the file is made again.
     {
+        let _keying = Keying::start();
         let mut buffered = std::io::BufWriter::with_capacity(16 * 1024, &mut h);
         let _ = structure::write(&mut buffered, value);
         let _ = std::io::Write::flush(&mut buffered);
     }
     let bytes = h.finalize();
     u128::from_le_bytes(bytes.as_bytes()[..16].try_into().expect("32 bytes"))
+}
+
+thread_local! {
+    static KEYING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether this thread is serialising a value for its key ([`key_of_serialized`]): a
+/// part shown in many pages (an offer's line in every list it is in) may then stand
+/// for itself by the key of its content, made once ([`Keyed`]).
+pub fn keying() -> bool {
+    KEYING.get()
+}
+
+/// Marks the thread as keying while it lives.
+struct Keying(bool);
+
+impl Keying {
+    fn start() -> Keying {
+        Keying(KEYING.replace(true))
+    }
+}
+
+impl Drop for Keying {
+    fn drop(&mut self) {
+        KEYING.set(self.0);
+    }
+}
+
+/// A value with the key of its content, made once: serialised for a key, it is that
+/// key; otherwise it is the value.
+#[derive(Debug, Clone)]
+pub struct Keyed<T> {
+    pub value: T,
+    key: Key,
+}
+
+impl<T: serde::Serialize> Keyed<T> {
+    pub fn new(value: T) -> Keyed<T> {
+        let key = key_of_serialized(&value);
+        Keyed { value, key }
+    }
+}
+
+impl<T> std::ops::Deref for Keyed<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+impl<T: serde::Serialize> serde::Serialize for Keyed<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if keying() {
+            s.serialize_u128(self.key)
+        } else {
+            self.value.serialize(s)
+        }
+    }
 }
 
 /// Writes `path` through `{path}.new` renamed over it: a reader finds the old file or
@@ -840,6 +899,24 @@ mod tests {
             std::fs::read_dir(build.join(Trash::DIR)).unwrap().count(),
             0
         );
+    }
+
+    #[test]
+    fn a_keyed_value_stands_for_its_content_in_keys_only() {
+        let line = |t: &str| Keyed::new(serde_json::json!({"titre": t, "places": 12}));
+        let (a, b) = (line("CAP Boulanger"), line("BP Boulanger"));
+        // Pages get the value itself.
+        assert_eq!(
+            serde_json::to_value(vec![&a]).unwrap(),
+            serde_json::json!([{"titre": "CAP Boulanger", "places": 12}])
+        );
+        // A list's key follows its lines' content.
+        assert_ne!(key_of_serialized(&vec![&a]), key_of_serialized(&vec![&b]));
+        assert_eq!(
+            key_of_serialized(&vec![&a]),
+            key_of_serialized(&vec![&line("CAP Boulanger")])
+        );
+        assert!(!keying(), "keying ends with the key");
     }
 
     #[test]

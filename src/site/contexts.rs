@@ -14,8 +14,7 @@ use super::outlinks::{self, Resource};
 use super::plan::*;
 use super::theme::tera_message;
 use super::views::{
-    self, AddressView, ContactView, OfferSummary, OfferView, ReferentView, department_name,
-    french_number,
+    self, AddressView, ContactView, Listed, OfferView, ReferentView, department_name, french_number,
 };
 use super::{SiteError, catalogue, opendata};
 use crate::urls;
@@ -180,7 +179,7 @@ struct CfaView<'a> {
 #[derive(Serialize)]
 struct DiplomaGroup<'a> {
     diploma: &'a str,
-    offers: Vec<&'a OfferSummary>,
+    offers: Vec<&'a Listed>,
 }
 
 /// A training place of a CFA: its offers and who to call there.
@@ -192,7 +191,7 @@ struct PlaceEntry<'a> {
     address: &'a AddressView,
     uai: Option<&'a str>,
     on_map: bool,
-    offers: Vec<&'a OfferSummary>,
+    offers: Vec<&'a Listed>,
     count: usize,
     contact: Option<&'a ContactView>,
     referent: Option<&'a ReferentView>,
@@ -205,7 +204,7 @@ pub(super) struct ListingPage<'a> {
     /// The dimension's index page.
     pub(super) dimension: DimensionLink,
     pub(super) label: &'a str,
-    pub(super) offers: Vec<&'a OfferSummary>,
+    pub(super) offers: Vec<&'a Listed>,
     /// Offers of the value in all pages, printed (`1 234`) and as a number.
     pub(super) total: String,
     pub(super) count: usize,
@@ -225,7 +224,7 @@ pub(super) struct DimensionLink {
 #[derive(Serialize)]
 pub(super) struct WithdrawnPage<'a> {
     pub(super) withdrawn: Withdrawn<'a>,
-    pub(super) similar: Vec<&'a OfferSummary>,
+    pub(super) similar: Vec<&'a Listed>,
 }
 
 #[derive(Serialize)]
@@ -387,7 +386,7 @@ pub(super) struct EmbedPage<'a> {
 pub(super) struct EmbedListPage<'a> {
     pub(super) cfa: EmbedCfa<'a>,
     pub(super) embed_title: String,
-    pub(super) offers: Vec<&'a OfferSummary>,
+    pub(super) offers: Vec<&'a Listed>,
 }
 
 #[derive(Clone, Copy, Serialize)]
@@ -539,7 +538,7 @@ impl<'a> Site<'a> {
 
     pub(super) fn cfa_page<'s>(&'s self, c: &'s Cfa) -> CfaPage<'s> {
         let first = &self.offers[c.offers[0]];
-        let mut groups: BTreeMap<&str, Vec<&OfferSummary>> = BTreeMap::new();
+        let mut groups: BTreeMap<&str, Vec<&Listed>> = BTreeMap::new();
         let mut places: BTreeMap<PlaceKey, PlaceAcc<'_>> = BTreeMap::new();
         let mut qualiopi = None;
         for i in &c.offers {

@@ -10,7 +10,7 @@ use super::map::{BaseMap, TileLayer};
 use super::render::*;
 use super::theme::Theme;
 use super::views::{
-    self, OfferSummary, OfferView, ReferentView, department_name, level_slug, level_words,
+    self, Listed, OfferView, ReferentView, department_name, level_slug, level_words,
 };
 use super::{SiteError, SiteInput, jsonld, outlinks};
 use crate::model::{Offer, Status};
@@ -85,7 +85,7 @@ pub struct Site<'a> {
     pub(super) base_url: String,
     /// Views of the published offers, in sheet order.
     pub(super) offers: Vec<OfferView>,
-    pub(super) summaries: Vec<OfferSummary>,
+    pub(super) summaries: Vec<Listed>,
     /// Indices of `offers` in listing order (title, town, id).
     pub(super) sorted: Vec<usize>,
     pub(super) cfas: Vec<Cfa>,
@@ -115,7 +115,7 @@ pub(super) type PlaceKey = (
 pub(super) struct PlaceAcc<'v> {
     /// The offer whose place is shown (one with coordinates when there is one).
     pub(super) view: &'v OfferView,
-    pub(super) offers: Vec<&'v OfferSummary>,
+    pub(super) offers: Vec<&'v Listed>,
     pub(super) contacts: BTreeMap<&'v views::ContactView, usize>,
     pub(super) referents: BTreeMap<&'v ReferentView, usize>,
 }
@@ -294,7 +294,10 @@ impl<'a> Site<'a> {
             m.url = format!("/assets/{name}");
             m
         });
-        let summaries: Vec<OfferSummary> = offers.par_iter().map(OfferView::summary).collect();
+        let summaries: Vec<Listed> = offers
+            .par_iter()
+            .map(|o| crate::output::Keyed::new(o.summary()))
+            .collect();
         let mut sorted: Vec<usize> = (0..offers.len()).collect();
         let keys: Vec<(String, String, String)> = offers
             .par_iter()
@@ -385,7 +388,7 @@ impl<'a> Site<'a> {
 
     /// Published offers close to a withdrawn one: same diploma in the same department,
     /// then same domain, then the same department.
-    pub(super) fn similar(&self, e: &Entry) -> Vec<&OfferSummary> {
+    pub(super) fn similar(&self, e: &Entry) -> Vec<&Listed> {
         let mut out: Vec<usize> = Vec::new();
         let wanted = 6;
         let same_dept = |i: &usize| {

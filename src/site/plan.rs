@@ -8,7 +8,7 @@ use super::ledger::Entry;
 use super::model::*;
 use super::render::*;
 use super::theme::SEARCH_FALLBACK_NAME;
-use super::views::{OfferSummary, OfferView};
+use super::views::{Listed, OfferView};
 use super::{PageSink, Rendered, SiteError, catalogue, feeds, lheo, links, opendata, records};
 use crate::output::Splice;
 use rayon::prelude::*;
@@ -99,7 +99,7 @@ impl<'a> Site<'a> {
             self.base_url,
             super::theme::escape_html(&title),
         );
-        let offers: Vec<&OfferSummary> = c.offers.iter().map(|i| &self.summaries[*i]).collect();
+        let offers: Vec<&Listed> = c.offers.iter().map(|i| &self.summaries[*i]).collect();
         let cfa = EmbedCfa {
             name,
             path: &c.path,

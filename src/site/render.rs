@@ -7,7 +7,7 @@ use super::ledger::Kind;
 use super::model::*;
 use super::plan::*;
 use super::theme::tera_message;
-use super::views::{OfferSummary, department_name, french_number};
+use super::views::{Listed, department_name, french_number};
 use super::{PageSink, SiteError, jsonld, links};
 use crate::output::Key;
 use crate::urls;
@@ -275,7 +275,7 @@ impl<'a> Site<'a> {
                 let base_path = format!("/{}/{}/", dim.segment(), facet.slug);
                 let total = facet.offers.len().div_ceil(PER_PAGE).max(1);
                 let path = page_url(&base_path, *page);
-                let list: Vec<&OfferSummary> = facet
+                let list: Vec<&Listed> = facet
                     .offers
                     .iter()
                     .skip((page - 1) * PER_PAGE)

@@ -153,6 +153,11 @@ impl ReferentView {
     }
 }
 
+/// An offer's line with the key of its content: a line is in several lists (its CFA,
+/// its diploma, town, department…), and each list's key takes the line's key rather
+/// than the line again.
+pub type Listed = crate::output::Keyed<OfferSummary>;
+
 /// One line of a list of offers (browse, CFA and similar-offer lists).
 #[derive(Debug, Clone, Serialize)]
 pub struct OfferSummary {
