@@ -262,6 +262,13 @@ impl<T: serde::Serialize> Keyed<T> {
     }
 }
 
+impl<T> Keyed<T> {
+    /// `value` with `key`, the key of its whole content made elsewhere (of its JSON).
+    pub fn with_key(value: T, key: Key) -> Keyed<T> {
+        Keyed { value, key }
+    }
+}
+
 impl<T> std::ops::Deref for Keyed<T> {
     type Target = T;
     fn deref(&self) -> &T {

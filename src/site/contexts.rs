@@ -146,7 +146,8 @@ pub(super) struct Link {
 /// `offer.html`: one offer.
 #[derive(Serialize)]
 pub(super) struct OfferPage<'a> {
-    pub(super) offer: &'a OfferView,
+    /// Keyed by its view's key, made once per build for the ledger.
+    pub(super) offer: crate::output::Keyed<&'a OfferView>,
     /// The inline map of its place.
     pub(super) map: Option<String>,
     pub(super) links_out: Vec<outlinks::Link>,
@@ -528,9 +529,17 @@ impl<'a> Site<'a> {
         })
     }
 
-    pub(super) fn offer_page<'s>(&'s self, o: &'s OfferView) -> OfferPage<'s> {
+    /// The offer page of `o`, whose view's key is `key` when the build has made it.
+    pub(super) fn offer_page<'s>(
+        &'s self,
+        o: &'s OfferView,
+        key: Option<crate::output::Key>,
+    ) -> OfferPage<'s> {
         OfferPage {
-            offer: o,
+            offer: match key {
+                Some(key) => crate::output::Keyed::with_key(o, key),
+                None => crate::output::Keyed::new(o),
+            },
             map: self.offer_map(o),
             links_out: self.platforms.for_offer(o),
         }

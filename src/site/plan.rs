@@ -460,7 +460,7 @@ impl<'a> Site<'a> {
             m.paths()
                 .any(|p| !known.contains(p) && !p.starts_with(crate::search::export::DIR))
         });
-        let mut env = Env::new(self.base_context()?, known, sink, recheck_kept);
+        let mut env = Env::new(self.base_context()?, known, sink, recheck_kept, &view_keys);
         let pages = jobs.len();
         let found = std::sync::Mutex::new(Vec::new());
         let render = |env: &Env<'_>, job: &Job<'_>| -> Result<(), SiteError> {

@@ -35,6 +35,8 @@ pub(super) struct Env<'s> {
     /// Whether a file of the previous tree is gone: a page kept from it (made from the
     /// same inputs) may then link to it, so its links are checked again.
     pub(super) recheck_kept: bool,
+    /// The key of each offer's view (of its JSON, made for the ledger), by offer.
+    pub(super) view_keys: &'s [[u8; 16]],
 }
 
 impl<'s> Env<'s> {
@@ -43,11 +45,13 @@ impl<'s> Env<'s> {
         known: HashSet<String>,
         sink: &'s dyn PageSink,
         recheck_kept: bool,
+        view_keys: &'s [[u8; 16]],
     ) -> Self {
         let base_key = crate::output::key_of(&[
             &serde_json::to_vec(&base.clone().into_json()).unwrap_or_default()
         ]);
         Env {
+            view_keys,
             base,
             base_key,
             known,
@@ -253,8 +257,14 @@ impl<'a> Site<'a> {
                 // `| safe` JSON-LD can produce (printed text would read `&lt;!--`):
                 // it is the largest part of the page, and the link check need not
                 // scan it.
-                let mut page =
-                    self.render_page(env, &o.path, &o.path, "offer.html", &self.offer_page(o))?;
+                let key = env.view_keys.get(*i).map(|k| Key::from_le_bytes(*k));
+                let mut page = self.render_page(
+                    env,
+                    &o.path,
+                    &o.path,
+                    "offer.html",
+                    &self.offer_page(o, key),
+                )?;
                 if page.kept {
                     return Ok(page);
                 }
