@@ -1,9 +1,11 @@
-//! Search: published offers → a tantivy index (in the build folder) and its static,
-//! sharded form for the browser (in `public/recherche/index/`), plus the queries that
-//! `vitrine search` and `vitrine serve` answer from the index.
+//! Search: published offers → a static, sharded index for the browser (in
+//! `public/recherche/index/`), and the tantivy index of the same documents (in the
+//! build folder, written when `vitrine search` or `vitrine serve` first needs it) with
+//! the queries they answer from it.
 //!
 //! - [`analyzer`]: the French analysis chain (lower case, accent folding, stemming).
 //! - [`schema`]: what is indexed about an offer, with the field boosts.
+//! - [`postings`]: the inverted index of the export, made from the documents' terms.
 //! - [`index`]: writing and opening the tantivy index.
 //! - [`query`]: the query semantics shared with the browser.
 //! - [`export`]: the static files the browser loads on demand.
