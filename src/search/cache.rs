@@ -17,13 +17,26 @@ use std::path::Path;
 
 const MAGIC: &[u8] = b"vitrine search documents 3\n";
 
+/// Where each kept document's record lies in the file it was read from (offset, length),
+/// so that [`keep`] copies it rather than encoding it again.
+pub struct Spans(Vec<Option<(u64, u32)>>);
+
+impl Spans {
+    /// No document kept (a cold build).
+    pub fn none(n: usize) -> Spans {
+        Spans(vec![None; n])
+    }
+}
+
 /// The documents kept in `path` whose offer key is among `keys`, at the same place as
-/// their key; none if the file is missing, from other tables or unreadable. Read as a
-/// stream: only the wanted documents are held.
-pub fn kept(path: &Path, tables: Key, keys: &[Key]) -> Vec<Option<SearchDoc>> {
+/// their key, and where their records lie; none if the file is missing, from other
+/// tables or unreadable. Read as a stream: only the wanted documents are held, without
+/// their texts (checked, not copied: the next [`keep`] copies the record whole).
+pub fn kept(path: &Path, tables: Key, keys: &[Key]) -> (Vec<Option<SearchDoc>>, Spans) {
     let mut slots: Vec<Option<SearchDoc>> = vec![None; keys.len()];
+    let mut spans = Spans::none(keys.len());
     let Ok(file) = std::fs::File::open(path) else {
-        return slots;
+        return (slots, spans);
     };
     let mut input = std::io::BufReader::with_capacity(1 << 16, file);
     let mut head = vec![0; MAGIC.len() + 16];
@@ -31,30 +44,36 @@ pub fn kept(path: &Path, tables: Key, keys: &[Key]) -> Vec<Option<SearchDoc>> {
         || head[..MAGIC.len()] != *MAGIC
         || head[MAGIC.len()..] != tables.to_le_bytes()
     {
-        return slots;
+        return (slots, spans);
     }
+    let mut at = head.len() as u64;
     let wanted: HashMap<Key, usize> = keys.iter().enumerate().map(|(i, k)| (*k, i)).collect();
     let mut record = Vec::new();
     let mut frame = [0u8; 20];
     while input.read_exact(&mut frame).is_ok() {
         let key = Key::from_le_bytes(frame[..16].try_into().expect("16 bytes"));
-        let len = u32::from_le_bytes(frame[16..].try_into().expect("4 bytes")) as usize;
+        let len = u32::from_le_bytes(frame[16..].try_into().expect("4 bytes"));
+        at += frame.len() as u64;
         match wanted.get(&key) {
-            Some(&at) => {
-                record.resize(len, 0);
+            Some(&slot) => {
+                record.resize(len as usize, 0);
                 if input.read_exact(&mut record).is_err() {
                     break;
                 }
-                slots[at] = decode(&record);
+                slots[slot] = decode_as(&record, false);
+                if slots[slot].is_some() {
+                    spans.0[slot] = Some((at, len));
+                }
             }
             None => {
-                if input.seek_relative(len as i64).is_err() {
+                if input.seek_relative(i64::from(len)).is_err() {
                     break;
                 }
             }
         }
+        at += u64::from(len);
     }
-    slots
+    (slots, spans)
 }
 
 /// Everything kept in `path`: the tables' key, and each offer's key and document in the
@@ -85,16 +104,36 @@ pub fn all(path: &Path) -> Option<(Key, Vec<Key>, Vec<SearchDoc>)> {
     Some((tables, keys, docs))
 }
 
-/// Keeps `docs` (whose offer keys are `keys`, same order) for the next build. Losing
-/// the file only costs that build the time to make the documents again.
-pub fn keep(path: &Path, tables: Key, keys: &[Key], docs: &[SearchDoc]) -> std::io::Result<()> {
+/// Keeps `docs` (whose offer keys are `keys`, same order) for the next build; a
+/// document with a span in `kept` is copied from the file it was read from (this one,
+/// replaced only once the new one is whole). Losing the file only costs that build the
+/// time to make the documents again.
+pub fn keep(
+    path: &Path,
+    tables: Key,
+    keys: &[Key],
+    docs: &[SearchDoc],
+    kept: &Spans,
+) -> std::io::Result<()> {
+    use std::io::{Seek, SeekFrom};
+    let mut previous = match kept.0.iter().any(Option::is_some) {
+        true => Some(std::fs::File::open(path)?),
+        false => None,
+    };
     crate::output::write_replacing(path, |out| {
         out.write_all(MAGIC)?;
         out.write_all(&tables.to_le_bytes())?;
         let mut record = Vec::new();
-        for (key, doc) in keys.iter().zip(docs) {
+        for ((key, doc), span) in keys.iter().zip(docs).zip(&kept.0) {
             record.clear();
-            encode(doc, &mut record);
+            match (span, previous.as_mut()) {
+                (Some((at, len)), Some(file)) => {
+                    record.resize(*len as usize, 0);
+                    file.seek(SeekFrom::Start(*at))?;
+                    file.read_exact(&mut record)?;
+                }
+                _ => encode(doc, &mut record),
+            }
             out.write_all(&key.to_le_bytes())?;
             out.write_all(&(record.len() as u32).to_le_bytes())?;
             out.write_all(&record)?;
@@ -156,6 +195,11 @@ fn encode(d: &SearchDoc, out: &mut Vec<u8>) {
 
 /// What [`encode`] wrote; `None` for anything else.
 fn decode(bytes: &[u8]) -> Option<SearchDoc> {
+    decode_as(bytes, true)
+}
+
+/// [`decode`], the texts made into strings or only checked (`with_texts`).
+fn decode_as(bytes: &[u8], with_texts: bool) -> Option<SearchDoc> {
     let mut r = Reader(bytes);
     let (id, url, title, cfa) = (r.text()?, r.text()?, r.text()?, r.text()?);
     let (town, start, end) = (r.maybe()?, r.maybe()?, r.maybe()?);
@@ -167,7 +211,16 @@ fn decode(bytes: &[u8]) -> Option<SearchDoc> {
         }),
     };
     let count = r.u32()? as usize;
-    let texts = (0..count).map(|_| r.text()).collect::<Option<Vec<_>>>()?;
+    let texts = match with_texts {
+        true => (0..count).map(|_| r.text()).collect::<Option<Vec<_>>>()?,
+        false => {
+            for _ in 0..count {
+                let len = r.u32()? as usize;
+                std::str::from_utf8(r.take(len)?).ok()?;
+            }
+            Vec::new()
+        }
+    };
     let facet = [r.maybe()?, r.maybe()?, r.maybe()?, r.maybe()?];
     let flags = r.byte()?;
     let level = match r.byte()? {
@@ -180,7 +233,7 @@ fn decode(bytes: &[u8]) -> Option<SearchDoc> {
     };
     let len = r.u32()? as usize;
     let terms = r.take(len)?.to_vec();
-    super::postings::well_formed(&terms, texts.len())?;
+    super::postings::well_formed(&terms, count)?;
     r.0.is_empty().then_some(SearchDoc {
         ord: 0,
         terms,
@@ -305,10 +358,10 @@ mod tests {
         let places = Places::of(&crate::communes::Communes::builtin());
         for _ in 0..5 {
             std::thread::scope(|s| {
-                s.spawn(|| keep(&docs_path, 7, &keys, &docs).unwrap());
+                s.spawn(|| keep(&docs_path, 7, &keys, &docs, &Spans::none(3000)).unwrap());
                 s.spawn(|| keep_places(&places_path, 7, &places).unwrap());
             });
-            assert!(kept(&docs_path, 7, &keys).iter().all(Option::is_some));
+            assert!(kept(&docs_path, 7, &keys).0.iter().all(Option::is_some));
             assert_eq!(super::places(&places_path, 7).as_ref(), Some(&places));
         }
     }
@@ -317,17 +370,36 @@ mod tests {
     fn documents_are_kept_by_offer_and_only_for_the_same_tables() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("index.docs");
-        let docs: Vec<SearchDoc> = (0..5000).map(|i| doc(&format!("AF_{i}"))).collect();
+        let mut docs: Vec<SearchDoc> = (0..5000).map(|i| doc(&format!("AF_{i}"))).collect();
+        docs[2].texts[0] = "Boulanger".into();
         let keys: Vec<Key> = (0..5000).collect();
-        keep(&path, 7, &keys, &docs).unwrap();
+        keep(&path, 7, &keys, &docs, &Spans::none(5000)).unwrap();
 
         // The next build: offer 3 changed (new key), one new offer, the order moved.
+        // Kept documents come without their texts (the export reads their terms).
         let next = [4999, 0, 1_000_000, 2];
-        let kept = kept(&path, 7, &next);
-        assert_eq!(kept[0].as_ref(), Some(&docs[4999]));
-        assert_eq!(kept[1].as_ref(), Some(&docs[0]));
+        let (kept, spans) = kept(&path, 7, &next);
+        let bare = |d: &SearchDoc| SearchDoc {
+            texts: Vec::new(),
+            ..d.clone()
+        };
+        assert_eq!(kept[0], Some(bare(&docs[4999])));
+        assert_eq!(kept[1], Some(bare(&docs[0])));
         assert_eq!(kept[2], None);
-        assert_eq!(kept[3].as_ref(), Some(&docs[2]));
+        assert_eq!(kept[3], Some(bare(&docs[2])));
+        // Kept again, their records are copied whole, texts included.
+        let new = doc("AF_NEW");
+        let made: Vec<SearchDoc> = kept
+            .into_iter()
+            .map(|d| d.unwrap_or_else(|| new.clone()))
+            .collect();
+        keep(&path, 7, &next, &made, &spans).unwrap();
+        let (tables, keys, all) = all(&path).unwrap();
+        assert_eq!((tables, keys), (7, next.to_vec()));
+        assert_eq!(
+            all,
+            vec![docs[4999].clone(), docs[0].clone(), new, docs[2].clone()]
+        );
         // Places: kept for the same tables only.
         let places_path = dir.path().join("index.places");
         let places = Places::of(&crate::communes::Communes::builtin());
@@ -335,10 +407,11 @@ mod tests {
         assert_eq!(super::places(&places_path, 7), Some(places));
         assert_eq!(super::places(&places_path, 8), None);
         // Other tables (or another binary): nothing is kept.
-        assert!(super::kept(&path, 8, &next).iter().all(Option::is_none));
+        assert!(super::kept(&path, 8, &next).0.iter().all(Option::is_none));
         // No file: nothing either.
         assert!(
             super::kept(&dir.path().join("none"), 7, &next)
+                .0
                 .iter()
                 .all(Option::is_none)
         );

@@ -119,13 +119,16 @@ pub fn build_reusing(
     let cache = dir.with_extension("docs");
     let ((docs, facets), places) = rayon::join(
         || {
-            let kept = match previous {
+            let (kept, spans) = match previous {
                 Some(_) => cache::kept(&cache, tables, &offer_keys),
-                None => vec![None; offer_keys.len()],
+                None => (
+                    vec![None; offer_keys.len()],
+                    cache::Spans::none(offer_keys.len()),
+                ),
             };
             let mut made = schema::made(published, kept, communes, vocabulary);
             // Only a later build's time is lost if they cannot be kept.
-            let _ = cache::keep(&cache, tables, &offer_keys, &made);
+            let _ = cache::keep(&cache, tables, &offer_keys, &made, &spans);
             // The texts now live in that file (for the tantivy index) and in each
             // document's terms (for the export): not held through the rest of the stage.
             for d in &mut made {
