@@ -45,16 +45,8 @@ impl<W: Write> Structure<'_, W> {
     fn put(&mut self, bytes: &[u8]) -> Result<(), Error> {
         self.out.write_all(bytes).map_err(|e| Error(e.to_string()))
     }
-    fn len(&mut self, mut n: u64) -> Result<(), Error> {
-        let mut buf = [0u8; 10];
-        let mut i = 0;
-        while n >= 0x80 {
-            buf[i] = n as u8 | 0x80;
-            n >>= 7;
-            i += 1;
-        }
-        buf[i] = n as u8;
-        self.put(&buf[..=i])
+    fn len(&mut self, n: u64) -> Result<(), Error> {
+        self.put(super::varint(n, &mut [0; 10]))
     }
     fn text(&mut self, tag: u8, s: &[u8]) -> Result<(), Error> {
         self.put(&[tag])?;
@@ -207,49 +199,51 @@ impl<'a, 'w, W: Write> ser::Serializer for &'a mut Structure<'w, W> {
     }
 }
 
-impl<W: Write> ser::SerializeSeq for &mut Structure<'_, W> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Result<(), Error> {
-        self.put(&[END])
-    }
+/// The compounds whose parts are values: each part as it is, then [`END`].
+macro_rules! parts {
+    ($($trait:ident :: $method:ident),*) => {$(
+        impl<W: Write> ser::$trait for &mut Structure<'_, W> {
+            type Ok = ();
+            type Error = Error;
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+                value.serialize(&mut **self)
+            }
+            fn end(self) -> Result<(), Error> {
+                self.put(&[END])
+            }
+        }
+    )*};
 }
 
-impl<W: Write> ser::SerializeTuple for &mut Structure<'_, W> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Result<(), Error> {
-        self.put(&[END])
-    }
+parts!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
+
+/// The compounds whose parts are named fields: each name, its value, then [`END`].
+macro_rules! fields {
+    ($($trait:ident),*) => {$(
+        impl<W: Write> ser::$trait for &mut Structure<'_, W> {
+            type Ok = ();
+            type Error = Error;
+            fn serialize_field<T: Serialize + ?Sized>(
+                &mut self,
+                key: &'static str,
+                value: &T,
+            ) -> Result<(), Error> {
+                self.text(b'k', key.as_bytes())?;
+                value.serialize(&mut **self)
+            }
+            fn end(self) -> Result<(), Error> {
+                self.put(&[END])
+            }
+        }
+    )*};
 }
 
-impl<W: Write> ser::SerializeTupleStruct for &mut Structure<'_, W> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Result<(), Error> {
-        self.put(&[END])
-    }
-}
-
-impl<W: Write> ser::SerializeTupleVariant for &mut Structure<'_, W> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Result<(), Error> {
-        self.put(&[END])
-    }
-}
+fields!(SerializeStruct, SerializeStructVariant);
 
 impl<W: Write> ser::SerializeMap for &mut Structure<'_, W> {
     type Ok = ();
@@ -258,38 +252,6 @@ impl<W: Write> ser::SerializeMap for &mut Structure<'_, W> {
         key.serialize(&mut **self)
     }
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Result<(), Error> {
-        self.put(&[END])
-    }
-}
-
-impl<W: Write> ser::SerializeStruct for &mut Structure<'_, W> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<(), Error> {
-        self.text(b'k', key.as_bytes())?;
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Result<(), Error> {
-        self.put(&[END])
-    }
-}
-
-impl<W: Write> ser::SerializeStructVariant for &mut Structure<'_, W> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<(), Error> {
-        self.text(b'k', key.as_bytes())?;
         value.serialize(&mut **self)
     }
     fn end(self) -> Result<(), Error> {
