@@ -221,6 +221,19 @@ pub fn key_of_serialized<T: serde::Serialize + ?Sized>(value: &T) -> Key {
     u128::from_le_bytes(bytes.as_bytes()[..16].try_into().expect("32 bytes"))
 }
 
+/// `v` in LEB128 (seven bits a byte, low bits first, the top bit set on all but the
+/// last), in `buf`: the lengths of the search export and of [`structure`].
+pub fn varint(mut v: u64, buf: &mut [u8; 10]) -> &[u8] {
+    let mut i = 0;
+    while v >= 0x80 {
+        buf[i] = v as u8 | 0x80;
+        v >>= 7;
+        i += 1;
+    }
+    buf[i] = v as u8;
+    &buf[..=i]
+}
+
 thread_local! {
     static KEYING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }

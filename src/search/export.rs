@@ -347,12 +347,8 @@ fn run_length(out: &mut Vec<u8>, values: &[u64]) {
     }
 }
 
-pub(super) fn varint(out: &mut Vec<u8>, mut v: u64) {
-    while v >= 0x80 {
-        out.push((v as u8) | 0x80);
-        v >>= 7;
-    }
-    out.push(v as u8);
+pub(super) fn varint(out: &mut Vec<u8>, v: u64) {
+    out.extend_from_slice(crate::output::varint(v, &mut [0; 10]));
 }
 
 fn zigzag(v: i64) -> u64 {
