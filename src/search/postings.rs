@@ -120,8 +120,10 @@ pub fn analysed(texts: &[String]) -> Vec<u8> {
         // Offers repeat most of their texts (level, domain, CFA, town, trades, often the
         // title and the description): a text's terms are made once per thread.
         SEEN.with_borrow_mut(|seen| {
-            let key = (f as u8, text.as_str());
-            if let Some(bytes) = seen.terms.get(&key as &dyn SeenKey) {
+            if seen.terms.len() <= f {
+                seen.terms.resize_with(f + 1, Default::default);
+            }
+            if let Some(bytes) = seen.terms[f].get(text.as_str()) {
                 out.extend_from_slice(bytes);
                 return;
             }
@@ -129,11 +131,10 @@ pub fn analysed(texts: &[String]) -> Vec<u8> {
             field_terms(f, text, &mut out);
             seen.bytes += text.len() + out.len() - start;
             if seen.bytes > SEEN_BYTES {
-                seen.terms.clear();
+                seen.terms.iter_mut().for_each(FxHashMap::clear);
                 seen.bytes = 0;
             }
-            seen.terms
-                .insert((f as u8, text.clone()), out[start..].into());
+            seen.terms[f].insert(text.clone(), out[start..].into());
         })
     }
     out
@@ -155,10 +156,9 @@ fn field_terms(f: usize, text: &str, out: &mut Vec<u8>) {
     });
     varint(out, words.len() as u64);
     words.sort_unstable();
-    let distinct =
-        words.windows(2).filter(|w| w[0] != w[1]).count() + usize::from(!words.is_empty());
-    varint(out, distinct as u64);
-    for run in words.chunk_by(|a, b| a == b) {
+    let runs: Vec<&[String]> = words.chunk_by(|a, b| a == b).collect();
+    varint(out, runs.len() as u64);
+    for run in runs {
         varint(out, run[0].len() as u64);
         out.extend_from_slice(run[0].as_bytes());
         varint(out, run.len() as u64);
@@ -168,51 +168,15 @@ fn field_terms(f: usize, text: &str, out: &mut Vec<u8>) {
 /// Texts and their terms remembered per thread before the memory is given back.
 const SEEN_BYTES: usize = 8 << 20;
 
+/// Per field, each text's terms as [`analysed`] writes them.
 #[derive(Default)]
 struct Seen {
-    terms: FxHashMap<(u8, String), Box<[u8]>>,
+    terms: Vec<FxHashMap<String, Box<[u8]>>>,
     bytes: usize,
 }
 
 thread_local! {
     static SEEN: RefCell<Seen> = RefCell::default();
-}
-
-/// A (field, text) key looked up without making a `String` of the text.
-trait SeenKey {
-    fn key(&self) -> (u8, &str);
-}
-
-impl SeenKey for (u8, String) {
-    fn key(&self) -> (u8, &str) {
-        (self.0, &self.1)
-    }
-}
-
-impl SeenKey for (u8, &str) {
-    fn key(&self) -> (u8, &str) {
-        (self.0, self.1)
-    }
-}
-
-impl<'a> std::borrow::Borrow<dyn SeenKey + 'a> for (u8, String) {
-    fn borrow(&self) -> &(dyn SeenKey + 'a) {
-        self
-    }
-}
-
-impl PartialEq for dyn SeenKey + '_ {
-    fn eq(&self, other: &Self) -> bool {
-        self.key() == other.key()
-    }
-}
-
-impl Eq for dyn SeenKey + '_ {}
-
-impl std::hash::Hash for dyn SeenKey + '_ {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.key().hash(state)
-    }
 }
 
 /// `Some` when `terms` is what [`analysed`] makes of `fields` texts (read from a file).
