@@ -103,10 +103,7 @@ pub fn build_reusing(
         .par_iter()
         .map(crate::output::key_of_serialized)
         .collect();
-    let key = format!(
-        "{:032x}",
-        crate::output::key_of_serialized(&(tables, &offer_keys))
-    );
+    let key = documents_key(tables, &offer_keys);
     if let Some(assets) = previous.and_then(|p| reused(dir, p, &key)) {
         return Ok(assets);
     }
@@ -193,16 +190,18 @@ pub(crate) fn refresh_index(dir: &Path) -> Result<(), SearchError> {
     }
     let (tables, keys, docs) =
         cache::all(&dir.with_extension("docs")).ok_or_else(|| err("no search documents"))?;
-    let key = format!(
-        "{:032x}",
-        crate::output::key_of_serialized(&(tables, &keys))
-    );
-    if key != made.key {
+    if documents_key(tables, &keys) != made.key {
         return Err(err("the search documents are not those of the last build"));
     }
     let places =
         cache::places(&dir.with_extension("places"), tables).ok_or_else(|| err("no places"))?;
     index::write(dir, &schema::in_order(docs), &places, &made.key)
+}
+
+/// The key of the documents of offers `keys` made with `tables`: what a build's search
+/// stage is made from, and what its tantivy index is written from.
+fn documents_key(tables: crate::output::Key, keys: &[crate::output::Key]) -> String {
+    format!("{:032x}", crate::output::key_of_serialized(&(tables, keys)))
 }
 
 /// The previous build's assets, if they were made from the same documents and every
