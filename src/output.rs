@@ -264,7 +264,7 @@ impl Drop for Keying {
 /// key; otherwise it is the value.
 #[derive(Debug, Clone)]
 pub struct Keyed<T> {
-    pub value: T,
+    value: T,
     key: Key,
 }
 
