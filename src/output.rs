@@ -153,12 +153,20 @@ impl Files {
             old: parent.join(format!(".{name}.old-{}", std::process::id())),
             memo: None,
             dirs: Default::default(),
+            seeded: self.files.keys().cloned().collect(),
         })
     }
 }
 
 /// A tree written beside its target, waiting to be swapped in. Dropped without
 /// [`Staged::commit`], it is deleted and the target is untouched.
+///
+/// An incremental stage holds only the files that changed: a file kept from the live
+/// tree is only noted, and the whole new tree is put together on commit, from the
+/// tree the live one replaced when the previous build kept it (`build/*.previous/`,
+/// where all but the files that build changed are the live files themselves: hard
+/// links), else from hard links to the live files. A build that changes nothing
+/// leaves the live tree as it is.
 #[derive(Debug)]
 pub struct Staged {
     staging: tempfile::TempDir,
@@ -170,6 +178,8 @@ pub struct Staged {
     /// its own or beside others, and `create_dir_all` on an existing folder is a failed
     /// `mkdir` system call each time.
     dirs: std::sync::Mutex<rustc_hash::FxHashSet<PathBuf>>,
+    /// Files given to [`Files::stage`], already in the staged tree.
+    seeded: Vec<String>,
 }
 
 /// What an incremental stage knows and learns: the previous build's manifest, the key
@@ -180,9 +190,9 @@ struct Memo {
     previous: Manifest,
     global: Key,
     path: PathBuf,
-    made: std::sync::Mutex<Vec<(String, Record)>>,
-    written: std::sync::atomic::AtomicUsize,
-    kept: std::sync::atomic::AtomicUsize,
+    /// Each file of the new tree: its record, and whether it was written (in the
+    /// staged folder) rather than kept (the live file).
+    made: std::sync::Mutex<Vec<(String, Record, bool)>>,
 }
 
 /// Size, time and global key before the data kept beside a file.
@@ -445,25 +455,44 @@ fn record_of(meta: &std::fs::Metadata, key: Key, content: Key) -> Record {
 
 impl Staged {
     /// Makes this stage incremental: a file whose key (or, failing that, whose bytes)
-    /// equals the previous build's is not written but hard-linked from the live tree,
-    /// keeping its bytes, inode and modification time, so a deploy uploads only what
-    /// changed. `global` is the key of what every file depends on (binary,
-    /// configuration, theme); `manifest` is where the new manifest is written on commit.
+    /// equals the previous build's is not written but kept from the live tree, with its
+    /// bytes, inode and modification time, so a deploy uploads only what changed.
+    /// `global` is the key of what every file depends on (binary, configuration,
+    /// theme); `manifest` is where the new manifest is written on commit.
     pub fn incremental(mut self, previous: Manifest, global: Key, manifest: &Path) -> Staged {
         self.memo = Some(Memo {
             previous,
             global,
             path: manifest.to_path_buf(),
             made: std::sync::Mutex::new(Vec::new()),
-            written: 0.into(),
-            kept: 0.into(),
         });
+        // Files staged whole before are written files of this build.
+        for rel in std::mem::take(&mut self.seeded) {
+            if let Ok(target) = safe_join(self.staging.path(), &rel)
+                && let Ok(bytes) = std::fs::read(&target)
+                && let Ok(meta) = std::fs::metadata(&target)
+            {
+                let content = key_of(&[&bytes]);
+                let _ = self.remember_as(&rel, &meta, content, content, true);
+            }
+        }
         self
     }
 
-    /// A file already in the staged tree, opened to be read.
+    /// A file this build gave the stage (written, or kept from the live tree), opened to
+    /// be read.
     pub fn open_staged(&self, rel: &str) -> Option<std::fs::File> {
-        std::fs::File::open(safe_join(self.staging.path(), rel).ok()?).ok()
+        std::fs::File::open(self.given_path(rel).ok()?).ok()
+    }
+
+    /// Where the file `rel` of the new tree is until the commit: the staged folder when
+    /// this build wrote it, else the live tree (a kept file).
+    fn given_path(&self, rel: &str) -> Result<PathBuf, OutputError> {
+        let staged = safe_join(self.staging.path(), rel)?;
+        if self.memo.is_none() || staged.exists() {
+            return Ok(staged);
+        }
+        safe_join(&self.dir, rel)
     }
 
     /// Records a file written through [`Staged::create`]: kept from the live tree when
@@ -485,9 +514,8 @@ impl Staged {
         let key = key.map_or(content, |k| {
             key_of(&[&memo.global.to_le_bytes(), &k.to_le_bytes()])
         });
-        let tmp = target.with_extension("previous");
-        if let Some(meta) = self.link_previous(rel, &tmp, |r| r.content == content)? {
-            std::fs::rename(&tmp, &target).map_err(io(&target))?;
+        if let Some(meta) = self.live_as_before(rel, |r| r.content == content)? {
+            std::fs::remove_file(&target).map_err(io(&target))?;
             return self.remember_as(rel, &meta, key, content, false);
         }
         self.remember(rel, &target, key, content, true)
@@ -514,18 +542,19 @@ impl Staged {
         key: Option<Key>,
     ) -> Result<(), OutputError> {
         let target = safe_join(self.staging.path(), rel)?;
-        self.make_parent(&target)?;
         let Some(memo) = &self.memo else {
+            self.make_parent(&target)?;
             return std::fs::write(&target, bytes).map_err(io(&target));
         };
         let content = key_of(&[bytes]);
         let key = key.map_or(content, |k| {
             key_of(&[&memo.global.to_le_bytes(), &k.to_le_bytes()])
         });
-        if let Some(meta) = self.link_previous(rel, &target, |r| r.content == content)? {
+        if let Some(meta) = self.live_as_before(rel, |r| r.content == content)? {
             // Same bytes as the live file: keep it, but under the new key.
             return self.remember_as(rel, &meta, key, content, false);
         }
+        self.make_parent(&target)?;
         std::fs::write(&target, bytes).map_err(io(&target))?;
         self.remember(rel, &target, key, content, true)
     }
@@ -538,17 +567,15 @@ impl Staged {
             return Ok(false);
         };
         let key = key_of(&[&memo.global.to_le_bytes(), &key.to_le_bytes()]);
-        let target = safe_join(self.staging.path(), rel)?;
-        self.make_parent(&target)?;
         let mut content = 0;
-        let linked = self.link_previous(rel, &target, |r| {
+        let kept = self.live_as_before(rel, |r| {
             content = r.content;
             r.key == key
         })?;
-        if let Some(meta) = &linked {
+        if let Some(meta) = &kept {
             self.remember_as(rel, meta, key, content, false)?;
         }
-        Ok(linked.is_some())
+        Ok(kept.is_some())
     }
 
     /// Where data about `rel` is kept beside the tree (`build/public.beside/`): only an
@@ -589,7 +616,7 @@ impl Staged {
         let (Some(memo), Some(path)) = (&self.memo, self.beside_path(rel)) else {
             return Ok(());
         };
-        let target = safe_join(self.staging.path(), rel)?;
+        let target = self.given_path(rel)?;
         let meta = std::fs::metadata(&target).map_err(io(&target))?;
         let r = record_of(&meta, 0, 0);
         let mut bytes = Vec::with_capacity(BESIDE_HEAD + data.len());
@@ -617,12 +644,11 @@ impl Staged {
         Ok(())
     }
 
-    /// Hard-links the live file into the staged tree when its manifest record passes
-    /// `same` and the file still has the size and time that record says.
-    fn link_previous(
+    /// The metadata of the live file `rel` when its manifest record passes `same` and
+    /// the file still has the size and time that record says: the file can be kept.
+    fn live_as_before(
         &self,
         rel: &str,
-        target: &Path,
         same: impl FnOnce(&Record) -> bool,
     ) -> Result<Option<std::fs::Metadata>, OutputError> {
         let Some(memo) = &self.memo else {
@@ -639,11 +665,7 @@ impl Staged {
             return Ok(None);
         };
         let now = record_of(&meta, record.key, record.content);
-        if !meta.is_file() || now != *record {
-            return Ok(None);
-        }
-        // The link is the same inode: its size and time are those just read.
-        Ok(std::fs::hard_link(&live, target).is_ok().then_some(meta))
+        Ok((meta.is_file() && now == *record).then_some(meta))
     }
 
     fn remember(
@@ -670,12 +692,11 @@ impl Staged {
         let Some(memo) = &self.memo else {
             return Ok(());
         };
-        let counter = if written { &memo.written } else { &memo.kept };
-        counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        memo.made
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push((rel.to_string(), record_of(meta, key, content)));
+        memo.made.lock().unwrap_or_else(|e| e.into_inner()).push((
+            rel.to_string(),
+            record_of(meta, key, content),
+            written,
+        ));
         Ok(())
     }
 
@@ -688,69 +709,295 @@ impl Staged {
     }
 
     /// Swaps the staged tree in place of the target (two renames), then deletes the
-    /// previous tree; an incremental stage then writes its manifest.
-    pub fn commit(self) -> Result<Written, OutputError> {
+    /// previous tree; an incremental stage puts its tree together first, then writes its
+    /// manifest, and keeps the previous tree to stage the next build's.
+    pub fn commit(mut self) -> Result<Written, OutputError> {
+        let Some(memo) = self.memo.take() else {
+            let (staging, dir, old) = (self.staging, self.dir, self.old);
+            let had_old = swap(staging, &dir, &old)?;
+            if had_old {
+                remove_tree(&old).map_err(io(&old))?;
+            }
+            return Ok(Written::default());
+        };
         let Staged {
-            staging,
-            dir,
-            old,
-            memo,
-            dirs: _,
+            staging, dir, old, ..
         } = self;
+        let mut made = memo.made.into_inner().unwrap_or_else(|e| e.into_inner());
+        made.sort_by(|a, b| a.0.cmp(&b.0));
+        let written = made.iter().filter(|m| m.2).count();
+        let counts = Written {
+            written,
+            kept: made.len() - written,
+        };
+        let is_made = |rel: &str| made.binary_search_by(|m| m.0.as_str().cmp(rel)).is_ok();
+        let removed: Vec<&str> = memo.previous.paths().filter(|p| !is_made(p)).collect();
+        let had_old = dir.is_dir();
+        if had_old && written == 0 && removed.is_empty() {
+            // Nothing changed: the live tree stays as it is, not even swapped.
+            drop(staging);
+            write_manifest(&memo.path, &made)?;
+            return Ok(counts);
+        }
         // The manifest goes first: if the run dies after the swap the manifest may
         // describe the older tree, whose files then fail the size and time check and
         // are made again: never reused wrongly.
-        if let Some(memo) = &memo
-            && let Some(parent) = memo.path.parent()
-        {
+        if let Some(parent) = memo.path.parent() {
             std::fs::create_dir_all(parent).map_err(io(parent))?;
-            let _ = std::fs::remove_file(&memo.path);
         }
-        let had_old = dir.exists();
-        if had_old {
-            std::fs::rename(&dir, &old).map_err(io(&dir))?;
-        }
-        let staged = staging.keep();
-        if let Err(source) = std::fs::rename(&staged, &dir) {
-            // Put the previous tree back: the user keeps a working site.
-            if had_old {
-                let _ = std::fs::rename(&old, &dir);
-            }
-            let _ = std::fs::remove_dir_all(&staged);
-            return Err(OutputError::Io { path: dir, source });
-        }
-        // An incremental build leaves the previous tree in the trash beside its
-        // manifest, emptied while the next build reads its export ([`Trash`]).
-        let thrown = had_old
-            && memo
-                .as_ref()
-                .and_then(|m| m.path.parent())
-                .is_some_and(|build| Trash::throw(build, &old));
-        if had_old && !thrown {
-            remove_tree(&old).map_err(io(&old))?;
-        }
-        let Some(memo) = memo else {
-            return Ok(Written::default());
+        let _ = std::fs::remove_file(&memo.path);
+        let previous = Previous::of(&memo.path);
+        // What the tree the live one replaces differs in from it: the next build's.
+        let changed: Vec<&str> = made
+            .iter()
+            .filter(|m| m.2)
+            .map(|m| m.0.as_str())
+            .chain(removed.iter().copied())
+            .collect();
+        let recycled = if had_old {
+            previous.take(&dir, counts.kept)
+        } else {
+            None
         };
-        let mut made = memo.made.into_inner().unwrap_or_else(|e| e.into_inner());
-        made.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut text = String::with_capacity(made.len() * 96);
-        for (path, r) in &made {
-            use std::fmt::Write;
-            let _ = writeln!(
-                text,
-                "{:032x}\t{:032x}\t{}\t{}\t{}",
-                r.key, r.content, r.size, r.mtime_ns, path
-            );
+        let staged = staging.path().to_path_buf();
+        let tree = match recycled {
+            Some((tree, differs)) => {
+                let kept = |rel: &str| {
+                    made.binary_search_by(|m| m.0.as_str().cmp(rel))
+                        .is_ok_and(|i| !made[i].2)
+                };
+                recycle(&tree, &dir, &staged, &differs, &removed, &made, kept)?;
+                tree
+            }
+            None => {
+                link_kept(&staged, &dir, &made)?;
+                staging.keep()
+            }
+        };
+        let had_old = swap_in(&tree, &dir, &old)?;
+        if had_old {
+            // Kept to stage the next build, unless that would be no cheaper than linking.
+            if changed.len() > counts.kept || !previous.keep(&old, &dir, &changed) {
+                let thrown = memo.path.parent().is_some_and(|b| Trash::throw(b, &old));
+                if !thrown {
+                    remove_tree(&old).map_err(io(&old))?;
+                }
+            }
         }
-        let tmp = memo.path.with_extension("manifest.new");
-        std::fs::write(&tmp, text).map_err(io(&tmp))?;
-        std::fs::rename(&tmp, &memo.path).map_err(io(&memo.path))?;
-        Ok(Written {
-            written: memo.written.into_inner(),
-            kept: memo.kept.into_inner(),
-        })
+        write_manifest(&memo.path, &made)?;
+        Ok(counts)
     }
+}
+
+/// Swaps `staging` in place of `dir`, the live tree moved to `old`; returns whether
+/// there was a live tree.
+fn swap(staging: tempfile::TempDir, dir: &Path, old: &Path) -> Result<bool, OutputError> {
+    let staged = staging.keep();
+    swap_in(&staged, dir, old)
+}
+
+/// [`swap`] for a folder that is not a temporary one; deleted if it cannot be put in
+/// place (the live tree is then put back).
+fn swap_in(tree: &Path, dir: &Path, old: &Path) -> Result<bool, OutputError> {
+    let had_old = dir.exists();
+    if had_old {
+        std::fs::rename(dir, old).map_err(io(dir))?;
+    }
+    if let Err(source) = std::fs::rename(tree, dir) {
+        // Put the previous tree back: the user keeps a working site.
+        if had_old {
+            let _ = std::fs::rename(old, dir);
+        }
+        let _ = std::fs::remove_dir_all(tree);
+        return Err(OutputError::Io {
+            path: dir.to_path_buf(),
+            source,
+        });
+    }
+    Ok(had_old)
+}
+
+/// The staged tree made whole: each kept file hard-linked from the live tree, side by
+/// side (at 100,000 offers, over a hundred thousand links).
+fn link_kept(
+    staged: &Path,
+    live: &Path,
+    made: &[(String, Record, bool)],
+) -> Result<(), OutputError> {
+    use rayon::prelude::*;
+    let kept: Vec<&str> = made.iter().filter(|m| !m.2).map(|m| m.0.as_str()).collect();
+    let mut folders: Vec<&str> = kept
+        .iter()
+        .filter_map(|rel| rel.rsplit_once('/').map(|(d, _)| d))
+        .collect();
+    folders.dedup();
+    folders.par_iter().try_for_each(|d| {
+        let p = staged.join(d);
+        std::fs::create_dir_all(&p).map_err(io(&p))
+    })?;
+    kept.par_iter().try_for_each(|rel| {
+        let target = staged.join(rel);
+        std::fs::hard_link(live.join(rel), &target).map_err(io(&target))
+    })
+}
+
+/// Turns `tree`, the tree the live one replaced, into the new tree: first the live tree
+/// again (the files it `differs` in unlinked, and linked from the live tree when kept),
+/// then this build's changes: its written files moved in from `staged`, its `removed`
+/// files unlinked, and the folders left empty removed.
+fn recycle(
+    tree: &Path,
+    live: &Path,
+    staged: &Path,
+    differs: &[String],
+    removed: &[&str],
+    made: &[(String, Record, bool)],
+    kept: impl Fn(&str) -> bool,
+) -> Result<(), OutputError> {
+    let mut emptied = Vec::new();
+    let mut unlink = |rel: &str| -> Result<(), OutputError> {
+        let target = tree.join(rel);
+        match std::fs::remove_file(&target) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(source) => {
+                return Err(OutputError::Io {
+                    path: target,
+                    source,
+                });
+            }
+        }
+        if let Some(parent) = target.parent() {
+            emptied.push(parent.to_path_buf());
+        }
+        Ok(())
+    };
+    for rel in differs {
+        unlink(rel)?;
+        if kept(rel) {
+            let target = tree.join(rel);
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent).map_err(io(parent))?;
+            }
+            std::fs::hard_link(live.join(rel), &target).map_err(io(&target))?;
+        }
+    }
+    for rel in removed {
+        unlink(rel)?;
+    }
+    for (rel, _, written) in made {
+        if *written {
+            let target = tree.join(rel);
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent).map_err(io(parent))?;
+            }
+            std::fs::rename(staged.join(rel), &target).map_err(io(&target))?;
+        }
+    }
+    // Deepest first; a folder that still holds something stays.
+    emptied.sort_by_key(|p| std::cmp::Reverse(p.components().count()));
+    emptied.dedup();
+    for mut folder in emptied {
+        while folder.starts_with(tree) && folder != tree && std::fs::remove_dir(&folder).is_ok() {
+            folder.pop();
+        }
+    }
+    Ok(())
+}
+
+/// The tree a live one replaced, kept in `build/` (`<manifest>.previous/`) with the
+/// files in which it differs from the live tree (`<manifest>.previous.state`): all the
+/// others are the live files themselves (hard links), so the next change is staged in
+/// it at the cost of the files that changed, not of the whole tree.
+struct Previous {
+    tree: PathBuf,
+    state: PathBuf,
+}
+
+impl Previous {
+    fn of(manifest: &Path) -> Previous {
+        Previous {
+            tree: manifest.with_extension("previous"),
+            state: manifest.with_extension("previous.state"),
+        }
+    }
+
+    /// The kept tree and the files it differs in from `live`, when it is the one the
+    /// live tree replaced and restaging it is cheaper than linking `kept` files; it
+    /// is thrown in the trash otherwise. Its state is gone either way: a run that
+    /// dies while restaging it leaves nothing that claims to know what it holds.
+    fn take(&self, live: &Path, kept: usize) -> Option<(PathBuf, Vec<String>)> {
+        let state = std::fs::read_to_string(&self.state).ok();
+        let _ = std::fs::remove_file(&self.state);
+        let differs = state.and_then(|s| {
+            let mut lines = s.lines();
+            (lines.next()? == live_stamp(live)?)
+                .then(|| lines.map(String::from).collect::<Vec<_>>())
+        });
+        match differs {
+            Some(differs) if self.tree.is_dir() && differs.len() <= kept => {
+                Some((self.tree.clone(), differs))
+            }
+            _ => {
+                self.discard();
+                None
+            }
+        }
+    }
+
+    /// Keeps `old`, the tree `live` replaced, which differs from it in `changed`.
+    fn keep(&self, old: &Path, live: &Path, changed: &[&str]) -> bool {
+        self.discard();
+        let Some(stamp) = live_stamp(live) else {
+            return false;
+        };
+        if changed.iter().any(|c| c.contains('\n')) || std::fs::rename(old, &self.tree).is_err() {
+            return false;
+        }
+        let mut text = stamp;
+        for c in changed {
+            text.push('\n');
+            text.push_str(c);
+        }
+        write_replacing(&self.state, |out| out.write_all(text.as_bytes())).is_ok()
+    }
+
+    /// Throws a kept tree in the trash.
+    fn discard(&self) {
+        if self.tree.exists() {
+            let build = self.tree.parent().unwrap_or(Path::new("."));
+            if !Trash::throw(build, &self.tree) {
+                let _ = remove_tree(&self.tree);
+            }
+        }
+    }
+}
+
+/// Which live tree a kept tree's state is about: its folder's device and inode (a live
+/// tree replaced by other means than a build is another folder).
+fn live_stamp(live: &Path) -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::metadata(live).ok()?;
+    Some(format!("vitrine-previous 1 {} {}", m.dev(), m.ino()))
+}
+
+/// Writes the manifest of a tree, in path order.
+fn write_manifest(path: &Path, made: &[(String, Record, bool)]) -> Result<(), OutputError> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(io(parent))?;
+    }
+    let mut text = String::with_capacity(made.len() * 96);
+    for (rel, r, _) in made {
+        use std::fmt::Write;
+        let _ = writeln!(
+            text,
+            "{:032x}\t{:032x}\t{}\t{}\t{}",
+            r.key, r.content, r.size, r.mtime_ns, rel
+        );
+    }
+    let tmp = path.with_extension("manifest.new");
+    std::fs::write(&tmp, text).map_err(io(&tmp))?;
+    std::fs::rename(&tmp, path).map_err(io(path))
 }
 
 /// Trees of earlier builds waiting to be deleted, in `build/trash/`. Deleting the
@@ -918,6 +1165,125 @@ mod tests {
         assert_eq!(
             std::fs::read_dir(build.join(Trash::DIR)).unwrap().count(),
             0
+        );
+    }
+
+    /// One incremental build of `files` into `public/`, as the site stage makes it.
+    fn build_incrementally(root: &Path, files: &[(&str, &str)]) -> Written {
+        let (dir, manifest) = (root.join("public"), root.join("build/public.manifest"));
+        let staged =
+            Files::new()
+                .stage(&dir)
+                .unwrap()
+                .incremental(Manifest::load(&manifest), 7, &manifest);
+        for (rel, text) in files {
+            staged.write(rel, text.as_bytes()).unwrap();
+        }
+        staged.commit().unwrap()
+    }
+
+    /// Each file of a tree: its text and inode.
+    fn files_of(dir: &Path) -> BTreeMap<String, (String, u64)> {
+        use std::os::unix::fs::MetadataExt;
+        walkdir::WalkDir::new(dir)
+            .into_iter()
+            .map(Result::unwrap)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e
+                    .path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                let text = std::fs::read_to_string(e.path()).unwrap();
+                (rel, (text, e.metadata().unwrap().ino()))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn rebuilds_in_a_row_stage_only_what_changed_and_leave_the_tree_a_cold_build_would() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let (root, dir) = (tmp.path(), tmp.path().join("public"));
+        let ino = |p: &Path| std::fs::metadata(p).unwrap().ino();
+        // Most files stay the same from one build to the next.
+        let stay = ["index.html", "s/1.html", "s/2.html", "s/3.html", "s/4.html"];
+        let with = |files: &[(&'static str, &'static str)]| -> Vec<(&str, &str)> {
+            stay.iter()
+                .map(|p| (*p, "same"))
+                .chain(files.iter().copied())
+                .collect()
+        };
+        let one = with(&[("a/index.html", "a"), ("b/index.html", "b")]);
+        build_incrementally(root, &one);
+
+        // Nothing changed: the live tree is not even swapped.
+        let folder = ino(&dir);
+        let same = build_incrementally(root, &one);
+        assert_eq!((same.written, same.kept), (0, 7));
+        assert_eq!(ino(&dir), folder);
+
+        // Builds in a row: `b` changes, `a` goes, `c` comes, then back and forth.
+        let two = with(&[("b/index.html", "b2"), ("c/d/index.html", "c")]);
+        let kept_tree = root.join("build/public.previous");
+        let builds: [&[(&str, &str)]; 4] = [&two, &one, &two, &two];
+        for (i, files) in builds.into_iter().enumerate() {
+            let before = files_of(&dir);
+            let restaged = kept_tree.exists().then(|| ino(&kept_tree));
+            build_incrementally(root, files);
+            if (1..=2).contains(&i) {
+                // The tree the live one replaced became the new live tree.
+                assert_eq!(restaged, Some(ino(&dir)), "build {i}");
+            }
+            let after = files_of(&dir);
+            let expected: BTreeMap<String, String> = files
+                .iter()
+                .map(|(p, t)| (p.to_string(), t.to_string()))
+                .collect();
+            let texts: BTreeMap<String, String> = after
+                .iter()
+                .map(|(p, (t, _))| (p.clone(), t.clone()))
+                .collect();
+            assert_eq!(texts, expected);
+            // What did not change is the same file; no folder is left empty.
+            assert_eq!(after["index.html"].1, before["index.html"].1);
+            for gone in ["a", "c"] {
+                let path = dir.join(gone);
+                assert!(!path.exists() || std::fs::read_dir(&path).unwrap().count() > 0);
+            }
+        }
+        // From the third build on, the tree the live one replaced was restaged, not
+        // linked again: it is kept, with what it differs in.
+        let state = std::fs::read_to_string(root.join("build/public.previous.state")).unwrap();
+        assert!(state.starts_with("vitrine-previous 1 "), "{state}");
+        assert_eq!(files_of(&root.join("build/public.previous")).len(), 7);
+    }
+
+    #[test]
+    fn a_kept_tree_is_not_used_once_the_live_tree_was_replaced_by_other_means() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (root, dir) = (tmp.path(), tmp.path().join("public"));
+        build_incrementally(root, &[("index.html", "1"), ("x.html", "x")]);
+        build_incrementally(root, &[("index.html", "2"), ("x.html", "x")]);
+        // Someone puts another tree in place (a restored backup, say).
+        std::fs::rename(&dir, root.join("elsewhere")).unwrap();
+        let mut other = Files::new();
+        other.insert("index.html", "2");
+        other.insert("x.html", "x");
+        other.write_atomic(&dir).unwrap();
+        build_incrementally(root, &[("index.html", "3"), ("x.html", "x")]);
+        let texts: Vec<(String, String)> = files_of(&dir)
+            .into_iter()
+            .map(|(p, (t, _))| (p, t))
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                ("index.html".into(), "3".into()),
+                ("x.html".into(), "x".into())
+            ]
         );
     }
 

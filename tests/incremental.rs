@@ -203,6 +203,25 @@ fn a_rebuild_after_a_small_change_keeps_the_rest_and_equals_a_cold_build() {
         1,
         "only the changed CFA's workbook: {remade:?}"
     );
+
+    // Back and forth, as imports come in: from the second change on, the tree the live
+    // one replaced is restaged, and each rebuild still equals a cold build.
+    let cold_before = bytes(&before);
+    let cold_after = bytes(&cold_tree);
+    for (export, cold) in [
+        (Path::new(EXTRACT), &cold_before),
+        (changed.as_path(), &cold_after),
+        (Path::new(EXTRACT), &cold_before),
+    ] {
+        let kept = warm.path().join("build/public.previous");
+        let restaged = kept
+            .exists()
+            .then(|| std::fs::metadata(&kept).unwrap().ino());
+        build(warm.path(), export, &[]);
+        let live = std::fs::metadata(warm.path().join("public")).unwrap().ino();
+        assert_eq!(restaged, Some(live), "the kept tree became the live one");
+        assert!(bytes(&tree(warm.path())) == *cold, "incremental = cold");
+    }
 }
 
 #[test]
