@@ -495,13 +495,21 @@ impl Staged {
         safe_join(&self.dir, rel)
     }
 
-    /// Records a file written through [`Staged::create`]: kept from the live tree when
-    /// its bytes are the same (same inode and time), noted in the manifest either way.
+    /// Records a file written through [`Staged::create`], made from inputs of key
+    /// `key`. Such a file (a download of the whole catalogue) is only made when its
+    /// inputs changed ([`Staged::reuse`] first): it is taken as written, not read back
+    /// to be hashed (hundreds of megabytes at 100,000 offers), and its key stands for
+    /// its content. Without a key, it is hashed and kept from the live tree when its
+    /// bytes are the same.
     pub fn finish_streamed(&self, rel: &str, key: Option<Key>) -> Result<(), OutputError> {
         let Some(memo) = &self.memo else {
             return Ok(());
         };
         let target = safe_join(self.staging.path(), rel)?;
+        if let Some(k) = key {
+            let key = key_of(&[&memo.global.to_le_bytes(), &k.to_le_bytes()]);
+            return self.remember(rel, &target, key, key, true);
+        }
         // Same framing as `key_of(&[bytes])`: length first.
         let len = std::fs::metadata(&target).map_err(io(&target))?.len();
         let content = {
@@ -511,14 +519,11 @@ impl Staged {
             h.update_reader(f).map_err(io(&target))?;
             u128::from_le_bytes(h.finalize().as_bytes()[..16].try_into().expect("32 bytes"))
         };
-        let key = key.map_or(content, |k| {
-            key_of(&[&memo.global.to_le_bytes(), &k.to_le_bytes()])
-        });
         if let Some(meta) = self.live_as_before(rel, |r| r.content == content)? {
             std::fs::remove_file(&target).map_err(io(&target))?;
-            return self.remember_as(rel, &meta, key, content, false);
+            return self.remember_as(rel, &meta, content, content, false);
         }
-        self.remember(rel, &target, key, content, true)
+        self.remember(rel, &target, content, content, true)
     }
 
     /// The previous build's manifest (empty when not incremental or cold).
