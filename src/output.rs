@@ -840,10 +840,17 @@ fn link_kept(
         let p = staged.join(d);
         std::fs::create_dir_all(&p).map_err(io(&p))
     })?;
-    kept.par_iter().try_for_each(|rel| {
-        let target = staged.join(rel);
-        std::fs::hard_link(live.join(rel), &target).map_err(io(&target))
-    })
+    kept.par_iter()
+        .try_for_each(|rel| link_or_copy(&live.join(rel), &staged.join(rel)))
+}
+
+/// A hard link to `from` at `to`; a copy where the file system has no hard links (the
+/// bytes are the same, only the time and inode are new).
+fn link_or_copy(from: &Path, to: &Path) -> Result<(), OutputError> {
+    if std::fs::hard_link(from, to).is_ok() {
+        return Ok(());
+    }
+    std::fs::copy(from, to).map(|_| ()).map_err(io(to))
 }
 
 /// Turns `tree`, the tree the live one replaced, into the new tree: first the live tree
@@ -884,7 +891,7 @@ fn recycle(
             if let Some(parent) = target.parent() {
                 std::fs::create_dir_all(parent).map_err(io(parent))?;
             }
-            std::fs::hard_link(live.join(rel), &target).map_err(io(&target))?;
+            link_or_copy(&live.join(rel), &target)?;
         }
     }
     for rel in removed {
