@@ -560,8 +560,14 @@ impl Staged {
             return self.remember_as(rel, &meta, key, content, false);
         }
         self.make_parent(&target)?;
-        std::fs::write(&target, bytes).map_err(io(&target))?;
-        self.remember(rel, &target, key, content, true)
+        // The time recorded is read from the open file: no second walk of the path.
+        let meta = (|| {
+            let mut f = std::fs::File::create(&target)?;
+            std::io::Write::write_all(&mut f, bytes)?;
+            f.metadata()
+        })()
+        .map_err(io(&target))?;
+        self.remember_as(rel, &meta, key, content, true)
     }
 
     /// Keeps the live file `rel` when the previous build made it from the same inputs
