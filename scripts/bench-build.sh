@@ -10,6 +10,7 @@
 #   scripts/bench-build.sh [ROWS...]        default: 10000 100000
 #   RUNS=3 scripts/bench-build.sh 10000
 #   HUGO=0 scripts/bench-build.sh 10000     skip the Hugo + Pagefind comparison
+#   BIN=/tmp/vitrine scripts/bench-build.sh  benchmark that binary
 #   (Hugo + Pagefind run up to HUGO_MAX offers, default 10000)
 #
 # Inputs and outputs live under /dev/shm (memory), so the disk does not blur the figures.
@@ -29,9 +30,15 @@ work="${BENCH_DIR:-/dev/shm/vitrine-bench}"
 mkdir -p "$work"
 [ -x /usr/bin/time ] || { echo "needs GNU time (apt-get install time)" >&2; exit 1; }
 
-cargo build --release --quiet
 cargo build --release --quiet --example make_sample
-bin="$root/target/release/vitrine"
+# BIN=path: benchmark that binary (a copy: rebuilding target/ during a run would change
+# the binary, and its stamp, under the benchmark).
+if [ -n "${BIN:-}" ]; then
+  bin="$(realpath "$BIN")"
+else
+  cargo build --release --quiet
+  bin="$root/target/release/vitrine"
+fi
 gen="$root/target/release/examples/make_sample"
 
 # A site folder of its own: the built-in theme, content and tables, a fresh ledger in
