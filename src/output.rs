@@ -1280,6 +1280,36 @@ mod tests {
     }
 
     #[test]
+    fn a_kept_tree_without_its_state_is_thrown_away_not_trusted() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (root, dir) = (tmp.path(), tmp.path().join("public"));
+        let files = |v: &'static str| {
+            vec![
+                ("a.html", "a"),
+                ("b.html", "b"),
+                ("c.html", "c"),
+                ("v.html", v),
+            ]
+        };
+        build_incrementally(root, &files("1"));
+        build_incrementally(root, &files("2"));
+        // A run killed while restaging the kept tree: its state is already gone, and
+        // the tree is half made (here, a file it should hold is missing).
+        std::fs::remove_file(root.join("build/public.previous.state")).unwrap();
+        std::fs::remove_file(root.join("build/public.previous/a.html")).unwrap();
+        build_incrementally(root, &files("3"));
+        let texts: Vec<(String, String)> = files_of(&dir)
+            .into_iter()
+            .map(|(p, (t, _))| (p, t))
+            .collect();
+        let expected: Vec<(String, String)> = files("3")
+            .into_iter()
+            .map(|(p, t)| (p.to_string(), t.to_string()))
+            .collect();
+        assert_eq!(texts, expected);
+    }
+
+    #[test]
     fn a_kept_tree_is_not_used_once_the_live_tree_was_replaced_by_other_means() {
         let tmp = tempfile::tempdir().unwrap();
         let (root, dir) = (tmp.path(), tmp.path().join("public"));
