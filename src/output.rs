@@ -796,6 +796,11 @@ impl Staged {
             }
         }
         write_manifest(&memo.path, &made)?;
+        // What was kept beside a file that is gone goes with it.
+        let beside = memo.path.with_extension("beside");
+        for rel in &removed {
+            let _ = std::fs::remove_file(beside.join(rel.replace('/', "%")));
+        }
         Ok(counts)
     }
 }
@@ -1277,6 +1282,26 @@ mod tests {
         let state = std::fs::read_to_string(root.join("build/public.previous.state")).unwrap();
         assert!(state.starts_with("vitrine-previous 1 "), "{state}");
         assert_eq!(files_of(&root.join("build/public.previous")).len(), 7);
+    }
+
+    #[test]
+    fn what_was_kept_beside_a_file_goes_with_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        let (dir, manifest) = (root.join("public"), root.join("build/public.manifest"));
+        let staged =
+            Files::new()
+                .stage(&dir)
+                .unwrap()
+                .incremental(Manifest::default(), 7, &manifest);
+        staged.write("index.html", b"home").unwrap();
+        staged.write("donnees/offres.json", b"[]").unwrap();
+        staged.keep_beside("donnees/offres.json", b"spans").unwrap();
+        staged.commit().unwrap();
+        let beside = root.join("build/public.beside/donnees%offres.json");
+        assert!(beside.exists());
+        build_incrementally(root, &[("index.html", "home")]);
+        assert!(!beside.exists());
     }
 
     #[test]
