@@ -68,7 +68,13 @@ report() { # label, then lines "wall rss rewritten"
   med=$(printf '%s\n' "$@" | awk '{print $1}' | median)
   peak=$(printf '%s\n' "$@" | awk '{print $2}' | sort -n | tail -1)
   files=$(printf '%s\n' "$@" | awk '{print $3}' | sort -n | tail -1)
-  printf '%-10s %-22s %11.2fs %11d MiB %16s\n' "$n" "$label" "$med" $((peak / 1024)) "$files"
+  printf '%-10s %-22s %11.2fs %11d MiB %16s' "$n" "$label" "$med" $((peak / 1024)) "$files"
+  # A rebuild's share of the cold build (time) and of the tree (files).
+  if [ -n "${cold_med:-}" ] && [ -n "${tree_files:-}" ]; then
+    awk -v m="$med" -v c="$cold_med" -v f="$files" -v t="$tree_files" \
+      'BEGIN { printf "   (%.0f%% of cold, %.1f%% of files)", 100 * m / c, 100 * f / t }'
+  fi
+  printf '\n'
 }
 for n in "${sizes[@]}"; do
   export_file="$work/offres-$n.xlsx"
@@ -89,7 +95,10 @@ for n in "${sizes[@]}"; do
     row+=("$(timed --input "$changed_file" "${args[@]}")")
   done
   files=$(find "$work/public-$n" -type f | wc -l)
+  cold_med='' tree_files=''
   report "cold ($files files)" "${cold[@]}"
+  cold_med=$(printf '%s\n' "${cold[@]}" | awk '{print $1}' | median)
+  tree_files=$(printf '%s\n' "${cold[@]}" | awk '{print $3}' | sort -n | tail -1)
   report "rebuild, no change" "${same[@]}"
   report "1% changed, after cold" "${one[@]}"
   report "1% changed, in a row" "${row[@]}"
