@@ -367,7 +367,7 @@ impl site::PageSink for Progress<'_> {
         site::PageSink::open(self.staged, file)
     }
     fn streamed(&self, file: &str, key: Key) -> Result<(), OutputError> {
-        self.staged.finish_streamed(file, Some(key))
+        self.staged.finish_streamed(file, key)
     }
     fn previous_beside(&self, file: &str) -> Option<(std::fs::File, Vec<u8>)> {
         self.staged.previous_beside(file)

@@ -190,9 +190,17 @@ struct Memo {
     previous: Manifest,
     global: Key,
     path: PathBuf,
-    /// Each file of the new tree: its record, and whether it was written (in the
-    /// staged folder) rather than kept (the live file).
-    made: std::sync::Mutex<Vec<(String, Record, bool)>>,
+    /// Each file of the new tree.
+    made: std::sync::Mutex<Vec<Made>>,
+}
+
+/// One file of the new tree: its record, and whether this build wrote it (in the
+/// staged folder) rather than kept it (the live file).
+#[derive(Debug)]
+struct Made {
+    rel: String,
+    record: Record,
+    written: bool,
 }
 
 /// Size, time and global key before the data kept beside a file.
@@ -499,31 +507,14 @@ impl Staged {
     /// `key`. Such a file (a download of the whole catalogue) is only made when its
     /// inputs changed ([`Staged::reuse`] first): it is taken as written, not read back
     /// to be hashed (hundreds of megabytes at 100,000 offers), and its key stands for
-    /// its content. Without a key, it is hashed and kept from the live tree when its
-    /// bytes are the same.
-    pub fn finish_streamed(&self, rel: &str, key: Option<Key>) -> Result<(), OutputError> {
+    /// its content.
+    pub fn finish_streamed(&self, rel: &str, key: Key) -> Result<(), OutputError> {
         let Some(memo) = &self.memo else {
             return Ok(());
         };
         let target = safe_join(self.staging.path(), rel)?;
-        if let Some(k) = key {
-            let key = key_of(&[&memo.global.to_le_bytes(), &k.to_le_bytes()]);
-            return self.remember(rel, &target, key, key, true);
-        }
-        // Same framing as `key_of(&[bytes])`: length first.
-        let len = std::fs::metadata(&target).map_err(io(&target))?.len();
-        let content = {
-            let mut h = blake3::Hasher::new();
-            h.update(&len.to_le_bytes());
-            let f = std::fs::File::open(&target).map_err(io(&target))?;
-            h.update_reader(f).map_err(io(&target))?;
-            u128::from_le_bytes(h.finalize().as_bytes()[..16].try_into().expect("32 bytes"))
-        };
-        if let Some(meta) = self.live_as_before(rel, |r| r.content == content)? {
-            std::fs::remove_file(&target).map_err(io(&target))?;
-            return self.remember_as(rel, &meta, content, content, false);
-        }
-        self.remember(rel, &target, content, content, true)
+        let key = key_of(&[&memo.global.to_le_bytes(), &key.to_le_bytes()]);
+        self.remember(rel, &target, key, key, true)
     }
 
     /// The previous build's manifest (empty when not incremental or cold).
@@ -703,11 +694,14 @@ impl Staged {
         let Some(memo) = &self.memo else {
             return Ok(());
         };
-        memo.made.lock().unwrap_or_else(|e| e.into_inner()).push((
-            rel.to_string(),
-            record_of(meta, key, content),
-            written,
-        ));
+        memo.made
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(Made {
+                rel: rel.to_string(),
+                record: record_of(meta, key, content),
+                written,
+            });
         Ok(())
     }
 
@@ -735,14 +729,17 @@ impl Staged {
             staging, dir, old, ..
         } = self;
         let mut made = memo.made.into_inner().unwrap_or_else(|e| e.into_inner());
-        made.sort_by(|a, b| a.0.cmp(&b.0));
-        let written = made.iter().filter(|m| m.2).count();
+        made.sort_by(|a, b| a.rel.cmp(&b.rel));
+        let written = made.iter().filter(|m| m.written).count();
         let counts = Written {
             written,
             kept: made.len() - written,
         };
-        let is_made = |rel: &str| made.binary_search_by(|m| m.0.as_str().cmp(rel)).is_ok();
-        let removed: Vec<&str> = memo.previous.paths().filter(|p| !is_made(p)).collect();
+        let removed: Vec<&str> = memo
+            .previous
+            .paths()
+            .filter(|p| made_as(&made, p).is_none())
+            .collect();
         let had_old = dir.is_dir();
         if had_old && written == 0 && removed.is_empty() {
             // Nothing changed: the live tree stays as it is, not even swapped.
@@ -761,8 +758,8 @@ impl Staged {
         // What the tree the live one replaces differs in from it: the next build's.
         let changed: Vec<&str> = made
             .iter()
-            .filter(|m| m.2)
-            .map(|m| m.0.as_str())
+            .filter(|m| m.written)
+            .map(|m| m.rel.as_str())
             .chain(removed.iter().copied())
             .collect();
         let recycled = if had_old {
@@ -773,11 +770,7 @@ impl Staged {
         let staged = staging.path().to_path_buf();
         let tree = match recycled {
             Some((tree, differs)) => {
-                let kept = |rel: &str| {
-                    made.binary_search_by(|m| m.0.as_str().cmp(rel))
-                        .is_ok_and(|i| !made[i].2)
-                };
-                recycle(&tree, &dir, &staged, &differs, &removed, &made, kept)?;
+                recycle(&tree, &dir, &staged, &differs, &removed, &made)?;
                 tree
             }
             None => {
@@ -833,15 +826,23 @@ fn swap_in(tree: &Path, dir: &Path, old: &Path) -> Result<bool, OutputError> {
     Ok(had_old)
 }
 
+/// Whether the new tree's file `rel` was written (`Some(true)`) or kept
+/// (`Some(false)`); `None`: not in the new tree. `made` is in path order.
+fn made_as(made: &[Made], rel: &str) -> Option<bool> {
+    made.binary_search_by(|m| m.rel.as_str().cmp(rel))
+        .ok()
+        .map(|i| made[i].written)
+}
+
 /// The staged tree made whole: each kept file hard-linked from the live tree, side by
 /// side (at 100,000 offers, over a hundred thousand links).
-fn link_kept(
-    staged: &Path,
-    live: &Path,
-    made: &[(String, Record, bool)],
-) -> Result<(), OutputError> {
+fn link_kept(staged: &Path, live: &Path, made: &[Made]) -> Result<(), OutputError> {
     use rayon::prelude::*;
-    let kept: Vec<&str> = made.iter().filter(|m| !m.2).map(|m| m.0.as_str()).collect();
+    let kept: Vec<&str> = made
+        .iter()
+        .filter(|m| !m.written)
+        .map(|m| m.rel.as_str())
+        .collect();
     let mut folders: Vec<&str> = kept
         .iter()
         .filter_map(|rel| rel.rsplit_once('/').map(|(d, _)| d))
@@ -874,8 +875,7 @@ fn recycle(
     staged: &Path,
     differs: &[String],
     removed: &[&str],
-    made: &[(String, Record, bool)],
-    kept: impl Fn(&str) -> bool,
+    made: &[Made],
 ) -> Result<(), OutputError> {
     let mut emptied = Vec::new();
     let mut unlink = |rel: &str| -> Result<(), OutputError> {
@@ -897,7 +897,7 @@ fn recycle(
     };
     for rel in differs {
         unlink(rel)?;
-        if kept(rel) {
+        if made_as(made, rel) == Some(false) {
             let target = tree.join(rel);
             if let Some(parent) = target.parent() {
                 std::fs::create_dir_all(parent).map_err(io(parent))?;
@@ -908,14 +908,12 @@ fn recycle(
     for rel in removed {
         unlink(rel)?;
     }
-    for (rel, _, written) in made {
-        if *written {
-            let target = tree.join(rel);
-            if let Some(parent) = target.parent() {
-                std::fs::create_dir_all(parent).map_err(io(parent))?;
-            }
-            std::fs::rename(staged.join(rel), &target).map_err(io(&target))?;
+    for m in made.iter().filter(|m| m.written) {
+        let target = tree.join(&m.rel);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(io(parent))?;
         }
+        std::fs::rename(staged.join(&m.rel), &target).map_err(io(&target))?;
     }
     // Deepest first; a folder that still holds something stays.
     emptied.sort_by_key(|p| std::cmp::Reverse(p.components().count()));
@@ -1005,12 +1003,12 @@ fn live_stamp(live: &Path) -> Option<String> {
 }
 
 /// Writes the manifest of a tree, in path order.
-fn write_manifest(path: &Path, made: &[(String, Record, bool)]) -> Result<(), OutputError> {
+fn write_manifest(path: &Path, made: &[Made]) -> Result<(), OutputError> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(io(parent))?;
     }
     let mut text = String::with_capacity(made.len() * 96);
-    for (rel, r, _) in made {
+    for Made { rel, record: r, .. } in made {
         use std::fmt::Write;
         let _ = writeln!(
             text,

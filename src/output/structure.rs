@@ -158,16 +158,13 @@ impl<'a, 'w, W: Write> ser::Serializer for &'a mut Structure<'w, W> {
         value.serialize(self)
     }
     fn serialize_seq(self, _len: Option<usize>) -> Result<Self, Error> {
-        self.put(b"[")?;
-        Ok(self)
+        opened(self, b"[")
     }
     fn serialize_tuple(self, _len: usize) -> Result<Self, Error> {
-        self.put(b"(")?;
-        Ok(self)
+        opened(self, b"(")
     }
     fn serialize_tuple_struct(self, _name: &'static str, _len: usize) -> Result<Self, Error> {
-        self.put(b"(")?;
-        Ok(self)
+        opened(self, b"(")
     }
     fn serialize_tuple_variant(
         self,
@@ -180,12 +177,10 @@ impl<'a, 'w, W: Write> ser::Serializer for &'a mut Structure<'w, W> {
         Ok(self)
     }
     fn serialize_map(self, _len: Option<usize>) -> Result<Self, Error> {
-        self.put(b"{")?;
-        Ok(self)
+        opened(self, b"{")
     }
     fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Self, Error> {
-        self.put(b"{")?;
-        Ok(self)
+        opened(self, b"{")
     }
     fn serialize_struct_variant(
         self,
@@ -197,6 +192,15 @@ impl<'a, 'w, W: Write> ser::Serializer for &'a mut Structure<'w, W> {
         self.text(b'W', variant.as_bytes())?;
         Ok(self)
     }
+}
+
+/// A compound begun: its opening byte written, the serializer handed on for its parts.
+fn opened<'a, 'b, W: Write>(
+    s: &'a mut Structure<'b, W>,
+    bracket: &[u8],
+) -> Result<&'a mut Structure<'b, W>, Error> {
+    s.put(bracket)?;
+    Ok(s)
 }
 
 /// The compounds whose parts are values: each part as it is, then [`END`].

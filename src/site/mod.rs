@@ -170,7 +170,7 @@ impl PageSink for crate::output::Staged {
         Ok(Some(Box::new(std::io::BufWriter::new(f))))
     }
     fn streamed(&self, file: &str, key: Key) -> Result<(), OutputError> {
-        self.finish_streamed(file, Some(key))
+        self.finish_streamed(file, key)
     }
     fn previous_beside(&self, file: &str) -> Option<(std::fs::File, Vec<u8>)> {
         crate::output::Staged::previous_beside(self, file)
