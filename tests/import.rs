@@ -1134,6 +1134,36 @@ fn the_shipped_sample_reads_with_every_marking_family() {
     assert!(cfas.len() >= 20, "{} CFAs", cfas.len());
 }
 
+/// The check inflates every part of an xlsx once and the parsers read that copy; a
+/// workbook whose parts together outgrow the limit of one part is read from the file
+/// instead, with the same result, markings and coloured runs included.
+#[test]
+fn a_workbook_too_large_to_keep_unpacked_reads_the_same_from_its_file() {
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/sample/data/offre-apprentissage-2027.xlsx");
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&sample).unwrap()).unwrap();
+    let sizes: Vec<u64> = (0..zip.len())
+        .map(|i| zip.by_index(i).unwrap().size())
+        .collect();
+    let (largest, total) = (*sizes.iter().max().unwrap(), sizes.iter().sum::<u64>());
+    assert!(largest < total, "more than one part");
+    let kept = import::read(&sample, &Limits::default()).unwrap();
+    let limits = Limits {
+        max_sheet_bytes: largest,
+        ..Limits::default()
+    };
+    let from_file = import::read(&sample, &limits).unwrap();
+    assert_eq!(
+        format!("{:?}", kept.offers),
+        format!("{:?}", from_file.offers)
+    );
+    assert!(
+        kept.offers
+            .iter()
+            .any(|o| !o.marks.changed_columns.is_empty())
+    );
+}
+
 /// An export whose `Téléphone` of row 2 has its last digits typed in red, `Courriel` of
 /// row 3 a blue run, and row 4 nothing coloured — written as rich strings, in the shared
 /// strings (`constant = false`) or inline in the sheet (`constant = true`).

@@ -64,12 +64,13 @@ pub(super) fn open(path: &Path, limits: &Limits) -> Result<Box<dyn Book>, Import
             detail: describe(&head),
         });
     }
-    let kind = check_zip(path, limits)?;
+    let (kind, unpacked) = check_zip(path, limits)?;
     match kind {
         ZipKind::Xlsx(parts) => Ok(Box::new(super::xlsx::XlsxBook::open(
             path,
             parts,
             limits.max_sheet_bytes,
+            unpacked,
         )?)),
         ZipKind::Ods => Ok(Box::new(super::ods::OdsBook::open(path, limits)?)),
     }
@@ -128,10 +129,73 @@ pub(super) fn open_zip(path: &Path) -> Result<zip::ZipArchive<BufReader<File>>, 
     })
 }
 
+/// A checked xlsx archive again, its entries stored (not compressed) in memory: the
+/// check inflated every entry once already, and the parsers read it from here instead
+/// of inflating the sheet and its strings a second and third time (a tenth of the
+/// import's time).
+#[derive(Clone)]
+pub(super) struct Unpacked(std::sync::Arc<Vec<u8>>);
+
+impl AsRef<[u8]> for Unpacked {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+/// The stored copy of an archive being made while its entries are checked; dropped
+/// (`None`) once it would outgrow the limit of one part (`max_sheet_bytes`: the
+/// copy's memory has the bound a sheet has; a larger workbook, some 150,000 rows by
+/// default, is read from the file).
+struct Unpacking {
+    writer: Option<zip::ZipWriter<std::io::Cursor<Vec<u8>>>>,
+    bytes: u64,
+    budget: u64,
+}
+
+impl Unpacking {
+    fn new(archive_len: u64, budget: u64) -> Self {
+        // The archive's compressed length is a floor for what it unpacks to.
+        let start = archive_len.min(budget) as usize;
+        Unpacking {
+            writer: Some(zip::ZipWriter::new(std::io::Cursor::new(
+                Vec::with_capacity(start),
+            ))),
+            bytes: 0,
+            budget,
+        }
+    }
+
+    /// Adds an entry; an entry the writer refuses (a name given twice) leaves the
+    /// parsers to read the file itself, as they would have.
+    fn add(&mut self, name: &str, data: &[u8]) {
+        use std::io::Write;
+        self.bytes += data.len() as u64;
+        let Some(writer) = self.writer.as_mut() else {
+            return;
+        };
+        let stored = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored)
+            .large_file(data.len() as u64 >= u32::MAX as u64);
+        if self.bytes > self.budget
+            || writer.start_file(name, stored).is_err()
+            || writer.write_all(data).is_err()
+        {
+            self.writer = None;
+        }
+    }
+
+    fn finish(self) -> Option<Unpacked> {
+        let bytes = self.writer?.finish().ok()?.into_inner();
+        Some(Unpacked(std::sync::Arc::new(bytes)))
+    }
+}
+
 /// Reads every entry of the archive through a bounded counter (the sizes a zip declares
 /// can lie), so a decompression bomb or a truncated entry is refused before a parser
 /// allocates anything.
-fn check_zip(path: &Path, limits: &Limits) -> Result<ZipKind, ImportError> {
+/// An xlsx archive comes back unpacked (its entries stored in memory) unless it is very
+/// large.
+fn check_zip(path: &Path, limits: &Limits) -> Result<(ZipKind, Option<Unpacked>), ImportError> {
     let at = Location::file(path);
     let corrupt = |detail: String| ImportError::Corrupt {
         at: at.clone(),
@@ -162,6 +226,14 @@ fn check_zip(path: &Path, limits: &Limits) -> Result<ZipKind, ImportError> {
         });
     };
 
+    let mut unpacking = match kind {
+        ZipKind::Xlsx(_) => Some(Unpacking::new(
+            std::fs::metadata(path).map_or(0, |m| m.len()),
+            limits.max_sheet_bytes,
+        )),
+        ZipKind::Ods => None,
+    };
+    let mut data = Vec::new();
     for i in 0..zip.len() {
         let mut entry = zip
             .by_index(i)
@@ -170,12 +242,24 @@ fn check_zip(path: &Path, limits: &Limits) -> Result<ZipKind, ImportError> {
             continue;
         }
         let name = entry.name().map(|n| n.into_owned()).unwrap_or_default();
-        let mut counter = std::io::sink();
-        let read = std::io::copy(
-            &mut (&mut entry).take(limits.max_sheet_bytes + 1),
-            &mut counter,
-        )
-        .map_err(|e| corrupt(format!("{name}: {e}")))?;
+        let declared = entry.size();
+        let bound = (&mut entry).take(limits.max_sheet_bytes + 1);
+        let read = match unpacking.as_mut().filter(|u| u.writer.is_some()) {
+            Some(unpacking) => {
+                data.clear();
+                // The declared size (bounded, it can lie) spares the regrowths.
+                data.reserve(declared.min(limits.max_sheet_bytes) as usize);
+                let read = { bound }
+                    .read_to_end(&mut data)
+                    .map_err(|e| corrupt(format!("{name}: {e}")))?;
+                if read as u64 <= limits.max_sheet_bytes {
+                    unpacking.add(&name, &data);
+                }
+                read as u64
+            }
+            None => std::io::copy(&mut { bound }, &mut std::io::sink())
+                .map_err(|e| corrupt(format!("{name}: {e}")))?,
+        };
         if read > limits.max_sheet_bytes {
             let sheet = match &kind {
                 ZipKind::Xlsx(parts) => parts
@@ -191,7 +275,7 @@ fn check_zip(path: &Path, limits: &Limits) -> Result<ZipKind, ImportError> {
             });
         }
     }
-    Ok(kind)
+    Ok((kind, unpacking.and_then(Unpacking::finish)))
 }
 
 /// Sheet names and their part paths from `xl/workbook.xml` and its relationships.

@@ -1,5 +1,6 @@
 //! xlsx through calamine: values and cell styles in one streaming pass per sheet.
 
+use super::file::Unpacked;
 use super::markings::{self, Mark};
 use super::runs;
 use super::values::Value;
@@ -7,13 +8,39 @@ use super::{Book, Cell, Flow, Format, ImportError, Location, Row};
 use calamine::{DataRef, Reader, Style, Xlsx, XlsxError};
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::{BufReader, Cursor, Read, Seek};
 use std::path::{Path, PathBuf};
+
+/// Where the archive is read from: its unpacked copy in memory, else the file.
+enum Source {
+    Memory(Cursor<Unpacked>),
+    File(BufReader<File>),
+}
+
+impl Read for Source {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            Source::Memory(c) => c.read(buf),
+            Source::File(f) => f.read(buf),
+        }
+    }
+}
+
+impl Seek for Source {
+    fn seek(&mut self, pos: std::io::SeekFrom) -> std::io::Result<u64> {
+        match self {
+            Source::Memory(c) => c.seek(pos),
+            Source::File(f) => f.seek(pos),
+        }
+    }
+}
 
 /// An open xlsx workbook.
 pub(super) struct XlsxBook {
     file: PathBuf,
-    book: Xlsx<BufReader<File>>,
+    book: Xlsx<Source>,
+    /// The archive unpacked by the check, when it was.
+    unpacked: Option<Unpacked>,
     names: Vec<String>,
     /// The meaningful colours of each workbook style, by style id (computed once).
     paints: Option<Vec<(Option<Mark>, Option<Mark>)>>,
@@ -36,15 +63,13 @@ impl XlsxBook {
         path: &Path,
         parts: Vec<(String, String)>,
         max_bytes: u64,
+        unpacked: Option<Unpacked>,
     ) -> Result<Self, ImportError> {
         let at = Location::file(path);
-        let file = File::open(path).map_err(|source| ImportError::Io {
-            at: at.clone(),
-            source,
-        })?;
-        let book = Xlsx::new(BufReader::new(file)).map_err(|e| error(e, at))?;
+        let book = Xlsx::new(Self::source(path, unpacked.as_ref())?).map_err(|e| error(e, at))?;
         Ok(XlsxBook {
             file: path.to_path_buf(),
+            unpacked,
             names: book.sheet_names(),
             book,
             paints: None,
@@ -56,9 +81,25 @@ impl XlsxBook {
         })
     }
 
+    fn source(path: &Path, unpacked: Option<&Unpacked>) -> Result<Source, ImportError> {
+        Ok(match unpacked {
+            Some(u) => Source::Memory(Cursor::new(u.clone())),
+            None => Source::File(BufReader::new(File::open(path).map_err(|source| {
+                ImportError::Io {
+                    at: Location::file(path),
+                    source,
+                }
+            })?)),
+        })
+    }
+
     /// One part of the zip, bounded; `None` when absent.
     fn part(&self, name: &str) -> Result<Option<Vec<u8>>, ImportError> {
-        let mut zip = super::file::open_zip(&self.file)?;
+        let mut zip = zip::ZipArchive::new(Self::source(&self.file, self.unpacked.as_ref())?)
+            .map_err(|e| ImportError::Corrupt {
+                at: Location::file(&self.file),
+                detail: format!("unreadable zip archive: {e}"),
+            })?;
         let entry = match zip.by_name(name) {
             Ok(e) => e,
             Err(_) => return Ok(None),
