@@ -161,14 +161,18 @@ fn build_reading(inputs: &Inputs, read: impl FnOnce() -> Read) -> Result<Built, 
     checked
         .timings
         .insert(0, ("theme, content, ledger", site_loaded));
-    let published: Vec<_> = checked
+    // Each offer's key, made once: the search documents and the CFAs' workbooks of
+    // unchanged offers are kept by it.
+    let offer_keys = crate::output::keys_of(&checked.import.offers);
+    let (published, published_keys): (Vec<_>, Vec<Key>) = checked
         .import
         .offers
         .iter()
+        .zip(&offer_keys)
         .zip(&checked.verdicts)
         .filter(|(_, v)| v.status == Status::Published)
-        .map(|(o, _)| o)
-        .collect();
+        .map(|((o, k), _)| (o, *k))
+        .unzip();
 
     let mut vocabulary = inputs.vocabulary.clone();
     vocabulary.rncp_rome = std::mem::take(&mut checked.rncp_rome);
@@ -191,6 +195,7 @@ fn build_reading(inputs: &Inputs, read: impl FnOnce() -> Read) -> Result<Built, 
                     &paths.index(),
                     &inputs.tables.communes,
                     &published,
+                    &published_keys,
                     &vocabulary,
                     crate::inputs::search_sources_key(&inputs.config),
                     (!inputs.clean).then_some(paths.public.as_path()),
@@ -201,7 +206,7 @@ fn build_reading(inputs: &Inputs, read: impl FnOnce() -> Read) -> Result<Built, 
         });
         let report = scope.spawn(|| {
             let t = Instant::now();
-            let staged = render_report(inputs, global, summary, offers, verdicts)?;
+            let staged = render_report(inputs, global, summary, offers, &offer_keys, verdicts)?;
             Ok::<_, BuildError>((staged, t.elapsed()))
         });
         let t = Instant::now();
@@ -312,12 +317,13 @@ fn render_report(
     global: Key,
     summary: &Summary,
     offers: &[crate::model::Offer],
+    offer_keys: &[Key],
     verdicts: &[Verdict],
 ) -> Result<Staged, BuildError> {
     let staged = staged_incremental(inputs, &inputs.paths.report, "report.", global)?;
     // A file that cannot be linked from the previous tree is simply made again.
     let keep = |path: &str, key: Key| staged.reuse(path, key).unwrap_or(false);
-    for (path, bytes, key) in report::render_keyed(summary, offers, verdicts, &keep)? {
+    for (path, bytes, key) in report::render_keyed(summary, offers, offer_keys, verdicts, &keep)? {
         staged.write_keyed(&path, &bytes, key)?;
     }
     Ok(staged)

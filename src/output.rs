@@ -221,6 +221,13 @@ pub fn key_of(parts: &[&[u8]]) -> Key {
     u128::from_le_bytes(bytes.as_bytes()[..16].try_into().expect("32 bytes"))
 }
 
+/// The key of each offer ([`key_of_serialized`]), made once per build in parallel: the
+/// search documents and the CFAs' workbooks are kept by them.
+pub fn keys_of<T: serde::Serialize + Sync>(items: &[T]) -> Vec<Key> {
+    use rayon::prelude::*;
+    items.par_iter().map(key_of_serialized).collect()
+}
+
 /// The key of a value: its structure ([`structure`]: field names, lengths, scalars)
 /// hashed as it is written, with no copy and no JSON escaping.
 pub fn key_of_serialized<T: serde::Serialize + ?Sized>(value: &T) -> Key {

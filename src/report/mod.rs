@@ -351,7 +351,8 @@ pub fn render(
     verdicts: &[Verdict],
 ) -> Result<Files, ReportError> {
     let mut files = Files::new();
-    for (path, bytes, _) in render_keyed(summary, offers, verdicts, &|_, _| false)? {
+    let keys = crate::output::keys_of(offers);
+    for (path, bytes, _) in render_keyed(summary, offers, &keys, verdicts, &|_, _| false)? {
         files.insert(path, bytes);
     }
     Ok(files)
@@ -368,6 +369,7 @@ pub type ReportFile = (String, Vec<u8>, Option<Key>);
 pub fn render_keyed(
     summary: &Summary,
     offers: &[Offer],
+    offer_keys: &[Key],
     verdicts: &[Verdict],
     keep: &(dyn Fn(&str, Key) -> bool + Sync),
 ) -> Result<Vec<ReportFile>, ReportError> {
@@ -426,10 +428,10 @@ pub fn render_keyed(
         rows.par_iter()
             .map(|cfa| {
                 let path = format!("cfa/{}.xlsx", cfa.slug);
-                let made_of: Vec<(&Offer, &Verdict)> = cfa
+                let made_of: Vec<(Key, &Verdict)> = cfa
                     .rows
                     .iter()
-                    .map(|&i| (&offers[i], &verdicts[i]))
+                    .map(|&i| (offer_keys[i], &verdicts[i]))
                     .collect();
                 let key =
                     crate::output::key_of_serialized(&(cfa.slug, cfa.name, cfa.siret, made_of));

@@ -58,7 +58,8 @@ pub fn build(
     published: &[&Offer],
     vocabulary: &vocabulary::Vocabulary,
 ) -> Result<SearchAssets, SearchError> {
-    build_reusing(dir, communes, published, vocabulary, 0, None)
+    let keys = crate::output::keys_of(published);
+    build_reusing(dir, communes, published, &keys, vocabulary, 0, None)
 }
 
 /// What a build left beside its index to spare the next one the work: the key of the
@@ -87,11 +88,11 @@ pub fn build_reusing(
     dir: &Path,
     communes: &Communes,
     published: &[&Offer],
+    offer_keys: &[crate::output::Key],
     vocabulary: &vocabulary::Vocabulary,
     sources: crate::output::Key,
     previous: Option<&Path>,
 ) -> Result<SearchAssets, SearchError> {
-    use rayon::prelude::*;
     let rncp_rome: std::collections::BTreeMap<_, _> = vocabulary.rncp_rome.iter().collect();
     // What a document depends on besides its offer, then each offer's key.
     let tables = crate::output::key_of_serialized(&(
@@ -99,11 +100,7 @@ pub fn build_reusing(
         sources.to_le_bytes(),
         rncp_rome,
     ));
-    let offer_keys: Vec<crate::output::Key> = published
-        .par_iter()
-        .map(crate::output::key_of_serialized)
-        .collect();
-    let key = documents_key(tables, &offer_keys);
+    let key = documents_key(tables, offer_keys);
     if let Some(assets) = previous.and_then(|p| reused(dir, p, &key)) {
         return Ok(assets);
     }
@@ -117,7 +114,7 @@ pub fn build_reusing(
     let ((docs, facets), places) = rayon::join(
         || {
             let (kept, spans) = match previous {
-                Some(_) => cache::kept(&cache, tables, &offer_keys),
+                Some(_) => cache::kept(&cache, tables, offer_keys),
                 None => (
                     vec![None; offer_keys.len()],
                     cache::Spans::none(offer_keys.len()),
@@ -125,7 +122,7 @@ pub fn build_reusing(
             };
             let mut made = schema::made(published, kept, communes, vocabulary);
             // Only a later build's time is lost if they cannot be kept.
-            let _ = cache::keep(&cache, tables, &offer_keys, &made, &spans);
+            let _ = cache::keep(&cache, tables, offer_keys, &made, &spans);
             // The texts now live in that file (for the tantivy index) and in each
             // document's terms (for the export): not held through the rest of the stage.
             for d in &mut made {
