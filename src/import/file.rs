@@ -153,9 +153,11 @@ struct Unpacking {
 }
 
 impl Unpacking {
-    fn new(archive_len: u64, budget: u64) -> Self {
-        // The archive's compressed length is a floor for what it unpacks to.
-        let start = archive_len.min(budget) as usize;
+    /// `declared`: the sizes the archive gives its entries (they can lie: a floor for
+    /// the first allocation, bounded by the budget).
+    fn new(declared: u64, entries: usize, budget: u64) -> Self {
+        let headers = entries as u64 * 256;
+        let start = declared.saturating_add(headers).min(budget + headers) as usize;
         Unpacking {
             writer: Some(zip::ZipWriter::new(std::io::Cursor::new(
                 Vec::with_capacity(start),
@@ -165,23 +167,37 @@ impl Unpacking {
         }
     }
 
-    /// Adds an entry; an entry the writer refuses (a name given twice) leaves the
-    /// parsers to read the file itself, as they would have.
-    fn add(&mut self, name: &str, data: &[u8]) {
-        use std::io::Write;
-        self.bytes += data.len() as u64;
-        let Some(writer) = self.writer.as_mut() else {
-            return;
-        };
-        let stored = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Stored)
-            .large_file(data.len() as u64 >= u32::MAX as u64);
-        if self.bytes > self.budget
-            || writer.start_file(name, stored).is_err()
-            || writer.write_all(data).is_err()
-        {
-            self.writer = None;
+    /// Copies an entry into the stored archive as it is read, and returns its length.
+    /// An error reading the entry is the error; an entry the copy cannot take (over
+    /// the budget, a name given twice) drops the copy, and the rest of the entry is
+    /// only counted.
+    fn copy(&mut self, name: &str, entry: &mut impl Read) -> std::io::Result<u64> {
+        let mut counted = Counted { inner: entry, n: 0 };
+        if let Some(writer) = self.writer.as_mut() {
+            let stored = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Stored)
+                .large_file(self.budget >= u64::from(u32::MAX));
+            let mut budgeted = Budgeted {
+                inner: writer,
+                left: self.budget - self.bytes,
+                failed: false,
+            };
+            let copied = match budgeted.inner.start_file(name, stored) {
+                Ok(()) => std::io::copy(&mut counted, &mut budgeted).map(|_| ()),
+                Err(_) => {
+                    budgeted.failed = true;
+                    Ok(())
+                }
+            };
+            match copied {
+                Err(e) if !budgeted.failed => return Err(e),
+                _ if budgeted.failed => self.writer = None,
+                _ => {}
+            }
         }
+        std::io::copy(&mut counted, &mut std::io::sink())?;
+        self.bytes += counted.n;
+        Ok(counted.n)
     }
 
     fn finish(self) -> Option<Unpacked> {
@@ -190,9 +206,55 @@ impl Unpacking {
     }
 }
 
+/// A reader that counts what it gave.
+struct Counted<R> {
+    inner: R,
+    n: u64,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.n += n as u64;
+        Ok(n)
+    }
+}
+
+/// A writer that refuses to go over its budget, and says when it failed.
+struct Budgeted<'a, W> {
+    inner: &'a mut W,
+    left: u64,
+    failed: bool,
+}
+
+impl<W: std::io::Write> std::io::Write for Budgeted<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let result = if buf.len() as u64 > self.left {
+            Err(std::io::Error::other("over the unpacking budget"))
+        } else {
+            self.inner.write(buf)
+        };
+        match result {
+            Ok(n) => {
+                self.left -= n as u64;
+                Ok(n)
+            }
+            Err(e) => {
+                self.failed = true;
+                Err(e)
+            }
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// Reads every entry of the archive through a bounded counter (the sizes a zip declares
 /// can lie), so a decompression bomb or a truncated entry is refused before a parser
 /// allocates anything.
+///
 /// An xlsx archive comes back unpacked (its entries stored in memory) unless it is very
 /// large.
 fn check_zip(path: &Path, limits: &Limits) -> Result<(ZipKind, Option<Unpacked>), ImportError> {
@@ -228,12 +290,13 @@ fn check_zip(path: &Path, limits: &Limits) -> Result<(ZipKind, Option<Unpacked>)
 
     let mut unpacking = match kind {
         ZipKind::Xlsx(_) => Some(Unpacking::new(
-            std::fs::metadata(path).map_or(0, |m| m.len()),
+            zip.decompressed_size()
+                .map_or(u64::MAX, |n| u64::try_from(n).unwrap_or(u64::MAX)),
+            zip.len(),
             limits.max_sheet_bytes,
         )),
         ZipKind::Ods => None,
     };
-    let mut data = Vec::new();
     for i in 0..zip.len() {
         let mut entry = zip
             .by_index(i)
@@ -242,24 +305,12 @@ fn check_zip(path: &Path, limits: &Limits) -> Result<(ZipKind, Option<Unpacked>)
             continue;
         }
         let name = entry.name().map(|n| n.into_owned()).unwrap_or_default();
-        let declared = entry.size();
-        let bound = (&mut entry).take(limits.max_sheet_bytes + 1);
-        let read = match unpacking.as_mut().filter(|u| u.writer.is_some()) {
-            Some(unpacking) => {
-                data.clear();
-                // The declared size (bounded, it can lie) spares the regrowths.
-                data.reserve(declared.min(limits.max_sheet_bytes) as usize);
-                let read = { bound }
-                    .read_to_end(&mut data)
-                    .map_err(|e| corrupt(format!("{name}: {e}")))?;
-                if read as u64 <= limits.max_sheet_bytes {
-                    unpacking.add(&name, &data);
-                }
-                read as u64
-            }
-            None => std::io::copy(&mut { bound }, &mut std::io::sink())
-                .map_err(|e| corrupt(format!("{name}: {e}")))?,
-        };
+        let mut bound = (&mut entry).take(limits.max_sheet_bytes + 1);
+        let read = match unpacking.as_mut() {
+            Some(unpacking) => unpacking.copy(&name, &mut bound),
+            None => std::io::copy(&mut bound, &mut std::io::sink()),
+        }
+        .map_err(|e| corrupt(format!("{name}: {e}")))?;
         if read > limits.max_sheet_bytes {
             let sheet = match &kind {
                 ZipKind::Xlsx(parts) => parts
