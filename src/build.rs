@@ -157,6 +157,14 @@ fn build_reading(inputs: &Inputs, read: impl FnOnce() -> Read) -> Result<Built, 
     let trash = crate::output::Trash::empty(&paths.build);
     let sources = inputs.site()?;
     let site_loaded = t.elapsed();
+    // The export takes one core a while yet (load_and_build reads it on a thread of its
+    // own): the other one loads meanwhile what the stages would otherwise load side by
+    // side later, when both cores are busy.
+    let manifests = (
+        previous_manifest(inputs, &paths.public, ""),
+        previous_manifest(inputs, &paths.report, "report."),
+    );
+    inputs.vocabulary.rome.warm();
     let mut checked = check_only(inputs, read)?;
     checked
         .timings
@@ -180,6 +188,7 @@ fn build_reading(inputs: &Inputs, read: impl FnOnce() -> Read) -> Result<Built, 
     let global = global_key(&inputs.config, &sources);
     // Three stages side by side: the search index and the report on threads of their
     // own, the site here. The site waits for the search only to make the search page.
+    let (public_manifest, report_manifest) = manifests;
     let (search, report, site) = std::thread::scope(|scope| {
         let (send_search, later) = site::Later::channel();
         let search = scope.spawn(move || {
@@ -206,12 +215,28 @@ fn build_reading(inputs: &Inputs, read: impl FnOnce() -> Read) -> Result<Built, 
         });
         let report = scope.spawn(|| {
             let t = Instant::now();
-            let staged = render_report(inputs, global, summary, offers, &offer_keys, verdicts)?;
+            let staged = render_report(
+                inputs,
+                global,
+                report_manifest,
+                summary,
+                offers,
+                &offer_keys,
+                verdicts,
+            )?;
             Ok::<_, BuildError>((staged, t.elapsed()))
         });
         let t = Instant::now();
-        let site = render_site(inputs, global, &sources, offers, verdicts, &later)
-            .map(|r| (r, t.elapsed()));
+        let site = render_site(
+            inputs,
+            global,
+            public_manifest,
+            &sources,
+            offers,
+            verdicts,
+            &later,
+        )
+        .map(|r| (r, t.elapsed()));
         // A failed search stage is the cause of the site's "search index not made".
         let search = search.join().expect("the search stage does not panic");
         let report = report.join().expect("the report stage does not panic");
@@ -246,13 +271,14 @@ fn build_reading(inputs: &Inputs, read: impl FnOnce() -> Read) -> Result<Built, 
 fn render_site(
     inputs: &Inputs,
     global: Key,
+    previous: (std::path::PathBuf, Manifest),
     sources: &crate::inputs::SiteSources,
     offers: &[crate::model::Offer],
     verdicts: &[Verdict],
     search: &site::Later<search::SearchAssets>,
 ) -> Result<(site::Rendered, Staged), BuildError> {
     let (config, paths) = (&inputs.config, &inputs.paths);
-    let public = staged_incremental(inputs, &paths.public, "", global)?;
+    let public = staged_incremental(&paths.public, previous, global)?;
     // A live count on a terminal (indicatif draws nothing when stderr is not one, so
     // CI logs and the output stay clean).
     let progress = Progress {
@@ -287,15 +313,14 @@ fn render_site(
     Ok((rendered, public))
 }
 
-/// An empty staged tree beside `dir` that keeps the previous build's files made from
-/// the same inputs (none with `--clean`). One manifest per folder: `--out elsewhere`
-/// never takes another tree's.
-fn staged_incremental(
+/// Where the manifest of the tree `dir` lives, and what it says of the previous build's
+/// files (nothing with `--clean`). One manifest per folder: `--out elsewhere` never
+/// takes another tree's.
+fn previous_manifest(
     inputs: &Inputs,
     dir: &std::path::Path,
     prefix: &str,
-    global: Key,
-) -> Result<Staged, BuildError> {
+) -> (std::path::PathBuf, Manifest) {
     let name = dir
         .file_name()
         .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
@@ -305,6 +330,16 @@ fn staged_incremental(
     } else {
         Manifest::load(&manifest)
     };
+    (manifest, previous)
+}
+
+/// An empty staged tree beside `dir` that keeps the previous build's files made from
+/// the same inputs (`previous`, from [`previous_manifest`]).
+fn staged_incremental(
+    dir: &std::path::Path,
+    (manifest, previous): (std::path::PathBuf, Manifest),
+    global: Key,
+) -> Result<Staged, BuildError> {
     Ok(crate::output::Files::new()
         .stage(dir)?
         .incremental(previous, global, &manifest))
@@ -315,12 +350,13 @@ fn staged_incremental(
 fn render_report(
     inputs: &Inputs,
     global: Key,
+    previous: (std::path::PathBuf, Manifest),
     summary: &Summary,
     offers: &[crate::model::Offer],
     offer_keys: &[Key],
     verdicts: &[Verdict],
 ) -> Result<Staged, BuildError> {
-    let staged = staged_incremental(inputs, &inputs.paths.report, "report.", global)?;
+    let staged = staged_incremental(&inputs.paths.report, previous, global)?;
     // A file that cannot be linked from the previous tree is simply made again.
     let keep = |path: &str, key: Key| staged.reuse(path, key).unwrap_or(false);
     for (path, bytes, key) in report::render_keyed(summary, offers, offer_keys, verdicts, &keep)? {

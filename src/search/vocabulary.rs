@@ -260,6 +260,12 @@ impl Rome {
         out
     }
 
+    /// Reads the built-in table now rather than when a search document first needs it
+    /// (a build does it while the export is read and a core is idle).
+    pub fn warm(&self) {
+        let _ = self.table();
+    }
+
     /// Number of ROME 4.0 codes.
     pub fn len(&self) -> usize {
         self.table().codes.len()
