@@ -118,13 +118,20 @@ enum ZipKind {
 
 /// Opens a workbook's zip archive; an unreadable one is a corrupt file.
 pub(super) fn open_zip(path: &Path) -> Result<zip::ZipArchive<BufReader<File>>, ImportError> {
-    let at = Location::file(path);
     let file = File::open(path).map_err(|source| ImportError::Io {
-        at: at.clone(),
+        at: Location::file(path),
         source,
     })?;
-    zip::ZipArchive::new(BufReader::new(file)).map_err(|e| ImportError::Corrupt {
-        at,
+    zip_of(BufReader::new(file), path)
+}
+
+/// The zip archive `reader` holds, the file `path` or a copy of it.
+pub(super) fn zip_of<R: Read + std::io::Seek>(
+    reader: R,
+    path: &Path,
+) -> Result<zip::ZipArchive<R>, ImportError> {
+    zip::ZipArchive::new(reader).map_err(|e| ImportError::Corrupt {
+        at: Location::file(path),
         detail: format!("unreadable zip archive: {e}"),
     })
 }
@@ -184,15 +191,13 @@ impl Unpacking {
             };
             let copied = match budgeted.inner.start_file(name, stored) {
                 Ok(()) => std::io::copy(&mut counted, &mut budgeted).map(|_| ()),
-                Err(_) => {
-                    budgeted.failed = true;
-                    Ok(())
-                }
+                Err(_) => Err(budgeted.fail()),
             };
-            match copied {
-                Err(e) if !budgeted.failed => return Err(e),
-                _ if budgeted.failed => self.writer = None,
-                _ => {}
+            // A write that failed drops the copy; any other error is the entry's.
+            if budgeted.failed {
+                self.writer = None;
+            } else {
+                copied?;
             }
         }
         std::io::copy(&mut counted, &mut std::io::sink())?;
@@ -227,22 +232,24 @@ struct Budgeted<'a, W> {
     failed: bool,
 }
 
+impl<W> Budgeted<'_, W> {
+    fn fail(&mut self) -> std::io::Error {
+        self.failed = true;
+        std::io::Error::other("the unpacked copy cannot take this entry")
+    }
+}
+
 impl<W: std::io::Write> std::io::Write for Budgeted<'_, W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let result = if buf.len() as u64 > self.left {
-            Err(std::io::Error::other("over the unpacking budget"))
-        } else {
-            self.inner.write(buf)
-        };
-        match result {
+        if buf.len() as u64 > self.left {
+            return Err(self.fail());
+        }
+        match self.inner.write(buf) {
             Ok(n) => {
                 self.left -= n as u64;
                 Ok(n)
             }
-            Err(e) => {
-                self.failed = true;
-                Err(e)
-            }
+            Err(_) => Err(self.fail()),
         }
     }
 

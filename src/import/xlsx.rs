@@ -95,11 +95,8 @@ impl XlsxBook {
 
     /// One part of the zip, bounded; `None` when absent.
     fn part(&self, name: &str) -> Result<Option<Vec<u8>>, ImportError> {
-        let mut zip = zip::ZipArchive::new(Self::source(&self.file, self.unpacked.as_ref())?)
-            .map_err(|e| ImportError::Corrupt {
-                at: Location::file(&self.file),
-                detail: format!("unreadable zip archive: {e}"),
-            })?;
+        let source = Self::source(&self.file, self.unpacked.as_ref())?;
+        let mut zip = super::file::zip_of(source, &self.file)?;
         let entry = match zip.by_name(name) {
             Ok(e) => e,
             Err(_) => return Ok(None),
