@@ -53,9 +53,6 @@ pub struct Checked {
     pub timings: Vec<(&'static str, Duration)>,
     /// Wall time of the whole run (phases may overlap: their sum can be larger).
     pub elapsed: Duration,
-    /// ROME codes by RNCP sheet (France compétences export, when given): the search
-    /// indexes the trades of offers whose export has no `Codes ROME`.
-    pub rncp_rome: std::collections::HashMap<String, Vec<String>>,
 }
 
 /// Import and controls, then the report written atomically.
@@ -94,20 +91,12 @@ fn check_only(inputs: &Inputs, read: impl FnOnce() -> Read) -> Result<Checked, B
     phase("controls", t);
 
     let summary = Summary::of(&import, &verdicts, &ctx.coverage(), &tables.reference_files);
-
-    let rncp_rome = tables
-        .references
-        .rncp
-        .as_ref()
-        .map(|t| t.rome_codes())
-        .unwrap_or_default();
     Ok(Checked {
         import,
         verdicts,
         summary,
         timings,
         elapsed: Duration::ZERO,
-        rncp_rome,
     })
 }
 
@@ -159,12 +148,29 @@ fn build_reading(inputs: &Inputs, read: impl FnOnce() -> Read) -> Result<Built, 
     let site_loaded = t.elapsed();
     // The export takes one core a while yet (load_and_build reads it on a thread of its
     // own): the other one loads meanwhile what the stages would otherwise load side by
-    // side later, when both cores are busy.
+    // side later, when both cores are busy, and makes the search's places.
     let manifests = (
         previous_manifest(inputs, &paths.public, ""),
         previous_manifest(inputs, &paths.report, "report."),
     );
     inputs.vocabulary.rome.warm();
+    // ROME codes by RNCP sheet (France compétences export, when given): the search
+    // indexes the trades of offers whose export has no `Codes ROME`.
+    let mut vocabulary = inputs.vocabulary.clone();
+    vocabulary.rncp_rome = inputs
+        .tables
+        .references
+        .rncp
+        .as_ref()
+        .map(|t| t.rome_codes())
+        .unwrap_or_default();
+    let prepared = search::prepare(
+        &paths.index(),
+        &inputs.tables.communes,
+        &vocabulary,
+        crate::inputs::search_sources_key(&inputs.config),
+        !inputs.clean,
+    );
     let mut checked = check_only(inputs, read)?;
     checked
         .timings
@@ -182,8 +188,6 @@ fn build_reading(inputs: &Inputs, read: impl FnOnce() -> Read) -> Result<Built, 
         .map(|((o, k), _)| (o, *k))
         .unzip();
 
-    let mut vocabulary = inputs.vocabulary.clone();
-    vocabulary.rncp_rome = std::mem::take(&mut checked.rncp_rome);
     let (offers, verdicts, summary) = (&checked.import.offers, &checked.verdicts, &checked.summary);
     let global = global_key(&inputs.config, &sources);
     // Three stages side by side: the search index and the report on threads of their
@@ -206,7 +210,7 @@ fn build_reading(inputs: &Inputs, read: impl FnOnce() -> Read) -> Result<Built, 
                     &published,
                     &published_keys,
                     &vocabulary,
-                    crate::inputs::search_sources_key(&inputs.config),
+                    prepared,
                     (!inputs.clean).then_some(paths.public.as_path()),
                 )
             })?;

@@ -59,7 +59,46 @@ pub fn build(
     vocabulary: &vocabulary::Vocabulary,
 ) -> Result<SearchAssets, SearchError> {
     let keys = crate::output::keys_of(published);
-    build_reusing(dir, communes, published, &keys, vocabulary, 0, None)
+    let prepared = prepare(dir, communes, vocabulary, 0, false);
+    build_reusing(dir, communes, published, &keys, vocabulary, prepared, None)
+}
+
+/// What the search stage needs that depends on the tables alone, not on the offers:
+/// made while the export is still being read (a core is idle then).
+pub struct Prepared {
+    /// The key of what a document depends on besides its offer.
+    tables: crate::output::Key,
+    /// The places of the communes table (towns, postcodes, departments).
+    places: places::Places,
+}
+
+/// The [`Prepared`] part of a build: the places are those kept in `build/` for the same
+/// tables (`reuse`: not after `--clean`), else made from the communes and kept for the
+/// next build. `sources` is the key of the site's own communes and vocabulary files.
+pub fn prepare(
+    dir: &Path,
+    communes: &Communes,
+    vocabulary: &vocabulary::Vocabulary,
+    sources: crate::output::Key,
+    reuse: bool,
+) -> Prepared {
+    let rncp_rome: std::collections::BTreeMap<_, _> = vocabulary.rncp_rome.iter().collect();
+    let tables = crate::output::key_of_serialized(&(
+        crate::output::binary_stamp(),
+        sources.to_le_bytes(),
+        rncp_rome,
+    ));
+    let path = dir.with_extension("places");
+    let kept = reuse.then(|| cache::places(&path, tables)).flatten();
+    let places = kept.unwrap_or_else(|| {
+        let places = places::Places::of(communes);
+        if let Some(build) = dir.parent() {
+            let _ = std::fs::create_dir_all(build);
+        }
+        let _ = cache::keep_places(&path, tables, &places);
+        places
+    });
+    Prepared { tables, places }
 }
 
 /// What a build left beside its index to spare the next one the work: the key of the
@@ -80,8 +119,7 @@ const MADE: &str = "made";
 const INDEXED: &str = "vitrine-documents";
 
 /// Like [`build`]; when the offers are those of the previous build and so is everything
-/// else the documents are made from (`sources`: the key of the site's own communes and
-/// vocabulary files; the binary), the index is left as it is and the files are read
+/// else the documents are made from (the tables of `prepared`), the index is left as it is and the files are read
 /// back from the previous public tree `previous` instead of being made again (the
 /// documents, the index and its export are most of a rebuild's time).
 pub fn build_reusing(
@@ -90,16 +128,11 @@ pub fn build_reusing(
     published: &[&Offer],
     offer_keys: &[crate::output::Key],
     vocabulary: &vocabulary::Vocabulary,
-    sources: crate::output::Key,
+    prepared: Prepared,
     previous: Option<&Path>,
 ) -> Result<SearchAssets, SearchError> {
-    let rncp_rome: std::collections::BTreeMap<_, _> = vocabulary.rncp_rome.iter().collect();
-    // What a document depends on besides its offer, then each offer's key.
-    let tables = crate::output::key_of_serialized(&(
-        crate::output::binary_stamp(),
-        sources.to_le_bytes(),
-        rncp_rome,
-    ));
+    let Prepared { tables, places } = prepared;
+    // What a document depends on: the tables, then each offer's key.
     let key = documents_key(tables, offer_keys);
     if let Some(assets) = previous.and_then(|p| reused(dir, p, &key)) {
         return Ok(assets);
@@ -108,40 +141,25 @@ pub fn build_reusing(
         std::fs::create_dir_all(build)
             .map_err(|e| SearchError::Index(format!("{}: {e}", build.display())))?;
     }
-    // The places depend on the communes alone: made beside the documents. The
-    // documents of unchanged offers are the previous build's (none with --clean).
+    // The documents of unchanged offers are the previous build's (none with --clean).
     let cache = dir.with_extension("docs");
-    let ((docs, facets), places) = rayon::join(
-        || {
-            let (kept, spans) = match previous {
-                Some(_) => cache::kept(&cache, tables, offer_keys),
-                None => (
-                    vec![None; offer_keys.len()],
-                    cache::Spans::none(offer_keys.len()),
-                ),
-            };
-            let mut made = schema::made(published, kept, communes, vocabulary);
-            // Only a later build's time is lost if they cannot be kept.
-            let _ = cache::keep(&cache, tables, offer_keys, &made, &spans);
-            // The texts now live in that file (for the tantivy index) and in each
-            // document's terms (for the export): not held through the rest of the stage.
-            for d in &mut made {
-                d.texts = Vec::new();
-            }
-            let docs = schema::in_order(made);
-            let facets = schema::facets(&docs);
-            (docs, facets)
-        },
-        || {
-            let path = dir.with_extension("places");
-            let kept = previous.and_then(|_| cache::places(&path, tables));
-            kept.unwrap_or_else(|| {
-                let places = places::Places::of(communes);
-                let _ = cache::keep_places(&path, tables, &places);
-                places
-            })
-        },
-    );
+    let (kept, spans) = match previous {
+        Some(_) => cache::kept(&cache, tables, offer_keys),
+        None => (
+            vec![None; offer_keys.len()],
+            cache::Spans::none(offer_keys.len()),
+        ),
+    };
+    let mut made = schema::made(published, kept, communes, vocabulary);
+    // Only a later build's time is lost if they cannot be kept.
+    let _ = cache::keep(&cache, tables, offer_keys, &made, &spans);
+    // The texts now live in that file (for the tantivy index) and in each document's
+    // terms (for the export): not held through the rest of the stage.
+    for d in &mut made {
+        d.texts = Vec::new();
+    }
+    let docs = schema::in_order(made);
+    let facets = schema::facets(&docs);
     let inverted = postings::Inverted::of(&docs);
     let export = export::export(&inverted, &docs, &facets, communes, &places);
     let assets = SearchAssets {
