@@ -30,13 +30,41 @@ impl Spans {
 
 /// The documents kept in `path` whose offer key is among `keys`, at the same place as
 /// their key, and where their records lie; none if the file is missing, from other
-/// tables or unreadable. Read as a stream: only the wanted documents are held, without
-/// their texts (checked, not copied: the next [`keep`] copies the record whole).
+/// tables or unreadable.
+#[cfg(test)]
 pub fn kept(path: &Path, tables: Key, keys: &[Key]) -> (Vec<Option<SearchDoc>>, Spans) {
-    let mut slots: Vec<Option<SearchDoc>> = vec![None; keys.len()];
-    let mut spans = Spans::none(keys.len());
+    load(path, tables).take(keys)
+}
+
+/// Every document kept in a file, by offer key, with where its record lies: read before
+/// the offers are known (while the export is read), then [`Kept::take`]n.
+#[derive(Default)]
+pub struct Kept(HashMap<Key, (SearchDoc, (u64, u32))>);
+
+impl Kept {
+    /// The documents of `keys`, at the same place as their key, and where their records
+    /// lie (checked, not copied: the next [`keep`] copies the record whole).
+    pub fn take(mut self, keys: &[Key]) -> (Vec<Option<SearchDoc>>, Spans) {
+        let mut spans = Spans::none(keys.len());
+        let slots = keys
+            .iter()
+            .zip(&mut spans.0)
+            .map(|(key, span)| {
+                let (doc, at) = self.0.remove(key)?;
+                *span = Some(at);
+                Some(doc)
+            })
+            .collect();
+        (slots, spans)
+    }
+}
+
+/// The documents kept in `path`; none if the file is missing, from other tables or
+/// unreadable. Read as a stream, without their texts.
+pub fn load(path: &Path, tables: Key) -> Kept {
+    let mut kept = Kept::default();
     let Ok(file) = std::fs::File::open(path) else {
-        return (slots, spans);
+        return kept;
     };
     let mut input = std::io::BufReader::with_capacity(1 << 16, file);
     let mut head = vec![0; MAGIC.len() + 16];
@@ -44,36 +72,25 @@ pub fn kept(path: &Path, tables: Key, keys: &[Key]) -> (Vec<Option<SearchDoc>>, 
         || head[..MAGIC.len()] != *MAGIC
         || head[MAGIC.len()..] != tables.to_le_bytes()
     {
-        return (slots, spans);
+        return kept;
     }
     let mut at = head.len() as u64;
-    let wanted: HashMap<Key, usize> = keys.iter().enumerate().map(|(i, k)| (*k, i)).collect();
     let mut record = Vec::new();
     let mut frame = [0u8; 20];
     while input.read_exact(&mut frame).is_ok() {
         let key = Key::from_le_bytes(frame[..16].try_into().expect("16 bytes"));
         let len = u32::from_le_bytes(frame[16..].try_into().expect("4 bytes"));
         at += frame.len() as u64;
-        match wanted.get(&key) {
-            Some(&slot) => {
-                record.resize(len as usize, 0);
-                if input.read_exact(&mut record).is_err() {
-                    break;
-                }
-                slots[slot] = decode_as(&record, false);
-                if slots[slot].is_some() {
-                    spans.0[slot] = Some((at, len));
-                }
-            }
-            None => {
-                if input.seek_relative(i64::from(len)).is_err() {
-                    break;
-                }
-            }
+        record.resize(len as usize, 0);
+        if input.read_exact(&mut record).is_err() {
+            break;
+        }
+        if let Some(doc) = decode_as(&record, false) {
+            kept.0.insert(key, (doc, (at, len)));
         }
         at += u64::from(len);
     }
-    (slots, spans)
+    kept
 }
 
 /// Everything kept in `path`: the tables' key, and each offer's key and document in the

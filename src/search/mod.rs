@@ -70,11 +70,14 @@ pub struct Prepared {
     tables: crate::output::Key,
     /// The places of the communes table (towns, postcodes, departments).
     places: places::Places,
+    /// The documents of the previous build (none after `--clean`).
+    kept: cache::Kept,
 }
 
 /// The [`Prepared`] part of a build: the places are those kept in `build/` for the same
 /// tables (`reuse`: not after `--clean`), else made from the communes and kept for the
-/// next build. `sources` is the key of the site's own communes and vocabulary files.
+/// next build; so are the previous build's documents, read back for the offers that did
+/// not change. `sources` is the key of the site's own communes and vocabulary files.
 pub fn prepare(
     dir: &Path,
     communes: &Communes,
@@ -98,7 +101,15 @@ pub fn prepare(
         let _ = cache::keep_places(&path, tables, &places);
         places
     });
-    Prepared { tables, places }
+    let kept = match reuse {
+        true => cache::load(&dir.with_extension("docs"), tables),
+        false => cache::Kept::default(),
+    };
+    Prepared {
+        tables,
+        places,
+        kept,
+    }
 }
 
 /// What a build left beside its index to spare the next one the work: the key of the
@@ -131,7 +142,11 @@ pub fn build_reusing(
     prepared: Prepared,
     previous: Option<&Path>,
 ) -> Result<SearchAssets, SearchError> {
-    let Prepared { tables, places } = prepared;
+    let Prepared {
+        tables,
+        places,
+        kept,
+    } = prepared;
     // What a document depends on: the tables, then each offer's key.
     let key = documents_key(tables, offer_keys);
     if let Some(assets) = previous.and_then(|p| reused(dir, p, &key)) {
@@ -143,13 +158,7 @@ pub fn build_reusing(
     }
     // The documents of unchanged offers are the previous build's (none with --clean).
     let cache = dir.with_extension("docs");
-    let (kept, spans) = match previous {
-        Some(_) => cache::kept(&cache, tables, offer_keys),
-        None => (
-            vec![None; offer_keys.len()],
-            cache::Spans::none(offer_keys.len()),
-        ),
-    };
+    let (kept, spans) = kept.take(offer_keys);
     let mut made = schema::made(published, kept, communes, vocabulary);
     // Only a later build's time is lost if they cannot be kept.
     let _ = cache::keep(&cache, tables, offer_keys, &made, &spans);
