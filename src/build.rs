@@ -149,6 +149,7 @@ fn build_reading(inputs: &Inputs, read: impl FnOnce() -> Read) -> Result<Built, 
     // The export takes one core a while yet (load_and_build reads it on a thread of its
     // own): the other one loads meanwhile what the stages would otherwise load side by
     // side later, when both cores are busy, and makes the search's places.
+    let t = Instant::now();
     let manifests = (
         previous_manifest(inputs, &paths.public, ""),
         previous_manifest(inputs, &paths.report, "report."),
@@ -171,10 +172,15 @@ fn build_reading(inputs: &Inputs, read: impl FnOnce() -> Read) -> Result<Built, 
         crate::inputs::search_sources_key(&inputs.config),
         !inputs.clean,
     );
+    let preloaded = t.elapsed();
     let mut checked = check_only(inputs, read)?;
-    checked
-        .timings
-        .insert(0, ("theme, content, ledger", site_loaded));
+    checked.timings.splice(
+        0..0,
+        [
+            ("theme, content, ledger", site_loaded),
+            ("previous build, places ∥", preloaded),
+        ],
+    );
     // Each offer's key, made once: the search documents and the CFAs' workbooks of
     // unchanged offers are kept by it.
     let offer_keys = crate::output::keys_of(&checked.import.offers);
