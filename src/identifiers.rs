@@ -213,8 +213,14 @@ pub fn email_valid(text: &str) -> bool {
         return false;
     };
     let clean = |s: &str| {
-        s.chars()
-            .all(|c| !c.is_whitespace() && !c.is_control() && !"<>()[],;:\"\\@".contains(c))
+        s.chars().all(|c| {
+            !c.is_whitespace()
+                && !c.is_control()
+                && !matches!(
+                    c,
+                    '<' | '>' | '(' | ')' | '[' | ']' | ',' | ';' | ':' | '"' | '\\' | '@'
+                )
+        })
     };
     !local.is_empty()
         && clean(local)

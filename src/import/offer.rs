@@ -48,9 +48,17 @@ impl<'a> Fields<'a> {
 
     fn email(&mut self, col: Col) -> Option<String> {
         let mail = self.parse(col, values::email)?;
-        let raw = self.get(col).map(Value::text).unwrap_or_default();
+        let raw = self.get(col).map(Value::text_ref).unwrap_or_default();
         // Letter case is not a change anyone would notice.
-        if raw.to_lowercase() != mail {
+        let same = match raw.is_ascii() {
+            true => {
+                raw.len() == mail.len()
+                    && raw.bytes().map(|b| b.to_ascii_lowercase()).eq(mail.bytes())
+            }
+            false => raw.to_lowercase() == mail,
+        };
+        if !same {
+            let raw = raw.into_owned();
             self.normalised(col, NormalisedKind::Email, raw, &mail);
         }
         Some(mail)

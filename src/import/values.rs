@@ -16,11 +16,16 @@ pub enum Value {
 impl Value {
     /// The text a user sees (numbers without a spurious `.0`, dates as dd/mm/yyyy).
     pub fn text(&self) -> String {
+        self.text_ref().into_owned()
+    }
+
+    /// [`Value::text`], borrowed from the cell when it is a text.
+    pub fn text_ref(&self) -> std::borrow::Cow<'_, str> {
         match self {
-            Value::Text(s) => s.trim().to_string(),
-            Value::Number(n) => number_text(*n),
-            Value::Bool(b) => if *b { "VRAI" } else { "FAUX" }.to_string(),
-            Value::DateTime(d) => d.format("%d/%m/%Y").to_string(),
+            Value::Text(s) => s.trim().into(),
+            Value::Number(n) => number_text(*n).into(),
+            Value::Bool(b) => if *b { "VRAI" } else { "FAUX" }.into(),
+            Value::DateTime(d) => d.format("%d/%m/%Y").to_string().into(),
         }
     }
 
@@ -285,7 +290,7 @@ fn national(international: &str) -> String {
 /// around `@` and a trailing `.` `;` `,`; the shape is then checked. Two addresses in
 /// one cell are not one address: flagged.
 pub fn email(v: &Value) -> Result<String, String> {
-    let raw = v.text();
+    let raw = v.text_ref();
     let mut mail = raw.trim();
     if let (Some(open), Some(close)) = (mail.find('<'), mail.rfind('>'))
         && open < close
@@ -297,11 +302,16 @@ pub fn email(v: &Value) -> Result<String, String> {
         .trim_start_matches("mailto:")
         .trim_start_matches("MAILTO:")
         .trim()
-        .trim_end_matches(['.', ';', ','])
-        .replace(" @ ", "@")
-        .replace(" @", "@")
-        .replace("@ ", "@")
-        .to_lowercase();
+        .trim_end_matches(['.', ';', ',']);
+    // Spaces around the `@` are rare: the address is copied once when there are none.
+    let mail = if mail.contains(" @") || mail.contains("@ ") {
+        mail.replace(" @ ", "@")
+            .replace(" @", "@")
+            .replace("@ ", "@")
+            .to_lowercase()
+    } else {
+        mail.to_lowercase()
+    };
     if crate::identifiers::email_valid(&mail) {
         Ok(mail)
     } else {
