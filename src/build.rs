@@ -338,7 +338,9 @@ fn previous_manifest(
     let previous = if inputs.clean {
         Manifest::default()
     } else {
-        Manifest::load(&manifest)
+        let mut previous = Manifest::load(&manifest);
+        previous.look_at(dir);
+        previous
     };
     (manifest, previous)
 }

@@ -382,6 +382,8 @@ struct Record {
 #[derive(Debug, Default)]
 pub struct Manifest {
     files: rustc_hash::FxHashMap<String, Record>,
+    /// What each file of the live tree looked like when [`Manifest::look_at`] ran.
+    live: rustc_hash::FxHashMap<String, std::fs::Metadata>,
 }
 
 impl Manifest {
@@ -422,7 +424,24 @@ impl Manifest {
                 },
             );
         }
-        Manifest { files }
+        Manifest {
+            files,
+            live: Default::default(),
+        }
+    }
+
+    /// Reads the metadata of every listed file of the live tree `dir` now, while a core
+    /// is idle (the export is being read), rather than one file at a time when its
+    /// page is kept. The build never touches the live tree before it swaps it.
+    pub fn look_at(&mut self, dir: &Path) {
+        self.live = self
+            .files
+            .keys()
+            .filter_map(|rel| {
+                let meta = std::fs::symlink_metadata(safe_join(dir, rel).ok()?).ok()?;
+                Some((rel.clone(), meta))
+            })
+            .collect();
     }
 
     /// Number of files listed.
@@ -669,9 +688,12 @@ impl Staged {
         if !same(record) {
             return Ok(None);
         }
-        let live = safe_join(&self.dir, rel)?;
-        let Ok(meta) = std::fs::symlink_metadata(&live) else {
-            return Ok(None);
+        let meta = match memo.previous.live.get(rel) {
+            Some(meta) => meta.clone(),
+            None => match std::fs::symlink_metadata(safe_join(&self.dir, rel)?) {
+                Ok(meta) => meta,
+                Err(_) => return Ok(None),
+            },
         };
         let now = record_of(&meta, record.key, record.content);
         Ok((meta.is_file() && now == *record).then_some(meta))
