@@ -430,9 +430,9 @@ impl Manifest {
         }
     }
 
-    /// Reads the metadata of every listed file of the live tree `dir` now, while a core
-    /// is idle (the export is being read), rather than one file at a time when its
-    /// page is kept. The build never touches the live tree before it swaps it.
+    /// Reads the metadata of every listed file of the live tree `dir` now, beside the
+    /// import, rather than one file at a time when its page is kept (the same work,
+    /// off the stages' path). The build never touches the live tree before it swaps it.
     pub fn look_at(&mut self, dir: &Path) {
         self.live = self
             .files

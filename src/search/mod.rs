@@ -64,7 +64,7 @@ pub fn build(
 }
 
 /// What the search stage needs that depends on the tables alone, not on the offers:
-/// made while the export is still being read (a core is idle then).
+/// made while the export is still being read, beside the import.
 pub struct Prepared {
     /// The key of what a document depends on besides its offer.
     tables: crate::output::Key,
@@ -130,7 +130,8 @@ const MADE: &str = "made";
 const INDEXED: &str = "vitrine-documents";
 
 /// Like [`build`]; when the offers are those of the previous build and so is everything
-/// else the documents are made from (the tables of `prepared`), the index is left as it is and the files are read
+/// else the documents are made from (the tables of `prepared`), the index is left as it
+/// is and the files are read
 /// back from the previous public tree `previous` instead of being made again (the
 /// documents, the index and its export are most of a rebuild's time).
 pub fn build_reusing(
