@@ -1312,6 +1312,34 @@ mod tests {
     }
 
     #[test]
+    fn a_live_file_changed_by_hand_since_the_last_build_is_made_again() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (dir, build) = (tmp.path().join("public"), tmp.path().join("build"));
+        let manifest = build.join("public.manifest");
+        // One build of one page of key 1; whether the page was kept.
+        let build_once = || {
+            let staged = Files::new().stage(&dir).unwrap();
+            let mut previous = Manifest::load(&manifest);
+            previous.look_at(&dir);
+            let staged = staged.incremental(previous, 7, &manifest);
+            let kept = staged.reuse("page.html", 1).unwrap();
+            if !kept {
+                staged.write_keyed("page.html", b"made", Some(1)).unwrap();
+            }
+            staged.commit().unwrap();
+            kept
+        };
+        assert!(!build_once(), "a cold build makes the page");
+        assert!(build_once(), "the same key keeps it");
+        std::fs::write(dir.join("page.html"), "changed by hand").unwrap();
+        assert!(!build_once(), "a page changed since is made again");
+        assert_eq!(
+            std::fs::read_to_string(dir.join("page.html")).unwrap(),
+            "made"
+        );
+    }
+
+    #[test]
     fn what_was_kept_beside_a_file_goes_with_it() {
         let tmp = tempfile::tempdir().unwrap();
         let root = tmp.path();

@@ -92,8 +92,8 @@ pub fn prepare(
         rncp_rome,
     ));
     let path = dir.with_extension("places");
-    let kept = reuse.then(|| cache::places(&path, tables)).flatten();
-    let places = kept.unwrap_or_else(|| {
+    let places = reuse.then(|| cache::places(&path, tables)).flatten();
+    let places = places.unwrap_or_else(|| {
         let places = places::Places::of(communes);
         if let Some(build) = dir.parent() {
             let _ = std::fs::create_dir_all(build);
@@ -131,9 +131,9 @@ const INDEXED: &str = "vitrine-documents";
 
 /// Like [`build`]; when the offers are those of the previous build and so is everything
 /// else the documents are made from (the tables of `prepared`), the index is left as it
-/// is and the files are read
-/// back from the previous public tree `previous` instead of being made again (the
-/// documents, the index and its export are most of a rebuild's time).
+/// is and the files are read back from the previous public tree `previous` instead of
+/// being made again (the documents, the index and its export are most of a rebuild's
+/// time).
 pub fn build_reusing(
     dir: &Path,
     communes: &Communes,
