@@ -3,6 +3,7 @@
 # and noisy, so the two binaries are timed in turns rather than one after the other.
 #
 #   scripts/bench-ab.sh OLD_BINARY NEW_BINARY [ROUNDS] [ROWS]     (defaults: 2, 10000)
+#   COLD=1 scripts/bench-ab.sh …      cold builds (--clean) instead of rebuilds
 #
 # Each round, for each binary in turn (which goes first alternates): a cold build (warm-up: a binary of another stamp
 # makes everything again), then four rebuilds alternating the export and its 1%-changed
@@ -47,14 +48,22 @@ for round in $(seq "$rounds"); do
   for label in $order; do
     bin="$old"; [ "$label" = new ] && bin="$new"
     rm -f "$work/ab-urls.csv"
+    if [ "${COLD:-0}" = 1 ]; then
+      for _ in 1 2; do
+        lines[$label]+="$(timed "$bin" --input "$export_file" --clean)"$'\n'
+      done
+      continue
+    fi
     timed "$bin" --input "$export_file" --clean >/dev/null
     for input in "$changed_file" "$export_file" "$changed_file" "$export_file"; do
       lines[$label]+="$(timed "$bin" --input "$input")"$'\n'
     done
   done
 done
-printf '%-4s %-40s %8s %8s %8s  (%s rebuilds, %s offers)\n' "" binary wall user sys \
-  $((rounds * 4)) "$n"
+kind="rebuilds" count=$((rounds * 4))
+[ "${COLD:-0}" = 1 ] && kind="cold builds" count=$((rounds * 2))
+printf '%-4s %-40s %8s %8s %8s  (%s %s, %s offers)\n' "" binary wall user sys \
+  "$count" "$kind" "$n"
 for label in old new; do
   bin="$old"; [ "$label" = new ] && bin="$new"
   col() { printf '%s' "${lines[$label]}" | awk -v c="$1" 'NF {print $c}' | median; }

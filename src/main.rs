@@ -223,6 +223,9 @@ fn main() -> ExitCode {
             for note in &done.notes {
                 println!("  {note}");
             }
+            // The process ends here: freeing every offer and verdict one by one would
+            // only delay the exit (10–20 ms at 10,000 offers).
+            std::mem::forget(done);
         }),
         Command::Check {
             input,

@@ -208,6 +208,7 @@ impl<'a> Site<'a> {
         let mut notes = Vec::new();
         let mut seen_paths = HashSet::new();
         let mut published: Vec<&Offer> = Vec::new();
+        let mut published_paths: Vec<String> = Vec::new();
         // Paths (slugs of titles and towns) made side by side, then taken in order.
         let paths: Vec<Option<String>> = input
             .offers
@@ -219,8 +220,9 @@ impl<'a> Site<'a> {
             let Some(path) = path else {
                 continue;
             };
-            if seen_paths.insert(path) {
+            if seen_paths.insert(path.clone()) {
                 published.push(o);
+                published_paths.push(path);
             } else {
                 notes.push(format!(
                     "offer {} (row {}) has the URL of an earlier offer: not published",
@@ -252,9 +254,10 @@ impl<'a> Site<'a> {
         let glossary = input.sources.glossary.clone();
         let offers: Vec<OfferView> = published
             .par_iter()
+            .zip(published_paths)
             .zip(offer_cfa.par_iter())
-            .map(|(o, c)| {
-                let mut v = views::offer_view(o, &cfas[*c].path, &base_url, privacy);
+            .map(|((o, path), c)| {
+                let mut v = views::offer_view_at(o, path, &cfas[*c].path, &base_url, privacy);
                 // The JSON-LD is made with each page (see `render_job`), never all at
                 // once.
                 v.jsonld = JSONLD_MARKER.to_string();

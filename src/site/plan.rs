@@ -480,29 +480,36 @@ impl<'a> Site<'a> {
         // Every page but the search and open-data pages, side by side with the downloads
         // (the search stage works on its own thread); then the open-data page with the
         // downloads' sizes, and the search page from what its stage made.
-        let (((json, csv), (catalogue_json, lheo)), pages_done) = rayon::join(
+        let ((((json, csv), (catalogue_json, lheo)), ledger), pages_done) = rayon::join(
             || {
                 rayon::join(
                     || {
                         rayon::join(
-                            || download(DOWNLOADS[0], &opendata::json_layout(base_url)),
-                            || download(DOWNLOADS[1], &opendata::csv_layout(base_url)),
-                        )
-                    },
-                    || {
-                        rayon::join(
-                            || download(DOWNLOADS[2], &catalogue::layout()),
                             || {
-                                self.write_lheo(
-                                    sink,
-                                    &catalogue,
-                                    &view_keys,
-                                    catalogue_key,
-                                    &postcode_of,
+                                rayon::join(
+                                    || download(DOWNLOADS[0], &opendata::json_layout(base_url)),
+                                    || download(DOWNLOADS[1], &opendata::csv_layout(base_url)),
+                                )
+                            },
+                            || {
+                                rayon::join(
+                                    || download(DOWNLOADS[2], &catalogue::layout()),
+                                    || {
+                                        self.write_lheo(
+                                            sink,
+                                            &catalogue,
+                                            &view_keys,
+                                            catalogue_key,
+                                            &postcode_of,
+                                        )
+                                    },
                                 )
                             },
                         )
                     },
+                    // The ledger's bytes (written once the tree is in place), off the
+                    // serial end of the build.
+                    || changes.ledger.to_csv(),
                 )
             },
             || {
@@ -528,10 +535,32 @@ impl<'a> Site<'a> {
             .get()
             .ok_or_else(|| SiteError::Render("the search index was not made".into()))?;
         files.merge("", search.files.clone());
+        // Only the folders the search's files go in can have grown: when these files
+        // add no folder to the root, the paths under their first segments are counted
+        // again, not the whole tree.
+        let top = |p: &str| p.split('/').next().unwrap_or("").to_string();
+        let tops: HashSet<String> = search.files.iter().map(|(p, _)| top(p)).collect();
+        let new_top = tops.iter().any(|t| {
+            !env.known
+                .iter()
+                .any(|p| p.starts_with(t.as_str()) && top(p) == *t)
+        });
         env.known
             .extend(search.files.iter().map(|(p, _)| p.to_string()));
-        if let Some(e) = crowded(&env.known) {
-            return Err(e);
+        let grown = env.known.iter().map(String::as_str).filter(|p| {
+            new_top
+                || tops
+                    .iter()
+                    .any(|t| p.starts_with(t.as_str()) && top(p) == *t)
+        });
+        if let Some((folder, entries)) = links::folder_counts(grown)
+            .into_iter()
+            .find(|(_, n)| *n > links::MAX_FOLDER_ENTRIES)
+        {
+            return Err(SiteError::CrowdedFolder {
+                folder: folder.to_string(),
+                entries,
+            });
         }
         if let Job::Plain { page, .. } = &mut jobs[search_job] {
             **page = PlainPage::Search(self.search_page(search));
@@ -546,7 +575,7 @@ impl<'a> Site<'a> {
             pages: pages + files.iter().filter(|(p, _)| p.ends_with(".html")).count(),
             files,
             notes,
-            ledger: changes.ledger.to_csv(),
+            ledger,
             ledger_path: self.input.ledger_path.to_path_buf(),
         })
     }

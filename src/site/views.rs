@@ -203,7 +203,24 @@ pub fn offer_view(
     base_url: &str,
     publish_referent_name: bool,
 ) -> OfferView {
-    let path = urls::offer_path(offer);
+    offer_view_at(
+        offer,
+        urls::offer_path(offer),
+        cfa_path,
+        base_url,
+        publish_referent_name,
+    )
+}
+
+/// [`offer_view`] with the offer's path already made (the site makes every path first,
+/// to publish one offer per URL).
+pub fn offer_view_at(
+    offer: &Offer,
+    path: String,
+    cfa_path: &str,
+    base_url: &str,
+    publish_referent_name: bool,
+) -> OfferView {
     let diploma = offer
         .diploma
         .map(|d| d.label().to_string())
@@ -351,15 +368,23 @@ pub fn clean(s: &str) -> String {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.extend(word.chars().filter(|c| !c.is_control()));
+        // The control characters are U+0000–U+001F and U+007F–U+009F: a word with no
+        // byte below 0x20, no DEL and no 0xC2 (the lead byte of U+0080–U+00BF) has none.
+        match word.bytes().any(|b| b < 0x20 || b == 0x7f || b == 0xc2) {
+            true => out.extend(word.chars().filter(|c| !c.is_control())),
+            false => out.push_str(word),
+        }
     }
     out
 }
 
 /// Splits free text into paragraphs on blank lines (single line breaks join).
 pub fn paragraphs(s: &str) -> Vec<String> {
-    s.replace("\r\n", "\n")
-        .split("\n\n")
+    let s = match s.contains('\r') {
+        true => std::borrow::Cow::Owned(s.replace("\r\n", "\n")),
+        false => std::borrow::Cow::Borrowed(s),
+    };
+    s.split("\n\n")
         .map(clean)
         .filter(|p| !p.is_empty())
         .collect()
@@ -569,6 +594,28 @@ pub fn french_number(n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clean_text_loses_every_control_character_and_keeps_the_rest() {
+        // The definition: words joined by one space, control characters (Cc) dropped.
+        let by_chars = |s: &str| {
+            s.split_whitespace()
+                .map(|w| w.chars().filter(|c| !c.is_control()).collect::<String>())
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        for s in [
+            "  Bac pro\tMétiers  de la\r\nvente ",
+            "20\u{b0}C \u{a0}à\u{a0}Nice",
+            "CAP\u{85}cuisine\u{9f}",
+            "a\u{1}b\u{7f}c\u{80}d\u{c2}e",
+            "Électricien·ne — niveau 3 «\u{202f}bac\u{202f}»",
+        ] {
+            assert_eq!(clean(s), by_chars(s), "{s:?}");
+        }
+        assert_eq!(clean("CAP\u{81}cuisine"), "CAPcuisine");
+        assert_eq!(clean("20\u{b0}C"), "20\u{b0}C");
+    }
 
     #[test]
     fn rncp_codes_link_to_their_france_competences_sheet() {
