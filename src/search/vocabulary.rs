@@ -77,17 +77,25 @@ struct Table {
     codes: BTreeMap<String, (String, Vec<String>)>,
     /// v3 code → the 4.0 codes derived from it (itself included)
     children: BTreeMap<String, Vec<String>>,
+    /// code → the distinct folded words of its names, folded once here rather than for
+    /// every offer that names the code.
+    words: std::collections::HashMap<String, Vec<String>>,
+    /// The job names' family keys, made the first time a title is matched: stemming
+    /// every name is most of the table's cost, and a build whose export gives its
+    /// offers' ROME codes, or whose search documents are all kept, never needs them.
+    keys: std::sync::OnceLock<NameKeys>,
+}
+
+#[derive(Debug, Default)]
+struct NameKeys {
     /// Each job name's family keys (masculine form, minor words left out), with its code.
     names: Vec<(String, Vec<String>)>,
     /// Family key → the job names holding it (by position in `names`).
     by_key: std::collections::HashMap<String, Vec<usize>>,
-    /// code → the distinct folded words of its names, folded once here rather than for
-    /// every offer that names the code.
-    words: std::collections::HashMap<String, Vec<String>>,
 }
 
-/// One line of the ROME file, read: code, parent, names, each name's keys, the words.
-type Line = (String, String, Vec<String>, Vec<Vec<String>>, Vec<String>);
+/// One line of the ROME file, read: code, parent, names, the words.
+type Line = (String, String, Vec<String>, Vec<String>);
 
 /// How a word of a job name of several words is compared: by family when the family
 /// key is distinctive (five letters or more), else by stem.
@@ -161,35 +169,46 @@ impl Table {
                 };
                 let mut names = vec![label.to_string()];
                 names.extend(apps.split(" | ").map(str::to_string));
-                let keys = names.iter().map(|n| name_keys(n)).collect();
                 let folded: BTreeSet<String> = names.iter().flat_map(|n| words(n)).collect();
                 Ok(Some((
                     code.to_string(),
                     parent.to_string(),
                     names,
-                    keys,
                     folded.into_iter().collect(),
                 )))
             })
             .collect();
         let mut rome = Table::default();
         for line in read {
-            let Some((code, parent, names, keys, folded)) = line? else {
+            let Some((code, parent, names, folded)) = line? else {
                 continue;
             };
-            for keys in keys {
-                if !keys.is_empty() {
-                    rome.names.push((code.clone(), keys));
-                }
-            }
             rome.words.insert(code.clone(), folded);
             rome.codes.insert(code.clone(), (parent.clone(), names));
             rome.children.entry(parent).or_default().push(code);
         }
-        for (i, (_, keys)) in rome.names.iter().enumerate() {
-            rome.by_key.entry(keys[0].clone()).or_default().push(i);
-        }
         Ok(rome)
+    }
+
+    /// The names' keys, made once (the names side by side, by code).
+    fn name_keys(&self) -> &NameKeys {
+        self.keys.get_or_init(|| {
+            let by_code: Vec<(&String, Vec<Vec<String>>)> = self
+                .codes
+                .par_iter()
+                .map(|(code, (_, names))| (code, names.iter().map(|n| name_keys(n)).collect()))
+                .collect();
+            let mut out = NameKeys::default();
+            for (code, keys) in by_code {
+                for keys in keys.into_iter().filter(|k| !k.is_empty()) {
+                    out.names.push((code.clone(), keys));
+                }
+            }
+            for (i, (_, keys)) in out.names.iter().enumerate() {
+                out.by_key.entry(keys[0].clone()).or_default().push(i);
+            }
+            out
+        })
     }
 }
 
@@ -220,7 +239,7 @@ impl Rome {
     /// Métiers de la coiffure" holds "Coiffeur", "CAP Monteur en installations
     /// sanitaires" the plumber's job of that name).
     pub fn codes_of_title(&self, title: &str) -> Vec<String> {
-        let table = self.table();
+        let table = self.table().name_keys();
         let have = title_keys(title);
         let mut out: Vec<String> = Vec::new();
         for k in &have {
@@ -261,7 +280,7 @@ impl Rome {
     }
 
     /// Reads the built-in table now rather than when a search document first needs it
-    /// (a build does it while the export is read and a core is idle).
+    /// (a build does it while the export is read); the names' keys wait for a title.
     pub fn warm(&self) {
         let _ = self.table();
     }
@@ -473,6 +492,18 @@ mod tests {
         let cuisine = rome.words(&["G1602".into()]);
         assert!(cuisine.contains("commis") && cuisine.len() > 10);
         assert!(rome.words(&["Z9999".into()]).is_empty());
+    }
+
+    #[test]
+    fn the_names_are_stemmed_only_once_a_title_is_matched() {
+        let rome = Rome::parse(&crate::builtin::text(ROME_FILE)).unwrap();
+        assert!(rome.words(&["F1608".into()]).contains("carreleur"));
+        assert!(rome.table().keys.get().is_none());
+        assert!(
+            rome.codes_of_title("CAP Carreleur mosaïste")
+                .contains(&"F1608".to_string())
+        );
+        assert!(rome.table().keys.get().is_some());
     }
 
     #[test]

@@ -208,16 +208,21 @@ impl<'a> Site<'a> {
         let title = between(head, "<title>", "</title>").map(unescape_html);
         let description =
             between(head, "<meta name=\"description\" content=\"", "\"").map(unescape_html);
-        let mut c = Context::new();
-        c.insert("site", &self.input.config.site);
-        c.insert(
-            "og",
-            &json!({
+        // The site's settings as the page had them (serialised once per build, in the
+        // base context), not serialised again for each page.
+        let site = match ctx.get("site") {
+            Some(site) => site.clone(),
+            None => serde_json::to_value(&self.input.config.site).unwrap_or_default(),
+        };
+        let c = Context::from_value(json!({
+            "site": site,
+            "og": {
                 "title": title,
                 "description": description,
                 "url": ctx.get("canonical_url"),
-            }),
-        );
+            },
+        }))
+        .expect("an object");
         let tags = self
             .theme
             .tera
@@ -227,11 +232,9 @@ impl<'a> Site<'a> {
                 page: path.to_string(),
                 message: tera_message(&e),
             })?;
-        let mut out = String::with_capacity(html.len() + tags.len());
-        out.push_str(head);
-        out.push_str(&tags);
-        out.push_str(&html[head_end..]);
-        Ok(out)
+        let mut html = html;
+        html.insert_str(head_end, &tags);
+        Ok(html)
     }
 
     /// URL path of a page (`/a/b/`, or `/404.html`).
