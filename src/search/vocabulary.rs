@@ -496,7 +496,7 @@ mod tests {
 
     #[test]
     fn the_names_are_stemmed_only_once_a_title_is_matched() {
-        let rome = Rome::parse(&crate::builtin::text(ROME_FILE)).unwrap();
+        let rome = Rome::parse(crate::builtin::text(ROME_FILE)).unwrap();
         assert!(rome.words(&["F1608".into()]).contains("carreleur"));
         assert!(rome.table().keys.get().is_none());
         assert!(
