@@ -162,10 +162,6 @@ pub fn keep(
 /// A document as bytes: strings length-prefixed, options and flags a byte each (read
 /// back an order of magnitude faster than JSON).
 fn encode(d: &SearchDoc, out: &mut Vec<u8>) {
-    let text = |out: &mut Vec<u8>, s: &str| {
-        out.extend_from_slice(&(s.len() as u32).to_le_bytes());
-        out.extend_from_slice(s.as_bytes());
-    };
     let maybe = |out: &mut Vec<u8>, s: &Option<String>| match s {
         None => out.push(0),
         Some(s) => {
@@ -208,6 +204,12 @@ fn encode(d: &SearchDoc, out: &mut Vec<u8>) {
     }
     out.extend_from_slice(&(d.terms.len() as u32).to_le_bytes());
     out.extend_from_slice(&d.terms);
+}
+
+/// A string as [`Reader::text`] reads it: its length, then its bytes.
+fn text(out: &mut Vec<u8>, s: &str) {
+    out.extend_from_slice(&(s.len() as u32).to_le_bytes());
+    out.extend_from_slice(s.as_bytes());
 }
 
 /// What [`encode`] wrote; `None` for anything else.
@@ -335,10 +337,6 @@ pub fn places(path: &Path, tables: Key) -> Option<Places> {
 /// Keeps the places of the communes table for the next build (as bytes: read back an
 /// order of magnitude faster than JSON, like the documents).
 pub fn keep_places(path: &Path, tables: Key, places: &Places) -> std::io::Result<()> {
-    let text = |out: &mut Vec<u8>, s: &str| {
-        out.extend_from_slice(&(s.len() as u32).to_le_bytes());
-        out.extend_from_slice(s.as_bytes());
-    };
     let mut out = PLACES_MAGIC.to_vec();
     out.extend_from_slice(&tables.to_le_bytes());
     out.extend_from_slice(&(places.towns.len() as u32).to_le_bytes());

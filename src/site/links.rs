@@ -95,9 +95,66 @@ pub fn folder_counts<'a>(paths: impl Iterator<Item = &'a str>) -> BTreeMap<&'a s
     counts
 }
 
+/// The first folder of a tree given by its file paths that holds more than
+/// [`MAX_FOLDER_ENTRIES`] entries, with its count.
+pub fn crowded<'a>(paths: impl Iterator<Item = &'a str>) -> Option<(&'a str, usize)> {
+    folder_counts(paths)
+        .into_iter()
+        .find(|(_, n)| *n > MAX_FOLDER_ENTRIES)
+}
+
+/// [`crowded`] for a tree checked before and since grown by `added` (already among
+/// `all`): only the folders under the added files' first segments can have grown, and
+/// their entries all come from paths under these segments; a segment new at the root
+/// grows the root, and then the whole tree is counted.
+pub fn crowded_after<'a>(all: &'a [&'a str], added: &[&str]) -> Option<(&'a str, usize)> {
+    fn top(p: &str) -> &str {
+        p.split('/').next().unwrap_or("")
+    }
+    let tops: std::collections::HashSet<&str> = added.iter().map(|p| top(p)).collect();
+    let added: std::collections::HashSet<&str> = added.iter().copied().collect();
+    let old_tops: std::collections::HashSet<&str> = all
+        .iter()
+        .filter(|p| !added.contains(*p))
+        .map(|p| top(p))
+        .collect();
+    if tops.iter().all(|t| old_tops.contains(t)) {
+        crowded(all.iter().copied().filter(|p| tops.contains(top(p))))
+    } else {
+        crowded(all.iter().copied())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tree_grown_under_one_folder_is_counted_there_as_a_whole_tree_would_be() {
+        let pages: Vec<String> = (0..10).map(|i| format!("f/{i}/index.html")).collect();
+        let packs: Vec<String> = (0..=MAX_FOLDER_ENTRIES)
+            .map(|i| format!("recherche/index/p/{i}.bin"))
+            .collect();
+        let mut all: Vec<&str> = pages.iter().map(String::as_str).collect();
+        all.push("recherche/index.html");
+        let added: Vec<&str> = packs.iter().map(String::as_str).collect();
+        all.extend(&added);
+        let crowded_folder = Some(("recherche/index/p", MAX_FOLDER_ENTRIES + 1));
+        assert_eq!(crowded(all.iter().copied()), crowded_folder);
+        assert_eq!(crowded_after(&all, &added), crowded_folder);
+        // Files under a segment new at the root: the root is counted too.
+        let roots: Vec<String> = (0..=MAX_FOLDER_ENTRIES)
+            .map(|i| format!("{i}.txt"))
+            .collect();
+        let mut all: Vec<&str> = roots.iter().map(String::as_str).collect();
+        all.push("nouveau/a.json");
+        assert_eq!(
+            crowded_after(&all, &["nouveau/a.json"]),
+            Some(("/", MAX_FOLDER_ENTRIES + 2))
+        );
+        // Nothing crowded: nothing found either way.
+        assert_eq!(crowded_after(&all[..10], &[]), None);
+    }
     use crate::output::Files;
 
     #[test]

@@ -440,17 +440,12 @@ impl<'a> Site<'a> {
         }
         // The tree's shape is known before any page is made: check it first (the
         // search's files, still in the making, are checked with them below).
-        let crowded = |known: &HashSet<String>| {
-            links::folder_counts(known.iter().map(String::as_str))
-                .into_iter()
-                .find(|(_, n)| *n > links::MAX_FOLDER_ENTRIES)
-                .map(|(folder, entries)| SiteError::CrowdedFolder {
-                    folder: folder.to_string(),
-                    entries,
-                })
+        let too_many = |(folder, entries): (&str, usize)| SiteError::CrowdedFolder {
+            folder: folder.to_string(),
+            entries,
         };
-        if let Some(e) = crowded(&known) {
-            return Err(e);
+        if let Some(c) = links::crowded(known.iter().map(String::as_str)) {
+            return Err(too_many(c));
         }
         // A kept page's links all worked in the previous tree: only a file gone since
         // can break one. The search shards are not among them: they change names with
@@ -480,43 +475,43 @@ impl<'a> Site<'a> {
         // Every page but the search and open-data pages, side by side with the downloads
         // (the search stage works on its own thread); then the open-data page with the
         // downloads' sizes, and the search page from what its stage made.
-        let ((((json, csv), (catalogue_json, lheo)), ledger), pages_done) = rayon::join(
+        let (((json, csv), (catalogue_json, lheo)), (ledger, pages_done)) = rayon::join(
             || {
                 rayon::join(
                     || {
                         rayon::join(
+                            || download(DOWNLOADS[0], &opendata::json_layout(base_url)),
+                            || download(DOWNLOADS[1], &opendata::csv_layout(base_url)),
+                        )
+                    },
+                    || {
+                        rayon::join(
+                            || download(DOWNLOADS[2], &catalogue::layout()),
                             || {
-                                rayon::join(
-                                    || download(DOWNLOADS[0], &opendata::json_layout(base_url)),
-                                    || download(DOWNLOADS[1], &opendata::csv_layout(base_url)),
-                                )
-                            },
-                            || {
-                                rayon::join(
-                                    || download(DOWNLOADS[2], &catalogue::layout()),
-                                    || {
-                                        self.write_lheo(
-                                            sink,
-                                            &catalogue,
-                                            &view_keys,
-                                            catalogue_key,
-                                            &postcode_of,
-                                        )
-                                    },
+                                self.write_lheo(
+                                    sink,
+                                    &catalogue,
+                                    &view_keys,
+                                    catalogue_key,
+                                    &postcode_of,
                                 )
                             },
                         )
                     },
-                    // The ledger's bytes (written once the tree is in place), off the
-                    // serial end of the build.
-                    || changes.ledger.to_csv(),
                 )
             },
             || {
-                jobs.par_iter()
-                    .enumerate()
-                    .filter(|(i, _)| *i != search_job && *i != open_data_job)
-                    .try_for_each(|(_, job)| render(&env, job))
+                rayon::join(
+                    // The ledger's bytes (written once the tree is in place), off the
+                    // serial end of the build.
+                    || changes.ledger.to_csv(),
+                    || {
+                        jobs.par_iter()
+                            .enumerate()
+                            .filter(|(i, _)| *i != search_job && *i != open_data_job)
+                            .try_for_each(|(_, job)| render(&env, job))
+                    },
+                )
             },
         );
         pages_done?;
@@ -535,32 +530,12 @@ impl<'a> Site<'a> {
             .get()
             .ok_or_else(|| SiteError::Render("the search index was not made".into()))?;
         files.merge("", search.files.clone());
-        // Only the folders the search's files go in can have grown: when these files
-        // add no folder to the root, the paths under their first segments are counted
-        // again, not the whole tree.
-        let top = |p: &str| p.split('/').next().unwrap_or("").to_string();
-        let tops: HashSet<String> = search.files.iter().map(|(p, _)| top(p)).collect();
-        let new_top = tops.iter().any(|t| {
-            !env.known
-                .iter()
-                .any(|p| p.starts_with(t.as_str()) && top(p) == *t)
-        });
         env.known
             .extend(search.files.iter().map(|(p, _)| p.to_string()));
-        let grown = env.known.iter().map(String::as_str).filter(|p| {
-            new_top
-                || tops
-                    .iter()
-                    .any(|t| p.starts_with(t.as_str()) && top(p) == *t)
-        });
-        if let Some((folder, entries)) = links::folder_counts(grown)
-            .into_iter()
-            .find(|(_, n)| *n > links::MAX_FOLDER_ENTRIES)
-        {
-            return Err(SiteError::CrowdedFolder {
-                folder: folder.to_string(),
-                entries,
-            });
+        let all: Vec<&str> = env.known.iter().map(String::as_str).collect();
+        let added: Vec<&str> = search.files.iter().map(|(p, _)| p).collect();
+        if let Some(c) = links::crowded_after(&all, &added) {
+            return Err(too_many(c));
         }
         if let Job::Plain { page, .. } = &mut jobs[search_job] {
             **page = PlainPage::Search(self.search_page(search));
