@@ -324,6 +324,33 @@ impl<T: serde::Serialize> serde::Serialize for Keyed<T> {
     }
 }
 
+/// A part of a page made from the page's other data and from inputs of the whole build
+/// whose key is `key`: serialised for a key it is that key, and is not made; otherwise
+/// it is made, then serialised. (The page's key holds the rest of what it is made of.)
+pub struct Derived<'a, T> {
+    key: Key,
+    make: Box<dyn Fn() -> T + 'a>,
+}
+
+impl<'a, T> Derived<'a, T> {
+    pub fn new(key: Key, make: impl Fn() -> T + 'a) -> Derived<'a, T> {
+        Derived {
+            key,
+            make: Box::new(make),
+        }
+    }
+}
+
+impl<T: serde::Serialize> serde::Serialize for Derived<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if keying() {
+            s.serialize_u128(self.key)
+        } else {
+            (self.make)().serialize(s)
+        }
+    }
+}
+
 /// Writes `path` through `{path}.new` renamed over it: a reader finds the old file or
 /// the new one, never half of one. The temporary name keeps the whole file name, so
 /// `index.docs` and `index.places` written side by side never share one.
@@ -1431,6 +1458,27 @@ mod tests {
             key_of_serialized(&vec![&line("CAP Boulanger")])
         );
         assert!(!keying(), "keying ends with the key");
+    }
+
+    #[test]
+    fn a_derived_part_is_made_for_pages_and_stands_by_its_key_in_keys() {
+        let made = std::cell::Cell::new(0);
+        let links = |key: Key| {
+            Derived::new(key, || {
+                made.set(made.get() + 1);
+                vec!["https://example.org/?q=boulanger"]
+            })
+        };
+        // Keys never make it, and follow the key it is given.
+        assert_eq!(key_of_serialized(&links(1)), key_of_serialized(&links(1)));
+        assert_ne!(key_of_serialized(&links(1)), key_of_serialized(&links(2)));
+        assert_eq!(made.get(), 0);
+        // Pages get it made.
+        assert_eq!(
+            serde_json::to_value(links(1)).unwrap(),
+            serde_json::json!(["https://example.org/?q=boulanger"])
+        );
+        assert_eq!(made.get(), 1);
     }
 
     #[test]

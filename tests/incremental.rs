@@ -273,3 +273,58 @@ fn a_changed_template_makes_every_page_again_and_clean_rewrites_everything() {
     let clean = build(warm.path(), Path::new(EXTRACT), &["--clean"]);
     assert!(clean.contains("(kept as they were: 0)"), "{clean}");
 }
+
+/// Bytes of every file under `public/`.
+fn bytes(site: &Path) -> BTreeMap<String, Vec<u8>> {
+    tree(site)
+        .into_iter()
+        .map(|(p, (b, _, _))| (p, b))
+        .collect()
+}
+
+#[test]
+fn a_changed_platforms_file_makes_the_offer_pages_links_again() {
+    // The links of an offer page are not in the page's key as themselves (they are
+    // made only for the pages written): the platforms' file stands for them.
+    let builtin = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/data/liens-plateformes.toml"
+    ))
+    .unwrap();
+    let changed = builtin.replacen(
+        "label = \"Trouver un employeur\"",
+        "label = \"Trouver une entreprise\"",
+        1,
+    );
+    assert_ne!(changed, builtin);
+    let own = |site: &Path| {
+        std::fs::create_dir_all(site.join("data")).unwrap();
+        std::fs::write(site.join("data/liens-plateformes.toml"), &changed).unwrap();
+    };
+    let warm = site();
+    build(warm.path(), Path::new(EXTRACT), &[]);
+    own(warm.path());
+    build(warm.path(), Path::new(EXTRACT), &[]);
+    let cold = site();
+    own(cold.path());
+    build(cold.path(), Path::new(EXTRACT), &[]);
+    let (warm, cold) = (bytes(warm.path()), bytes(cold.path()));
+    let offer_pages: Vec<&String> = warm
+        .keys()
+        .filter(|p| p.starts_with("formations/") && p.ends_with("index.html"))
+        .collect();
+    assert!(!offer_pages.is_empty());
+    for p in &offer_pages {
+        assert!(
+            String::from_utf8_lossy(&warm[*p]).contains("Trouver une entreprise"),
+            "{p}"
+        );
+    }
+    assert_eq!(
+        warm.keys().collect::<Vec<_>>(),
+        cold.keys().collect::<Vec<_>>()
+    );
+    for (p, b) in &warm {
+        assert!(*b == cold[p], "{p} differs from a cold build");
+    }
+}

@@ -148,9 +148,11 @@ pub(super) struct Link {
 pub(super) struct OfferPage<'a> {
     /// Keyed by its view's key, made once per build for the ledger.
     pub(super) offer: crate::output::Keyed<&'a OfferView>,
-    /// The inline map of its place.
-    pub(super) map: Option<String>,
-    pub(super) links_out: Vec<outlinks::Link>,
+    /// The inline map of its place, and the links to the platforms: made of the view
+    /// and of the base map and the platforms' file, whose key stands for them in the
+    /// page's key (the view's is there already). They are made only for pages written.
+    pub(super) map: crate::output::Derived<'a, Option<String>>,
+    pub(super) links_out: crate::output::Derived<'a, Vec<outlinks::Link>>,
 }
 
 /// `cfa.html`: a CFA, its offers by diploma and its training places.
@@ -540,8 +542,10 @@ impl<'a> Site<'a> {
                 Some(key) => crate::output::Keyed::with_key(o, key),
                 None => crate::output::Keyed::new(o),
             },
-            map: self.offer_map(o),
-            links_out: self.platforms.for_offer(o),
+            map: crate::output::Derived::new(self.offer_parts_key, move || self.offer_map(o)),
+            links_out: crate::output::Derived::new(self.offer_parts_key, move || {
+                self.platforms.for_offer(o)
+            }),
         }
     }
 

@@ -220,7 +220,7 @@ impl Projection {
 
 /// A raster tile layer an operator chose (`[map] tiles` of `vitrine.toml`). Its host
 /// must also be allowed by the site's Content-Security-Policy (`img-src`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TileLayer {
     /// `https://…/{z}/{x}/{y}.png`.
     pub url: String,
@@ -294,6 +294,16 @@ const OTHER_FILL: &str = "#e6e6e6";
 const LINE: &str = "#7a8591";
 
 impl BaseMap {
+    /// The key of everything an overlay is drawn from besides its points.
+    pub fn key(&self) -> crate::output::Key {
+        crate::output::key_of(&[
+            &self.svg,
+            self.url.as_bytes(),
+            &crate::output::key_of_serialized(&(&self.projection, &self.region, &self.tiles))
+                .to_le_bytes(),
+        ])
+    }
+
     /// The base map for places given as (department code, optional coordinates): the
     /// departments holding at least one place are the region. `None` when no place has a
     /// department the outlines know.

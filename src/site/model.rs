@@ -101,6 +101,9 @@ pub struct Site<'a> {
     /// Links out (offer pages) and national disability resources (disability page).
     pub(super) platforms: outlinks::Platforms,
     pub(super) resources: outlinks::Resources,
+    /// The key of the base map and the platforms, of which (with its view) an offer
+    /// page's map and links are made.
+    pub(super) offer_parts_key: crate::output::Key,
 }
 
 /// A CFA's training place: department, town, postcode and street (folded).
@@ -297,6 +300,10 @@ impl<'a> Site<'a> {
             m.url = format!("/assets/{name}");
             m
         });
+        let offer_parts_key = crate::output::key_of(&[
+            &map.as_ref().map_or(0, BaseMap::key).to_le_bytes(),
+            &crate::output::key_of_serialized(&input.sources.platforms).to_le_bytes(),
+        ]);
         let summaries: Vec<Listed> = offers
             .par_iter()
             .map(|o| crate::output::Keyed::new(o.summary()))
@@ -339,6 +346,7 @@ impl<'a> Site<'a> {
             map,
             logo_url,
             applications: jsonld::Applications::from_calendar(calendar),
+            offer_parts_key,
             platforms: input.sources.platforms.clone(),
             resources: input.sources.resources.clone(),
             calendar,

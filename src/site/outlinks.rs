@@ -25,7 +25,7 @@ pub enum OutlinksError {
 }
 
 /// One platform of `liens-plateformes.toml`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Platform {
     pub label: String,
@@ -37,8 +37,8 @@ pub struct Platform {
     pub query: Option<String>,
 }
 
-/// `liens-plateformes.toml`.
-#[derive(Debug, Clone, Deserialize)]
+/// `liens-plateformes.toml` (serialised for the key of the offer pages' links).
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Platforms {
     pub parcoursup: Platform,
