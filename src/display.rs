@@ -146,9 +146,13 @@ pub fn name_suspicious(name: &str) -> bool {
     if t.is_empty() {
         return false;
     }
-    let stray = t
-        .chars()
-        .any(|c| "*#@_|\\<>{}[]=+;?!$%~^".contains(c) || c.is_control());
+    let stray = t.chars().any(|c| {
+        matches!(
+            c,
+            '*' | '#' | '@' | '_' | '|' | '\\' | '<' | '>' | '{' | '}' | '[' | ']' | '='
+                | '+' | ';' | '?' | '!' | '$' | '%' | '~' | '^'
+        ) || c.is_control()
+    });
     stray || t.starts_with('/') || t.ends_with('/')
 }
 
@@ -236,6 +240,10 @@ mod tests {
             "",
         ] {
             assert!(!name_suspicious(n), "{n}");
+        }
+        // Each stray symbol on its own, and a control character.
+        for c in "*#@_|\\<>{}[]=+;?!$%~^\u{7}".chars() {
+            assert!(name_suspicious(&format!("CFA {c} Nice")), "{c:?}");
         }
     }
 }

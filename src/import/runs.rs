@@ -50,6 +50,11 @@ impl RunMarks {
 /// run are listed).
 pub(super) fn shared_strings(xml: &[u8]) -> Result<HashMap<u32, Mark>, quick_xml::Error> {
     let mut out = HashMap::new();
+    // Most workbooks hold no rich text at all: without run properties, no run has a
+    // colour, and the strings are not parsed a second time (calamine parsed them).
+    if memchr::memmem::find(xml, b"rPr").is_none() {
+        return Ok(out);
+    }
     let mut reader = Reader::from_reader(xml);
     let mut buf = Vec::new();
     let mut index = 0u32;
@@ -82,7 +87,7 @@ pub(super) fn shared_strings(xml: &[u8]) -> Result<HashMap<u32, Mark>, quick_xml
 
 /// Whether a sheet may hold inline rich text (checked on the bytes before parsing).
 pub(super) fn has_inline_runs(sheet: &[u8]) -> bool {
-    sheet.windows(6).any(|w| w == b"<is><r")
+    memchr::memmem::find(sheet, b"<is><r").is_some()
 }
 
 /// The cells of a sheet whose runs carry a mark, by 0-based (row, column): shared strings
