@@ -5,6 +5,7 @@
 pub mod structure;
 
 use std::collections::BTreeMap;
+use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
 
 /// A file written in pieces, some of which are pieces of other files (the records of
@@ -356,7 +357,7 @@ impl<T: serde::Serialize> serde::Serialize for Derived<'_, T> {
 /// `index.docs` and `index.places` written side by side never share one.
 pub fn write_replacing(
     path: &Path,
-    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     use std::io::Write;
     let mut tmp = path.as_os_str().to_owned();

@@ -12,10 +12,12 @@ use super::places::Places;
 use super::schema::SearchDoc;
 use crate::output::Key;
 use std::collections::HashMap;
-use std::io::Read;
+use std::io::{Read, Write as _};
 use std::path::Path;
 
 const MAGIC: &[u8] = b"vitrine search documents 3\n";
+/// A record's frame: its offer's key (16 bytes) and its length (4).
+const FRAME: usize = 20;
 
 /// Where each kept document's record lies in the file it was read from (offset, length),
 /// so that [`keep`] copies it rather than encoding it again.
@@ -76,7 +78,7 @@ pub fn load(path: &Path, tables: Key) -> Kept {
     }
     let mut at = head.len() as u64;
     let mut record = Vec::new();
-    let mut frame = [0u8; 20];
+    let mut frame = [0u8; FRAME];
     while input.read_exact(&mut frame).is_ok() {
         let key = Key::from_le_bytes(frame[..16].try_into().expect("16 bytes"));
         let len = u32::from_le_bytes(frame[16..].try_into().expect("4 bytes"));
@@ -125,6 +127,10 @@ pub fn all(path: &Path) -> Option<(Key, Vec<Key>, Vec<SearchDoc>)> {
 /// document with a span in `kept` is copied from the file it was read from (this one,
 /// replaced only once the new one is whole). Losing the file only costs that build the
 /// time to make the documents again.
+///
+/// Kept documents come in their previous order, so those that followed each other
+/// there are copied as one run of bytes, by the kernel (`copy_file_range`): a 1%
+/// rebuild of 100,000 offers copies some 800 runs, not 100,000 records through memory.
 pub fn keep(
     path: &Path,
     tables: Key,
@@ -132,31 +138,51 @@ pub fn keep(
     docs: &[SearchDoc],
     kept: &Spans,
 ) -> std::io::Result<()> {
-    use std::io::{Seek, SeekFrom};
-    let mut previous = match kept.0.iter().any(Option::is_some) {
+    let previous = match kept.0.iter().any(Option::is_some) {
         true => Some(std::fs::File::open(path)?),
         false => None,
     };
     crate::output::write_replacing(path, |out| {
         out.write_all(MAGIC)?;
         out.write_all(&tables.to_le_bytes())?;
+        // The run of the previous file's bytes (frames and records) still to copy.
+        let mut run: Option<(u64, u64)> = None;
         let mut record = Vec::new();
         for ((key, doc), span) in keys.iter().zip(docs).zip(&kept.0) {
-            record.clear();
-            match (span, previous.as_mut()) {
-                (Some((at, len)), Some(file)) => {
-                    record.resize(*len as usize, 0);
-                    file.seek(SeekFrom::Start(*at))?;
-                    file.read_exact(&mut record)?;
-                }
-                _ => encode(doc, &mut record),
+            if let (Some((at, len)), Some(_)) = (span, previous.as_ref()) {
+                // The frame before the record is the same: key and length.
+                let (start, end) = (at - FRAME as u64, at + u64::from(*len));
+                run = match run {
+                    Some((from, to)) if to == start => Some((from, end)),
+                    other => {
+                        copy(out, previous.as_ref(), other)?;
+                        Some((start, end))
+                    }
+                };
+                continue;
             }
+            copy(out, previous.as_ref(), run.take())?;
+            record.clear();
+            encode(doc, &mut record);
             out.write_all(&key.to_le_bytes())?;
             out.write_all(&(record.len() as u32).to_le_bytes())?;
             out.write_all(&record)?;
         }
-        Ok(())
+        copy(out, previous.as_ref(), run)
     })
+}
+
+/// Copies a run of bytes of the previous file, if any.
+fn copy(
+    out: &mut std::io::BufWriter<std::fs::File>,
+    previous: Option<&std::fs::File>,
+    run: Option<(u64, u64)>,
+) -> std::io::Result<()> {
+    use crate::output::Splice;
+    match (previous, run) {
+        (Some(file), Some((from, to))) => out.splice(file, from, to - from),
+        _ => Ok(()),
+    }
 }
 
 /// A document as bytes: strings length-prefixed, options and flags a byte each (read
@@ -419,6 +445,37 @@ mod tests {
             assert!(kept(&docs_path, 7, &keys).0.iter().all(Option::is_some));
             assert_eq!(super::places(&places_path, 7).as_ref(), Some(&places));
         }
+    }
+
+    #[test]
+    fn runs_of_kept_documents_are_copied_whole_around_changed_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("index.docs");
+        let docs: Vec<SearchDoc> = (0..1000).map(|i| doc(&format!("AF_{i}"))).collect();
+        let keys: Vec<Key> = (0..1000).collect();
+        keep(&path, 7, &keys, &docs, &Spans::none(1000)).unwrap();
+        // A day's import: offer 500 changed, one new at the start, the last one gone,
+        // and two offers swapped (their runs are not contiguous any more).
+        let mut next: Vec<Key> = vec![9_000];
+        next.extend((0..999).map(|k| if k == 500 { 9_001 } else { k }));
+        next.swap(100, 200);
+        let (kept, spans) = kept(&path, 7, &next);
+        let made: Vec<SearchDoc> = kept
+            .into_iter()
+            .zip(&next)
+            .map(|(d, k)| d.unwrap_or_else(|| doc(&format!("NEW_{k}"))))
+            .collect();
+        keep(&path, 7, &next, &made, &spans).unwrap();
+        let (_, kept_keys, all) = all(&path).unwrap();
+        assert_eq!(kept_keys, next);
+        let expected: Vec<SearchDoc> = next
+            .iter()
+            .map(|&k| match k < 1000 {
+                true => docs[k as usize].clone(),
+                false => doc(&format!("NEW_{k}")),
+            })
+            .collect();
+        assert_eq!(all, expected);
     }
 
     #[test]

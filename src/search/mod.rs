@@ -189,7 +189,7 @@ pub fn build_reusing(
     };
     // Only a spared rebuild is lost if this cannot be written.
     let _ = crate::output::write_replacing(&dir.with_extension(MADE), |out| {
-        out.write_all(&serde_json::to_vec(&made).unwrap_or_default())
+        std::io::Write::write_all(out, &serde_json::to_vec(&made).unwrap_or_default())
     });
     Ok(assets)
 }
