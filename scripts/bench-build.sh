@@ -50,25 +50,28 @@ TOML
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
-printf '%-10s %-22s %12s %14s %16s\n' offers build "median wall" "peak RSS" "files rewritten"
-# One timed run: prints "wall rss rewritten".
+printf '%-10s %-22s %12s %14s %16s %12s\n' offers build "median wall" "peak RSS" "files rewritten" "median CPU"
+# One timed run: prints "wall rss rewritten cpu" (cpu: user + system seconds, steadier
+# than the wall time on a shared machine).
 timed() {
   local log="$work/time.log" out="$work/out.log"
   /usr/bin/time -v "$bin" --config "$work/vitrine.toml" build "$@" >"$out" 2>"$log"
-  local wall rss rewritten
+  local wall rss rewritten cpu
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$log" |
     awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
   rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")
   rewritten=$(awk '/files rewritten/ {print $3}' "$out")
-  echo "$wall $rss $rewritten"
+  cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {print s}' "$log")
+  echo "$wall $rss $rewritten $cpu"
 }
-report() { # label, then lines "wall rss rewritten"
+report() { # label, then lines "wall rss rewritten cpu"
   local label="$1"; shift
-  local med peak files
+  local med peak files cpu
   med=$(printf '%s\n' "$@" | awk '{print $1}' | median)
   peak=$(printf '%s\n' "$@" | awk '{print $2}' | sort -n | tail -1)
   files=$(printf '%s\n' "$@" | awk '{print $3}' | sort -n | tail -1)
-  printf '%-10s %-22s %11.2fs %11d MiB %16s' "$n" "$label" "$med" $((peak / 1024)) "$files"
+  cpu=$(printf '%s\n' "$@" | awk '{print $4}' | median)
+  printf '%-10s %-22s %11.2fs %11d MiB %16s %11.2fs' "$n" "$label" "$med" $((peak / 1024)) "$files" "$cpu"
   # A rebuild's share of the cold build (time) and of the tree (files).
   if [ -n "${cold_med:-}" ] && [ -n "${tree_files:-}" ]; then
     awk -v m="$med" -v c="$cold_med" -v f="$files" -v t="$tree_files" \
