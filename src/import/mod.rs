@@ -12,6 +12,7 @@ pub mod markings;
 mod ods;
 mod offer;
 mod runs;
+mod sheet_xml;
 pub mod values;
 mod xls;
 mod xlsx;
@@ -277,6 +278,14 @@ pub(crate) trait Book {
     }
     /// Whether colours were read.
     fn has_markings(&self) -> bool;
+    /// Reads xlsx sheets with calamine alone, to compare the scan with it.
+    #[cfg(test)]
+    fn without_scan(&mut self) {}
+    /// Whether calamine had to read on where the scan stopped.
+    #[cfg(test)]
+    fn fell_back(&self) -> bool {
+        false
+    }
 }
 
 /// The header row is searched for in the first rows of each sheet.

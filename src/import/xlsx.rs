@@ -1,8 +1,12 @@
-//! xlsx through calamine: values and cell styles in one streaming pass per sheet.
+//! xlsx: values and cell styles in one pass per sheet. A sheet held in memory (the
+//! unpacked copy the check made) is scanned straight from its XML
+//! ([`super::sheet_xml`]); calamine's streaming reader reads the others, and any sheet
+//! from the first cell the scan does not take.
 
 use super::file::Unpacked;
 use super::markings::{self, Mark};
 use super::runs;
+use super::sheet_xml::{self, Cells, Shown, Workbook};
 use super::values::Value;
 use super::{Book, Cell, Flow, Format, ImportError, Location, Row};
 use calamine::{DataRef, Reader, Style, Xlsx, XlsxError};
@@ -54,6 +58,15 @@ pub(super) struct XlsxBook {
     inline_possible: bool,
     /// Marks of the runs of each sheet's cells, read once per sheet.
     run_cache: HashMap<String, HashMap<(u32, u32), Mark>>,
+    /// The shared strings for the scan, read once; `None` inside when the scan cannot
+    /// take them.
+    strings: Option<Option<Vec<String>>>,
+    /// How each style shows numbers (computed once).
+    shown: Option<Vec<Shown>>,
+    /// Whether sheets held in memory are scanned (the tests turn it off to compare).
+    scan: bool,
+    #[cfg(test)]
+    fell_back: bool,
 }
 
 impl XlsxBook {
@@ -78,7 +91,52 @@ impl XlsxBook {
             shared_runs: None,
             inline_possible: false,
             run_cache: HashMap::new(),
+            strings: None,
+            shown: None,
+            scan: true,
+            #[cfg(test)]
+            fell_back: false,
         })
+    }
+
+    /// Where the part `name` lies in the unpacked copy (its entries are stored).
+    fn stored(&self, name: &str) -> Option<std::ops::Range<usize>> {
+        let unpacked = self.unpacked.as_ref()?;
+        let mut zip = zip::ZipArchive::new(Cursor::new(unpacked.as_ref())).ok()?;
+        let entry = zip.by_name(name).ok()?;
+        if entry.compression() != zip::CompressionMethod::Stored {
+            return None;
+        }
+        let start = usize::try_from(entry.data_start()?).ok()?;
+        let end = start.checked_add(usize::try_from(entry.size()).ok()?)?;
+        (end <= unpacked.as_ref().len()).then_some(start..end)
+    }
+
+    /// The part of sheet `name` in memory and the shared strings, when the sheet can be
+    /// scanned.
+    fn scannable(&mut self, name: &str) -> Option<std::ops::Range<usize>> {
+        if !self.scan {
+            return None;
+        }
+        let part = self.parts.iter().find(|(n, _)| n == name)?.1.clone();
+        let sheet = self.stored(&part)?;
+        if self.strings.is_none() {
+            let strings = match self.stored("xl/sharedStrings.xml") {
+                Some(range) => {
+                    let unpacked = self.unpacked.as_ref()?.as_ref();
+                    sheet_xml::shared_strings(&unpacked[range]).ok()
+                }
+                // Without the part, calamine has no shared string either.
+                None => self
+                    .part("xl/sharedStrings.xml")
+                    .ok()?
+                    .is_none()
+                    .then(Vec::new),
+            };
+            self.strings = Some(strings);
+        }
+        self.strings.as_ref()?.as_ref()?;
+        Some(sheet)
     }
 
     fn source(path: &Path, unpacked: Option<&Unpacked>) -> Result<Source, ImportError> {
@@ -119,12 +177,16 @@ impl XlsxBook {
             detail: format!("{part}: {e}"),
         };
         if self.shared_runs.is_none() {
-            let shared = match self.part("xl/sharedStrings.xml")? {
-                Some(xml) => {
-                    // Programs that write inline strings write no shared ones: only then
-                    // is a sheet worth scanning for inline runs.
-                    self.inline_possible = !xml.windows(3).any(|w| w == b"<si");
-                    runs::shared_strings(&xml).map_err(|e| corrupt("xl/sharedStrings.xml", e))?
+            let shared = self.with_part("xl/sharedStrings.xml", |xml| {
+                // Programs that write inline strings write no shared ones: only then
+                // is a sheet worth scanning for inline runs.
+                let inline_possible = memchr::memmem::find(xml, b"<si").is_none();
+                (inline_possible, runs::shared_strings(xml))
+            })?;
+            let shared = match shared {
+                Some((inline_possible, runs)) => {
+                    self.inline_possible = inline_possible;
+                    runs.map_err(|e| corrupt("xl/sharedStrings.xml", e))?
                 }
                 None => {
                     self.inline_possible = true;
@@ -146,14 +208,29 @@ impl XlsxBook {
         else {
             return Ok(HashMap::new());
         };
-        let Some(sheet) = self.part(&part)? else {
-            return Ok(HashMap::new());
-        };
         let shared = self.shared_runs.as_ref().expect("read above");
-        if shared.is_empty() && !runs::has_inline_runs(&sheet) {
-            return Ok(HashMap::new());
+        let marks = self.with_part(&part, |sheet| {
+            if shared.is_empty() && !runs::has_inline_runs(sheet) {
+                return Ok(HashMap::new());
+            }
+            runs::sheet_cells(sheet, shared)
+        })?;
+        marks
+            .unwrap_or_else(|| Ok(HashMap::new()))
+            .map_err(|e| corrupt(&part, e))
+    }
+
+    /// `f` of the part `name`, read in place from the unpacked copy when there is one;
+    /// `None` when absent.
+    fn with_part<T>(
+        &self,
+        name: &str,
+        f: impl FnOnce(&[u8]) -> T,
+    ) -> Result<Option<T>, ImportError> {
+        if let (Some(range), Some(unpacked)) = (self.stored(name), self.unpacked.as_ref()) {
+            return Ok(Some(f(&unpacked.as_ref()[range])));
         }
-        runs::sheet_cells(&sheet, shared).map_err(|e| corrupt(&part, e))
+        Ok(self.part(name)?.map(|bytes| f(&bytes)))
     }
 }
 
@@ -218,6 +295,16 @@ impl Book for XlsxBook {
         true
     }
 
+    #[cfg(test)]
+    fn without_scan(&mut self) {
+        self.scan = false;
+    }
+
+    #[cfg(test)]
+    fn fell_back(&self) -> bool {
+        self.fell_back
+    }
+
     fn visit(
         &mut self,
         index: usize,
@@ -231,6 +318,9 @@ impl Book for XlsxBook {
             self.run_cache.insert(name.clone(), marks);
         }
         let run_marks = self.run_cache.get(&name).cloned().unwrap_or_default();
+        let sheet = self.scannable(&name);
+        let unpacked = self.unpacked.clone();
+        let is_1904 = self.book.has_1904_epoch();
         let mut reader = match self.book.worksheet_cells_reader(&name) {
             Ok(r) => r,
             // A chart sheet or a dialog sheet has no rows.
@@ -242,38 +332,346 @@ impl Book for XlsxBook {
         let paints = self
             .paints
             .get_or_insert_with(|| reader.styles().iter().map(paint).collect());
-        let mut row = Row::default();
+        let mut rows = Rows {
+            row: Row::default(),
+            f,
+            seen: 0,
+            handed: 0,
+            paints,
+            run_marks: &run_marks,
+        };
+        // The cells calamine need not read again: those of the rows the scan handed over.
+        let mut skip = 0;
+        if let Some(range) = sheet {
+            let shown = self
+                .shown
+                .get_or_insert_with(|| reader.styles().iter().map(sheet_xml::shown).collect());
+            let book = Workbook {
+                strings: self
+                    .strings
+                    .as_ref()
+                    .and_then(Option::as_deref)
+                    .unwrap_or(&[]),
+                shown,
+                is_1904,
+            };
+            let unpacked = unpacked.expect("a stored sheet is in the unpacked copy");
+            if let Ok(mut cells) = Cells::new(&unpacked.as_ref()[range]) {
+                loop {
+                    match cells.next_cell(&book) {
+                        Ok(Some(c)) => {
+                            let value = value(&c.value);
+                            if rows.cell(c.row, c.col, c.style, value)? == Flow::Stop {
+                                return Ok(());
+                            }
+                        }
+                        Ok(None) => return rows.finish(),
+                        // calamine reads on from the row the scan was gathering.
+                        Err(sheet_xml::Unsupported) => {
+                            #[cfg(test)]
+                            {
+                                self.fell_back = true;
+                            }
+                            skip = rows.handed;
+                            rows.row = Row::default();
+                            break;
+                        }
+                    }
+                }
+            }
+        }
         loop {
             let next = reader
                 .next_cell_with_style_id()
-                .map_err(|e| error(e, at.clone().at_row(row.number.max(1))))?;
+                .map_err(|e| error(e, at.clone().at_row(rows.row.number.max(1))))?;
             let Some((cell, style)) = next else { break };
-            let (r, c) = cell.get_position();
-            let Some(value) = value(cell.get_value()) else {
+            if skip > 0 {
+                skip -= 1;
                 continue;
-            };
-            if r + 1 != row.number {
-                if !row.cells.is_empty() && f(std::mem::take(&mut row))? == Flow::Stop {
-                    return Ok(());
-                }
-                row.number = r + 1;
             }
-            let (fill, mut font) = paints.get(style).copied().unwrap_or((None, None));
-            match run_marks.get(&(r, c)) {
-                Some(Mark::Red) => font = Some(Mark::Red),
-                Some(m) if font.is_none() => font = Some(*m),
-                _ => {}
+            let (r, c) = cell.get_position();
+            if rows.cell(r, c, style, value(cell.get_value()))? == Flow::Stop {
+                return Ok(());
             }
-            row.cells.push(Cell {
-                col: c,
-                value,
-                fill,
-                font,
-            });
         }
-        if !row.cells.is_empty() {
-            f(row)?;
+        rows.finish()
+    }
+}
+
+/// The rows being gathered from a sheet's cells, handed over one by one.
+struct Rows<'a, 'f> {
+    row: Row,
+    f: &'a mut dyn FnMut(Row) -> Result<Flow, ImportError>,
+    /// Cells seen (every `<c>`, with a value or not).
+    seen: usize,
+    /// Cells seen before the first cell of the row being gathered: those of the rows
+    /// handed over.
+    handed: usize,
+    paints: &'a [(Option<Mark>, Option<Mark>)],
+    run_marks: &'f HashMap<(u32, u32), Mark>,
+}
+
+impl Rows<'_, '_> {
+    /// One cell at (`r`, `c`), 0-based, of style `style`.
+    fn cell(
+        &mut self,
+        r: u32,
+        c: u32,
+        style: usize,
+        value: Option<Value>,
+    ) -> Result<Flow, ImportError> {
+        self.seen += 1;
+        let Some(value) = value else {
+            return Ok(Flow::Continue);
+        };
+        if r + 1 != self.row.number {
+            if !self.row.cells.is_empty() {
+                self.handed = self.seen - 1;
+                if (self.f)(std::mem::take(&mut self.row))? == Flow::Stop {
+                    return Ok(Flow::Stop);
+                }
+            }
+            self.row.number = r + 1;
+        }
+        let (fill, mut font) = self.paints.get(style).copied().unwrap_or((None, None));
+        match self.run_marks.get(&(r, c)) {
+            Some(Mark::Red) => font = Some(Mark::Red),
+            Some(m) if font.is_none() => font = Some(*m),
+            _ => {}
+        }
+        self.row.cells.push(Cell {
+            col: c,
+            value,
+            fill,
+            font,
+        });
+        Ok(Flow::Continue)
+    }
+
+    /// The last row handed over.
+    fn finish(self) -> Result<(), ImportError> {
+        if !self.row.cells.is_empty() {
+            (self.f)(self.row)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The scan against calamine: every sheet read both ways gives the same rows.
+    use super::super::{Flow, file};
+    use crate::config::Limits;
+    use proptest::prelude::*;
+    use rust_xlsxwriter::{Color, ExcelDateTime, Format, Formula, Workbook};
+    use std::path::Path;
+
+    /// Every row of every sheet, as the reader hands them over (`scan`: as it reads by
+    /// default; else calamine alone).
+    fn rows(path: &Path, scan: bool) -> Vec<String> {
+        let (rows, fell_back) = read(path, scan);
+        assert!(!fell_back, "the scan stopped on {path:?}");
+        rows
+    }
+
+    fn rows_of(path: &Path, scan: bool) -> Vec<String> {
+        read(path, scan).0
+    }
+
+    fn read(path: &Path, scan: bool) -> (Vec<String>, bool) {
+        let mut book = file::open(path, &Limits::default()).unwrap();
+        if !scan {
+            book.without_scan();
+        }
+        let mut out = Vec::new();
+        for i in 0..book.sheet_names().len() {
+            book.visit(i, &mut |row| {
+                out.push(format!("{row:?}"));
+                Ok(Flow::Continue)
+            })
+            .unwrap();
+        }
+        (out, book.fell_back())
+    }
+
+    fn same_both_ways(bytes: &[u8]) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("export.xlsx");
+        std::fs::write(&path, bytes).unwrap();
+        let scanned = rows(&path, true);
+        assert!(!scanned.is_empty());
+        assert_eq!(scanned, rows(&path, false));
+    }
+
+    /// One cell of each kind an export may hold.
+    #[derive(Debug, Clone)]
+    enum Written {
+        Text(String),
+        Number(f64),
+        /// A date shown by a custom format (its code) or a built-in one (its id).
+        Date(u16, u8, u8, Result<&'static str, u8>),
+        Bool(bool),
+        Formula(String),
+        Rich(String, String),
+        Blank,
+    }
+
+    fn written() -> impl Strategy<Value = Written> {
+        // Text with what XML escapes, Excel's `_xHHHH_`, line ends and edge spaces.
+        let text = "[ a-zA-Zé&<>\"'_x0D9\r\n\t°€]{0,12}";
+        let rich = "[ a-zé&<_x0D9\r\n]{1,8}";
+        prop_oneof![
+            text.prop_map(Written::Text),
+            (-1e9f64..1e9).prop_map(Written::Number),
+            (
+                1950u16..2100,
+                1u8..13,
+                1u8..29,
+                prop::sample::select(vec![
+                    Ok("dd/mm/yyyy"),
+                    Ok("[h]:mm:ss"),
+                    Ok("0.00"),
+                    Ok("@"),
+                    Err(14),
+                    Err(22),
+                    Err(46),
+                    Err(2),
+                ])
+            )
+                .prop_map(|(y, m, d, f)| Written::Date(y, m, d, f)),
+            any::<bool>().prop_map(Written::Bool),
+            text.prop_map(Written::Formula),
+            (rich, rich).prop_map(|(a, b)| Written::Rich(a, b)),
+            Just(Written::Blank),
+        ]
+    }
+
+    fn workbook(rows: &[Vec<Written>], inline: bool) -> Vec<u8> {
+        let mut wb = Workbook::new();
+        let ws = match inline {
+            true => wb.add_worksheet_with_constant_memory().unwrap(),
+            false => wb.add_worksheet(),
+        };
+        let red = Format::new().set_font_color(Color::Red);
+        let yellow = Format::new().set_background_color(Color::Yellow);
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                let (r, c) = (r as u32, c as u16);
+                match cell {
+                    Written::Text(t) => ws.write_string_with_format(r, c, t, &yellow).map(drop),
+                    Written::Number(n) => ws.write_number(r, c, *n).map(drop),
+                    Written::Date(y, m, d, f) => ws
+                        .write_datetime_with_format(
+                            r,
+                            c,
+                            ExcelDateTime::from_ymd(*y, *m, *d).unwrap(),
+                            &match f {
+                                Ok(code) => Format::new().set_num_format(*code),
+                                Err(id) => Format::new().set_num_format_index(*id),
+                            },
+                        )
+                        .map(drop),
+                    Written::Bool(b) => ws.write_boolean(r, c, *b).map(drop),
+                    Written::Formula(t) => ws
+                        .write_formula(r, c, Formula::new("=A1").set_result(t))
+                        .map(drop),
+                    Written::Rich(a, b) => ws
+                        .write_rich_string(
+                            r,
+                            c,
+                            &[(&red, a.as_str()), (&Format::new(), b.as_str())],
+                        )
+                        .map(drop),
+                    Written::Blank => ws.write_blank(r, c, &yellow).map(drop),
+                }
+                .unwrap();
+            }
+        }
+        wb.save_to_buffer().unwrap()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        #[test]
+        fn the_scan_reads_every_cell_as_calamine_does(
+            // Each row led by a text, as an export's rows are by their id.
+            rows in prop::collection::vec(prop::collection::vec(written(), 1..8), 1..12)
+                .prop_map(|rows| rows.into_iter().map(|mut row| {
+                    row.insert(0, Written::Text("id".into()));
+                    row
+                }).collect::<Vec<_>>()),
+            inline in any::<bool>(),
+        ) {
+            same_both_ways(&workbook(&rows, inline));
+        }
+    }
+
+    #[test]
+    fn calamine_reads_on_from_the_row_the_scan_stopped_in() {
+        let rows: Vec<Vec<Written>> = (0..5)
+            .map(|r| {
+                vec![
+                    Written::Text(format!("ligne {r}")),
+                    Written::Number(r as f64),
+                    Written::Rich("rouge".into(), format!(" {r}")),
+                ]
+            })
+            .collect();
+        let bytes = workbook(&rows, false);
+        // A comment inside row 3, between its cells: calamine skips it, the scan stops.
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for i in 0..zip.len() {
+            let mut entry = zip.by_index(i).unwrap();
+            let name = entry.name().unwrap().into_owned();
+            let mut xml = String::new();
+            std::io::Read::read_to_string(&mut entry, &mut xml).unwrap();
+            if name == "xl/worksheets/sheet1.xml" {
+                assert!(xml.contains(r#"<c r="B3""#));
+                xml = xml.replacen(r#"<c r="B3""#, r#"<!-- vu --><c r="B3""#, 1);
+            }
+            out.start_file(name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            std::io::Write::write_all(&mut out, xml.as_bytes()).unwrap();
+        }
+        let bytes = out.finish().unwrap().into_inner();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("export.xlsx");
+        std::fs::write(&path, bytes).unwrap();
+        let mut book = file::open(&path, &Limits::default()).unwrap();
+        let mut scanned = Vec::new();
+        book.visit(0, &mut |row| {
+            scanned.push(format!("{row:?}"));
+            Ok(Flow::Continue)
+        })
+        .unwrap();
+        assert!(book.fell_back());
+        assert_eq!(scanned.len(), 5);
+        assert_eq!(scanned, rows_of(&path, false));
+    }
+
+    #[test]
+    fn the_real_offers_read_the_same_both_ways() {
+        // The public Parcoursup records (tests/fixtures/real), written as a workbook.
+        let csv = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real/offres-reelles.csv"),
+        )
+        .unwrap();
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(b';')
+            .has_headers(false)
+            .from_reader(csv.as_bytes());
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        for (r, record) in reader.records().enumerate() {
+            for (c, field) in record.unwrap().iter().enumerate() {
+                match field.parse::<f64>() {
+                    Ok(n) => ws.write_number(r as u32, c as u16, n),
+                    Err(_) => ws.write_string(r as u32, c as u16, field),
+                }
+                .unwrap();
+            }
+        }
+        same_both_ways(&wb.save_to_buffer().unwrap());
     }
 }
