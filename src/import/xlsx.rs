@@ -427,7 +427,12 @@ impl Rows<'_, '_> {
         if r + 1 != self.row.number {
             if !self.row.cells.is_empty() {
                 self.handed = self.seen - 1;
-                if (self.f)(std::mem::take(&mut self.row))? == Flow::Stop {
+                // The next row is likely as wide: its cells are not grown one by one.
+                let next = Row {
+                    number: 0,
+                    cells: Vec::with_capacity(self.row.cells.len()),
+                };
+                if (self.f)(std::mem::replace(&mut self.row, next))? == Flow::Stop {
                     return Ok(Flow::Stop);
                 }
             }
