@@ -55,7 +55,14 @@ printf '%-10s %-22s %12s %14s %16s %12s\n' offers build "median wall" "peak RSS"
 # than the wall time on a shared machine).
 timed() {
   local log="$work/time.log" out="$work/out.log"
-  /usr/bin/time -v "$bin" --config "$work/vitrine.toml" build "$@" >"$out" 2>"$log"
+  /usr/bin/time -v "$bin" --config "$work/vitrine.toml" build "$@" >"$out" 2>"$log" || true
+  # A build killed (the OOM killer, when /dev/shm fills the memory) or failed is not a
+  # figure: stop there rather than print its time.
+  if grep -qE "^Command (terminated by signal|exited with non-zero status)" "$log"; then
+    echo "vitrine build $* did not complete: $(head -1 "$log")" >&2
+    echo "(free memory: $(awk '/MemAvailable/ {print int($2 / 1024)}' /proc/meminfo) MiB; /dev/shm counts against it)" >&2
+    exit 1
+  fi
   local wall rss rewritten cpu
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$log" |
     awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
