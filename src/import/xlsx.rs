@@ -656,6 +656,35 @@ mod tests {
     }
 
     #[test]
+    fn calamine_s_own_test_workbooks_read_the_same_both_ways() {
+        // Saved by Excel, LibreOffice and other tools (tests/fixtures/xlsx-calamine).
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/xlsx-calamine");
+        let mut paths: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "xlsx"))
+            .collect();
+        paths.sort();
+        assert_eq!(paths.len(), 58);
+        let (mut rows, mut stopped) = (0, Vec::new());
+        for path in &paths {
+            let (scanned, fell_back) = read(path, true);
+            assert_eq!(scanned, rows_of(path, false), "{path:?}");
+            rows += scanned.len();
+            if fell_back {
+                stopped.push(path.file_name().unwrap().to_string_lossy().into_owned());
+            }
+        }
+        assert!(rows > 500);
+        // CDATA in an inline string, cells without their reference, a shared strings
+        // part named `SharedStrings.xml`: calamine read on.
+        assert_eq!(
+            stopped,
+            ["inlineStr_cdata.xlsx", "issue_261.xlsx", "issue_419.xlsx"]
+        );
+    }
+
+    #[test]
     fn the_real_offers_read_the_same_both_ways() {
         // The public Parcoursup records (tests/fixtures/real), written as a workbook.
         let csv = std::fs::read_to_string(
