@@ -27,7 +27,7 @@ pub(super) enum Shown {
 /// What cell values are read against: the shared strings, each style's [`Shown`], the
 /// workbook's date system.
 pub(super) struct Workbook<'w> {
-    pub strings: &'w [String],
+    pub strings: &'w SharedStrings,
     pub shown: &'w [Shown],
     pub is_1904: bool,
 }
@@ -201,11 +201,41 @@ fn number(n: f64, shown: Option<Shown>, is_1904: bool) -> DataRef<'static> {
     }
 }
 
+/// The shared strings of a workbook, end to end in one buffer: 8 bytes per string
+/// besides its text, where a `String` each would take 24 and an allocation (a crafted
+/// part of a million empty strings must not cost more than its size several times).
+#[derive(Debug, Default)]
+pub(super) struct SharedStrings {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl SharedStrings {
+    pub fn get(&self, i: usize) -> Option<&str> {
+        let end = *self.ends.get(i)?;
+        let start = match i {
+            0 => 0,
+            _ => self.ends[i - 1],
+        };
+        Some(&self.text[start..end])
+    }
+
+    #[cfg(test)]
+    fn of(strings: &[&str]) -> Self {
+        let mut out = SharedStrings::default();
+        for s in strings {
+            out.text.push_str(s);
+            out.ends.push(out.text.len());
+        }
+        out
+    }
+}
+
 /// The shared strings of `xl/sharedStrings.xml`, in order.
-pub(super) fn shared_strings(xml: &[u8]) -> Scanned<Vec<String>> {
+pub(super) fn shared_strings(xml: &[u8]) -> Scanned<SharedStrings> {
     let start = memmem::find(xml, b"<sst").ok_or(Unsupported)?;
     let mut at = tag_end(xml, start)?;
-    let mut out = Vec::new();
+    let mut out = SharedStrings::default();
     if xml[..at].ends_with(b"/>") {
         return Ok(out);
     }
@@ -224,7 +254,8 @@ pub(super) fn shared_strings(xml: &[u8]) -> Scanned<Vec<String>> {
         }
         let (inner, after) = element(xml, end, name)?;
         if name == b"si" {
-            out.push(string(inner)?);
+            string_into(inner, &mut out.text)?;
+            out.ends.push(out.text.len());
         }
         at = after;
     }
@@ -234,7 +265,13 @@ pub(super) fn shared_strings(xml: &[u8]) -> Scanned<Vec<String>> {
 /// the `<t>` elements joined, phonetic runs (`<rPh>`) left out, each `<t>` trimmed of
 /// ASCII spaces unless `xml:space="preserve"`, `_xHHHH_` escapes decoded.
 fn string(xml: &[u8]) -> Scanned<String> {
-    let mut out: Option<String> = None;
+    let mut out = String::new();
+    string_into(xml, &mut out)?;
+    Ok(out)
+}
+
+/// [`string`], appended to `out` (calamine's rich buffer only joins the `<t>` texts).
+fn string_into(xml: &[u8], out: &mut String) -> Scanned<()> {
     let mut phonetic = false;
     let mut at = 0;
     while let Some(k) = memchr(b'<', &xml[at..]) {
@@ -253,7 +290,6 @@ fn string(xml: &[u8]) -> Scanned<String> {
             continue;
         }
         match name {
-            b"r" if out.is_none() => out = Some(String::new()),
             b"rPh" => phonetic = true,
             b"t" if !phonetic => {
                 let preserve = Attributes::of(&xml[p..end])
@@ -261,19 +297,15 @@ fn string(xml: &[u8]) -> Scanned<String> {
                 let (inner, after) = element(xml, end, b"t")?;
                 at = after;
                 let value = text(inner)?;
-                let value = match preserve {
+                out.push_str(&match preserve {
                     true => unescape_units(&value),
                     false => unescape_units(value.trim_matches([' ', '\t', '\r', '\n'])),
-                };
-                match &mut out {
-                    Some(s) => s.push_str(&value),
-                    None => out = Some(value),
-                }
+                });
             }
             _ => {}
         }
     }
-    Ok(out.unwrap_or_default())
+    Ok(())
 }
 
 /// Character data: line ends normalised (XML 1.0), the predefined entities and
@@ -578,9 +610,9 @@ fn custom_shown(format: &str) -> Shown {
 mod tests {
     use super::*;
 
-    fn book() -> (Vec<String>, Vec<Shown>) {
+    fn book() -> (SharedStrings, Vec<Shown>) {
         (
-            vec!["zéro".into(), "un".into()],
+            SharedStrings::of(&["zéro", "un"]),
             vec![Shown::Number, Shown::DateTime],
         )
     }
@@ -645,7 +677,10 @@ mod tests {
     fn shared_strings_are_joined_trimmed_and_unescaped() {
         let xml = br#"<?xml version="1.0"?><sst count="3"><si><t>  Bac pro
  </t></si><si/><si><r><rPr><color rgb="FFFF0000"/></rPr><t>A&lt;B</t></r><r><t xml:space="preserve"> &#233;t&#xE9; </t></r></si><si></si></sst>"#;
-        assert_eq!(shared_strings(xml).unwrap(), ["Bac pro", "A<B été ", ""]);
+        let strings = shared_strings(xml).unwrap();
+        let all: Vec<&str> = (0..3).map(|i| strings.get(i).unwrap()).collect();
+        assert_eq!(all, ["Bac pro", "A<B été ", ""]);
+        assert_eq!(strings.get(3), None);
     }
 
     #[test]

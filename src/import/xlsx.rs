@@ -60,7 +60,7 @@ pub(super) struct XlsxBook {
     run_cache: HashMap<String, HashMap<(u32, u32), Mark>>,
     /// The shared strings for the scan, read once; `None` inside when the scan cannot
     /// take them.
-    strings: Option<Option<Vec<String>>>,
+    strings: Option<Option<sheet_xml::SharedStrings>>,
     /// How each style shows numbers (computed once).
     shown: Option<Vec<Shown>>,
     /// Whether sheets held in memory are scanned (the tests turn it off to compare).
@@ -131,7 +131,7 @@ impl XlsxBook {
                     .part("xl/sharedStrings.xml")
                     .ok()?
                     .is_none()
-                    .then(Vec::new),
+                    .then(sheet_xml::SharedStrings::default),
             };
             self.strings = Some(strings);
         }
@@ -350,8 +350,8 @@ impl Book for XlsxBook {
                 strings: self
                     .strings
                     .as_ref()
-                    .and_then(Option::as_deref)
-                    .unwrap_or(&[]),
+                    .and_then(Option::as_ref)
+                    .expect("read by scannable"),
                 shown,
                 is_1904,
             };
