@@ -124,14 +124,14 @@ impl<'x> Cells<'x> {
                 return Ok(cell);
             }
             let end = tag_end(xml, p)?;
+            let name = name_of(rest)?;
             if xml[..end].ends_with(b"/>") {
-                name_of(rest)?;
                 self.at = end;
                 continue;
             }
-            let (inner, after) = element(xml, end, name_of(rest)?)?;
+            let (inner, after) = element(xml, end, name)?;
             self.at = after;
-            cell.value = match name_of(rest)? {
+            cell.value = match name {
                 b"v" if matches!(t, Some(b"inlineStr" | b"is")) => DataRef::Empty,
                 b"v" => value_of(inner, t, shown, book)?,
                 b"f" => DataRef::Empty,
@@ -173,7 +173,11 @@ fn value_of<'w>(
         },
         Some(b"e") => DataRef::Error(raw()?.parse::<CellErrorType>().map_err(|_| Unsupported)?),
         Some(b"d") => DataRef::DateTimeIso(text(v)?),
-        Some(b"str") => DataRef::String(unescape_units(&text(v)?)),
+        Some(b"str") => {
+            let mut s = String::new();
+            push_units(&text(v)?, &mut s);
+            DataRef::String(s)
+        }
         Some(b"n") | None => {
             let v = raw()?;
             if v.is_empty() {
@@ -297,10 +301,10 @@ fn string_into(xml: &[u8], out: &mut String) -> Scanned<()> {
                 let (inner, after) = element(xml, end, b"t")?;
                 at = after;
                 let value = text(inner)?;
-                out.push_str(&match preserve {
-                    true => unescape_units(&value),
-                    false => unescape_units(value.trim_matches([' ', '\t', '\r', '\n'])),
-                });
+                match preserve {
+                    true => push_units(&value, out),
+                    false => push_units(value.trim_matches([' ', '\t', '\r', '\n']), out),
+                }
             }
             _ => {}
         }
@@ -308,66 +312,35 @@ fn string_into(xml: &[u8], out: &mut String) -> Scanned<()> {
     Ok(())
 }
 
-/// Character data: line ends normalised (XML 1.0), the predefined entities and
-/// character references resolved.
+/// Character data: line ends normalised (XML 1.0), then the predefined entities and
+/// character references resolved by quick-xml, as calamine's reader does (a `&#13;`
+/// stays a carriage return).
 fn text(raw: &[u8]) -> Scanned<String> {
     if raw.contains(&b'<') {
         // CDATA, a comment or an element inside the text.
         return Err(Unsupported);
     }
     let raw = std::str::from_utf8(raw).map_err(|_| Unsupported)?;
-    let mut out = String::with_capacity(raw.len());
+    let mut lines = String::with_capacity(raw.len());
     let mut rest = raw;
-    loop {
-        let (plain, next) = match rest.find('&') {
-            Some(i) => (&rest[..i], Some(&rest[i + 1..])),
-            None => (rest, None),
-        };
-        eols(plain, &mut out);
-        let Some(next) = next else { return Ok(out) };
-        let semi = next.find(';').ok_or(Unsupported)?;
-        out.push(entity(&next[..semi])?);
-        rest = &next[semi + 1..];
-    }
-}
-
-/// `\r\n` and a lone `\r` read as `\n`.
-fn eols(s: &str, out: &mut String) {
-    let mut rest = s;
     while let Some(i) = rest.find('\r') {
-        out.push_str(&rest[..i]);
-        out.push('\n');
+        lines.push_str(&rest[..i]);
+        lines.push('\n');
         rest = &rest[i + 1..];
         rest = rest.strip_prefix('\n').unwrap_or(rest);
     }
-    out.push_str(rest);
-}
-
-fn entity(name: &str) -> Scanned<char> {
-    Ok(match name {
-        "lt" => '<',
-        "gt" => '>',
-        "amp" => '&',
-        "apos" => '\'',
-        "quot" => '"',
-        _ => {
-            let code = match name.strip_prefix("#x") {
-                Some(hex) => u32::from_str_radix(hex, 16),
-                None => name.strip_prefix('#').ok_or(Unsupported)?.parse(),
-            }
-            .map_err(|_| Unsupported)?;
-            match char::from_u32(code) {
-                Some(c) if code != 0 => c,
-                _ => return Err(Unsupported),
-            }
-        }
-    })
+    lines.push_str(rest);
+    match quick_xml::escape::unescape(&lines) {
+        Ok(std::borrow::Cow::Borrowed(_)) => Ok(lines),
+        Ok(std::borrow::Cow::Owned(text)) => Ok(text),
+        Err(_) => Err(Unsupported),
+    }
 }
 
 /// Decodes the `_xHHHH_` escapes Excel writes for characters XML cannot hold
 /// (calamine's `unescape_xml`): UTF-16 units, a surrogate pair joined, a lone
-/// surrogate read as U+FFFD.
-fn unescape_units(s: &str) -> String {
+/// surrogate read as U+FFFD. Appended to `out`.
+fn push_units(s: &str, out: &mut String) {
     fn unit(s: &str, i: usize) -> Option<u16> {
         let b = s.as_bytes().get(i..i + 7)?;
         if b[0] != b'_' || b[1] != b'x' || b[6] != b'_' {
@@ -378,10 +351,6 @@ fn unescape_units(s: &str) -> String {
             .all(|c| c.is_ascii_hexdigit())
             .then(|| u16::from_str_radix(hex, 16).ok())?
     }
-    if !s.contains("_x") {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len());
     let mut i = 0;
     let mut copied = 0;
     while let Some(k) = s[i..].find('_') {
@@ -409,7 +378,6 @@ fn unescape_units(s: &str) -> String {
         copied = i;
     }
     out.push_str(&s[copied..]);
-    out
 }
 
 /// The content of the element `name` whose start tag ends at `start`, and where its end

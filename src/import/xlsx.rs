@@ -126,12 +126,10 @@ impl XlsxBook {
                     let unpacked = self.unpacked.as_ref()?.as_ref();
                     sheet_xml::shared_strings(&unpacked[range]).ok()
                 }
-                // Without the part, calamine has no shared string either.
-                None => self
-                    .part("xl/sharedStrings.xml")
-                    .ok()?
-                    .is_none()
-                    .then(sheet_xml::SharedStrings::default),
+                // Every part is stored in the copy: none of that name. A shared string
+                // cell, if any, is left to calamine (which also finds the part named in
+                // another case).
+                None => Some(sheet_xml::SharedStrings::default()),
             };
             self.strings = Some(strings);
         }
