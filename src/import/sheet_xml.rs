@@ -634,6 +634,7 @@ mod tests {
             r#"<sheetData><row r="1"><c r="A1" t="str"><v><![CDATA[x]]></v></c></row></sheetData>"#,
             r#"<sheetData><row r="1"><c r="A1" t="s"><v>9</v></c></row></sheetData>"#,
             r#"<sheetData><row r="1"><c r="A1" t="str"><v>&nbsp;</v></c></row></sheetData>"#,
+            r#"<sheetData><row r="1"><c r="A1" t="str"><v>&#+65;</v></c></row></sheetData>"#,
             r#"<sheetData><row r="1"><c r="A1" t="z"><v>1</v></c></row></sheetData>"#,
             r#"<sheetData><row r="1"><c r="A1"><v>1</v></c>"#,
         ] {
