@@ -1,0 +1,46 @@
+//! The patched tera (vendor/tera) looks variables up as tera 1.20.1 does: a path's parts
+//! are borrowed when they hold no `~` and unescaped as JSON pointer tokens when they do.
+
+use serde_json::json;
+use tera::{Context, Tera};
+
+fn render(template: &str, data: serde_json::Value) -> String {
+    Tera::one_off(
+        template,
+        &Context::from_value(data).expect("an object"),
+        false,
+    )
+    .expect("renders")
+}
+
+#[test]
+fn dotted_paths_reach_nested_values_in_the_context_and_in_loops() {
+    let data = json!({
+        "offer": {"cfa": {"name": "CFA Agricole"}, "dates": ["2027-09-01", "2028-01-15"]},
+        "offers": [{"title": "BP Coiffure", "place": {"town": "Peipin"}}],
+    });
+    assert_eq!(
+        render(
+            "{{ offer.cfa.name }}|{{ offer.dates.1 }}|{% for o in offers %}{{ o.title }} à {{ o.place.town }}{% endfor %}",
+            data
+        ),
+        "CFA Agricole|2028-01-15|BP Coiffure à Peipin"
+    );
+}
+
+#[test]
+fn escaped_pointer_tokens_are_still_unescaped() {
+    let data = json!({"a": {"x~y": "tilde", "p/q": "slash", "plain": "as is"}});
+    assert_eq!(
+        render(r#"{{ a["x~0y"] }}|{{ a["p~1q"] }}|{{ a.plain }}"#, data),
+        "tilde|slash|as is"
+    );
+}
+
+#[test]
+fn a_missing_part_is_an_error_not_another_value() {
+    let data = json!({"offer": {"cfa": {}}});
+    let context = Context::from_value(data).expect("an object");
+    assert!(Tera::one_off("{{ offer.cfa.name }}", &context, false).is_err());
+    assert!(Tera::one_off("{{ offer.nothing.name }}", &context, false).is_err());
+}
