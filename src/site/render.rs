@@ -13,7 +13,7 @@ use crate::output::Key;
 use crate::urls;
 use serde::Serialize;
 use serde_json::json;
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 use tera::Context;
 
 /// Stands for an offer's JSON-LD while its page is rendered and minified.
@@ -30,7 +30,7 @@ pub(super) struct Env<'s> {
     /// Key of `base` (see [`Env::new`]).
     pub(super) base_key: Key,
     /// Every file the build writes, pages included.
-    pub(super) known: HashSet<String>,
+    pub(super) known: FxHashSet<String>,
     pub(super) sink: &'s dyn PageSink,
     /// Whether a file of the previous tree is gone: a page kept from it (made from the
     /// same inputs) may then link to it, so its links are checked again.
@@ -42,7 +42,7 @@ pub(super) struct Env<'s> {
 impl<'s> Env<'s> {
     pub(super) fn new(
         base: Context,
-        known: HashSet<String>,
+        known: FxHashSet<String>,
         sink: &'s dyn PageSink,
         recheck_kept: bool,
         view_keys: &'s [[u8; 16]],
@@ -62,8 +62,13 @@ impl<'s> Env<'s> {
 
     /// Whether an internal link names a file of the tree.
     pub(super) fn exists(&self, link: &str) -> bool {
-        let t = links::target(link);
-        self.known.contains(&t) || self.known.contains(&format!("{t}/index.html"))
+        // Every link of every page comes here: one string, grown in place for a folder.
+        let mut t = links::target(link);
+        if self.known.contains(&t) {
+            return true;
+        }
+        t.push_str("/index.html");
+        self.known.contains(&t)
     }
 }
 
