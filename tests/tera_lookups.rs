@@ -44,3 +44,39 @@ fn a_missing_part_is_an_error_not_another_value() {
     assert!(Tera::one_off("{{ offer.cfa.name }}", &context, false).is_err());
     assert!(Tera::one_off("{{ offer.nothing.name }}", &context, false).is_err());
 }
+
+#[test]
+fn conditions_on_plain_variables_read_as_in_tera() {
+    let data = json!({
+        "o": {"title": "<b>", "empty": "", "zero": 0, "none": null, "list": [], "flag": true},
+    });
+    let cases = [
+        ("o.title", "yes"),
+        ("o.empty", "no"),
+        ("o.zero", "no"),
+        ("o.none", "no"),
+        ("o.list", "no"),
+        ("o.flag", "yes"),
+        ("o.missing", "no"),
+        ("o.missing.deeper", "no"),
+        ("nothing", "no"),
+        ("not o.title", "no"),
+        ("not o.missing", "yes"),
+        ("not nothing", "yes"),
+        ("o.missing or o.flag", "yes"),
+        ("o.title and not o.empty", "yes"),
+        ("o.title | length > 2", "yes"),
+    ];
+    for (condition, expected) in cases {
+        let template = format!("{{% if {condition} %}}yes{{% else %}}no{{% endif %}}");
+        // Autoescaping on, as for the site's pages.
+        let context = Context::from_value(data.clone()).expect("an object");
+        let mut tera = Tera::default();
+        tera.add_raw_template("t.html", &template).expect("parses");
+        assert_eq!(
+            tera.render("t.html", &context).expect("renders"),
+            expected,
+            "{condition}"
+        );
+    }
+}

@@ -431,7 +431,8 @@ impl<'a> Site<'a> {
             PlainPage::BaseOnly(BaseOnly {}),
         ));
 
-        let mut known: rustc_hash::FxHashSet<String> = files.iter().map(|(p, _)| p.to_string()).collect();
+        let mut known: rustc_hash::FxHashSet<String> =
+            files.iter().map(|(p, _)| p.to_string()).collect();
         known.extend(DOWNLOADS.iter().map(|p| p.to_string()));
         known.extend(self.lheo_paths());
         known.insert(LHEO_FILE.to_string());

@@ -11,9 +11,9 @@ use super::views::{Listed, department_name, french_number};
 use super::{PageSink, SiteError, jsonld, links};
 use crate::output::Key;
 use crate::urls;
+use rustc_hash::FxHashSet;
 use serde::Serialize;
 use serde_json::json;
-use rustc_hash::FxHashSet;
 use tera::Context;
 
 /// Stands for an offer's JSON-LD while its page is rendered and minified.

@@ -363,6 +363,14 @@ pub fn non_empty(s: &str) -> Option<String> {
 /// Collapses runs of white space (line breaks included) into single spaces and drops
 /// control characters (a bell or an escape sequence pasted into a cell).
 pub fn clean(s: &str) -> String {
+    // Most cells are clean already: copied whole, not word by word.
+    if is_clean(s.as_bytes()) {
+        return s.to_string();
+    }
+    clean_by_words(s)
+}
+
+fn clean_by_words(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for word in s.split_whitespace() {
         if !out.is_empty() {
@@ -376,6 +384,35 @@ pub fn clean(s: &str) -> String {
         }
     }
     out
+}
+
+/// Whether `clean` would give `s` back: words of no control character joined by single
+/// spaces. Decided on bytes: a space is the only white space allowed (not at either
+/// end, not twice), and no byte may start a control or another white space character:
+/// below 0x20, DEL, 0xC2 (U+0080–U+00BF: C1 controls, U+0085, U+00A0), 0xE1 (U+1680),
+/// 0xE3 (U+3000) and the 0xE2 sequences of U+2000–U+200A, U+2028, U+2029, U+202F and
+/// U+205F. Other text takes the slow path, which decides by characters.
+fn is_clean(s: &[u8]) -> bool {
+    if s.first() == Some(&b' ') || s.last() == Some(&b' ') {
+        return false;
+    }
+    let mut previous = 0u8;
+    for (i, &b) in s.iter().enumerate() {
+        let bad = match b {
+            b' ' => previous == b' ',
+            0..0x20 | 0x7f | 0xc2 | 0xe1 | 0xe3 => true,
+            0xe2 => matches!(
+                (s.get(i + 1), s.get(i + 2)),
+                (Some(0x80), Some(0x80..=0x8a | 0xa8 | 0xa9 | 0xaf)) | (Some(0x81), Some(0x9f))
+            ),
+            _ => false,
+        };
+        if bad {
+            return false;
+        }
+        previous = b;
+    }
+    true
 }
 
 /// Splits free text into paragraphs on blank lines (single line breaks join).
@@ -530,7 +567,12 @@ pub fn encode_query(s: &str) -> String {
                 out.push(b as char)
             }
             b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{b:02X}")),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789ABCDEF";
+                out.push('%');
+                out.push(HEX[usize::from(b >> 4)] as char);
+                out.push(HEX[usize::from(b & 15)] as char);
+            }
         }
     }
     out
@@ -610,11 +652,48 @@ mod tests {
             "CAP\u{85}cuisine\u{9f}",
             "a\u{1}b\u{7f}c\u{80}d\u{c2}e",
             "Électricien·ne — niveau 3 «\u{202f}bac\u{202f}»",
+            "Bac  pro",
+            " CAP",
+            "CAP ",
+            "",
+            "Métiers de l’électricité — CAP",
         ] {
             assert_eq!(clean(s), by_chars(s), "{s:?}");
         }
         assert_eq!(clean("CAP\u{81}cuisine"), "CAPcuisine");
+        // Each white space character of Unicode, alone and between words.
+        for c in (0..=0x10ffff)
+            .filter_map(char::from_u32)
+            .filter(|c| c.is_whitespace())
+        {
+            for s in [
+                format!("a{c}b"),
+                format!("{c}a"),
+                format!("a{c}"),
+                c.to_string(),
+            ] {
+                assert_eq!(clean(&s), by_chars(&s), "{s:?}");
+            }
+        }
         assert_eq!(clean("20\u{b0}C"), "20\u{b0}C");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn clean_gives_what_the_word_by_word_path_gives(
+            s in "[a-zé’ \t\r\n\u{0}\u{1f}\u{7f}\u{80}\u{85}\u{9f}\u{a0}\u{b0}\u{1680}\u{2000}\u{200a}\u{200b}\u{2028}\u{2029}\u{202f}\u{205f}\u{3000}«»—]{0,12}"
+        ) {
+            proptest::prop_assert_eq!(clean(&s), clean_by_words(&s));
+        }
+    }
+
+    #[test]
+    fn a_query_value_keeps_unreserved_characters_and_percent_encodes_the_rest() {
+        assert_eq!(
+            encode_query("12 rue d'Aix-en-Provence, 13100 Aix é~_."),
+            "12+rue+d%27Aix-en-Provence%2C+13100+Aix+%C3%A9~_."
+        );
+        assert_eq!(encode_query("\u{1}/?&=#\u{7f}"), "%01%2F%3F%26%3D%23%7F");
     }
 
     #[test]

@@ -629,6 +629,16 @@ impl<'a> Processor<'a> {
                     }
                 }
             }
+            // A plain variable is looked up alone: a missing one is false without the
+            // message of an error nobody reads, and a string is not escaped only to be
+            // tested (escaping keeps a string empty or not). The negation is applied below.
+            ExprVal::Ident(ref ident)
+                if bool_expr.filters.is_empty()
+                    && ident != MAGICAL_DUMP_VAR
+                    && !ident.contains('[') =>
+            {
+                self.call_stack.lookup(ident).is_some_and(|v| v.is_truthy())
+            }
             ExprVal::Ident(_) => {
                 let mut res = self
                     .eval_expression(bool_expr)
