@@ -138,10 +138,11 @@ impl<'a> Site<'a> {
             .par_iter()
             .map(|o| {
                 let json = serde_json::to_vec(o).expect("plain data");
-                (
-                    super::assets::fingerprint(&json),
-                    crate::output::key_of_json(&json).to_le_bytes(),
-                )
+                let key = crate::output::key_of_json(&json);
+                // The ledger's fingerprint is the key's first 32 bits. It was FNV-1a of
+                // the JSON, a chain of one multiplication per byte: 1.5% of the CPU
+                // samples of a 10,000-offer rebuild (perf).
+                (format!("{:08x}", key >> 96), key.to_le_bytes())
             })
             .unzip();
         let changes = self.ledger.update(self.ledger_entries(&fingerprints));
