@@ -80,3 +80,15 @@ fn conditions_on_plain_variables_read_as_in_tera() {
         );
     }
 }
+
+#[test]
+fn text_and_string_values_are_written_as_they_are() {
+    let data = json!({"s": "à « b » {{ not a tag }}", "n": 3, "f": 2.5, "b": true});
+    assert_eq!(
+        render(
+            "Élève — {{ s }} | {{ n }} {{ f }} {{ b }} | {% raw %}{{ x }}{% endraw %}",
+            data
+        ),
+        "Élève — à « b » {{ not a tag }} | 3 2.5 true | {{ x }}"
+    );
+}
