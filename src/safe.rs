@@ -5,14 +5,26 @@
 /// Copies `input`, replacing the ASCII bytes `escape` maps; untouched runs are copied
 /// whole (most values have nothing to escape).
 pub fn escape_bytes(input: &str, escape: impl Fn(u8) -> Option<&'static str>) -> String {
+    let found = input
+        .bytes()
+        .enumerate()
+        .filter(|&(_, b)| escape(b).is_some());
+    escape_at(input, found.map(|(i, _)| i), &escape)
+}
+
+/// [`escape_bytes`] at the positions `found` gives (in order), each one a byte `escape`
+/// maps: a caller with a vector search for its bytes gives its matches.
+fn escape_at(
+    input: &str,
+    found: impl Iterator<Item = usize>,
+    escape: &impl Fn(u8) -> Option<&'static str>,
+) -> String {
     let mut out = String::with_capacity(input.len() + 8);
     let mut last = 0;
-    for (i, b) in input.bytes().enumerate() {
-        if let Some(rep) = escape(b) {
-            out.push_str(&input[last..i]);
-            out.push_str(rep);
-            last = i + 1;
-        }
+    for i in found {
+        out.push_str(&input[last..i]);
+        out.push_str(escape(input.as_bytes()[i]).unwrap_or_default());
+        last = i + 1;
     }
     out.push_str(&input[last..]);
     out
@@ -23,21 +35,15 @@ pub fn escape_bytes(input: &str, escape: impl Fn(u8) -> Option<&'static str>) ->
 /// in a file a browser or proxy might sniff as HTML. These characters only occur inside
 /// JSON strings, where the escapes mean the same text.
 pub fn json_for_html(json: &str) -> String {
-    // The three bytes found by memchr's vector search: a page's JSON-LD is kilobytes
-    // with a handful of them, and this runs for every offer page and record.
-    let mut out = String::with_capacity(json.len() + 8);
-    let mut last = 0;
-    for i in memchr::memchr3_iter(b'<', b'>', b'&', json.as_bytes()) {
-        out.push_str(&json[last..i]);
-        out.push_str(match json.as_bytes()[i] {
-            b'<' => "\\u003c",
-            b'>' => "\\u003e",
-            _ => "\\u0026",
-        });
-        last = i + 1;
-    }
-    out.push_str(&json[last..]);
-    out
+    // Found by memchr's vector search: a page's JSON-LD is kilobytes with a handful of
+    // them, and this runs for every offer page and record.
+    let found = memchr::memchr3_iter(b'<', b'>', b'&', json.as_bytes());
+    escape_at(json, found, &|b| match b {
+        b'<' => Some("\\u003c"),
+        b'>' => Some("\\u003e"),
+        b'&' => Some("\\u0026"),
+        _ => None,
+    })
 }
 
 /// A value serialised as JSON, then made safe as [`json_for_html`] says.
