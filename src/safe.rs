@@ -12,8 +12,8 @@ pub fn escape_bytes(input: &str, escape: impl Fn(u8) -> Option<&'static str>) ->
     escape_at(input, found.map(|(i, _)| i), &escape)
 }
 
-/// [`escape_bytes`] at the positions `found` gives (in order), each one a byte `escape`
-/// maps: a caller with a vector search for its bytes gives its matches.
+/// [`escape_bytes`] at the positions `found` gives (in order): a caller with a vector
+/// search for its bytes gives its matches. A byte `escape` does not map stays as it is.
 fn escape_at(
     input: &str,
     found: impl Iterator<Item = usize>,
@@ -22,9 +22,11 @@ fn escape_at(
     let mut out = String::with_capacity(input.len() + 8);
     let mut last = 0;
     for i in found {
-        out.push_str(&input[last..i]);
-        out.push_str(escape(input.as_bytes()[i]).unwrap_or_default());
-        last = i + 1;
+        if let Some(rep) = escape(input.as_bytes()[i]) {
+            out.push_str(&input[last..i]);
+            out.push_str(rep);
+            last = i + 1;
+        }
     }
     out.push_str(&input[last..]);
     out
@@ -116,6 +118,13 @@ mod tests {
         assert_eq!(neutralise("\r=1"), "'\r=1");
         assert_eq!(neutralise("CAP Coiffure"), "CAP Coiffure");
         assert_eq!(neutralise(""), "");
+    }
+
+    #[test]
+    fn a_position_given_for_a_byte_not_to_escape_loses_nothing() {
+        let amp = |b: u8| (b == b'&').then_some("&amp;");
+        // Positions 0 ('a') and 2 ('&'): only the ampersand is replaced.
+        assert_eq!(escape_at("a & b", [0, 2].into_iter(), &amp), "a &amp; b");
     }
 
     #[test]

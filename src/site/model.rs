@@ -437,7 +437,6 @@ enum Tier {
 
 /// The published offers by diploma, domain and department, each list in listing order:
 /// made once, the first time a withdrawn page asks for similar offers.
-#[derive(Default)]
 pub(super) struct Neighbours(FxHashMap<(u8, String, String), Vec<usize>>);
 
 impl Neighbours {
