@@ -532,8 +532,7 @@ impl<'a> Site<'a> {
             .get()
             .ok_or_else(|| SiteError::Render("the search index was not made".into()))?;
         files.merge("", search.files.clone());
-        env.known
-            .extend(search.files.iter().map(|(p, _)| p.to_string()));
+        env.know(search.files.iter().map(|(p, _)| p.to_string()));
         let all: Vec<&str> = env.known.iter().map(String::as_str).collect();
         let added: Vec<&str> = search.files.iter().map(|(p, _)| p).collect();
         if let Some(c) = links::crowded_after(&all, &added) {

@@ -31,6 +31,8 @@ pub(super) struct Env<'s> {
     pub(super) base_key: Key,
     /// Every file the build writes, pages included.
     pub(super) known: FxHashSet<String>,
+    /// The link paths that lead to them.
+    reachable: links::Reachable,
     pub(super) sink: &'s dyn PageSink,
     /// Whether a file of the previous tree is gone: a page kept from it (made from the
     /// same inputs) may then link to it, so its links are checked again.
@@ -54,6 +56,7 @@ impl<'s> Env<'s> {
             view_keys,
             base,
             base_key,
+            reachable: links::Reachable::of(known.iter().map(String::as_str)),
             known,
             sink,
             recheck_kept,
@@ -62,13 +65,15 @@ impl<'s> Env<'s> {
 
     /// Whether an internal link names a file of the tree.
     pub(super) fn exists(&self, link: &str) -> bool {
-        // Every link of every page comes here: one string, grown in place for a folder.
-        let mut t = links::target(link);
-        if self.known.contains(&t) {
-            return true;
+        self.reachable.reaches(link)
+    }
+
+    /// Adds files made once the pages were planned (the search's).
+    pub(super) fn know(&mut self, files: impl Iterator<Item = String>) {
+        for f in files {
+            self.reachable.add(std::iter::once(f.as_str()));
+            self.known.insert(f);
         }
-        t.push_str("/index.html");
-        self.known.contains(&t)
     }
 }
 
