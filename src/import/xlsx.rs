@@ -3,7 +3,7 @@
 //! ([`super::sheet_xml`]); calamine's streaming reader reads the others, and any sheet
 //! from the first cell the scan does not take.
 
-use super::file::Unpacked;
+use super::file::{SHARED_STRINGS, SHARED_STRINGS_SET_ASIDE, Unpacked};
 use super::markings::{self, Mark};
 use super::runs;
 use super::sheet_xml::{self, Cells, Shown, Workbook};
@@ -65,6 +65,10 @@ pub(super) struct XlsxBook {
     shown: Option<Vec<Shown>>,
     /// Whether sheets held in memory are scanned (the tests turn it off to compare).
     scan: bool,
+    /// Whether `book` was opened without the shared strings (they were set aside in
+    /// the unpacked copy): calamine is then opened again on the file before it reads
+    /// a sheet itself.
+    book_without_strings: bool,
     #[cfg(test)]
     fell_back: bool,
 }
@@ -80,7 +84,11 @@ impl XlsxBook {
     ) -> Result<Self, ImportError> {
         let at = Location::file(path);
         let book = Xlsx::new(Self::source(path, unpacked.as_ref())?).map_err(|e| error(e, at))?;
+        let book_without_strings = unpacked
+            .as_ref()
+            .is_some_and(|u| stored_in(u, SHARED_STRINGS).is_some());
         Ok(XlsxBook {
+            book_without_strings,
             file: path.to_path_buf(),
             unpacked,
             names: book.sheet_names(),
@@ -101,15 +109,13 @@ impl XlsxBook {
 
     /// Where the part `name` lies in the unpacked copy (its entries are stored).
     fn stored(&self, name: &str) -> Option<std::ops::Range<usize>> {
-        let unpacked = self.unpacked.as_ref()?;
-        let mut zip = zip::ZipArchive::new(Cursor::new(unpacked.as_ref())).ok()?;
-        let entry = zip.by_name(name).ok()?;
-        if entry.compression() != zip::CompressionMethod::Stored {
-            return None;
-        }
-        let start = usize::try_from(entry.data_start()?).ok()?;
-        let end = start.checked_add(usize::try_from(entry.size()).ok()?)?;
-        (end <= unpacked.as_ref().len()).then_some(start..end)
+        stored_in(self.unpacked.as_ref()?, name)
+    }
+
+    /// calamine's workbook opened on the file itself, shared strings and all (the
+    /// unpacked copy set them aside).
+    fn open_with_strings(file: &Path) -> Result<Xlsx<Source>, ImportError> {
+        Xlsx::new(Self::source(file, None)?).map_err(|e| error(e, Location::file(file)))
     }
 
     /// The part of sheet `name` in memory and the shared strings, when the sheet can be
@@ -121,7 +127,7 @@ impl XlsxBook {
         let part = self.parts.iter().find(|(n, _)| n == name)?.1.clone();
         let sheet = self.stored(&part)?;
         if self.strings.is_none() {
-            let strings = match self.stored("xl/sharedStrings.xml") {
+            let strings = match self.stored(SHARED_STRINGS) {
                 Some(range) => {
                     let unpacked = self.unpacked.as_ref()?.as_ref();
                     sheet_xml::shared_strings(&unpacked[range]).ok()
@@ -151,6 +157,10 @@ impl XlsxBook {
 
     /// One part of the zip, bounded; `None` when absent.
     fn part(&self, name: &str) -> Result<Option<Vec<u8>>, ImportError> {
+        let name = match self.unpacked {
+            Some(_) => in_copy(name),
+            None => name,
+        };
         let source = Self::source(&self.file, self.unpacked.as_ref())?;
         let mut zip = super::file::zip_of(source, &self.file)?;
         let entry = match zip.by_name(name) {
@@ -175,7 +185,7 @@ impl XlsxBook {
             detail: format!("{part}: {e}"),
         };
         if self.shared_runs.is_none() {
-            let shared = self.with_part("xl/sharedStrings.xml", |xml| {
+            let shared = self.with_part(SHARED_STRINGS, |xml| {
                 // Programs that write inline strings write no shared ones: only then
                 // is a sheet worth scanning for inline runs.
                 let inline_possible = memchr::memmem::find(xml, b"<si").is_none();
@@ -230,6 +240,26 @@ impl XlsxBook {
         }
         Ok(self.part(name)?.map(|bytes| f(&bytes)))
     }
+}
+
+/// The name of the part `name` in the unpacked copy.
+fn in_copy(name: &str) -> &str {
+    match name {
+        SHARED_STRINGS => SHARED_STRINGS_SET_ASIDE,
+        other => other,
+    }
+}
+
+/// Where the part `name` lies in the unpacked copy `unpacked`.
+fn stored_in(unpacked: &Unpacked, name: &str) -> Option<std::ops::Range<usize>> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(unpacked.as_ref())).ok()?;
+    let entry = zip.by_name(in_copy(name)).ok()?;
+    if entry.compression() != zip::CompressionMethod::Stored {
+        return None;
+    }
+    let start = usize::try_from(entry.data_start()?).ok()?;
+    let end = start.checked_add(usize::try_from(entry.size()).ok()?)?;
+    (end <= unpacked.as_ref().len()).then_some(start..end)
 }
 
 fn error(e: XlsxError, at: Location) -> ImportError {
@@ -319,38 +349,41 @@ impl Book for XlsxBook {
         let sheet = self.scannable(&name);
         let unpacked = self.unpacked.clone();
         let is_1904 = self.book.has_1904_epoch();
-        let mut reader = match self.book.worksheet_cells_reader(&name) {
-            Ok(r) => r,
-            // A chart sheet or a dialog sheet has no rows.
-            Err(XlsxError::NotAWorksheet(_)) | Err(XlsxError::WorksheetNotFound(_)) => {
-                return Ok(());
+        // The sheet's kind and the workbook's styles, from calamine's reader of it.
+        {
+            let reader = match self.book.worksheet_cells_reader(&name) {
+                Ok(r) => r,
+                // A chart sheet or a dialog sheet has no rows.
+                Err(XlsxError::NotAWorksheet(_)) | Err(XlsxError::WorksheetNotFound(_)) => {
+                    return Ok(());
+                }
+                Err(e) => return Err(error(e, at)),
+            };
+            if self.paints.is_none() {
+                self.paints = Some(reader.styles().iter().map(paint).collect());
             }
-            Err(e) => return Err(error(e, at)),
-        };
-        let paints = self
-            .paints
-            .get_or_insert_with(|| reader.styles().iter().map(paint).collect());
+            if sheet.is_some() && self.shown.is_none() {
+                self.shown = Some(reader.styles().iter().map(sheet_xml::shown).collect());
+            }
+        }
         let mut rows = Rows {
             row: Row::default(),
             f,
             seen: 0,
             handed: 0,
-            paints,
+            paints: self.paints.as_deref().expect("read above"),
             run_marks: &run_marks,
         };
         // The cells calamine need not read again: those of the rows the scan handed over.
         let mut skip = 0;
         if let Some(range) = sheet {
-            let shown = self
-                .shown
-                .get_or_insert_with(|| reader.styles().iter().map(sheet_xml::shown).collect());
             let book = Workbook {
                 strings: self
                     .strings
                     .as_ref()
                     .and_then(Option::as_ref)
                     .expect("read by scannable"),
-                shown,
+                shown: self.shown.as_deref().expect("read above"),
                 is_1904,
             };
             let unpacked = unpacked.expect("a stored sheet is in the unpacked copy");
@@ -378,6 +411,15 @@ impl Book for XlsxBook {
                 }
             }
         }
+        // calamine reads the cells itself: it needs the shared strings.
+        if self.book_without_strings {
+            self.book = Self::open_with_strings(&self.file)?;
+            self.book_without_strings = false;
+        }
+        let mut reader = self
+            .book
+            .worksheet_cells_reader(&name)
+            .map_err(|e| error(e, at.clone()))?;
         loop {
             let next = reader
                 .next_cell_with_style_id()
@@ -464,6 +506,7 @@ impl Rows<'_, '_> {
 mod tests {
     //! The scan against calamine: every sheet read both ways gives the same rows.
     use super::super::{Flow, file};
+    use super::{SHARED_STRINGS, SHARED_STRINGS_SET_ASIDE};
     use crate::config::Limits;
     use proptest::prelude::*;
     use rust_xlsxwriter::{Color, ExcelDateTime, Format, Formula, Workbook};
@@ -651,6 +694,64 @@ mod tests {
         assert!(book.fell_back());
         assert_eq!(scanned.len(), 5);
         assert_eq!(scanned, rows_of(&path, false));
+    }
+
+    #[test]
+    fn an_entry_named_as_the_set_aside_strings_is_not_taken_for_them() {
+        // The unpacked copy keeps the shared strings under a name of its own, so that
+        // calamine does not parse them when it opens the copy. A workbook holding an
+        // entry of that name, with other strings, beside its own strings or instead of
+        // them, must never read those.
+        let rows = vec![vec![Written::Text("vrai".into()), Written::Number(1.0)]];
+        for keep_own in [true, false] {
+            let mut zip =
+                zip::ZipArchive::new(std::io::Cursor::new(workbook(&rows, false))).unwrap();
+            let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+            let mut strings = String::new();
+            for i in 0..zip.len() {
+                let mut entry = zip.by_index(i).unwrap();
+                let name = entry.name().unwrap().into_owned();
+                let mut xml = String::new();
+                std::io::Read::read_to_string(&mut entry, &mut xml).unwrap();
+                if name == SHARED_STRINGS {
+                    strings = xml.clone();
+                    if !keep_own {
+                        continue;
+                    }
+                }
+                out.start_file(name, zip::write::SimpleFileOptions::default())
+                    .unwrap();
+                std::io::Write::write_all(&mut out, xml.as_bytes()).unwrap();
+            }
+            assert!(strings.contains("vrai"));
+            let planted = strings.replace("vrai", "faux");
+            out.start_file(
+                SHARED_STRINGS_SET_ASIDE,
+                zip::write::SimpleFileOptions::default(),
+            )
+            .unwrap();
+            std::io::Write::write_all(&mut out, planted.as_bytes()).unwrap();
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("export.xlsx");
+            std::fs::write(&path, out.finish().unwrap().into_inner()).unwrap();
+            for scan in [true, false] {
+                let mut book = file::open(&path, &Limits::default()).unwrap();
+                if !scan {
+                    book.without_scan();
+                }
+                let mut read = String::new();
+                let result = book.visit(0, &mut |row| {
+                    read.push_str(&format!("{row:?}"));
+                    Ok(Flow::Continue)
+                });
+                assert!(!read.contains("faux"), "{read}");
+                match keep_own {
+                    true => assert!(result.is_ok() && read.contains("vrai"), "{read}"),
+                    // A string cell with no strings part: calamine's error, either way.
+                    false => assert!(result.is_err(), "{read}"),
+                }
+            }
+        }
     }
 
     #[test]
