@@ -15,6 +15,14 @@ pub(super) const SHARED_STRINGS: &str = "xl/sharedStrings.xml";
 /// name drops the copy.
 pub(super) const SHARED_STRINGS_SET_ASIDE: &str = "vitrine/xl/sharedStrings.xml";
 
+/// The name of the part `name` in the unpacked copy.
+pub(super) fn in_copy(name: &str) -> &str {
+    match name {
+        SHARED_STRINGS => SHARED_STRINGS_SET_ASIDE,
+        other => other,
+    }
+}
+
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 const EMPTY_ZIP_MAGIC: &[u8] = b"PK\x05\x06";
 const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
@@ -191,10 +199,7 @@ impl Unpacking {
         if name == SHARED_STRINGS_SET_ASIDE {
             self.writer = None;
         }
-        let name = match name {
-            SHARED_STRINGS => SHARED_STRINGS_SET_ASIDE,
-            other => other,
-        };
+        let name = in_copy(name);
         if let Some(writer) = self.writer.as_mut() {
             let stored = zip::write::SimpleFileOptions::default()
                 .compression_method(zip::CompressionMethod::Stored)

@@ -3,7 +3,7 @@
 //! ([`super::sheet_xml`]); calamine's streaming reader reads the others, and any sheet
 //! from the first cell the scan does not take.
 
-use super::file::{SHARED_STRINGS, SHARED_STRINGS_SET_ASIDE, Unpacked};
+use super::file::{SHARED_STRINGS, Unpacked, in_copy};
 use super::markings::{self, Mark};
 use super::runs;
 use super::sheet_xml::{self, Cells, Shown, Workbook};
@@ -239,14 +239,6 @@ impl XlsxBook {
             return Ok(Some(f(&unpacked.as_ref()[range])));
         }
         Ok(self.part(name)?.map(|bytes| f(&bytes)))
-    }
-}
-
-/// The name of the part `name` in the unpacked copy.
-fn in_copy(name: &str) -> &str {
-    match name {
-        SHARED_STRINGS => SHARED_STRINGS_SET_ASIDE,
-        other => other,
     }
 }
 
@@ -505,8 +497,9 @@ impl Rows<'_, '_> {
 #[cfg(test)]
 mod tests {
     //! The scan against calamine: every sheet read both ways gives the same rows.
+    use super::super::file::SHARED_STRINGS_SET_ASIDE;
     use super::super::{Flow, file};
-    use super::{SHARED_STRINGS, SHARED_STRINGS_SET_ASIDE};
+    use super::SHARED_STRINGS;
     use crate::config::Limits;
     use proptest::prelude::*;
     use rust_xlsxwriter::{Color, ExcelDateTime, Format, Formula, Workbook};

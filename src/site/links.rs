@@ -57,23 +57,10 @@ pub fn internal_links(html: &str) -> Vec<&str> {
     out
 }
 
-/// The file a link path resolves to (`/a/` → `a/index.html`), query and fragment off.
-pub fn target(link: &str) -> String {
-    let path = link.split(['?', '#']).next().unwrap_or("");
-    let path = path.trim_start_matches('/');
-    if path.is_empty() {
-        "index.html".into()
-    } else if path.ends_with('/') {
-        format!("{path}index.html")
-    } else {
-        path.to_string()
-    }
-}
-
 /// The link paths that lead to the files of a tree, for checking every link of every
-/// page (about 50 a page) with one look-up and no string made: making each link's
-/// [`target`] and looking it up twice was 1.5% of the instructions of a 3,000-offer cold
-/// build (callgrind). Each path is held as its XXH3-128 hash, the hash of the build's
+/// page (about 50 a page) with one look-up and no string made: making the file each
+/// link resolves to and looking it up twice was 1.5% of the instructions of a
+/// 3,000-offer cold build (callgrind). Each path is held as its XXH3-128 hash, the hash of the build's
 /// keys: 16 bytes rather than a string, for each of the two or three paths of every
 /// file. A link leading nowhere would pass only if its path had the hash of one of the
 /// tree's (odds of about 2⁻¹⁰⁸ for a million paths).
@@ -95,7 +82,8 @@ impl Reachable {
         }
     }
 
-    /// Whether `link` names one of the files: its [`target`] is one, or that target
+    /// Whether `link` names one of the files: the file its path resolves to, query and
+    /// fragment off (`/a/` → `a/index.html`, `/` → `index.html`), is one, or that path
     /// taken as a folder (`/a/b` → `a/b/index.html`) is.
     pub fn reaches(&self, link: &str) -> bool {
         let path = link.split(['?', '#']).next().unwrap_or("");
@@ -103,6 +91,8 @@ impl Reachable {
     }
 }
 
+/// One-shot XXH3-128 (the build's keys, `output::key_of`, hash length-prefixed parts
+/// with a streaming hasher: more set-up than one short path needs).
 fn hash(path: &str) -> u128 {
     xxhash_rust::xxh3::xxh3_128(path.as_bytes())
 }
@@ -231,6 +221,20 @@ mod tests {
         assert_eq!(target("/b/?q=1#t"), "b/index.html");
         assert_eq!(target("/"), "index.html");
         assert_eq!(target("/c.png"), "c.png");
+    }
+
+    /// The file a link path resolves to (`/a/` → `a/index.html`), query and fragment
+    /// off: the rule as it was written first, kept as the reference of the tests.
+    fn target(link: &str) -> String {
+        let path = link.split(['?', '#']).next().unwrap_or("");
+        let path = path.trim_start_matches('/');
+        if path.is_empty() {
+            "index.html".into()
+        } else if path.ends_with('/') {
+            format!("{path}index.html")
+        } else {
+            path.to_string()
+        }
     }
 
     /// The rule as it was written first: the link's target, or that target as a folder.

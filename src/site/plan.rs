@@ -532,9 +532,9 @@ impl<'a> Site<'a> {
             .get()
             .ok_or_else(|| SiteError::Render("the search index was not made".into()))?;
         files.merge("", search.files.clone());
-        env.know(search.files.iter().map(|(p, _)| p.to_string()));
-        let all: Vec<&str> = env.known.iter().map(String::as_str).collect();
         let added: Vec<&str> = search.files.iter().map(|(p, _)| p).collect();
+        env.know(&added);
+        let all: Vec<&str> = env.known.iter().map(String::as_str).collect();
         if let Some(c) = links::crowded_after(&all, &added) {
             return Err(too_many(c));
         }

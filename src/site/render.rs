@@ -69,11 +69,9 @@ impl<'s> Env<'s> {
     }
 
     /// Adds files made once the pages were planned (the search's).
-    pub(super) fn know(&mut self, files: impl Iterator<Item = String>) {
-        for f in files {
-            self.reachable.add(std::iter::once(f.as_str()));
-            self.known.insert(f);
-        }
+    pub(super) fn know(&mut self, files: &[&str]) {
+        self.reachable.add(files.iter().copied());
+        self.known.extend(files.iter().map(|f| f.to_string()));
     }
 }
 
