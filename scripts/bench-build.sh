@@ -3,9 +3,10 @@
 # on generated exports of 10,000 and 100,000 offers: a cold build (--clean), a rebuild of
 # the same export (no change), and rebuilds after 1% of the offers changed (their
 # description, scripts/change-export.py): the first after the cold build, and the next
-# ones in a row (back and forth between the two exports), each with its time, peak
-# memory and the files it rewrote; then Hugo + Pagefind's cold build of the same
-# offers, with the ratio.
+# ones in a row (back and forth between the two exports), and one as CI makes it (from
+# the live tree and build/ alone, without the trash and the replaced tree the cache
+# leaves out), each with its time, peak memory and the files it rewrote; then Hugo +
+# Pagefind's cold build of the same offers, with the ratio.
 #
 #   scripts/bench-build.sh [ROWS...]        default: 10000 100000
 #   RUNS=3 scripts/bench-build.sh 10000
@@ -109,7 +110,7 @@ for n in "${sizes[@]}"; do
   [ -s "$export_file" ] || "$gen" --rows "$n" --out "$export_file" >/dev/null
   [ -s "$changed_file" ] || python3 "$root/scripts/change-export.py" "$export_file" "$changed_file" 1
   args=(--out "$work/public-$n" --report "$work/report-$n")
-  cold=(); same=(); one=(); row=()
+  cold=(); same=(); one=(); row=(); ci=()
   for i in $(seq "$runs"); do
     rm -f "$work/urls-publiees.csv"
     cold+=("$(timed --input "$export_file" "${args[@]}" --clean)")
@@ -120,6 +121,11 @@ for n in "${sizes[@]}"; do
     one+=("$(timed --input "$changed_file" "${args[@]}")")
     row+=("$(timed --input "$export_file" "${args[@]}")")
     row+=("$(timed --input "$changed_file" "${args[@]}")")
+    # As in CI (src/init/deploy.yml): the cache brings back public/ and build/ but
+    # neither the trash nor the tree the live one replaced, so the change is staged by
+    # linking every kept file, and no earlier tree is deleted meanwhile.
+    rm -rf "$work/build/trash" "$work/build/"*.previous "$work/build/"*.previous.state
+    ci+=("$(timed --input "$export_file" "${args[@]}")")
   done
   files=$(find "$work/public-$n" -type f | wc -l)
   cold_med='' tree_files=''
@@ -129,6 +135,7 @@ for n in "${sizes[@]}"; do
   report "rebuild, no change" "${same[@]}"
   report "1% changed, after cold" "${one[@]}"
   report "1% changed, in a row" "${row[@]}"
+  report "1% changed, as in CI" "${ci[@]}"
   printf '%s\n' "${cold[@]}" | awk '{print $1}' | median > "$work/vitrine-$n.wall"
 
   if [ "${HUGO:-1}" = 1 ] && [ "$n" -le "${HUGO_MAX:-10000}" ]; then
