@@ -60,10 +60,10 @@ pub fn internal_links(html: &str) -> Vec<&str> {
 /// The link paths that lead to the files of a tree, for checking every link of every
 /// page (about 50 a page) with one look-up and no string made: making the file each
 /// link resolves to and looking it up twice was 1.5% of the instructions of a
-/// 3,000-offer cold build (callgrind). Each path is held as its XXH3-128 hash, the hash of the build's
-/// keys: 16 bytes rather than a string, for each of the two or three paths of every
-/// file. A link leading nowhere would pass only if its path had the hash of one of the
-/// tree's (odds of about 2⁻¹⁰⁸ for a million paths).
+/// 3,000-offer cold build (callgrind). Each path is held as its XXH3-128 hash, the hash
+/// of the build's keys: 16 bytes rather than a string, for each of the two or three
+/// paths of every file. A link leading nowhere would pass only if its path had the hash
+/// of one of the tree's (odds of about 2⁻¹⁰⁸ for a million paths).
 #[derive(Debug, Default)]
 pub struct Reachable(rustc_hash::FxHashSet<u128>);
 
