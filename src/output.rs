@@ -464,11 +464,9 @@ impl Manifest {
     /// import, rather than one file at a time when its page is kept (the same work,
     /// off the stages' path). The build never touches the live tree before it swaps it.
     pub fn look_at(&mut self, dir: &Path) {
-        use rayon::prelude::*;
-        // One stat per file (15,000 at 10,000 offers), spread over the pool.
-        let rels: Vec<&String> = self.files.keys().collect();
-        self.live = rels
-            .into_par_iter()
+        self.live = self
+            .files
+            .keys()
             .filter_map(|rel| {
                 let meta = std::fs::symlink_metadata(safe_join(dir, rel).ok()?).ok()?;
                 Some((rel.clone(), meta))
