@@ -2,7 +2,7 @@
 //! starting with `/`) must name a generated file, and no folder may hold more than
 //! [`MAX_FOLDER_ENTRIES`] entries (Netlify refuses ~54,000 files in one folder).
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::BTreeMap;
 
 /// Most entries one output folder may hold.
@@ -138,7 +138,7 @@ fn entry_counts<'a>(paths: impl Iterator<Item = &'a str>) -> FxHashMap<&'a str, 
             .entry(if folder.is_empty() { "/" } else { folder })
             .or_default() += 1;
     };
-    let mut seen: rustc_hash::FxHashSet<&str> = Default::default();
+    let mut seen: FxHashSet<&str> = Default::default();
     for path in paths {
         let mut folder = parent(path);
         count(folder);
@@ -166,11 +166,12 @@ pub fn crowded<'a>(paths: impl Iterator<Item = &'a str>) -> Option<(&'a str, usi
 /// grows the root, and then the whole tree is counted.
 pub fn crowded_after<'a>(all: &'a [&'a str], added: &[&str]) -> Option<(&'a str, usize)> {
     fn top(p: &str) -> &str {
-        p.split('/').next().unwrap_or("")
+        memchr::memchr(b'/', p.as_bytes()).map_or(p, |i| &p[..i])
     }
-    let tops: std::collections::HashSet<&str> = added.iter().map(|p| top(p)).collect();
-    let added: std::collections::HashSet<&str> = added.iter().copied().collect();
-    let old_tops: std::collections::HashSet<&str> = all
+    // Every path of the tree is looked up (100,000+): FxHash, not SipHash.
+    let tops: FxHashSet<&str> = added.iter().map(|p| top(p)).collect();
+    let added: FxHashSet<&str> = added.iter().copied().collect();
+    let old_tops: FxHashSet<&str> = all
         .iter()
         .filter(|p| !added.contains(*p))
         .map(|p| top(p))
