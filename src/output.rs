@@ -801,13 +801,14 @@ impl Staged {
             written,
             kept: made.len() - written,
         };
-        let in_tree: rustc_hash::FxHashSet<&str> = made.iter().map(|m| m.rel.as_str()).collect();
-        let removed: Vec<&str> = memo
-            .previous
-            .paths()
-            .filter(|p| !in_tree.contains(p))
-            .collect();
-        drop(in_tree);
+        let removed: Vec<&str> = {
+            let in_tree: rustc_hash::FxHashSet<&str> =
+                made.iter().map(|m| m.rel.as_str()).collect();
+            memo.previous
+                .paths()
+                .filter(|p| !in_tree.contains(p))
+                .collect()
+        };
         let had_old = dir.is_dir();
         if had_old && written == 0 && removed.is_empty() {
             // Nothing changed: the live tree stays as it is, not even swapped.
