@@ -64,7 +64,7 @@ impl<'x> Cells<'x> {
     pub fn next_cell<'w>(&mut self, book: &Workbook<'w>) -> Scanned<Option<RawCell<'w>>> {
         while !self.done {
             let xml = self.xml;
-            let p = self.at + memchr(b'<', &xml[self.at..]).ok_or(Unsupported)?;
+            let p = self.at + near(b'<', &xml[self.at..]).ok_or(Unsupported)?;
             let rest = &xml[p + 1..];
             if rest.starts_with(b"/sheetData>") {
                 self.done = true;
@@ -117,7 +117,7 @@ impl<'x> Cells<'x> {
         // Each child element read sets the value, as in calamine (an empty element,
         // `<v/>`, leaves it).
         loop {
-            let p = self.at + memchr(b'<', &xml[self.at..]).ok_or(Unsupported)?;
+            let p = self.at + near(b'<', &xml[self.at..]).ok_or(Unsupported)?;
             let rest = &xml[p + 1..];
             if rest.starts_with(b"/c>") {
                 self.at = p + 4;
@@ -380,12 +380,37 @@ fn push_units(s: &str, out: &mut String) {
     out.push_str(&s[copied..]);
 }
 
+/// How far the plain loops of [`near`] and [`near3`] look before the vectorised search.
+const NEAR: usize = 16;
+
+/// `memchr` for the short hops of a sheet's markup: the next `<`, `=` or quote is a few
+/// bytes away (`<c r="B2" s="1" t="s"><v>7</v></c>`), where `memchr`'s set-up costs
+/// more than the search; a long text goes on with `memchr`.
+#[inline]
+fn near(needle: u8, hay: &[u8]) -> Option<usize> {
+    let head = hay.len().min(NEAR);
+    match hay[..head].iter().position(|&b| b == needle) {
+        Some(i) => Some(i),
+        None => memchr(needle, &hay[head..]).map(|i| i + head),
+    }
+}
+
+/// [`near`] for any of three bytes (`memchr3`).
+#[inline]
+fn near3(a: u8, b: u8, c: u8, hay: &[u8]) -> Option<usize> {
+    let head = hay.len().min(NEAR);
+    match hay[..head].iter().position(|&x| x == a || x == b || x == c) {
+        Some(i) => Some(i),
+        None => memchr3(a, b, c, &hay[head..]).map(|i| i + head),
+    }
+}
+
 /// The content of the element `name` whose start tag ends at `start`, and where its end
 /// tag ends. Elements of the same name do not nest in a sheet.
 fn element<'x>(xml: &'x [u8], start: usize, name: &[u8]) -> Scanned<(&'x [u8], usize)> {
     let mut at = start;
     loop {
-        let p = at + memchr(b'<', &xml[at..]).ok_or(Unsupported)?;
+        let p = at + near(b'<', &xml[at..]).ok_or(Unsupported)?;
         let rest = &xml[p + 1..];
         if let Some(after) = rest.strip_prefix(b"/")
             && let Some(after) = after.strip_prefix(name)
@@ -401,10 +426,10 @@ fn element<'x>(xml: &'x [u8], start: usize, name: &[u8]) -> Scanned<(&'x [u8], u
 fn tag_end(xml: &[u8], p: usize) -> Scanned<usize> {
     let mut i = p + 1;
     loop {
-        let k = i + memchr3(b'>', b'"', b'\'', &xml[i..]).ok_or(Unsupported)?;
+        let k = i + near3(b'>', b'"', b'\'', &xml[i..]).ok_or(Unsupported)?;
         match xml[k] {
             b'>' => return Ok(k + 1),
-            quote => i = k + 1 + memchr(quote, &xml[k + 1..]).ok_or(Unsupported)? + 1,
+            quote => i = k + 1 + near(quote, &xml[k + 1..]).ok_or(Unsupported)? + 1,
         }
     }
 }
@@ -444,14 +469,14 @@ impl<'t> Iterator for Attributes<'t> {
 
     fn next(&mut self) -> Option<Self::Item> {
         let tag = self.tag;
-        let eq = self.at + memchr(b'=', &tag[self.at..])?;
+        let eq = self.at + near(b'=', &tag[self.at..])?;
         let name = tag[self.at..eq].trim_ascii();
         let q = eq
             + 1
             + tag[eq + 1..]
                 .iter()
                 .position(|&b| b == b'"' || b == b'\'')?;
-        let close = q + 1 + memchr(tag[q], &tag[q + 1..])?;
+        let close = q + 1 + near(tag[q], &tag[q + 1..])?;
         self.at = close + 1;
         Some((name, &tag[q + 1..close]))
     }
@@ -577,6 +602,36 @@ fn custom_shown(format: &str) -> Shown {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_short_searches_find_what_memchr_finds() {
+        // Every position of the byte sought, or none, in texts shorter and longer than
+        // the plain loop's reach.
+        for len in 0..=3 * NEAR {
+            for at in (0..len).map(Some).chain([None]) {
+                let mut hay = vec![b'x'; len];
+                if let Some(at) = at {
+                    hay[at] = b'<';
+                    // A second one after it: the first is the one found.
+                    if at + 5 < len {
+                        hay[at + 5] = b'<';
+                    }
+                }
+                assert_eq!(near(b'<', &hay), memchr(b'<', &hay), "{len} {at:?}");
+                for q in [b'>', b'"', b'\'', b'<'] {
+                    let mut hay = hay.clone();
+                    if let Some(at) = at {
+                        hay[at] = q;
+                    }
+                    assert_eq!(
+                        near3(b'>', b'"', b'\'', &hay),
+                        memchr3(b'>', b'"', b'\'', &hay),
+                        "{len} {at:?} {q}"
+                    );
+                }
+            }
+        }
+    }
 
     fn book() -> (SharedStrings, Vec<Shown>) {
         (
