@@ -489,17 +489,31 @@ fn cell_ref(r: &[u8]) -> Scanned<(u32, u32)> {
     let col = col.iter().try_fold(0u32, |n, c| {
         n.checked_mul(26)?.checked_add(u32::from(c - b'A') + 1)
     });
-    let row = std::str::from_utf8(row)
-        .ok()
-        .and_then(|d| (d.bytes().all(|c| c.is_ascii_digit())).then(|| d.parse::<u32>().ok())?);
+    let row = digits(row).and_then(|n| u32::try_from(n).ok());
     match (row, col) {
         (Some(row @ 1..), Some(col @ 1..)) => Ok((row - 1, col - 1)),
         _ => Err(Unsupported),
     }
 }
 
+/// `s` parsed as `str::parse::<usize>` does (an optional `+`, then digits), without
+/// making it a `str` first: two numbers of every cell (its style, its string's index).
 fn parse_usize(s: &[u8]) -> Option<usize> {
-    std::str::from_utf8(s).ok()?.parse().ok()
+    digits(s.strip_prefix(b"+").unwrap_or(s))
+}
+
+/// The value of one or more ASCII digits; `None` for anything else or past `usize`.
+fn digits(s: &[u8]) -> Option<usize> {
+    if s.is_empty() {
+        return None;
+    }
+    s.iter().try_fold(0usize, |n, &c| {
+        let d = c.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        n.checked_mul(10)?.checked_add(usize::from(d))
+    })
 }
 
 /// How numbers of each style are shown, from its number format as calamine parsed it.
@@ -602,6 +616,47 @@ fn custom_shown(format: &str) -> Shown {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn numbers_read_as_str_parse_reads_them(s in "[+-]?[0-9a :/]{0,22}") {
+            let by_str = |s: &str| s.parse::<usize>().ok();
+            proptest::prop_assert_eq!(parse_usize(s.as_bytes()), by_str(&s));
+            let cell = format!("AB{}", s);
+            let by_str_row = s
+                .bytes()
+                .all(|c| c.is_ascii_digit())
+                .then(|| s.parse::<u32>().ok())
+                .flatten();
+            let expected = match by_str_row {
+                Some(row @ 1..) => Ok((row - 1, 27)),
+                _ => Err(Unsupported),
+            };
+            proptest::prop_assert_eq!(cell_ref(cell.as_bytes()), expected);
+        }
+    }
+
+    #[test]
+    fn numbers_at_the_edges_of_their_types() {
+        for s in [
+            "",
+            "+",
+            "-0",
+            "0",
+            "+7",
+            "18446744073709551615",
+            "18446744073709551616",
+            "007",
+            "1:",
+            "/1",
+        ] {
+            assert_eq!(parse_usize(s.as_bytes()), s.parse::<usize>().ok(), "{s:?}");
+        }
+        assert_eq!(cell_ref(b"A4294967295"), Ok((4_294_967_294, 0)));
+        assert_eq!(cell_ref(b"A4294967296"), Err(Unsupported));
+        assert_eq!(cell_ref(b"A0"), Err(Unsupported));
+        assert_eq!(cell_ref(b"A+1"), Err(Unsupported));
+    }
 
     #[test]
     fn the_short_searches_find_what_memchr_finds() {
