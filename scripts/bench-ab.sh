@@ -62,10 +62,18 @@ for round in $(seq "$rounds"); do
 done
 kind="rebuilds" count=$((rounds * 4))
 [ "${COLD:-0}" = 1 ] && kind="cold builds" count=$((rounds * 2))
-printf '%-4s %-40s %8s %8s %8s  (%s %s, %s offers)\n' "" binary wall user sys \
+# The range beside the median: when the two binaries' ranges overlap by more than
+# their medians differ, the run has not told them apart (run more rounds, or count
+# instructions).
+printf '%-4s %-40s %8s %14s %8s %8s  (%s %s, %s offers)\n' "" binary wall "wall range" user sys \
   "$count" "$kind" "$n"
 for label in old new; do
   bin="$old"; [ "$label" = new ] && bin="$new"
   col() { printf '%s' "${lines[$label]}" | awk -v c="$1" 'NF {print $c}' | median; }
-  printf '%-4s %-40s %7.2fs %7.2fs %7.2fs\n' "$label" "$bin" "$(col 1)" "$(col 2)" "$(col 3)"
+  range() {
+    printf '%s' "${lines[$label]}" | awk 'NF {print $1}' | sort -n |
+      awk 'NR == 1 {lo = $1} {hi = $1} END {printf "%.2f–%.2fs", lo, hi}'
+  }
+  printf '%-4s %-40s %7.2fs %14s %7.2fs %7.2fs\n' "$label" "$bin" "$(col 1)" "$(range)" \
+    "$(col 2)" "$(col 3)"
 done
