@@ -559,10 +559,11 @@ impl Seen {
             mtime_ns: self.mtime_ns,
         }
     }
-}
 
-fn record_of(meta: &std::fs::Metadata, key: Key, content: Key) -> Record {
-    Seen::of(meta).record(key, content)
+    /// Whether the file is a plain file as `record` says its build left it.
+    fn as_left(self, record: &Record) -> bool {
+        self.file && self.record(record.key, record.content) == *record
+    }
 }
 
 /// Whether `rel` is a path of plain names under a folder, as the manifests list them
@@ -721,7 +722,8 @@ impl Staged {
         }
         let file = std::fs::File::open(safe_join(&self.dir, rel).ok()?).ok()?;
         let meta = file.metadata().ok()?;
-        (meta.is_file() && record_of(&meta, record.key, record.content) == *record)
+        Seen::of(&meta)
+            .as_left(record)
             .then(|| (file, data.to_vec()))
     }
 
@@ -733,10 +735,10 @@ impl Staged {
         };
         let target = self.given_path(rel)?;
         let meta = std::fs::metadata(&target).map_err(io(&target))?;
-        let r = record_of(&meta, 0, 0);
+        let seen = Seen::of(&meta);
         let mut bytes = Vec::with_capacity(BESIDE_HEAD + data.len());
-        bytes.extend_from_slice(&r.size.to_le_bytes());
-        bytes.extend_from_slice(&r.mtime_ns.to_le_bytes());
+        bytes.extend_from_slice(&seen.size.to_le_bytes());
+        bytes.extend_from_slice(&seen.mtime_ns.to_le_bytes());
         bytes.extend_from_slice(&memo.global.to_le_bytes());
         bytes.extend_from_slice(data);
         if let Some(parent) = path.parent() {
@@ -782,8 +784,7 @@ impl Staged {
                 Err(_) => return Ok(None),
             },
         };
-        let now = seen.record(record.key, record.content);
-        Ok((seen.file && now == *record).then_some(seen))
+        Ok(seen.as_left(record).then_some(seen))
     }
 
     fn remember(
