@@ -685,6 +685,16 @@ mod tests {
         ) {
             proptest::prop_assert_eq!(clean(&s), clean_by_words(&s));
         }
+
+        #[test]
+        fn clean_gives_what_the_word_by_word_path_gives_on_long_text(
+            // Runs of clean text as long as a description's lines, each perhaps ended
+            // by one character the fast path must refuse (vertical tab, form feed and
+            // U+001C included: white space, white space, and a control that is not).
+            s in "([a-zé’— ]{0,90}[\t\n\u{b}\u{c}\u{0}\u{1c}\u{7f}\u{85}\u{a0}\u{1680}\u{2000}\u{2028}\u{202f}\u{205f}\u{3000}]?){0,4}"
+        ) {
+            proptest::prop_assert_eq!(clean(&s), clean_by_words(&s));
+        }
     }
 
     #[test]
