@@ -237,20 +237,75 @@ pub fn keys_of<T: serde::Serialize + Sync>(items: &[T]) -> Vec<Key> {
 }
 
 /// The key of a value: its structure ([`structure`]: field names, lengths, scalars)
-/// hashed as it is written, with no copy and no JSON escaping.
+/// hashed as it is written, with no JSON escaping.
 pub fn key_of_serialized<T: serde::Serialize + ?Sized>(value: &T) -> Key {
-    let mut h = Xxh3Default::new();
-    // Written in small pieces (a tag, a name, a number): buffered, the hash sees long
-    // runs of bytes instead of paying its set-up per piece.
+    // The thread's buffer, taken while in use (a value keyed while another is, if ever,
+    // gets a buffer of its own).
+    let mut sink = HashSink {
+        buf: HASH_BUFFER.take(),
+        state: None,
+    };
+    sink.buf.clear();
     // A serialisation error leaves a partial hash: the value then never matches a
     // previous build's, and the file is made again.
     {
         let _keying = Keying::start();
-        let mut buffered = std::io::BufWriter::with_capacity(16 * 1024, &mut h);
-        let _ = structure::write(&mut buffered, value);
-        let _ = std::io::Write::flush(&mut buffered);
+        let _ = structure::write(&mut sink, value);
     }
-    h.digest128()
+    let key = sink.finish();
+    HASH_BUFFER.set(sink.buf);
+    key
+}
+
+thread_local! {
+    static HASH_BUFFER: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// Bytes gathered in a buffer and hashed in one go, or, past [`HashSink::BLOCK`], fed
+/// to the streaming hash a block at a time (a value's structure is rarely that long;
+/// XXH3 gives the same key either way).
+struct HashSink {
+    buf: Vec<u8>,
+    state: Option<Box<Xxh3Default>>,
+}
+
+impl HashSink {
+    const BLOCK: usize = 64 * 1024;
+
+    #[cold]
+    fn spill(&mut self) {
+        self.state
+            .get_or_insert_with(|| Box::new(Xxh3Default::new()))
+            .update(&self.buf);
+        self.buf.clear();
+    }
+
+    fn finish(&mut self) -> Key {
+        match self.state.as_mut() {
+            None => xxhash_rust::xxh3::xxh3_128(&self.buf),
+            Some(state) => {
+                state.update(&self.buf);
+                state.digest128()
+            }
+        }
+    }
+}
+
+impl structure::Sink for HashSink {
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) {
+        if self.buf.len() + bytes.len() > Self::BLOCK {
+            self.spill();
+        }
+        self.buf.extend_from_slice(bytes);
+    }
+    #[inline]
+    fn byte(&mut self, b: u8) {
+        if self.buf.len() >= Self::BLOCK {
+            self.spill();
+        }
+        self.buf.push(b);
+    }
 }
 
 /// `v` in LEB128 (seven bits a byte, low bits first, the top bit set on all but the
@@ -1666,6 +1721,34 @@ mod tests {
         assert_eq!(key_of_serialized(&value), key_of_serialized(&value.clone()));
         let other = serde_json::json!({"titre": "CAP Pâtissier", "places": [12, 25]});
         assert_ne!(key_of_serialized(&value), key_of_serialized(&other));
+    }
+
+    /// The key is the XXH3 hash of the value's whole structure, whether it fits the
+    /// sink's buffer (hashed in one go) or not (fed to the streaming hash block by
+    /// block, the last block bigger or smaller than the others): keys in the manifests
+    /// of earlier builds stay valid.
+    #[test]
+    fn the_key_is_the_hash_of_the_whole_structure_however_long() {
+        let word = |i: usize| "é".repeat(i % 7) + &i.to_string();
+        for n in [0, 1, 100, 5_000, 9_000, 20_000, 40_000] {
+            let value: Vec<String> = (0..n).map(word).collect();
+            let mut bytes = Vec::new();
+            structure::write(&mut bytes, &value).unwrap();
+            assert_eq!(
+                key_of_serialized(&value),
+                xxhash_rust::xxh3::xxh3_128(&bytes),
+                "{n} words, {} bytes",
+                bytes.len()
+            );
+        }
+        // One string longer than a block, after a few bytes and before more.
+        let long = ("x".repeat(10), "y".repeat(3 * HashSink::BLOCK + 5), 7u32);
+        let mut bytes = Vec::new();
+        structure::write(&mut bytes, &long).unwrap();
+        assert_eq!(
+            key_of_serialized(&long),
+            xxhash_rust::xxh3::xxh3_128(&bytes)
+        );
     }
 
     #[test]

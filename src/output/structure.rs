@@ -9,10 +9,28 @@
 //! be confused; flattened structs are maps of named entries.
 
 use serde::ser::{self, Serialize};
-use std::io::Write;
+
+/// Where the bytes go: a buffer, or a hash fed from one ([`super::key_of_serialized`]).
+/// Pieces are a few bytes each (a tag, a length, a name), millions of them per build:
+/// no `io::Write`, whose `Result` and buffer checks cost more than the copy.
+pub trait Sink {
+    fn put(&mut self, bytes: &[u8]);
+    fn byte(&mut self, b: u8);
+}
+
+impl Sink for Vec<u8> {
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) {
+        self.extend_from_slice(bytes);
+    }
+    #[inline]
+    fn byte(&mut self, b: u8) {
+        self.push(b);
+    }
+}
 
 /// Writes the structure of `value` to `out`.
-pub fn write<W: Write, T: Serialize + ?Sized>(out: &mut W, value: &T) -> Result<(), Error> {
+pub fn write<S: Sink, T: Serialize + ?Sized>(out: &mut S, value: &T) -> Result<(), Error> {
     value.serialize(&mut Structure { out })
 }
 
@@ -41,21 +59,36 @@ struct Structure<'w, W> {
 /// Closes a sequence, a tuple, a map or a struct: no value starts with it.
 const END: u8 = b'.';
 
-impl<W: Write> Structure<'_, W> {
+impl<W: Sink> Structure<'_, W> {
+    #[inline]
     fn put(&mut self, bytes: &[u8]) -> Result<(), Error> {
-        self.out.write_all(bytes).map_err(|e| Error(e.to_string()))
+        self.out.put(bytes);
+        Ok(())
     }
+    #[inline]
+    fn tag(&mut self, tag: u8) -> Result<(), Error> {
+        self.out.byte(tag);
+        Ok(())
+    }
+    #[inline]
     fn len(&mut self, n: u64) -> Result<(), Error> {
-        self.put(super::varint(n, &mut [0; 10]))
+        // Lengths are short: most take one byte.
+        if n < 0x80 {
+            self.out.byte(n as u8);
+        } else {
+            self.out.put(super::varint(n, &mut [0; 10]));
+        }
+        Ok(())
     }
+    #[inline]
     fn text(&mut self, tag: u8, s: &[u8]) -> Result<(), Error> {
-        self.put(&[tag])?;
+        self.tag(tag)?;
         self.len(s.len() as u64)?;
         self.put(s)
     }
 }
 
-impl<'a, 'w, W: Write> ser::Serializer for &'a mut Structure<'w, W> {
+impl<'a, 'w, W: Sink> ser::Serializer for &'a mut Structure<'w, W> {
     type Ok = ();
     type Error = Error;
     type SerializeSeq = Self;
@@ -82,7 +115,7 @@ impl<'a, 'w, W: Write> ser::Serializer for &'a mut Structure<'w, W> {
         self.serialize_i128(v.into())
     }
     fn serialize_i128(self, v: i128) -> Result<(), Error> {
-        self.put(b"i")?;
+        self.tag(b'i')?;
         self.put(&v.to_le_bytes())
     }
     fn serialize_u8(self, v: u8) -> Result<(), Error> {
@@ -98,7 +131,7 @@ impl<'a, 'w, W: Write> ser::Serializer for &'a mut Structure<'w, W> {
         self.serialize_u128(v.into())
     }
     fn serialize_u128(self, v: u128) -> Result<(), Error> {
-        self.put(b"u")?;
+        self.tag(b'u')?;
         self.len(v as u64)?;
         self.len((v >> 64) as u64)
     }
@@ -106,7 +139,7 @@ impl<'a, 'w, W: Write> ser::Serializer for &'a mut Structure<'w, W> {
         self.serialize_f64(v.into())
     }
     fn serialize_f64(self, v: f64) -> Result<(), Error> {
-        self.put(b"f")?;
+        self.tag(b'f')?;
         self.put(&v.to_bits().to_le_bytes())
     }
     fn serialize_char(self, v: char) -> Result<(), Error> {
@@ -120,17 +153,17 @@ impl<'a, 'w, W: Write> ser::Serializer for &'a mut Structure<'w, W> {
         self.text(b'y', v)
     }
     fn serialize_none(self) -> Result<(), Error> {
-        self.put(b"n")
+        self.tag(b'n')
     }
     fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), Error> {
-        self.put(b"S")?;
+        self.tag(b'S')?;
         value.serialize(self)
     }
     fn serialize_unit(self) -> Result<(), Error> {
-        self.put(b"U")
+        self.tag(b'U')
     }
     fn serialize_unit_struct(self, _name: &'static str) -> Result<(), Error> {
-        self.put(b"U")
+        self.tag(b'U')
     }
     fn serialize_unit_variant(
         self,
@@ -158,13 +191,13 @@ impl<'a, 'w, W: Write> ser::Serializer for &'a mut Structure<'w, W> {
         value.serialize(self)
     }
     fn serialize_seq(self, _len: Option<usize>) -> Result<Self, Error> {
-        opened(self, b"[")
+        opened(self, b'[')
     }
     fn serialize_tuple(self, _len: usize) -> Result<Self, Error> {
-        opened(self, b"(")
+        opened(self, b'(')
     }
     fn serialize_tuple_struct(self, _name: &'static str, _len: usize) -> Result<Self, Error> {
-        opened(self, b"(")
+        opened(self, b'(')
     }
     fn serialize_tuple_variant(
         self,
@@ -177,10 +210,10 @@ impl<'a, 'w, W: Write> ser::Serializer for &'a mut Structure<'w, W> {
         Ok(self)
     }
     fn serialize_map(self, _len: Option<usize>) -> Result<Self, Error> {
-        opened(self, b"{")
+        opened(self, b'{')
     }
     fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Self, Error> {
-        opened(self, b"{")
+        opened(self, b'{')
     }
     fn serialize_struct_variant(
         self,
@@ -195,25 +228,25 @@ impl<'a, 'w, W: Write> ser::Serializer for &'a mut Structure<'w, W> {
 }
 
 /// A compound begun: its opening byte written, the serializer handed on for its parts.
-fn opened<'a, 'b, W: Write>(
+fn opened<'a, 'b, W: Sink>(
     s: &'a mut Structure<'b, W>,
-    bracket: &[u8],
+    bracket: u8,
 ) -> Result<&'a mut Structure<'b, W>, Error> {
-    s.put(bracket)?;
+    s.tag(bracket)?;
     Ok(s)
 }
 
 /// The compounds whose parts are values: each part as it is, then [`END`].
 macro_rules! parts {
     ($($trait:ident :: $method:ident),*) => {$(
-        impl<W: Write> ser::$trait for &mut Structure<'_, W> {
+        impl<W: Sink> ser::$trait for &mut Structure<'_, W> {
             type Ok = ();
             type Error = Error;
             fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
                 value.serialize(&mut **self)
             }
             fn end(self) -> Result<(), Error> {
-                self.put(&[END])
+                self.tag(END)
             }
         }
     )*};
@@ -229,7 +262,7 @@ parts!(
 /// The compounds whose parts are named fields: each name, its value, then [`END`].
 macro_rules! fields {
     ($($trait:ident),*) => {$(
-        impl<W: Write> ser::$trait for &mut Structure<'_, W> {
+        impl<W: Sink> ser::$trait for &mut Structure<'_, W> {
             type Ok = ();
             type Error = Error;
             fn serialize_field<T: Serialize + ?Sized>(
@@ -241,7 +274,7 @@ macro_rules! fields {
                 value.serialize(&mut **self)
             }
             fn end(self) -> Result<(), Error> {
-                self.put(&[END])
+                self.tag(END)
             }
         }
     )*};
@@ -249,7 +282,7 @@ macro_rules! fields {
 
 fields!(SerializeStruct, SerializeStructVariant);
 
-impl<W: Write> ser::SerializeMap for &mut Structure<'_, W> {
+impl<W: Sink> ser::SerializeMap for &mut Structure<'_, W> {
     type Ok = ();
     type Error = Error;
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Error> {
@@ -259,7 +292,7 @@ impl<W: Write> ser::SerializeMap for &mut Structure<'_, W> {
         value.serialize(&mut **self)
     }
     fn end(self) -> Result<(), Error> {
-        self.put(&[END])
+        self.tag(END)
     }
 }
 
