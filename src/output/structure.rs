@@ -60,17 +60,17 @@ struct Structure<'w, W> {
 const END: u8 = b'.';
 
 impl<W: Sink> Structure<'_, W> {
-    #[inline]
+    #[inline(always)]
     fn put(&mut self, bytes: &[u8]) -> Result<(), Error> {
         self.out.put(bytes);
         Ok(())
     }
-    #[inline]
+    #[inline(always)]
     fn tag(&mut self, tag: u8) -> Result<(), Error> {
         self.out.byte(tag);
         Ok(())
     }
-    #[inline]
+    #[inline(always)]
     fn len(&mut self, n: u64) -> Result<(), Error> {
         // Lengths are short: most take one byte.
         if n < 0x80 {
