@@ -4,6 +4,7 @@
 #
 #   scripts/bench-ab.sh OLD_BINARY NEW_BINARY [ROUNDS] [ROWS]     (defaults: 2, 10000)
 #   COLD=1 scripts/bench-ab.sh …      cold builds (--clean) instead of rebuilds
+#   RAW=1 scripts/bench-ab.sh …       also each build's figures, in the order they ran
 #
 # Each round, for each binary in turn (which goes first alternates): a cold build (warm-up: a binary of another stamp
 # makes everything again), then four rebuilds alternating the export and its 1%-changed
@@ -76,4 +77,6 @@ for label in old new; do
   }
   printf '%-4s %-40s %7.2fs %14s %7.2fs %7.2fs\n' "$label" "$bin" "$(col 1)" "$(range)" \
     "$(col 2)" "$(col 3)"
+  # RAW=1: each build's wall, user and system seconds, in the order they ran.
+  [ "${RAW:-0}" = 1 ] && printf '%s' "${lines[$label]}" | awk 'NF {printf "     %s %s %s\n", $1, $2, $3}'
 done

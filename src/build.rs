@@ -122,11 +122,14 @@ pub fn load_and_build(config: Config, flags: &Flags) -> Result<Built, BuildError
             .name("import".into())
             .spawn_scoped(scope, || read_export(&paths.export, &limits));
         let inputs = Inputs::load(config, flags)?;
-        build_reading(&inputs, || match reading {
+        let built = build_reading(&inputs, || match reading {
             Ok(thread) => thread.join().expect("reading the export does not panic"),
             // No thread to be had: read here.
             Err(_) => read_export(&inputs.paths.export, &inputs.config.limits),
-        })
+        });
+        // The tables (the national communes among them) are freed off the run's end.
+        crate::drop_later(inputs);
+        built
     })
 }
 
@@ -280,6 +283,8 @@ fn build_reading(inputs: &Inputs, read: impl FnOnce() -> Read) -> Result<Built, 
     let files = public.commit()?;
     // The ledger follows the site it describes: written only once the site is in place.
     site::write_ledger(&rendered)?;
+    // The theme, the content and the previous ledger are freed off the run's end.
+    crate::drop_later(sources);
     checked.timings.push(("write", t.elapsed()));
     checked.elapsed = start.elapsed();
 

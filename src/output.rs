@@ -981,6 +981,8 @@ impl Staged {
         for rel in &removed {
             let _ = std::fs::remove_file(beside.join(rel.replace('/', "%")));
         }
+        drop((removed, changed));
+        crate::drop_later((made, memo.previous));
         Ok(counts)
     }
 }
