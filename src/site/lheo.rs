@@ -651,14 +651,23 @@ impl<'p, W: Write> Xml<'p, W> {
         self.out.write_all(s.as_bytes())
     }
 
+    // Pieces written in turn rather than through `write!`: tens of fields an offer,
+    // twice (the whole catalogue and its CFA's file), each a few bytes, for which the
+    // formatter's machinery costs more than the copy.
+    fn put(&mut self, pieces: &[&str]) -> io::Result<()> {
+        pieces
+            .iter()
+            .try_for_each(|p| self.out.write_all(p.as_bytes()))
+    }
+
     fn open(&mut self, name: &str) -> io::Result<()> {
-        writeln!(self.out, "<{name}>")
+        self.put(&["<", name, ">\n"])
     }
 
     fn open_attr(&mut self, name: &str, attrs: &[(&str, &str)]) -> io::Result<()> {
-        write!(self.out, "<{name}")?;
+        self.put(&["<", name])?;
         for (k, v) in attrs {
-            write!(self.out, " {k}=\"{}\"", escape(v))?;
+            self.put(&[" ", k, "=\"", &escape(v), "\""])?;
         }
         self.out.write_all(b">")
     }
@@ -670,16 +679,16 @@ impl<'p, W: Write> Xml<'p, W> {
     }
 
     fn close(&mut self, name: &str) -> io::Result<()> {
-        writeln!(self.out, "</{name}>")
+        self.put(&["</", name, ">\n"])
     }
 
     fn text(&mut self, name: &str, value: &str) -> io::Result<()> {
-        writeln!(self.out, "<{name}>{}</{name}>", escape(value))
+        self.put(&["<", name, ">", &escape(value), "</", name, ">\n"])
     }
 
     fn text_attr(&mut self, name: &str, attrs: &[(&str, &str)], value: &str) -> io::Result<()> {
         self.open_attr(name, attrs)?;
-        writeln!(self.out, "{}</{name}>", escape(value))
+        self.put(&[&escape(value), "</", name, ">\n"])
     }
 
     fn finish(self) -> io::Result<W> {
