@@ -1257,12 +1257,6 @@ impl Trash {
             std::thread::Builder::new()
                 .name("trash".into())
                 .spawn(move || {
-                    // Unlinking competes with the build for the cores: at the lowest
-                    // priority it takes the time the build leaves idle (the reading of
-                    // the export, the serial steps) rather than a share of the
-                    // rendering. On Linux a thread's nice value is its own.
-                    let _ =
-                        rustix::process::setpriority_process(Some(rustix::thread::gettid()), 19);
                     for tree in trees {
                         // What cannot be deleted now is tried again next time.
                         let _ = std::fs::remove_dir_all(tree);
