@@ -41,7 +41,7 @@ impl Inverted {
     /// The inverted index of `docs`, which are in index order (`ord` = position), from
     /// their analysed terms.
     pub fn of(docs: &[SearchDoc]) -> Inverted {
-        let mut lists: FxHashMap<Box<str>, Vec<List>> = FxHashMap::default();
+        let mut lists: FxHashMap<Box<[u8]>, Vec<List>> = FxHashMap::default();
         let mut tokens = vec![0u64; TEXT_FIELDS.len()];
         for doc in docs {
             let mut terms = Terms(&doc.terms);
@@ -78,7 +78,10 @@ impl Inverted {
             .into_iter()
             .map(|(t, mut l)| {
                 l.sort_unstable_by_key(|l| l.field);
-                (t.into_string(), l)
+                // Never lossy: the terms are UTF-8 (see `Terms::term`).
+                let t = String::from_utf8(t.into_vec())
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+                (t, l)
             })
             .collect();
         terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
@@ -185,7 +188,7 @@ pub fn well_formed(terms: &[u8], fields: usize) -> Option<()> {
     for _ in 0..fields {
         let (_, n) = r.field()?;
         for _ in 0..n {
-            r.term()?;
+            std::str::from_utf8(r.term()?.0).ok()?;
         }
     }
     r.0.is_empty().then_some(())
@@ -214,14 +217,13 @@ impl<'a> Terms<'a> {
             self.varint()?.try_into().ok()?,
         ))
     }
-    fn term(&mut self) -> Option<(&'a str, u32)> {
+    /// A term's bytes, UTF-8 when they are [`analysed`] text or passed [`well_formed`]
+    /// (checked there once, not again on every read), and its frequency.
+    fn term(&mut self) -> Option<(&'a [u8], u32)> {
         let len = usize::try_from(self.varint()?).ok()?;
         let (bytes, rest) = self.0.split_at_checked(len)?;
         self.0 = rest;
-        Some((
-            std::str::from_utf8(bytes).ok()?,
-            self.varint()?.try_into().ok()?,
-        ))
+        Some((bytes, self.varint()?.try_into().ok()?))
     }
 }
 
