@@ -981,7 +981,7 @@ impl Staged {
         for rel in &removed {
             let _ = std::fs::remove_file(beside.join(rel.replace('/', "%")));
         }
-        drop((removed, changed));
+        // The manifests (a record a file) are freed off the run's end.
         crate::drop_later((made, memo.previous));
         Ok(counts)
     }
