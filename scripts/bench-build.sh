@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Benchmark of the whole `vitrine build` (import, controls, search index, pages, write)
-# on generated exports of 10,000 and 100,000 offers: a cold build (--clean), a rebuild of
+# on generated exports of 10,000 and 100,000 offers: a cold build (into empty output and
+# build/ folders, removed before the timed run as Hugo's public/ is), a rebuild of
 # the same export (no change), and rebuilds after 1% of the offers changed (their
 # description, scripts/change-export.py): the first after the cold build, and the next
 # ones in a row (back and forth between the two exports), and one as CI makes it (from
 # the live tree and build/ alone, without the trash and the replaced tree the cache
-# leaves out), each with its time, peak memory and the files it rewrote; then Hugo +
-# Pagefind's cold build of the same offers, with the ratio.
+# leaves out), and a `--clean` build over the live tree (a cold build that also deletes
+# the trees the previous builds left), each with its time, peak memory and the files it
+# rewrote; then Hugo + Pagefind's cold build of the same offers, with the ratio.
 #
 #   scripts/bench-build.sh [ROWS...]        default: 10000 100000
 #   RUNS=3 scripts/bench-build.sh 10000
@@ -110,10 +112,12 @@ for n in "${sizes[@]}"; do
   [ -s "$export_file" ] || "$gen" --rows "$n" --out "$export_file" >/dev/null
   [ -s "$changed_file" ] || python3 "$root/scripts/change-export.py" "$export_file" "$changed_file" 1
   args=(--out "$work/public-$n" --report "$work/report-$n")
-  cold=(); same=(); one=(); row=(); ci=()
+  cold=(); same=(); one=(); row=(); ci=(); clean=()
   for i in $(seq "$runs"); do
-    rm -f "$work/urls-publiees.csv"
-    cold+=("$(timed --input "$export_file" "${args[@]}" --clean)")
+    # Cold: nothing from an earlier build, as Hugo + Pagefind are timed (their public/
+    # removed before the run, scripts/bench-hugo.sh). Removing the trees is not timed.
+    rm -rf "$work/urls-publiees.csv" "$work/public-$n" "$work/report-$n" "$work/build"
+    cold+=("$(timed --input "$export_file" "${args[@]}")")
     same+=("$(timed --input "$export_file" "${args[@]}")")
     # The first change after a cold build links every kept file into the new tree;
     # the changes that follow (back to the first export, then 1% again) restage the
@@ -126,6 +130,10 @@ for n in "${sizes[@]}"; do
     # linking every kept file, and no earlier tree is deleted meanwhile.
     rm -rf "$work/build/trash" "$work/build/"*.previous "$work/build/"*.previous.state
     ci+=("$(timed --input "$export_file" "${args[@]}")")
+    # --clean over the live tree: every file made again, and the trees it replaces
+    # (the live one, the one kept beside it) thrown in the trash, which this build
+    # empties first.
+    clean+=("$(timed --input "$export_file" "${args[@]}" --clean)")
   done
   files=$(find "$work/public-$n" -type f | wc -l)
   cold_med='' tree_files=''
@@ -136,6 +144,7 @@ for n in "${sizes[@]}"; do
   report "1% changed, after cold" "${one[@]}"
   report "1% changed, in a row" "${row[@]}"
   report "1% changed, as in CI" "${ci[@]}"
+  report "--clean over the tree" "${clean[@]}"
   printf '%s\n' "${cold[@]}" | awk '{print $1}' | median > "$work/vitrine-$n.wall"
 
   if [ "${HUGO:-1}" = 1 ] && [ "$n" -le "${HUGO_MAX:-10000}" ]; then
