@@ -296,6 +296,18 @@ fn each_cfa_gets_a_workbook_to_fix_and_the_mail_merge_lists_them() {
     assert!(notes.contains("Site web invalide (à vérifier)"), "{notes}");
     // The CFA's markup-like name is text in the workbook, never markup.
     assert!(shared.contains("CFA Azur &lt;Formation&gt;"));
+    // A spreadsheet reader opens it whole: its small parts are stored, the others
+    // deflated (vendor/rust_xlsxwriter/VITRINE.md).
+    use calamine::Reader;
+    let mut opened: calamine::Xlsx<_> = calamine::open_workbook(&book).unwrap();
+    assert_eq!(opened.sheet_names(), ["Synthèse", "Offres"]);
+    let offers = opened.worksheet_range("Offres").unwrap();
+    assert!(
+        offers
+            .rows()
+            .any(|r| r.iter().any(|c| c.to_string() == "0061234K")),
+        "the value as found is read back from its cell"
+    );
     // The mail-merge list: one line per CFA with its e-mail, counts and two files.
     let envoi = std::fs::read_to_string(site.path("report/envoi.csv")).unwrap();
     let lines: Vec<&str> = envoi.trim_start_matches('\u{feff}').lines().collect();

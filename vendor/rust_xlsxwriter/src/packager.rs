@@ -77,6 +77,9 @@ pub struct Packager<W: Write> {
     zip: ZipWriter<StreamWriter<W>>,
     zip_options: SimpleFileOptions,
     zip_options_for_binary_files: SimpleFileOptions,
+    // vitrine: the package's small parts (content types, relationships, styles,
+    // workbook, document properties) are stored, not deflated; see VITRINE.md.
+    zip_options_for_small_files: SimpleFileOptions,
 }
 
 impl<W: Write + Send> Packager<W> {
@@ -110,6 +113,7 @@ impl<W: Write + Send> Packager<W> {
             zip,
             zip_options,
             zip_options_for_binary_files,
+            zip_options_for_small_files: zip_options_for_binary_files,
         }
     }
 
@@ -315,7 +319,7 @@ impl<W: Write + Send> Packager<W> {
         }
 
         self.zip
-            .start_file("[Content_Types].xml", self.zip_options)?;
+            .start_file("[Content_Types].xml", self.zip_options_for_small_files)?;
 
         content_types.assemble_xml_file();
         self.zip.write_all(content_types.writer.get_ref())?;
@@ -334,7 +338,7 @@ impl<W: Write + Send> Packager<W> {
         if !options.properties.custom_properties.is_empty() {
             rels.add_document_relationship("custom-properties", "docProps/custom.xml", "");
         }
-        self.zip.start_file("_rels/.rels", self.zip_options)?;
+        self.zip.start_file("_rels/.rels", self.zip_options_for_small_files)?;
 
         rels.assemble_xml_file();
         self.zip.write_all(rels.writer.get_ref())?;
@@ -422,7 +426,7 @@ impl<W: Write + Send> Packager<W> {
         }
 
         self.zip
-            .start_file("xl/_rels/workbook.xml.rels", self.zip_options)?;
+            .start_file("xl/_rels/workbook.xml.rels", self.zip_options_for_small_files)?;
 
         rels.assemble_xml_file();
         self.zip.write_all(rels.writer.get_ref())?;
@@ -513,7 +517,7 @@ impl<W: Write + Send> Packager<W> {
 
         let filename = format!("xl/worksheets/_rels/sheet{index}.xml.rels");
 
-        self.zip.start_file(filename, self.zip_options)?;
+        self.zip.start_file(filename, self.zip_options_for_small_files)?;
 
         rels.assemble_xml_file();
         self.zip.write_all(rels.writer.get_ref())?;
@@ -579,7 +583,7 @@ impl<W: Write + Send> Packager<W> {
 
         let filename = format!("xl/drawings/_rels/vmlDrawing{index}.vml.rels");
 
-        self.zip.start_file(filename, self.zip_options)?;
+        self.zip.start_file(filename, self.zip_options_for_small_files)?;
 
         rels.assemble_xml_file();
         self.zip.write_all(rels.writer.get_ref())?;
@@ -627,7 +631,7 @@ impl<W: Write + Send> Packager<W> {
 
     // Write the workbook.xml file.
     pub(crate) fn write_workbook_file(&mut self, workbook: &mut Workbook) -> Result<(), XlsxError> {
-        self.zip.start_file("xl/workbook.xml", self.zip_options)?;
+        self.zip.start_file("xl/workbook.xml", self.zip_options_for_small_files)?;
 
         workbook.assemble_xml_file();
         self.zip.write_all(workbook.writer.get_ref())?;
@@ -665,7 +669,7 @@ impl<W: Write + Send> Packager<W> {
             false,
         );
 
-        self.zip.start_file("xl/styles.xml", self.zip_options)?;
+        self.zip.start_file("xl/styles.xml", self.zip_options_for_small_files)?;
 
         styles.assemble_xml_file();
         self.zip.write_all(styles.writer.get_ref())?;
@@ -691,7 +695,7 @@ impl<W: Write + Send> Packager<W> {
         let mut core = Core::new();
         core.properties = options.properties.clone();
 
-        self.zip.start_file("docProps/core.xml", self.zip_options)?;
+        self.zip.start_file("docProps/core.xml", self.zip_options_for_small_files)?;
 
         core.assemble_xml_file();
         self.zip.write_all(core.writer.get_ref())?;
@@ -761,7 +765,7 @@ impl<W: Write + Send> Packager<W> {
             }
         }
 
-        self.zip.start_file("docProps/app.xml", self.zip_options)?;
+        self.zip.start_file("docProps/app.xml", self.zip_options_for_small_files)?;
 
         app.assemble_xml_file();
         self.zip.write_all(app.writer.get_ref())?;
