@@ -1027,6 +1027,7 @@ fn made_as(made: &[Made], rel: &str) -> Option<bool> {
 /// side (at 100,000 offers, over a hundred thousand links).
 fn link_kept(staged: &Path, live: &Path, made: &[Made]) -> Result<(), OutputError> {
     use rayon::prelude::*;
+    use rustix::fs::{AtFlags, Mode, OFlags};
     let kept: Vec<&str> = made
         .iter()
         .filter(|m| !m.written)
@@ -1037,12 +1038,57 @@ fn link_kept(staged: &Path, live: &Path, made: &[Made]) -> Result<(), OutputErro
         .filter_map(|rel| rel.rsplit_once('/').map(|(d, _)| d))
         .collect();
     folders.dedup();
+    // The two trees' folders opened once, and every folder made and file linked from
+    // them: the kernel walks the few components under them, not each whole path twice
+    // (after a cold build of 100,000 offers, the first rebuild links 100,000 files).
+    // Paths the manifest gives that are not plain relative ones, or a file system
+    // that refuses, take the path-by-path way.
+    let open = |dir: &Path| {
+        rustix::fs::open(
+            dir,
+            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+            Mode::empty(),
+        )
+        .ok()
+    };
+    let (from, to) = (open(live), open(staged));
     folders.par_iter().try_for_each(|d| {
+        if to
+            .as_ref()
+            .is_some_and(|to| plain_relative(d) && make_folder(to, d))
+        {
+            return Ok(());
+        }
         let p = staged.join(d);
         std::fs::create_dir_all(&p).map_err(io(&p))
     })?;
-    kept.par_iter()
-        .try_for_each(|rel| link_or_copy(&live.join(rel), &staged.join(rel)))
+    kept.par_iter().try_for_each(|rel| {
+        if let (Some(from), Some(to)) = (from.as_ref(), to.as_ref())
+            && plain_relative(rel)
+            && rustix::fs::linkat(from, *rel, to, *rel, AtFlags::empty()).is_ok()
+        {
+            return Ok(());
+        }
+        link_or_copy(&live.join(rel), &staged.join(rel))
+    })
+}
+
+/// Makes the folder `rel` under `root` and its missing parents, as `create_dir_all`
+/// does: the folder first, its parents only if it has none. False if it cannot.
+fn make_folder(root: &rustix::fd::OwnedFd, rel: &str) -> bool {
+    use rustix::io::Errno;
+    let mode = rustix::fs::Mode::from_raw_mode(0o777);
+    match rustix::fs::mkdirat(root, rel, mode) {
+        Ok(()) | Err(Errno::EXIST) => true,
+        Err(Errno::NOENT) => rel.rsplit_once('/').is_some_and(|(parent, _)| {
+            make_folder(root, parent)
+                && matches!(
+                    rustix::fs::mkdirat(root, rel, mode),
+                    Ok(()) | Err(Errno::EXIST)
+                )
+        }),
+        Err(_) => false,
+    }
 }
 
 /// A hard link to `from` at `to`; a copy where the file system has no hard links (the
@@ -1473,6 +1519,26 @@ mod tests {
                 (rel, (text, e.metadata().unwrap().ino()))
             })
             .collect()
+    }
+
+    #[test]
+    fn a_folder_is_made_with_its_missing_parents_under_an_open_tree() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = rustix::fs::open(
+            tmp.path(),
+            rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::DIRECTORY,
+            rustix::fs::Mode::empty(),
+        )
+        .unwrap();
+        assert!(make_folder(&root, "formations/bts-mco/plan"));
+        assert!(tmp.path().join("formations/bts-mco/plan").is_dir());
+        // A folder that is there already, or whose parent is, is no error.
+        assert!(make_folder(&root, "formations/bts-mco"));
+        assert!(make_folder(&root, "formations/cap-cuisine"));
+        assert!(tmp.path().join("formations/cap-cuisine").is_dir());
+        // A file in the way cannot become a folder.
+        std::fs::write(tmp.path().join("robots.txt"), "").unwrap();
+        assert!(!make_folder(&root, "robots.txt/x"));
     }
 
     #[test]
