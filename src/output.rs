@@ -521,18 +521,15 @@ impl Manifest {
     /// cost of these 100,000 stats (perf). A file not found here is looked at again
     /// when it is kept, by its whole path.
     pub fn look_at(&mut self, dir: &Path) {
-        use rustix::fs::{AtFlags, Mode, OFlags};
-        let Ok(root) = rustix::fs::open(
-            dir,
-            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
-            Mode::empty(),
-        ) else {
+        let Some(root) = open_folder(dir) else {
             return;
         };
         let mut live = rustc_hash::FxHashMap::default();
         live.reserve(self.files.len());
         for rel in self.files.keys().filter(|rel| plain_relative(rel)) {
-            if let Ok(st) = rustix::fs::statat(&root, rel.as_str(), AtFlags::SYMLINK_NOFOLLOW) {
+            if let Ok(st) =
+                rustix::fs::statat(&root, rel.as_str(), rustix::fs::AtFlags::SYMLINK_NOFOLLOW)
+            {
                 live.insert(rel.clone(), Seen::of_stat(&st));
             }
         }
@@ -1029,7 +1026,6 @@ fn made_as(made: &[Made], rel: &str) -> Option<bool> {
 /// side (at 100,000 offers, over a hundred thousand links).
 fn link_kept(staged: &Path, live: &Path, made: &[Made]) -> Result<(), OutputError> {
     use rayon::prelude::*;
-    use rustix::fs::{AtFlags, Mode, OFlags};
     let kept: Vec<&str> = made
         .iter()
         .filter(|m| !m.written)
@@ -1045,15 +1041,7 @@ fn link_kept(staged: &Path, live: &Path, made: &[Made]) -> Result<(), OutputErro
     // (after a cold build of 100,000 offers, the first rebuild links 100,000 files).
     // Paths the manifest gives that are not plain relative ones, or a file system
     // that refuses, take the path-by-path way.
-    let open = |dir: &Path| {
-        rustix::fs::open(
-            dir,
-            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
-            Mode::empty(),
-        )
-        .ok()
-    };
-    let (from, to) = (open(live), open(staged));
+    let (from, to) = (open_folder(live), open_folder(staged));
     folders.par_iter().try_for_each(|d| {
         if to
             .as_ref()
@@ -1067,12 +1055,24 @@ fn link_kept(staged: &Path, live: &Path, made: &[Made]) -> Result<(), OutputErro
     kept.par_iter().try_for_each(|rel| {
         if let (Some(from), Some(to)) = (from.as_ref(), to.as_ref())
             && plain_relative(rel)
-            && rustix::fs::linkat(from, *rel, to, *rel, AtFlags::empty()).is_ok()
+            && rustix::fs::linkat(from, *rel, to, *rel, rustix::fs::AtFlags::empty()).is_ok()
         {
             return Ok(());
         }
         link_or_copy(&live.join(rel), &staged.join(rel))
     })
+}
+
+/// A folder opened to look files up from it (`*at` calls): the kernel then walks the
+/// few components under it, not the whole path each time.
+fn open_folder(dir: &Path) -> Option<rustix::fd::OwnedFd> {
+    use rustix::fs::{Mode, OFlags};
+    rustix::fs::open(
+        dir,
+        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+        Mode::empty(),
+    )
+    .ok()
 }
 
 /// Makes the folder `rel` under `root` and its missing parents, as `create_dir_all`
@@ -1526,12 +1526,7 @@ mod tests {
     #[test]
     fn a_folder_is_made_with_its_missing_parents_under_an_open_tree() {
         let tmp = tempfile::tempdir().unwrap();
-        let root = rustix::fs::open(
-            tmp.path(),
-            rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::DIRECTORY,
-            rustix::fs::Mode::empty(),
-        )
-        .unwrap();
+        let root = open_folder(tmp.path()).unwrap();
         assert!(make_folder(&root, "formations/bts-mco/plan"));
         assert!(tmp.path().join("formations/bts-mco/plan").is_dir());
         // A folder that is there already, or whose parent is, is no error.
@@ -1606,12 +1601,7 @@ mod tests {
     fn a_file_looked_up_from_its_folder_reads_as_through_its_whole_path() {
         use std::time::{Duration, UNIX_EPOCH};
         let tmp = tempfile::tempdir().unwrap();
-        let root = rustix::fs::open(
-            tmp.path(),
-            rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::DIRECTORY,
-            rustix::fs::Mode::empty(),
-        )
-        .unwrap();
+        let root = open_folder(tmp.path()).unwrap();
         std::fs::create_dir_all(tmp.path().join("a/b")).unwrap();
         let stamped = |rel: &str, t: std::time::SystemTime| {
             let f = std::fs::File::create(tmp.path().join(rel)).unwrap();
