@@ -6,9 +6,10 @@
 # description, scripts/change-export.py): the first after the cold build, and the next
 # ones in a row (back and forth between the two exports), and one as CI makes it (from
 # the live tree and build/ alone, without the trash and the replaced tree the cache
-# leaves out), and a `--clean` build over the live tree (a cold build that also deletes
-# the trees the previous builds left), each with its time, peak memory and the files it
-# rewrote; then Hugo + Pagefind's cold build of the same offers, with the ratio.
+# leaves out), and a `--clean` build over the live tree (every file made again, the
+# trees it replaces thrown in build/trash/ for the next build to delete), each with its
+# time, peak memory and the files it rewrote; then Hugo + Pagefind's cold build of the
+# same offers, with the ratio.
 #
 #   scripts/bench-build.sh [ROWS...]        default: 10000 100000
 #   RUNS=3 scripts/bench-build.sh 10000
@@ -131,8 +132,9 @@ for n in "${sizes[@]}"; do
     rm -rf "$work/build/trash" "$work/build/"*.previous "$work/build/"*.previous.state
     ci+=("$(timed --input "$export_file" "${args[@]}")")
     # --clean over the live tree: every file made again, and the trees it replaces
-    # (the live one, the one kept beside it) thrown in the trash, which this build
-    # empties first.
+    # (the live one, the one kept beside it) thrown in the trash. The trash is empty
+    # here (the CI-like run above started without it), so this build deletes nothing;
+    # the next round's removal of build/ does, untimed.
     clean+=("$(timed --input "$export_file" "${args[@]}" --clean)")
   done
   files=$(find "$work/public-$n" -type f | wc -l)
