@@ -144,143 +144,7 @@ impl<'a> Site<'a> {
                 (format!("{:08x}", key >> 96), key.to_le_bytes())
             })
             .unzip();
-        let changes = self.ledger.update(self.ledger_entries(&fingerprints));
         let mut notes = std::mem::take(&mut self.notes);
-        notes.extend(changes.notes());
-
-        // Every page, described first, rendered in parallel.
-        let mut jobs: Vec<Job<'_>> = Vec::new();
-        let mut sitemap: Vec<String> = Vec::new();
-        jobs.push(plain("/", "home.html", PlainPage::Home(self.home_page())));
-        let search_template = if self.theme.has("search.html") {
-            "search.html"
-        } else {
-            SEARCH_FALLBACK_NAME
-        };
-        // The search page's data comes from the search stage, still at work on another
-        // thread: its place is kept here (the sitemap's order) and filled in below.
-        let search_job = jobs.len();
-        jobs.push(plain(
-            "/recherche/",
-            search_template,
-            PlainPage::BaseOnly(BaseOnly {}),
-        ));
-        jobs.push(plain(
-            "/404.html",
-            "404.html",
-            PlainPage::BaseOnly(BaseOnly {}),
-        ));
-        let handicap_page = self.content.iter().find(|c| c.path == "/handicap/");
-        jobs.push(plain(
-            "/handicap/",
-            "handicap.html",
-            PlainPage::Handicap(self.handicap_page(handicap_page)),
-        ));
-        for c in self.content.iter().filter(|c| c.path != "/handicap/") {
-            jobs.push(plain(
-                &c.path,
-                "content.html",
-                PlainPage::Text(TextPage { page: c }),
-            ));
-        }
-        let source = self.calendar.source.as_deref();
-        jobs.push(plain(
-            "/calendrier/",
-            "calendars.html",
-            PlainPage::Calendars(CalendarsPage {
-                calendars: &self.calendars,
-                source,
-            }),
-        ));
-        for c in &self.calendars {
-            jobs.push(plain(
-                &c.path,
-                "calendar.html",
-                PlainPage::Calendar(CalendarPage {
-                    calendar: c,
-                    source,
-                }),
-            ));
-        }
-        // Browse: an index per dimension, then each value, paginated.
-        for (dim, facets) in &self.facets {
-            jobs.push(plain(
-                &format!("/{}/", dim.segment()),
-                "browse_index.html",
-                PlainPage::Index(IndexPage {
-                    heading: dim.title(),
-                    entries: self.facet_entries(*dim),
-                }),
-            ));
-            for f in facets {
-                let pages = f.offers.len().div_ceil(PER_PAGE).max(1);
-                for page in 1..=pages {
-                    jobs.push(Job::Browse {
-                        dim: *dim,
-                        facet: f,
-                        page,
-                    });
-                }
-            }
-        }
-        let cfa_entries: Vec<ListEntry<'_>> = {
-            let mut list: Vec<(&Cfa, &str)> = self
-                .cfas
-                .iter()
-                .map(|c| (c, self.offers[c.offers[0]].cfa.name.as_str()))
-                .collect();
-            list.sort_by_cached_key(|(c, n)| (crate::model::fold(n), c.path.clone()));
-            list.iter()
-                .map(|(c, n)| {
-                    let town = &self.offers[c.offers[0]].cfa.address.town;
-                    ListEntry {
-                        label: n,
-                        url: Cow::Borrowed(&c.path),
-                        count: c.offers.len(),
-                        detail: Some(town.as_deref()),
-                    }
-                })
-                .collect()
-        };
-        jobs.push(plain(
-            "/cfa/",
-            "browse_index.html",
-            PlainPage::Index(IndexPage {
-                heading: "Les CFA et leurs formations",
-                entries: cfa_entries,
-            }),
-        ));
-        for c in &self.cfas {
-            jobs.push(Job::Cfa(c));
-            jobs.extend(self.embed_jobs(c));
-        }
-        for i in 0..self.offers.len() {
-            jobs.push(Job::Offer(i));
-        }
-        // Every live page is in the sitemap (404.html is not a page of its own URL).
-        for job in &jobs {
-            let path = self.job_path(job);
-            // The embedding pages are tools for CFAs, not pages to find in a search.
-            if path.ends_with('/') && !path.contains("/integrer/") {
-                sitemap.push(path);
-            }
-        }
-        // The open-data page is made last (it lists the sizes of the files).
-        sitemap.push("/donnees/".to_string());
-        // The sitemap's XML (every URL sorted and escaped: 0.1 s at 100,000 offers) is
-        // made on a thread of its own while this one plans the rest, on one core.
-        let sitemap_urls = |sitemap: &[String]| -> Vec<String> {
-            sitemap
-                .iter()
-                .map(|p| format!("{}{p}", self.base_url))
-                .collect()
-        };
-        let sitemap_xml = {
-            let (base_url, urls) = (self.base_url.clone(), sitemap_urls(&sitemap));
-            std::thread::Builder::new()
-                .name("sitemap".into())
-                .spawn(move || feeds::sitemap(&base_url, urls))
-        };
         // The search without JavaScript: a page per word of the browse pages' names and
         // per common pair of words (not in the sitemap: they repeat the browse pages).
         let mut nojs_links: Vec<super::nojs::Link> = Vec::new();
@@ -320,35 +184,178 @@ impl<'a> Site<'a> {
         nojs_links.extend(cfa_links);
         let nojs = super::nojs::Table::new(nojs_links, &self.glossary);
         let has_nojs = self.theme.has("search_nojs.html");
-        if has_nojs {
-            jobs.push(plain(
-                "/recherche/sans-js/",
-                "search_nojs.html",
-                PlainPage::NoJs(NoJsPage {
-                    query: None,
-                    matches: nojs.links.iter().collect(),
-                }),
-            ));
-            let pages = nojs.pages(super::nojs::MAX_PAIRS);
-            for (path, query) in pages.queries {
-                let mut matches = nojs.matches(&query);
-                if query.contains(' ') {
-                    matches.truncate(super::nojs::PAIR_LINKS);
-                }
+        // The sitemap's URLs, whole.
+        let sitemap_urls = |sitemap: &[String]| -> Vec<String> {
+            sitemap
+                .iter()
+                .map(|p| format!("{}{p}", self.base_url))
+                .collect()
+        };
+        // The ledger brought up to date (serial: a tenth of a second at 100,000 offers)
+        // side by side with the planning of the pages, which does not need it.
+        let (changes, (mut jobs, sitemap, sitemap_xml, search_job)) = rayon::join(
+            || self.ledger.update(self.ledger_entries(&fingerprints)),
+            || {
+                // Every page, described first, rendered in parallel.
+                let mut jobs: Vec<Job<'_>> = Vec::new();
+                let mut sitemap: Vec<String> = Vec::new();
+                jobs.push(plain("/", "home.html", PlainPage::Home(self.home_page())));
+                let search_template = if self.theme.has("search.html") {
+                    "search.html"
+                } else {
+                    SEARCH_FALLBACK_NAME
+                };
+                // The search page's data comes from the search stage, still at work on another
+                // thread: its place is kept here (the sitemap's order) and filled in below.
+                let search_job = jobs.len();
                 jobs.push(plain(
-                    &path,
-                    "search_nojs.html",
-                    PlainPage::NoJs(NoJsPage {
-                        query: Some(query),
-                        matches,
+                    "/recherche/",
+                    search_template,
+                    PlainPage::BaseOnly(BaseOnly {}),
+                ));
+                jobs.push(plain(
+                    "/404.html",
+                    "404.html",
+                    PlainPage::BaseOnly(BaseOnly {}),
+                ));
+                let handicap_page = self.content.iter().find(|c| c.path == "/handicap/");
+                jobs.push(plain(
+                    "/handicap/",
+                    "handicap.html",
+                    PlainPage::Handicap(self.handicap_page(handicap_page)),
+                ));
+                for c in self.content.iter().filter(|c| c.path != "/handicap/") {
+                    jobs.push(plain(
+                        &c.path,
+                        "content.html",
+                        PlainPage::Text(TextPage { page: c }),
+                    ));
+                }
+                let source = self.calendar.source.as_deref();
+                jobs.push(plain(
+                    "/calendrier/",
+                    "calendars.html",
+                    PlainPage::Calendars(CalendarsPage {
+                        calendars: &self.calendars,
+                        source,
                     }),
                 ));
-            }
-            // Another spelling: a page that sends on to the query's own.
-            for (path, target) in pages.aliases {
-                jobs.push(Job::Alias { path, target });
-            }
-        }
+                for c in &self.calendars {
+                    jobs.push(plain(
+                        &c.path,
+                        "calendar.html",
+                        PlainPage::Calendar(CalendarPage {
+                            calendar: c,
+                            source,
+                        }),
+                    ));
+                }
+                // Browse: an index per dimension, then each value, paginated.
+                for (dim, facets) in &self.facets {
+                    jobs.push(plain(
+                        &format!("/{}/", dim.segment()),
+                        "browse_index.html",
+                        PlainPage::Index(IndexPage {
+                            heading: dim.title(),
+                            entries: self.facet_entries(*dim),
+                        }),
+                    ));
+                    for f in facets {
+                        let pages = f.offers.len().div_ceil(PER_PAGE).max(1);
+                        for page in 1..=pages {
+                            jobs.push(Job::Browse {
+                                dim: *dim,
+                                facet: f,
+                                page,
+                            });
+                        }
+                    }
+                }
+                let cfa_entries: Vec<ListEntry<'_>> = {
+                    let mut list: Vec<(&Cfa, &str)> = self
+                        .cfas
+                        .iter()
+                        .map(|c| (c, self.offers[c.offers[0]].cfa.name.as_str()))
+                        .collect();
+                    list.sort_by_cached_key(|(c, n)| (crate::model::fold(n), c.path.clone()));
+                    list.iter()
+                        .map(|(c, n)| {
+                            let town = &self.offers[c.offers[0]].cfa.address.town;
+                            ListEntry {
+                                label: n,
+                                url: Cow::Borrowed(&c.path),
+                                count: c.offers.len(),
+                                detail: Some(town.as_deref()),
+                            }
+                        })
+                        .collect()
+                };
+                jobs.push(plain(
+                    "/cfa/",
+                    "browse_index.html",
+                    PlainPage::Index(IndexPage {
+                        heading: "Les CFA et leurs formations",
+                        entries: cfa_entries,
+                    }),
+                ));
+                for c in &self.cfas {
+                    jobs.push(Job::Cfa(c));
+                    jobs.extend(self.embed_jobs(c));
+                }
+                for i in 0..self.offers.len() {
+                    jobs.push(Job::Offer(i));
+                }
+                // Every live page is in the sitemap (404.html is not a page of its own URL).
+                for job in &jobs {
+                    let path = self.job_path(job);
+                    // The embedding pages are tools for CFAs, not pages to find in a search.
+                    if path.ends_with('/') && !path.contains("/integrer/") {
+                        sitemap.push(path);
+                    }
+                }
+                // The open-data page is made last (it lists the sizes of the files).
+                sitemap.push("/donnees/".to_string());
+                // The sitemap's XML (every URL sorted and escaped: 0.1 s at 100,000 offers) is
+                // made on a thread of its own while this one plans the rest, on one core.
+                let sitemap_xml = {
+                    let (base_url, urls) = (self.base_url.clone(), sitemap_urls(&sitemap));
+                    std::thread::Builder::new()
+                        .name("sitemap".into())
+                        .spawn(move || feeds::sitemap(&base_url, urls))
+                };
+                if has_nojs {
+                    jobs.push(plain(
+                        "/recherche/sans-js/",
+                        "search_nojs.html",
+                        PlainPage::NoJs(NoJsPage {
+                            query: None,
+                            matches: nojs.links.iter().collect(),
+                        }),
+                    ));
+                    let pages = nojs.pages(super::nojs::MAX_PAIRS);
+                    for (path, query) in pages.queries {
+                        let mut matches = nojs.matches(&query);
+                        if query.contains(' ') {
+                            matches.truncate(super::nojs::PAIR_LINKS);
+                        }
+                        jobs.push(plain(
+                            &path,
+                            "search_nojs.html",
+                            PlainPage::NoJs(NoJsPage {
+                                query: Some(query),
+                                matches,
+                            }),
+                        ));
+                    }
+                    // Another spelling: a page that sends on to the query's own.
+                    for (path, target) in pages.aliases {
+                        jobs.push(Job::Alias { path, target });
+                    }
+                }
+                (jobs, sitemap, sitemap_xml, search_job)
+            },
+        );
+        notes.extend(changes.notes());
         // Old URLs: withdrawn pages and redirects, never over a live page.
         let mut live_paths: FxHashSet<&str> = sitemap.iter().map(String::as_str).collect();
         for e in &changes.retired {
