@@ -79,11 +79,14 @@ function pageUrl(query) {
 }
 
 // Waits for the page to settle on an answer, then reads the ids shown and the count.
-async function browserAnswer(page) {
-  await page.waitForFunction(() => {
+// The answer on screen once the status is said; with `q`, once it is the answer to `q`
+// (while typing, the status still says the answer to an earlier keystroke's query).
+async function browserAnswer(page, q) {
+  await page.waitForFunction((q) => {
     const s = document.querySelector('[role="status"]');
-    return s && s.textContent.trim() !== '';
-  }, null, { timeout: 10_000 });
+    const said = s ? s.textContent.trim() : '';
+    return said !== '' && (!q || said.includes(`« ${q} »`));
+  }, q, { timeout: 10_000 });
   return page.evaluate(() => ({
     ids: [...document.querySelectorAll('#resultats > li')].flatMap((li) => li.dataset.ids.split(' ')),
     status: document.querySelector('[role="status"]').textContent,
@@ -149,7 +152,7 @@ test('the query is kept in the URL and typing gives the same answer', async () =
   await page.focus('#q');
   await page.keyboard.type('cap cuisi', { delay: 30 });
   await page.waitForFunction(() => new URL(window.location.href).searchParams.get('q') === 'cap cuisi');
-  const got = await browserAnswer(page);
+  const got = await browserAnswer(page, 'cap cuisi');
   assert.deepEqual(got.ids, grouped(cli({ q: 'cap cuisi' }).hits));
   // Tab reaches the folded filters: "Filtrer" opens them, their counts follow the query.
   await page.keyboard.press('Tab');
