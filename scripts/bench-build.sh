@@ -5,8 +5,8 @@
 # the same export (no change), and rebuilds after 1% of the offers changed (their
 # description, scripts/change-export.py): the first after the cold build, and the next
 # ones in a row (back and forth between the two exports), and one as CI makes it (from
-# the live tree and build/ alone, without the trash and the replaced tree the cache
-# leaves out), and a `--clean` build over the live tree (every file made again, the
+# the trees and build/ as its cache restores them: copies, links and times kept, no
+# trash), and a `--clean` build over the live tree (every file made again, the
 # trees it replaces thrown in build/trash/ for the next build to delete), each with its
 # time, peak memory and the files it rewrote; then Hugo + Pagefind's cold build of the
 # same offers, with the ratio.
@@ -126,14 +126,21 @@ for n in "${sizes[@]}"; do
     one+=("$(timed --input "$changed_file" "${args[@]}")")
     row+=("$(timed --input "$export_file" "${args[@]}")")
     row+=("$(timed --input "$changed_file" "${args[@]}")")
-    # As in CI (src/init/deploy.yml): the cache brings back public/ and build/ but
-    # neither the trash nor the tree the live one replaced, so the change is staged by
-    # linking every kept file, and no earlier tree is deleted meanwhile.
-    rm -rf "$work/build/trash" "$work/build/"*.previous "$work/build/"*.previous.state
+    # As in CI (src/init/deploy.yml): the cache brings back public/, report/ and
+    # build/ (the tree the live one replaced among them, not the trash) as new files,
+    # their times and the hard links between them kept, as tar does: one cp -a of them
+    # all, untimed.
+    rm -rf "$work/build/trash" "$work/restored"
+    mkdir "$work/restored"
+    cp -a "$work/public-$n" "$work/report-$n" "$work/build" "$work/restored/"
+    rm -rf "$work/public-$n" "$work/report-$n" "$work/build"
+    mv "$work/restored/"* "$work/"
+    rmdir "$work/restored"
     ci+=("$(timed --input "$export_file" "${args[@]}")")
     # --clean over the live tree: every file made again, and the trees it replaces
     # (the live one, the one kept beside it) thrown in the trash. The trash is empty
-    # here (the CI-like run above started without it), so this build deletes nothing;
+    # here (the CI-like run above started without one and restaged the kept tree), so
+    # this build deletes nothing;
     # the next round's removal of build/ does, untimed.
     clean+=("$(timed --input "$export_file" "${args[@]}" --clean)")
   done

@@ -462,6 +462,9 @@ struct Record {
 #[derive(Debug, Default)]
 pub struct Manifest {
     files: rustc_hash::FxHashMap<String, Record>,
+    /// The key of the manifest's text, which names the live tree it describes (see
+    /// [`Previous`]); none for a build without a manifest.
+    text_key: Option<Key>,
     /// What each file of the live tree looked like when [`Manifest::look_at`] ran.
     live: rustc_hash::FxHashMap<String, Seen>,
 }
@@ -508,6 +511,7 @@ impl Manifest {
         }
         Manifest {
             files,
+            text_key: Some(manifest_key(&text)),
             live: Default::default(),
         }
     }
@@ -944,7 +948,7 @@ impl Staged {
             .chain(removed.iter().copied())
             .collect();
         let recycled = if had_old {
-            previous.take(&dir, counts.kept)
+            previous.take(memo.previous.text_key, counts.kept)
         } else {
             None
         };
@@ -967,7 +971,9 @@ impl Staged {
         let had_old = swap_in(&tree, &dir, &old)?;
         if had_old {
             // Kept to stage the next build, unless that would be no cheaper than linking.
-            if changed.len() > counts.kept || !previous.keep(&old, &dir, &changed) {
+            if changed.len() > counts.kept
+                || !previous.keep(&old, manifest_key(&manifest), &changed)
+            {
                 let thrown = memo.path.parent().is_some_and(|b| Trash::throw(b, &old));
                 if !thrown {
                     remove_tree(&old).map_err(io(&old))?;
@@ -1191,12 +1197,12 @@ impl Previous {
     /// live tree replaced and restaging it is cheaper than linking `kept` files; it
     /// is thrown in the trash otherwise. Its state is gone either way: a run that
     /// dies while restaging it leaves nothing that claims to know what it holds.
-    fn take(&self, live: &Path, kept: usize) -> Option<(PathBuf, Vec<String>)> {
+    fn take(&self, live: Option<Key>, kept: usize) -> Option<(PathBuf, Vec<String>)> {
         let state = std::fs::read_to_string(&self.state).ok();
         let _ = std::fs::remove_file(&self.state);
         let differs = state.and_then(|s| {
             let mut lines = s.lines();
-            (lines.next()? == live_stamp(live)?)
+            (lines.next()? == live_stamp(live?))
                 .then(|| lines.map(String::from).collect::<Vec<_>>())
         });
         match differs {
@@ -1210,12 +1216,11 @@ impl Previous {
         }
     }
 
-    /// Keeps `old`, the tree `live` replaced, which differs from it in `changed`.
-    fn keep(&self, old: &Path, live: &Path, changed: &[&str]) -> bool {
+    /// Keeps `old`, the tree replaced by the live one (whose manifest's key is `live`),
+    /// which differs from it in `changed`.
+    fn keep(&self, old: &Path, live: Key, changed: &[&str]) -> bool {
         self.discard();
-        let Some(stamp) = live_stamp(live) else {
-            return false;
-        };
+        let stamp = live_stamp(live);
         if changed.iter().any(|c| c.contains('\n')) || std::fs::rename(old, &self.tree).is_err() {
             return false;
         }
@@ -1238,12 +1243,19 @@ impl Previous {
     }
 }
 
-/// Which live tree a kept tree's state is about: its folder's device and inode (a live
-/// tree replaced by other means than a build is another folder).
-fn live_stamp(live: &Path) -> Option<String> {
-    use std::os::unix::fs::MetadataExt;
-    let m = std::fs::metadata(live).ok()?;
-    Some(format!("vitrine-previous 1 {} {}", m.dev(), m.ino()))
+/// Which live tree a kept tree's state is about: the one its manifest describes, named
+/// by the key of the manifest's text. The manifest, not the live folder's inode: a CI
+/// cache brings both trees back as new files (hard links between them kept, times too),
+/// and the kept tree still fits the live one. A live tree changed by other means is
+/// caught file by file, as for any kept file: its size and time no longer match the
+/// manifest, so the file is made again, and the kept tree's copy is replaced.
+fn live_stamp(live: Key) -> String {
+    format!("vitrine-previous 2 {live:032x}")
+}
+
+/// The key of a manifest's text, as written and as read back.
+fn manifest_key(text: &str) -> Key {
+    xxhash_rust::xxh3::xxh3_128(text.as_bytes())
 }
 
 /// Writes the manifest of a tree, in path order.
@@ -1593,7 +1605,7 @@ mod tests {
         // From the third build on, the tree the live one replaced was restaged, not
         // linked again: it is kept, with what it differs in.
         let state = std::fs::read_to_string(root.join("build/public.previous.state")).unwrap();
-        assert!(state.starts_with("vitrine-previous 1 "), "{state}");
+        assert!(state.starts_with("vitrine-previous 2 "), "{state}");
         assert_eq!(files_of(&root.join("build/public.previous")).len(), 7);
     }
 
@@ -1710,8 +1722,68 @@ mod tests {
         assert_eq!(texts, expected);
     }
 
+    /// `from` copied to `to` as a CI cache brings it back (tar): new files, with their
+    /// modification times, and files linked together in `from` linked again.
+    fn copy_as_a_cache_does(from: &Path, to: &Path) {
+        use std::os::unix::fs::MetadataExt;
+        let mut linked: BTreeMap<(u64, u64), PathBuf> = BTreeMap::new();
+        for entry in walkdir::WalkDir::new(from) {
+            let entry = entry.unwrap();
+            let target = to.join(entry.path().strip_prefix(from).unwrap());
+            let meta = entry.metadata().unwrap();
+            if meta.is_dir() {
+                std::fs::create_dir_all(&target).unwrap();
+            } else if let Some(first) = linked.get(&(meta.dev(), meta.ino())) {
+                std::fs::hard_link(first, &target).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &target).unwrap();
+                let file = std::fs::File::options().write(true).open(&target).unwrap();
+                file.set_modified(meta.modified().unwrap()).unwrap();
+                linked.insert((meta.dev(), meta.ino()), target);
+            }
+        }
+    }
+
     #[test]
-    fn a_kept_tree_is_not_used_once_the_live_tree_was_replaced_by_other_means() {
+    fn a_kept_tree_brought_back_with_the_live_one_by_a_ci_cache_is_restaged() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let site = tmp.path().join("site");
+        let stay = [
+            ("index.html", "same"),
+            ("s/1.html", "same"),
+            ("s/2.html", "same"),
+        ];
+        let with = |v: &'static str| -> Vec<(&str, &str)> {
+            stay.iter().copied().chain([("v.html", v)]).collect()
+        };
+        build_incrementally(&site, &with("1"));
+        build_incrementally(&site, &with("2"));
+        // The cache saves public/ and build/ (the kept tree with its state) at the end
+        // of one CI run and restores them, as other files, at the start of the next.
+        let restored = tmp.path().join("restored");
+        copy_as_a_cache_does(&site, &restored);
+        let kept_tree = restored.join("build/public.previous");
+        let kept_folder = std::fs::metadata(&kept_tree).unwrap().ino();
+        let written = build_incrementally(&restored, &with("3"));
+        assert_eq!((written.written, written.kept), (1, 3));
+        // The kept tree became the live tree (restaged, not every file linked again),
+        // and holds what a cold build would.
+        let live = restored.join("public");
+        assert_eq!(std::fs::metadata(&live).unwrap().ino(), kept_folder);
+        let texts: BTreeMap<String, String> = files_of(&live)
+            .into_iter()
+            .map(|(p, (t, _))| (p, t))
+            .collect();
+        let expected: BTreeMap<String, String> = with("3")
+            .into_iter()
+            .map(|(p, t)| (p.to_string(), t.to_string()))
+            .collect();
+        assert_eq!(texts, expected);
+    }
+
+    #[test]
+    fn a_live_tree_replaced_by_other_means_gives_the_tree_a_cold_build_would() {
         let tmp = tempfile::tempdir().unwrap();
         let (root, dir) = (tmp.path(), tmp.path().join("public"));
         build_incrementally(root, &[("index.html", "1"), ("x.html", "x")]);
