@@ -140,8 +140,7 @@ for n in "${sizes[@]}"; do
     # --clean over the live tree: every file made again, and the trees it replaces
     # (the live one, the one kept beside it) thrown in the trash. The trash is empty
     # here (the CI-like run above started without one and restaged the kept tree), so
-    # this build deletes nothing;
-    # the next round's removal of build/ does, untimed.
+    # this build deletes nothing; the next round's removal of build/ does, untimed.
     clean+=("$(timed --input "$export_file" "${args[@]}" --clean)")
   done
   files=$(find "$work/public-$n" -type f | wc -l)

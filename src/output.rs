@@ -1255,7 +1255,7 @@ fn live_stamp(live: Key) -> String {
 
 /// The key of a manifest's text, as written and as read back.
 fn manifest_key(text: &str) -> Key {
-    xxhash_rust::xxh3::xxh3_128(text.as_bytes())
+    key_of(&[text.as_bytes()])
 }
 
 /// Writes the manifest of a tree, in path order.
