@@ -4,8 +4,10 @@
 //! 20 km control, the site's department lists and "near a town" search.
 
 use crate::model::{Address, Coordinates, fold};
+use compact_str::CompactString;
 use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
+use smallvec::SmallVec;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
@@ -41,17 +43,17 @@ pub enum Kind {
 /// One commune (or arrondissement, delegated or associated commune).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Commune {
-    pub insee: String,
-    pub name: String,
-    pub department: String,
-    pub postcodes: Vec<String>,
+    pub insee: CompactString,
+    pub name: CompactString,
+    pub department: CompactString,
+    pub postcodes: SmallVec<[CompactString; 1]>,
     pub population: u32,
     /// The town's point; missing for 5 rows of the national table (the TAAF districts).
     pub coordinates: Option<Coordinates>,
     pub kind: Kind,
     /// The INSEE code of the commune an arrondissement, delegated or associated commune
     /// belongs to.
-    pub parent: Option<String>,
+    pub parent: Option<CompactString>,
 }
 
 impl Commune {
@@ -68,16 +70,19 @@ pub struct Communes {
     t: Arc<Table>,
 }
 
+/// The rows of a name or a postcode: most have one.
+type Rows = SmallVec<[usize; 1]>;
+
 #[derive(Debug, Default)]
 struct Table {
     all: Vec<Commune>,
-    by_insee: HashMap<String, usize>,
-    by_name: HashMap<String, Vec<usize>>,
+    by_insee: HashMap<CompactString, usize>,
+    by_name: HashMap<CompactString, Rows>,
     /// The keys of `by_name`, sorted: the names that start with a town's are a run of
     /// them (a town no commune is named was compared with every name, 2% of a
     /// rebuild's CPU at 100,000 offers).
-    names: Vec<String>,
-    by_postcode: HashMap<String, Vec<usize>>,
+    names: Vec<CompactString>,
+    by_postcode: HashMap<CompactString, Rows>,
 }
 
 impl Table {
@@ -87,7 +92,7 @@ impl Table {
         let from = self.names.partition_point(|name| name.as_str() < start);
         self.names[from..]
             .iter()
-            .map(String::as_str)
+            .map(CompactString::as_str)
             .take_while(move |name| name.starts_with(start))
     }
 }
@@ -220,7 +225,9 @@ impl Communes {
             .flexible(true)
             .from_reader(text.as_bytes());
         let columns = Columns::find(reader.headers().map_err(read_error)?, file)?;
-        let mut all = Vec::new();
+        // Sized once from the line count: growing it copied the table a dozen times.
+        let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count();
+        let mut all = Vec::with_capacity(lines.min(MAX_ROWS));
         // One record read into again and again: a new one per row was a third of the
         // parse's allocations (37,590 rows in the national table).
         let mut rec = csv::StringRecord::new();
@@ -295,23 +302,25 @@ impl Communes {
             }
         };
         let department = match get(columns.department) {
-            "" => department_of_insee(insee),
-            d => d.to_string(),
+            "" => department_of_insee(insee).into(),
+            d => d.into(),
         };
+        // Codes and most names fit in a `CompactString` without a heap block: the table
+        // was some 450,000 small allocations before.
         Ok(Commune {
-            insee: insee.to_string(),
-            name: name.to_string(),
+            insee: insee.into(),
+            name: name.into(),
             department,
             postcodes: get(Some(columns.postcodes))
                 .split_whitespace()
-                .map(str::to_string)
+                .map(CompactString::from)
                 .collect(),
             population: get(columns.population).parse().unwrap_or(0),
             coordinates,
             kind,
             parent: Some(get(columns.parent))
                 .filter(|p| !p.is_empty() && *p != insee)
-                .map(str::to_string),
+                .map(CompactString::from),
         })
     }
 
@@ -319,11 +328,11 @@ impl Communes {
     pub fn from_communes(all: Vec<Commune>) -> Communes {
         // Sized once: growing them rehashed each table several times (37,590 rows).
         let n = all.len();
-        let mut by_insee: HashMap<String, usize> =
+        let mut by_insee: HashMap<CompactString, usize> =
             HashMap::with_capacity_and_hasher(n, Default::default());
-        let mut by_name: HashMap<String, Vec<usize>> =
+        let mut by_name: HashMap<CompactString, Rows> =
             HashMap::with_capacity_and_hasher(n, Default::default());
-        let mut by_postcode: HashMap<String, Vec<usize>> =
+        let mut by_postcode: HashMap<CompactString, Rows> =
             HashMap::with_capacity_and_hasher(n, Default::default());
         for (i, c) in all.iter().enumerate() {
             // A delegated commune seat shares its code with the commune nouvelle: the
@@ -338,14 +347,14 @@ impl Communes {
                 })
                 .or_insert(i);
             by_name
-                .entry(Town::compact_key(&c.name))
+                .entry(Town::compact_key(&c.name).into())
                 .or_default()
                 .push(i);
             for p in &c.postcodes {
                 by_postcode.entry(p.clone()).or_default().push(i);
             }
         }
-        let mut names: Vec<String> = by_name.keys().cloned().collect();
+        let mut names: Vec<CompactString> = by_name.keys().cloned().collect();
         names.sort_unstable();
         Communes {
             t: Arc::new(Table {
@@ -402,14 +411,13 @@ impl Communes {
         {
             return Some(c);
         }
-        let named: Vec<usize> = self
+        let named: &[usize] = self
             .t
             .by_name
-            .get(&town.compact())
-            .cloned()
-            .unwrap_or_default();
+            .get(town.compact().as_str())
+            .map_or(&[], |rows| rows.as_slice());
         let Some(postcode) = postcode else {
-            return self.one_commune(&named);
+            return self.one_commune(named);
         };
         let on_postcode: Vec<usize> = named
             .iter()
@@ -424,7 +432,7 @@ impl Communes {
             named
                 .iter()
                 .copied()
-                .filter(|&i| departments.contains(&self.t.all[i].department))
+                .filter(|&i| departments.iter().any(|d| *d == self.t.all[i].department))
                 .collect()
         };
         let mut found = in_department(&departments);
@@ -457,7 +465,7 @@ impl Communes {
     /// which no table lists, still names its department).
     pub fn department(&self, address: &Address) -> Option<String> {
         self.locate(address)
-            .map(|c| c.department.clone())
+            .map(|c| c.department.to_string())
             .or_else(|| {
                 let p = address.postcode.as_deref()?;
                 let mut deps = self.departments_of_postcode(p.trim());
@@ -475,7 +483,7 @@ impl Communes {
             .get(postcode)
             .into_iter()
             .flatten()
-            .map(|&i| self.t.all[i].department.clone())
+            .map(|&i| self.t.all[i].department.to_string())
             .collect();
         deps.sort();
         deps.dedup();
@@ -514,11 +522,11 @@ impl Communes {
             let found: Vec<usize> = self
                 .t
                 .by_name
-                .get(&prefix)
+                .get(prefix.as_str())
                 .into_iter()
                 .flatten()
                 .copied()
-                .filter(|&i| departments.contains(&self.t.all[i].department))
+                .filter(|&i| departments.iter().any(|d| *d == self.t.all[i].department))
                 .collect();
             if !found.is_empty() {
                 return self.one_commune(&found);
@@ -532,7 +540,7 @@ impl Communes {
                 .names_beginning(&start)
                 .filter_map(|name| self.t.by_name.get(name))
                 .flat_map(|rows| rows.iter().copied())
-                .filter(|&i| departments.contains(&self.t.all[i].department))
+                .filter(|&i| departments.iter().any(|d| *d == self.t.all[i].department))
                 .collect();
             if !longer.is_empty() {
                 return self.one_commune(&longer);
@@ -971,7 +979,7 @@ mod tests {
             let mut found: Vec<&str> = t
                 .by_name
                 .keys()
-                .map(String::as_str)
+                .map(compact_str::CompactString::as_str)
                 .filter(|n| n.starts_with(start))
                 .collect();
             found.sort_unstable();
@@ -1001,7 +1009,7 @@ mod tests {
             "Marseille 5e arrondissement",
             "St Tropez Cedex",
         ];
-        for name in names.chain(written.map(str::to_string)) {
+        for name in names.chain(written.map(compact_str::CompactString::from)) {
             assert_eq!(
                 Town::compact_key(&name),
                 Town::parse(&name).compact(),

@@ -376,6 +376,11 @@ impl Reader<'_> {
         let len = self.u32()? as usize;
         String::from_utf8(self.take(len)?.to_vec()).ok()
     }
+    /// A text held inline when short (a place's key, name and department).
+    fn compact(&mut self) -> Option<compact_str::CompactString> {
+        let len = self.u32()? as usize;
+        compact_str::CompactString::from_utf8(self.take(len)?).ok()
+    }
     fn maybe(&mut self) -> Option<Option<String>> {
         match self.byte()? {
             0 => Some(None),
@@ -397,8 +402,8 @@ pub fn places(path: &Path, tables: Key) -> Option<Places> {
     // for a capacity, only read up to.
     let towns = (0..r.u32()?)
         .map(|_| {
-            let key = r.text()?;
-            let (name, dep) = (r.text()?, r.text()?);
+            let key = r.compact()?;
+            let (name, dep) = (r.compact()?, r.compact()?);
             let lat = f64::from_le_bytes(r.take(8)?.try_into().ok()?);
             let lon = f64::from_le_bytes(r.take(8)?.try_into().ok()?);
             Some((

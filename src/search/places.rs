@@ -5,6 +5,7 @@
 
 use super::analyzer;
 use crate::communes::{Communes, Kind, department_name};
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -12,8 +13,8 @@ use std::collections::BTreeMap;
 /// browser receives them).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Place {
-    pub name: String,
-    pub dep: String,
+    pub name: CompactString,
+    pub dep: CompactString,
     pub lat: f64,
     pub lon: f64,
 }
@@ -21,8 +22,9 @@ pub struct Place {
 /// Every place key (folded words joined by spaces) with what it names.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Places {
-    /// commune name, postcode or "name N" (arrondissement) → the place
-    pub towns: BTreeMap<String, Place>,
+    /// commune name, postcode or "name N" (arrondissement) → the place (most keys and
+    /// names are held without a heap block of their own: some 40,000 of each)
+    pub towns: BTreeMap<CompactString, Place>,
     /// department name or code → code
     pub departments: BTreeMap<String, String>,
 }
@@ -67,8 +69,8 @@ impl Places {
     /// Places of a communes table: for a name or postcode shared by several communes, the
     /// most populous one with coordinates.
     pub fn of(communes: &Communes) -> Places {
-        let mut towns: BTreeMap<String, (u32, Place)> = BTreeMap::new();
-        let mut put = |k: String, pop: u32, p: &Place| {
+        let mut towns: BTreeMap<CompactString, (u32, Place)> = BTreeMap::new();
+        let mut put = |k: CompactString, pop: u32, p: &Place| {
             if k.is_empty() {
                 return;
             }
@@ -92,7 +94,7 @@ impl Places {
                 .name
                 .trim_end_matches(" Arrondissement")
                 .trim_end_matches(" arrondissement");
-            put(folded_key(name), c.population, &place);
+            put(folded_key(name).into(), c.population, &place);
             // An arrondissement's postcode names it rather than its whole city.
             let rank = if c.kind == Kind::Arrondissement {
                 u32::MAX

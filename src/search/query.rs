@@ -363,7 +363,7 @@ pub fn understand(query: &str, lexicon: &Lexicon, places: &Places) -> Understood
             let key = places::key(&folded[i..i + len]);
             if let Some(code) = places.departments.get(&key) {
                 out.department = Some(code.clone());
-            } else if let Some(p) = places.towns.get(&key) {
+            } else if let Some(p) = places.towns.get(key.as_str()) {
                 out.place = Some(p.clone());
                 // "marseille 5" when the table has no arrondissements: the number goes too.
                 if i + len < n
@@ -413,7 +413,7 @@ pub fn near_town(text: &str, places: &Places) -> Option<Place> {
     {
         return Some(Place {
             name: "votre position".into(),
-            dep: String::new(),
+            dep: Default::default(),
             lat,
             lon,
         });
@@ -422,14 +422,14 @@ pub fn near_town(text: &str, places: &Places) -> Option<Place> {
     let folded: Vec<&str> = words.iter().map(|w| w.folded.as_str()).collect();
     places
         .towns
-        .get(&places::key(&folded))
+        .get(places::key(&folded).as_str())
         .cloned()
         .or_else(|| {
             (folded.len() > 1)
                 .then(|| {
                     places
                         .towns
-                        .get(&places::key(&folded[..folded.len() - 1]))
+                        .get(places::key(&folded[..folded.len() - 1]).as_str())
                         .cloned()
                 })
                 .flatten()

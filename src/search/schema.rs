@@ -93,7 +93,7 @@ impl SearchDoc {
             .postcode
             .as_deref()
             .and_then(facets::department_of_postcode)
-            .or_else(|| commune.map(|c| c.department.clone()))
+            .or_else(|| commune.map(|c| c.department.to_string()))
             .or_else(|| {
                 offer
                     .responsible

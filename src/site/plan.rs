@@ -402,7 +402,7 @@ impl<'a> Site<'a> {
             communes
                 .get_or_init(crate::communes::Communes::builtin)
                 .by_insee(insee)
-                .and_then(|c| c.postcodes.first().cloned())
+                .and_then(|c| c.postcodes.first().map(|p| p.to_string()))
         };
         // The downloads hold every offer: made again only when some offer's view
         // changed (their key is that of the whole catalogue, made of the views' keys),
