@@ -183,6 +183,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_workflow_caches_the_vitrine_binary_under_the_commit_it_installs() {
+        // The cache step of the binary, and the install that fills it.
+        let binary = WORKFLOW
+            .split("- uses: actions/cache@v4")
+            .find(|step| step.contains("path: ~/.cargo/bin/vitrine"))
+            .expect("a cache step for the binary");
+        let key = binary
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("key: "))
+            .expect("a cache key");
+        assert!(key.contains("steps.tool.outputs.rev"), "{key}");
+        assert!(!key.contains("vars.VITRINE_GIT"), "{key}");
+        assert!(
+            WORKFLOW.contains("--rev \"${{ steps.tool.outputs.rev }}\""),
+            "the install takes the commit the key names"
+        );
+        assert!(WORKFLOW.contains("git ls-remote \"${{ vars.VITRINE_GIT }}\" HEAD"));
+    }
+
+    #[test]
     fn a_new_site_has_its_own_files_only() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("mon-site");
