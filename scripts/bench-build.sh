@@ -15,6 +15,7 @@
 #   RUNS=3 scripts/bench-build.sh 10000
 #   HUGO=0 scripts/bench-build.sh 10000     skip the Hugo + Pagefind comparison
 #   BIN=/tmp/vitrine scripts/bench-build.sh  benchmark that binary
+#   KEEP_TREES=1 scripts/bench-build.sh      leave each size's public/, report/, build/
 #   (Hugo + Pagefind run up to HUGO_MAX offers, default 10000)
 #
 # Inputs and outputs live under /dev/shm (memory), so the disk does not blur the figures.
@@ -35,8 +36,8 @@ mkdir -p "$work"
 # The memory the builds start with: with little of it free, the kernel reclaims page
 # cache during a build's allocations and that shows as system time (one cold build of
 # 100,000 offers: 18.6 s of it with 6 GB free, 7.9 s once the caches were dropped). The
-# trees of a run are themselves in /dev/shm (4.3 GB left after 10,000 and 100,000
-# offers, more while a build runs): a hint below 12 GB free.
+# trees of a run are themselves in /dev/shm while it runs (2.5 GB at 100,000 offers,
+# removed at the end of each size unless KEEP_TREES=1): a hint below 12 GB free.
 free_mib=$(awk '/MemFree/ {print int($2 / 1024)}' /proc/meminfo)
 cached_mib=$(awk '/^Cached/ {print int($2 / 1024)}' /proc/meminfo)
 shm_mib=$(awk '/^Shmem:/ {print int($2 / 1024)}' /proc/meminfo)
@@ -157,5 +158,10 @@ for n in "${sizes[@]}"; do
 
   if [ "${HUGO:-1}" = 1 ] && [ "$n" -le "${HUGO_MAX:-10000}" ]; then
     bash "$root/scripts/bench-hugo.sh" "$n" "$work" "$runs"
+  fi
+  # The size's trees (2.5 GB of memory at 100,000 offers) are gone before the next size
+  # is timed, so it starts with the memory this one had. KEEP_TREES=1 leaves them.
+  if [ "${KEEP_TREES:-0}" != 1 ]; then
+    rm -rf "$work/public-$n" "$work/report-$n" "$work/build" "$work/urls-publiees.csv"
   fi
 done
