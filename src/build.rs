@@ -121,6 +121,8 @@ pub struct Built {
 /// one core for a quarter of a second per 10,000 offers). A table that cannot be used is
 /// still the error reported, once the export is read.
 pub fn load_and_build(config: Config, flags: &Flags) -> Result<Built, BuildError> {
+    // The run's time counts from here: the tables' load is part of it.
+    let started = Instant::now();
     let paths = Paths::resolve(&config, flags);
     let limits = config.limits.clone();
     std::thread::scope(|scope| {
@@ -128,7 +130,12 @@ pub fn load_and_build(config: Config, flags: &Flags) -> Result<Built, BuildError
             .name("import".into())
             .spawn_scoped(scope, || read_export(&paths.export, &limits));
         let inputs = Inputs::load(config, flags)?;
-        let built = build_reading(&inputs, || match reading {
+        let tables = started.elapsed();
+        let ran = Ran {
+            started,
+            tables: Some(tables),
+        };
+        let built = build_reading(&inputs, ran, || match reading {
             Ok(thread) => thread.join().expect("reading the export does not panic"),
             // No thread to be had: read here.
             Err(_) => read_export(&inputs.paths.export, &inputs.config.limits),
@@ -143,14 +150,27 @@ pub fn load_and_build(config: Config, flags: &Flags) -> Result<Built, BuildError
 /// and the site are both rendered before either is written, so a failure leaves both
 /// previous trees as they were.
 pub fn build(inputs: &Inputs) -> Result<Built, BuildError> {
-    build_reading(inputs, || {
+    let ran = Ran {
+        started: Instant::now(),
+        tables: None,
+    };
+    build_reading(inputs, ran, || {
         read_export(&inputs.paths.export, &inputs.config.limits)
     })
 }
 
-fn build_reading(inputs: &Inputs, read: impl FnOnce() -> Read) -> Result<Built, BuildError> {
+/// When a build started, and how long its tables took to load when it loaded them.
+struct Ran {
+    started: Instant,
+    tables: Option<Duration>,
+}
+
+fn build_reading(
+    inputs: &Inputs,
+    ran: Ran,
+    read: impl FnOnce() -> Read,
+) -> Result<Built, BuildError> {
     let paths = &inputs.paths;
-    let start = Instant::now();
     let trash = crate::output::Trash::empty(&paths.build);
     // ROME codes by RNCP sheet (France compétences export, when given): the search
     // indexes the trades of offers whose export has no `Codes ROME`.
@@ -200,10 +220,10 @@ fn build_reading(inputs: &Inputs, read: impl FnOnce() -> Read) -> Result<Built, 
     let mut checked = check_only(inputs, read)?;
     checked.timings.splice(
         0..0,
-        [
+        ran.tables.map(|t| ("tables ∥", t)).into_iter().chain([
             ("theme, content, ledger ∥", site_loaded),
             ("previous build, places ∥", preloaded),
-        ],
+        ]),
     );
     // Each offer's key, made once: the search documents and the CFAs' workbooks of
     // unchanged offers are kept by it.
@@ -316,7 +336,7 @@ fn build_reading(inputs: &Inputs, read: impl FnOnce() -> Read) -> Result<Built, 
     // The theme, the content and the previous ledger are freed off the run's end.
     crate::drop_later(sources);
     checked.timings.push(("write", t.elapsed()));
-    checked.elapsed = start.elapsed();
+    checked.elapsed = ran.started.elapsed();
 
     Ok(Built {
         pages: rendered.pages,
