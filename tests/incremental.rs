@@ -328,3 +328,151 @@ fn a_changed_platforms_file_makes_the_offer_pages_links_again() {
         assert!(*b == cold[p], "{p} differs from a cold build");
     }
 }
+
+/// A small deterministic generator (xorshift64*): the same edits on every run.
+struct Dice(u64);
+
+impl Dice {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 33) as usize % n
+    }
+}
+
+/// Edit number `kind` (of 9) that a CFA or the Carif-Oref makes between two imports,
+/// applied to random data rows (`cols`: the header's column names); says what it did.
+fn edit(
+    rows: &mut Vec<Vec<String>>,
+    cols: &[String],
+    kind: usize,
+    dice: &mut Dice,
+    step: usize,
+) -> String {
+    let col = |name: &str| {
+        cols.iter()
+            .position(|c| c.trim_start_matches('\u{feff}') == name)
+            .unwrap_or_else(|| panic!("no column {name}"))
+    };
+    let i = dice.below(rows.len());
+    let j = dice.below(rows.len());
+    let id = rows[i][col("N° action")].clone();
+    match kind % 9 {
+        0 => {
+            rows[i][col("Description")] = format!("Description revue à l'import {step}.");
+            format!("{id}: description")
+        }
+        1 => {
+            rows[i][col("Intitulé de la formation")].push_str(" (nouvelle session)");
+            format!("{id}: title (its URL changes)")
+        }
+        2 => {
+            // The place of another row: postcode, town, INSEE code and point together.
+            for name in [
+                "Code postal",
+                "Commune",
+                "Code commune INSEE",
+                "Latitude",
+                "Longitude",
+            ] {
+                rows[i][col(name)] = rows[j][col(name)].clone();
+            }
+            format!("{id}: moved to the place of {}", rows[j][col("N° action")])
+        }
+        3 => {
+            rows[i][col("Capacité d'accueil")] = (8 + dice.below(20)).to_string();
+            format!("{id}: capacity")
+        }
+        4 => {
+            rows[i][col("Organisme responsable")].push_str(" (campus)");
+            format!("{id}: its CFA's name")
+        }
+        5 if rows.len() > 20 => {
+            rows.remove(i);
+            format!("{id}: withdrawn")
+        }
+        6 => {
+            let mut new = rows[i].clone();
+            new[col("N° action")] = format!("AF_2027_9{step:02}{i:03}");
+            new[col("Intitulé de la formation")].push_str(" – groupe B");
+            rows.push(new);
+            format!("{id}: copied as a new offer")
+        }
+        7 => {
+            rows[i][col("SIRET organisme responsable")] = String::new();
+            format!("{id}: SIRET blanked (no longer compliant)")
+        }
+        _ => {
+            rows.swap(i, j);
+            format!("{id}: rows swapped with {}", rows[i][col("N° action")])
+        }
+    }
+}
+
+#[test]
+fn rebuilds_after_random_edits_each_equal_a_cold_build_from_the_same_ledger() {
+    let work = tempfile::tempdir().unwrap();
+    let mut all: Vec<Vec<String>> = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .has_headers(false)
+        .from_path(EXTRACT)
+        .unwrap()
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    let cols = all.remove(0);
+    let mut rows = all;
+    let warm = site();
+    build(warm.path(), Path::new(EXTRACT), &[]);
+    let bytes = |root: &Path| -> BTreeMap<String, Vec<u8>> {
+        tree_of(root)
+            .into_iter()
+            .map(|(p, (b, _, _))| (p, b))
+            .collect()
+    };
+    let mut dice = Dice(0x5eed_0036);
+    let mut done: Vec<String> = Vec::new();
+    // Two edits an import, each kind in turn (a random row each time): every kind is
+    // made twice over the nine imports, alone or beside another.
+    for step in 1..=9 {
+        for _ in 0..2 {
+            let kind = done.len();
+            done.push(edit(&mut rows, &cols, kind, &mut dice, step));
+        }
+        let export = work.path().join(format!("import-{step}.csv"));
+        let mut w = csv::WriterBuilder::new()
+            .delimiter(b';')
+            .from_path(&export)
+            .unwrap();
+        for r in std::iter::once(&cols).chain(&rows) {
+            w.write_record(r).unwrap();
+        }
+        w.flush().unwrap();
+        // The cold build starts from the ledger the warm one had: the URLs published
+        // before decide the redirects and the "no longer offered" pages.
+        let cold = site();
+        let ledger = warm.path().join("data/urls.csv");
+        if ledger.exists() {
+            std::fs::create_dir_all(cold.path().join("data")).unwrap();
+            std::fs::copy(&ledger, cold.path().join("data/urls.csv")).unwrap();
+        }
+        build(warm.path(), &export, &[]);
+        build(cold.path(), &export, &[]);
+        for part in ["public", "report", "data"] {
+            let (w, c) = (
+                bytes(&warm.path().join(part)),
+                bytes(&cold.path().join(part)),
+            );
+            let differ: Vec<&String> = w
+                .keys()
+                .chain(c.keys())
+                .filter(|p| w.get(*p) != c.get(*p))
+                .collect();
+            assert!(
+                differ.is_empty(),
+                "after import {step}, {part}/ differs from a cold build: {differ:?}\nedits so far: {done:#?}"
+            );
+        }
+    }
+}
