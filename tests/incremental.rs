@@ -70,28 +70,36 @@ fn site() -> tempfile::TempDir {
     dir
 }
 
-/// The extract with one offer's description changed.
-fn changed_export(dir: &Path) -> std::path::PathBuf {
-    let mut rows: Vec<csv::StringRecord> = csv::ReaderBuilder::new()
+/// Every record of a `;`-separated export, the header first.
+fn records(path: &Path) -> Vec<Vec<String>> {
+    csv::ReaderBuilder::new()
         .delimiter(b';')
         .has_headers(false)
-        .from_path(EXTRACT)
+        .from_path(path)
         .unwrap()
         .records()
-        .map(Result::unwrap)
-        .collect();
-    let mut row: Vec<String> = rows[5].iter().map(str::to_string).collect();
-    row[8] = "Nouvelle description, modifiée par le CFA.".into();
-    rows[5] = csv::StringRecord::from(row);
-    let path = dir.join("modifie.csv");
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
+
+/// Writes `records` as a `;`-separated export.
+fn write_export<'r>(path: &Path, records: impl IntoIterator<Item = &'r Vec<String>>) {
     let mut w = csv::WriterBuilder::new()
         .delimiter(b';')
-        .from_path(&path)
+        .from_path(path)
         .unwrap();
-    for r in &rows {
+    for r in records {
         w.write_record(r).unwrap();
     }
     w.flush().unwrap();
+}
+
+/// The extract with one offer's description changed.
+fn changed_export(dir: &Path) -> std::path::PathBuf {
+    let mut rows = records(Path::new(EXTRACT));
+    rows[5][8] = "Nouvelle description, modifiée par le CFA.".into();
+    let path = dir.join("modifie.csv");
+    write_export(&path, &rows);
     path
 }
 
@@ -276,7 +284,12 @@ fn a_changed_template_makes_every_page_again_and_clean_rewrites_everything() {
 
 /// Bytes of every file under `public/`.
 fn bytes(site: &Path) -> BTreeMap<String, Vec<u8>> {
-    tree(site)
+    bytes_under(&site.join("public"))
+}
+
+/// Bytes of every file under `root`.
+fn bytes_under(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    tree_of(root)
         .into_iter()
         .map(|(p, (b, _, _))| (p, b))
         .collect()
@@ -432,25 +445,12 @@ fn rebuilds_of_real_offers_after_random_edits_each_equal_a_cold_build() {
 /// trees and compared with a cold build of the same file.
 fn random_imports_equal_cold_builds(export: &Path, rows: usize, imports: usize, seed: u64) {
     let work = tempfile::tempdir().unwrap();
-    let mut all: Vec<Vec<String>> = csv::ReaderBuilder::new()
-        .delimiter(b';')
-        .has_headers(false)
-        .from_path(export)
-        .unwrap()
-        .records()
-        .map(|r| r.unwrap().iter().map(str::to_string).collect())
-        .collect();
+    let mut all = records(export);
     let cols = all.remove(0);
     all.truncate(rows);
     let mut rows = all;
     let warm = site();
     build(warm.path(), export, &[]);
-    let bytes = |root: &Path| -> BTreeMap<String, Vec<u8>> {
-        tree_of(root)
-            .into_iter()
-            .map(|(p, (b, _, _))| (p, b))
-            .collect()
-    };
     let mut dice = Dice(seed);
     let mut done: Vec<String> = Vec::new();
     // Two edits an import, each kind in turn (a random row each time).
@@ -460,14 +460,7 @@ fn random_imports_equal_cold_builds(export: &Path, rows: usize, imports: usize, 
             done.push(edit(&mut rows, &cols, kind, &mut dice, step));
         }
         let export = work.path().join(format!("import-{step}.csv"));
-        let mut w = csv::WriterBuilder::new()
-            .delimiter(b';')
-            .from_path(&export)
-            .unwrap();
-        for r in std::iter::once(&cols).chain(&rows) {
-            w.write_record(r).unwrap();
-        }
-        w.flush().unwrap();
+        write_export(&export, std::iter::once(&cols).chain(&rows));
         // The cold build starts from the ledger the warm one had: the URLs published
         // before decide the redirects and the "no longer offered" pages.
         let cold = site();
@@ -480,10 +473,10 @@ fn random_imports_equal_cold_builds(export: &Path, rows: usize, imports: usize, 
         build(cold.path(), &export, &[]);
         for part in ["public", "report", "data"] {
             let (w, c) = (
-                bytes(&warm.path().join(part)),
-                bytes(&cold.path().join(part)),
+                bytes_under(&warm.path().join(part)),
+                bytes_under(&cold.path().join(part)),
             );
-            let differ: Vec<&String> = w
+            let differ: std::collections::BTreeSet<&String> = w
                 .keys()
                 .chain(c.keys())
                 .filter(|p| w.get(*p) != c.get(*p))

@@ -318,8 +318,7 @@ fn decode_as(bytes: &[u8], with_texts: bool) -> Option<SearchDoc> {
         false => {
             // Skipped unchecked: the record's sum vouches for them (see FRAME).
             for _ in 0..count {
-                let len = r.u32()? as usize;
-                r.take(len)?;
+                r.sized()?;
             }
             Vec::new()
         }
@@ -334,8 +333,7 @@ fn decode_as(bytes: &[u8], with_texts: bool) -> Option<SearchDoc> {
         0 => None,
         _ => Some(r.u32()?),
     };
-    let len = r.u32()? as usize;
-    let terms = r.take(len)?.to_vec();
+    let terms = r.sized()?.to_vec();
     super::postings::well_formed(&terms, count)?;
     r.0.is_empty().then_some(SearchDoc {
         ord: 0,
@@ -372,14 +370,17 @@ impl Reader<'_> {
     fn u32(&mut self) -> Option<u32> {
         Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
     }
-    fn text(&mut self) -> Option<String> {
+    /// Bytes after their length (a text's, the terms').
+    fn sized(&mut self) -> Option<&[u8]> {
         let len = self.u32()? as usize;
-        String::from_utf8(self.take(len)?.to_vec()).ok()
+        self.take(len)
+    }
+    fn text(&mut self) -> Option<String> {
+        String::from_utf8(self.sized()?.to_vec()).ok()
     }
     /// A text held inline when short (a place's key, name and department).
     fn compact(&mut self) -> Option<compact_str::CompactString> {
-        let len = self.u32()? as usize;
-        compact_str::CompactString::from_utf8(self.take(len)?).ok()
+        compact_str::CompactString::from_utf8(self.sized()?).ok()
     }
     fn maybe(&mut self) -> Option<Option<String>> {
         match self.byte()? {
