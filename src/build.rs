@@ -221,8 +221,8 @@ fn build_reading(
     checked.timings.splice(
         0..0,
         ran.tables.map(|t| ("tables ∥", t)).into_iter().chain([
-            ("theme, content, ledger ∥", site_loaded),
-            ("previous build, places ∥", preloaded),
+            ("theme, ledger ∥", site_loaded),
+            ("previous, places ∥", preloaded),
         ]),
     );
     // Each offer's key, made once: the search documents and the CFAs' workbooks of

@@ -233,6 +233,32 @@ fn a_rebuild_after_a_small_change_keeps_the_rest_and_equals_a_cold_build() {
 }
 
 #[test]
+fn a_verbose_rebuild_prints_each_phase_with_its_figure_in_one_column() {
+    let warm = site();
+    build(warm.path(), Path::new(EXTRACT), &[]);
+    let said = build(warm.path(), Path::new(EXTRACT), &["--verbose"]);
+    let phases: Vec<&str> = said.lines().filter(|l| l.ends_with(" ms")).collect();
+    for phase in [
+        "tables ∥",
+        "theme, ledger ∥",
+        "previous, places ∥",
+        "import",
+        "render ∥",
+    ] {
+        assert!(
+            phases.iter().any(|l| l.trim_start().starts_with(phase)),
+            "no phase {phase:?} in:\n{said}"
+        );
+    }
+    // Every figure ends in one column: a label longer than the labels' column pushed
+    // its figure out of line.
+    let width = |l: &str| l.chars().count();
+    for line in &phases {
+        assert_eq!(width(line), width(phases[0]), "out of line:\n{said}");
+    }
+}
+
+#[test]
 fn a_changed_template_makes_every_page_again_and_clean_rewrites_everything() {
     let warm = site();
     build(warm.path(), Path::new(EXTRACT), &[]);
