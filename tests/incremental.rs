@@ -2,6 +2,8 @@
 //! (same bytes, same inode and modification time), makes the others, and gives a tree
 //! byte-identical to a cold build of the same export.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
@@ -466,6 +468,129 @@ fn rebuilds_of_real_offers_after_random_edits_each_equal_a_cold_build() {
     random_imports_equal_cold_builds(Path::new(real), 600, 5, 0x5eed_4355);
 }
 
+/// Rebuilds the site `warm` from `export` on its trees, builds the same file cold in a
+/// fresh folder holding a copy of the ledger the rebuild starts from (the URLs published
+/// before decide the redirects and the "no longer offered" pages), and asserts that
+/// `public/`, `report/` and the ledger are equal byte for byte; a failure names the
+/// files that differ and the `done` edits.
+fn rebuild_equals_cold_build(warm: &Path, export: &Path, step: usize, done: &[String]) {
+    let cold = site();
+    let ledger = warm.join("data/urls.csv");
+    if ledger.exists() {
+        std::fs::create_dir_all(cold.path().join("data")).unwrap();
+        std::fs::copy(&ledger, cold.path().join("data/urls.csv")).unwrap();
+    }
+    build(warm, export, &[]);
+    build(cold.path(), export, &[]);
+    for part in ["public", "report", "data"] {
+        let (w, c) = (
+            bytes_under(&warm.join(part)),
+            bytes_under(&cold.path().join(part)),
+        );
+        let differ: std::collections::BTreeSet<&String> = w
+            .keys()
+            .chain(c.keys())
+            .filter(|p| w.get(*p) != c.get(*p))
+            .collect();
+        assert!(
+            differ.is_empty(),
+            "after import {step}, {part}/ differs from a cold build: {differ:?}\nedits so far: {done:#?}"
+        );
+    }
+}
+
+/// The xlsx a CFA sends back carries its markings (a closed row filled yellow, a new
+/// one written in blue, changed cells in red): imports that change them, and the text
+/// under them, each rebuilt on the last one's trees, equal cold builds.
+#[test]
+fn rebuilds_after_the_colour_markings_change_each_equal_a_cold_build() {
+    use common::Row;
+    let work = tempfile::tempdir().unwrap();
+    let mut next = 0;
+    let new_row = |next: &mut usize| {
+        *next += 1;
+        Row::valid(&format!("AF_2027_7{next:05}")).set(
+            "Intitulé de la formation",
+            &format!("CAP Métiers de la coiffure – groupe {next}"),
+        )
+    };
+    let mut rows: Vec<Row> = (0..24).map(|_| new_row(&mut next)).collect();
+    let first = work.path().join("import-0.xlsx");
+    common::write_xlsx(&first, &rows);
+    let warm = site();
+    build(warm.path(), &first, &[]);
+    let mut dice = Dice(0x5eed_0037);
+    let mut done: Vec<String> = Vec::new();
+    for step in 1..=7 {
+        for _ in 0..2 {
+            let i = dice.below(rows.len());
+            let id = rows[i].get("N° action").to_string();
+            let kind = done.len() % 7;
+            let r = &mut rows[i];
+            done.push(match kind {
+                0 => {
+                    r.yellow = true;
+                    format!("{id}: closed (yellow)")
+                }
+                1 => {
+                    r.yellow = false;
+                    r.blue = true;
+                    format!("{id}: new (blue)")
+                }
+                2 => {
+                    r.yellow = false;
+                    *r = r
+                        .clone()
+                        .set("Capacité d'accueil", &(8 + dice.below(20)).to_string());
+                    r.red = vec!["Capacité d'accueil"];
+                    format!("{id}: capacity changed (red)")
+                }
+                3 => {
+                    r.yellow = false;
+                    *r = r
+                        .clone()
+                        .set("Description", &format!("Programme revu à l'import {step}."));
+                    r.red.push("Description");
+                    format!("{id}: description changed (red)")
+                }
+                4 => {
+                    (r.yellow, r.blue) = (false, false);
+                    r.red.clear();
+                    format!("{id}: markings cleared")
+                }
+                5 => {
+                    let mut row = new_row(&mut next);
+                    row.blue = true;
+                    let added = row.get("N° action").to_string();
+                    rows.push(row);
+                    format!("{added}: added (blue)")
+                }
+                _ => {
+                    rows.remove(i);
+                    format!("{id}: row withdrawn")
+                }
+            });
+        }
+        let export = work.path().join(format!("import-{step}.xlsx"));
+        common::write_xlsx(&export, &rows);
+        rebuild_equals_cold_build(warm.path(), &export, step, &done);
+        // The markings were read: an offer has its page exactly when its row is not
+        // yellow (a closed offer's address then says that it is no longer offered).
+        let pages = bytes_under(&warm.path().join("public/formations"));
+        for r in &rows {
+            let slug = r.get("N° action").to_lowercase().replace('_', "-");
+            let published = pages.iter().any(|(p, html)| {
+                p.contains(&format!("-{slug}/"))
+                    && String::from_utf8_lossy(html).contains("<article class=\"offer\">")
+            });
+            assert_eq!(
+                published, !r.yellow,
+                "{slug} after import {step}: {done:#?}"
+            );
+        }
+    }
+}
+
 /// `imports` imports of the first `rows` offers of `export` with two edits each (see
 /// [`edit`]; five imports make every kind at least once), each built on the last one's
 /// trees and compared with a cold build of the same file.
@@ -487,30 +612,6 @@ fn random_imports_equal_cold_builds(export: &Path, rows: usize, imports: usize, 
         }
         let export = work.path().join(format!("import-{step}.csv"));
         write_export(&export, std::iter::once(&cols).chain(&rows));
-        // The cold build starts from the ledger the warm one had: the URLs published
-        // before decide the redirects and the "no longer offered" pages.
-        let cold = site();
-        let ledger = warm.path().join("data/urls.csv");
-        if ledger.exists() {
-            std::fs::create_dir_all(cold.path().join("data")).unwrap();
-            std::fs::copy(&ledger, cold.path().join("data/urls.csv")).unwrap();
-        }
-        build(warm.path(), &export, &[]);
-        build(cold.path(), &export, &[]);
-        for part in ["public", "report", "data"] {
-            let (w, c) = (
-                bytes_under(&warm.path().join(part)),
-                bytes_under(&cold.path().join(part)),
-            );
-            let differ: std::collections::BTreeSet<&String> = w
-                .keys()
-                .chain(c.keys())
-                .filter(|p| w.get(*p) != c.get(*p))
-                .collect();
-            assert!(
-                differ.is_empty(),
-                "after import {step}, {part}/ differs from a cold build: {differ:?}\nedits so far: {done:#?}"
-            );
-        }
+        rebuild_equals_cold_build(warm.path(), &export, step, &done);
     }
 }
