@@ -1,5 +1,6 @@
 //! The patched tera (vendor/tera) looks variables up as tera 1.20.1 does: a path's parts
-//! are borrowed when they hold no `~` and unescaped as JSON pointer tokens when they do.
+//! are borrowed when they hold no `~` and unescaped as JSON pointer tokens when they do
+//! (all but the last test also pass against the published crate).
 
 use serde_json::json;
 use tera::{Context, Tera};
@@ -90,5 +91,44 @@ fn text_and_string_values_are_written_as_they_are() {
             data
         ),
         "Élève — à « b » {{ not a tag }} | 3 2.5 true | {{ x }}"
+    );
+}
+
+/// (vitrine's `render_over_to`, not in the published crate) A page rendered over the
+/// shared base context gives what the base extended by the page's own data gives: the
+/// page's names first, the base's for the rest, in paths, conditions, loops, includes
+/// and the context dump.
+#[test]
+fn rendering_over_a_base_context_equals_rendering_the_merged_context() {
+    let mut tera = Tera::default();
+    tera.add_raw_templates(vec![
+        ("part.html", "[{{ site.title }}/{{ title }}]"),
+        (
+            "page.html",
+            "{{ title }} – {{ site.title }}{% if site.tagline %} ({{ site.tagline }}){% endif %}\
+             {% for m in menu %} {{ m.label }}{% endfor %}{% if missing %}!{% endif %}\
+             {% include \"part.html\" %} {{ __tera_context | length }}",
+        ),
+    ])
+    .unwrap();
+    let base = Context::from_value(json!({
+        "site": {"title": "Apprentissage", "tagline": "en région"},
+        "menu": [{"label": "Accueil"}, {"label": "CFA"}],
+        "title": "the base's, hidden by the page's",
+    }))
+    .unwrap();
+    let own = Context::from_value(json!({"title": "BP Coiffure"})).unwrap();
+    let mut merged = base.clone();
+    merged.extend(own.clone());
+    let mut over = Vec::new();
+    tera.render_over_to("page.html", &own, &base, &mut over)
+        .unwrap();
+    let over = String::from_utf8(over).unwrap();
+    assert_eq!(over, tera.render("page.html", &merged).unwrap());
+    assert!(
+        over.starts_with(
+            "BP Coiffure – Apprentissage (en région) Accueil CFA[Apprentissage/BP Coiffure]"
+        ),
+        "{over}"
     );
 }

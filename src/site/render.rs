@@ -19,6 +19,10 @@ use tera::Context;
 /// Stands for an offer's JSON-LD while its page is rendered and minified.
 pub(super) const JSONLD_MARKER: &str = "<!--vitrine:jsonld-->";
 
+/// The buffer a page is rendered into: an offer page and its social tags (12–13 kB at
+/// 10,000 offers).
+const PAGE_BYTES: usize = 16 * 1024;
+
 pub(super) fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
@@ -27,6 +31,8 @@ pub(super) fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 /// the pages go.
 pub(super) struct Env<'s> {
     pub(super) base: Context,
+    /// The base's `site` alone: what the social tags' partial is rendered over.
+    site: Context,
     /// Key of `base` (see [`Env::new`]).
     pub(super) base_key: Key,
     /// Every file the build writes, pages included.
@@ -52,8 +58,13 @@ impl<'s> Env<'s> {
         let base_key = crate::output::key_of(&[
             &serde_json::to_vec(&base.clone().into_json()).unwrap_or_default()
         ]);
+        let mut site = Context::new();
+        if let Some(value) = base.get("site") {
+            site.insert("site", value);
+        }
         Env {
             view_keys,
+            site,
             base,
             base_key,
             reachable: links::Reachable::of(known.iter().map(String::as_str)),
@@ -168,18 +179,25 @@ impl<'a> Site<'a> {
             page: path.to_string(),
             message: e.to_string(),
         })?;
-        let mut ctx = env.base.clone();
-        ctx.extend(context_of(own, template, path)?);
-        let html = self
-            .theme
+        // The page's own context rendered over the base every page shares (looked up
+        // there for what it lacks), not merged into a copy of the base made and dropped
+        // for each page. Into a buffer the size of a page, not grown from Tera's 2 kB.
+        let ctx = context_of(own, template, path)?;
+        let mut html = Vec::with_capacity(PAGE_BYTES);
+        self.theme
             .tera
-            .render(template, &ctx)
+            .render_over_to(template, &ctx, &env.base, &mut html)
             .map_err(|e| SiteError::Template {
                 template: template.to_string(),
                 page: path.to_string(),
                 message: tera_message(&e),
             })?;
-        let html = self.social_tags(html, &ctx, path)?;
+        let html = String::from_utf8(html).map_err(|e| SiteError::Template {
+            template: template.to_string(),
+            page: path.to_string(),
+            message: e.to_string(),
+        })?;
+        let html = self.social_tags(html, env, &ctx, path)?;
         // Links are checked here, on the page just rendered, against every file the
         // build writes (known before any page is rendered).
         let broken = links::internal_links(&html)
@@ -202,7 +220,8 @@ impl<'a> Site<'a> {
     pub(super) fn social_tags(
         &self,
         html: String,
-        ctx: &Context,
+        env: &Env<'_>,
+        own: &Context,
         path: &str,
     ) -> Result<String, SiteError> {
         const PARTIAL: &str = "partials/og.html";
@@ -216,30 +235,36 @@ impl<'a> Site<'a> {
         let title = between(head, "<title>", "</title>").map(unescape_html);
         let description =
             between(head, "<meta name=\"description\" content=\"", "\"").map(unescape_html);
-        // The site's settings as the page had them (serialised once per build, in the
-        // base context), not serialised again for each page.
-        let site = match ctx.get("site") {
-            Some(site) => site.clone(),
-            None => serde_json::to_value(&self.input.config.site).unwrap_or_default(),
-        };
-        let c = Context::from_value(json!({
-            "site": site,
+        // The partial sees `site` and `og`. The site's settings as the page had them:
+        // the base's, looked up where the base holds them (serialised once per build,
+        // not copied for each page), or the page's own where it has some.
+        let mut c = Context::from_value(json!({
             "og": {
                 "title": title,
                 "description": description,
-                "url": ctx.get("canonical_url"),
+                "url": own.get("canonical_url").or_else(|| env.base.get("canonical_url")),
             },
         }))
         .expect("an object");
-        let tags = self
-            .theme
+        match own.get("site") {
+            Some(site) => c.insert("site", site),
+            None if env.site.get("site").is_none() => c.insert("site", &self.input.config.site),
+            None => {}
+        }
+        let mut tags = Vec::with_capacity(1024);
+        self.theme
             .tera
-            .render(PARTIAL, &c)
+            .render_over_to(PARTIAL, &c, &env.site, &mut tags)
             .map_err(|e| SiteError::Template {
                 template: PARTIAL.to_string(),
                 page: path.to_string(),
                 message: tera_message(&e),
             })?;
+        let tags = String::from_utf8(tags).map_err(|e| SiteError::Template {
+            template: PARTIAL.to_string(),
+            page: path.to_string(),
+            message: e.to_string(),
+        })?;
         let mut html = html;
         html.insert_str(head_end, &tags);
         Ok(html)

@@ -392,6 +392,21 @@ impl Tera {
         renderer.render()
     }
 
+    /// (vitrine) Renders a template as [`render()`](Self::render) does with `under`
+    /// extended by `context`, without making that merged context: a name is looked up
+    /// in `context`, then in `under`. The output is appended to `output`, whose
+    /// capacity the caller sets for the page it expects.
+    pub fn render_over_to(
+        &self,
+        template_name: &str,
+        context: &Context,
+        under: &Context,
+        output: &mut Vec<u8>,
+    ) -> Result<()> {
+        let template = self.get_template(template_name)?;
+        Renderer::new(template, self, context).over(under).render_to(output)
+    }
+
     /// Renders a Tera template given a [`Context`] to something that implements [`Write`].
     ///
     /// The only difference from [`render()`](Self::render) is that this version doesn't convert

@@ -15,23 +15,26 @@ use crate::Context;
 pub struct UserContext<'a> {
     /// Read-only context
     inner: &'a Context,
+    /// (vitrine) The context under `inner`: a name `inner` lacks is looked up there, so
+    /// a page's own data renders over the data every page shares without a copy of it.
+    under: Option<&'a Context>,
 }
 
 impl<'a> UserContext<'a> {
     /// Create an immutable user context to be used in the call stack
-    pub fn new(context: &'a Context) -> Self {
-        UserContext { inner: context }
+    pub fn new(context: &'a Context, under: Option<&'a Context>) -> Self {
+        UserContext { inner: context, under }
     }
 
     pub fn find_value(&self, key: &str) -> Option<&'a Value> {
-        self.inner.get(key)
+        self.inner.get(key).or_else(|| self.under.and_then(|u| u.get(key)))
     }
 
     pub fn find_value_by_dotted_pointer(&self, pointer: &str) -> Option<&'a Value> {
         let first = pointer.split('.').next().unwrap();
         let rest = &pointer[first.len() + 1..];
         let root = crate::context::unescape_token(first);
-        self.inner.get(root.as_ref()).and_then(|val| dotted_pointer(val, rest))
+        self.find_value(root.as_ref()).and_then(|val| dotted_pointer(val, rest))
     }
 }
 
@@ -46,10 +49,14 @@ pub struct CallStack<'a> {
 
 impl<'a> CallStack<'a> {
     /// Create the initial call stack
-    pub fn new(context: &'a Context, template: &'a Template) -> CallStack<'a> {
+    pub fn new(
+        context: &'a Context,
+        under: Option<&'a Context>,
+        template: &'a Template,
+    ) -> CallStack<'a> {
         CallStack {
             stack: vec![StackFrame::new(FrameType::Origin, "ORIGIN", template)],
-            context: UserContext::new(context),
+            context: UserContext::new(context, under),
         }
     }
 
@@ -222,7 +229,14 @@ impl<'a> CallStack<'a> {
         // If we are here we take the user context
         // and add the values found in the stack to it.
         // We do it this way as we can override global variable temporarily in forloops
-        let mut new_ctx = self.context.inner.clone();
+        let mut new_ctx = match self.context.under {
+            Some(under) => {
+                let mut both = under.clone();
+                both.extend(self.context.inner.clone());
+                both
+            }
+            None => self.context.inner.clone(),
+        };
         for (key, val) in context {
             new_ctx.insert(key, &val)
         }

@@ -26,6 +26,8 @@ pub struct Renderer<'a> {
     tera: &'a Tera,
     /// Read-only context to be bound to template˝
     context: &'a Context,
+    /// (vitrine) The context looked in for what `context` lacks.
+    under: Option<&'a Context>,
     /// If set rendering should be escaped
     should_escape: bool,
 }
@@ -42,7 +44,13 @@ impl<'a> Renderer<'a> {
             template.name.ends_with(ext)
         });
 
-        Renderer { template, tera, context, should_escape }
+        Renderer { template, tera, context, under: None, should_escape }
+    }
+
+    /// (vitrine) The same renderer, looking in `under` for a name `context` lacks.
+    pub fn over(mut self, under: &'a Context) -> Renderer<'a> {
+        self.under = Some(under);
+        self
     }
 
     /// Combines the context with the Template to generate the end result
@@ -55,7 +63,13 @@ impl<'a> Renderer<'a> {
     /// Combines the context with the Template to write the end result to output
     pub fn render_to(&self, mut output: impl Write) -> Result<()> {
         let mut processor =
-            Processor::new(self.template, self.tera, self.context, self.should_escape);
+            Processor::new(
+            self.template,
+            self.tera,
+            self.context,
+            self.under,
+            self.should_escape,
+        );
 
         processor.render(&mut output)
     }
