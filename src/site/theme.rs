@@ -146,7 +146,8 @@ pub(crate) fn theme_files(dir: &Path) -> Result<Vec<(String, PathBuf)>, SiteErro
 /// `/` alone (escaping it protects nothing inside quoted attributes and would hide
 /// internal links from the link check).
 pub fn escape_html(input: &str) -> String {
-    crate::safe::escape_bytes(input, |b| match b {
+    let wanted = |b: u8| (b == b'&') | (b == b'<') | (b == b'>') | (b == b'"') | (b == b'\'');
+    crate::safe::escape_bytes(input, wanted, |b| match b {
         b'&' => Some("&amp;"),
         b'<' => Some("&lt;"),
         b'>' => Some("&gt;"),
