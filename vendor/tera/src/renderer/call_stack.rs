@@ -30,9 +30,10 @@ impl<'a> UserContext<'a> {
         self.inner.get(key).or_else(|| self.under.and_then(|u| u.get(key)))
     }
 
-    pub fn find_value_by_dotted_pointer(&self, pointer: &str) -> Option<&'a Value> {
-        let first = pointer.split('.').next().unwrap();
-        let rest = &pointer[first.len() + 1..];
+    /// (vitrine) `dot`: the position of the pointer's first `.`.
+    pub fn find_value_by_dotted_pointer(&self, pointer: &str, dot: usize) -> Option<&'a Value> {
+        let first = &pointer[..dot];
+        let rest = &pointer[dot + 1..];
         let root = crate::context::unescape_token(first);
         self.find_value(root.as_ref()).and_then(|val| dotted_pointer(val, rest))
     }
@@ -112,8 +113,9 @@ impl<'a> CallStack<'a> {
     }
 
     pub fn lookup(&self, key: &str) -> Option<Val<'a>> {
+        let dot = crate::renderer::stack_frame::first_dot(key);
         for stack_frame in self.stack.iter().rev() {
-            let found = stack_frame.find_value(key);
+            let found = stack_frame.find_value_at(key, dot);
             if found.is_some() {
                 return found;
             }
@@ -126,8 +128,8 @@ impl<'a> CallStack<'a> {
         }
 
         // Not in stack frame, look in user supplied context
-        if key.contains('.') {
-            return self.context.find_value_by_dotted_pointer(key).map(Cow::Borrowed);
+        if let Some(dot) = dot {
+            return self.context.find_value_by_dotted_pointer(key, dot).map(Cow::Borrowed);
         } else if let Some(value) = self.context.find_value(key) {
             return Some(Cow::Borrowed(value));
         }
