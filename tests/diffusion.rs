@@ -563,6 +563,11 @@ fn check_node(
 }
 
 fn json_ld(html: &str) -> Value {
+    serde_json::from_str(json_ld_text(html)).expect("the JSON-LD parses")
+}
+
+/// The JSON-LD block's text, as the page holds it.
+fn json_ld_text(html: &str) -> &str {
     let start = html
         .find("<script type=application/ld+json>")
         .map(|i| i + "<script type=application/ld+json>".len())
@@ -572,7 +577,7 @@ fn json_ld(html: &str) -> Value {
         })
         .expect("a JSON-LD block");
     let end = start + html[start..].find("</script>").unwrap();
-    serde_json::from_str(&html[start..end]).expect("the JSON-LD parses")
+    &html[start..end]
 }
 
 #[test]
@@ -592,7 +597,17 @@ fn every_offer_page_is_marked_up_as_a_work_based_programme_in_schema_org_terms()
             continue;
         }
         pages += 1;
-        let doc = json_ld(&String::from_utf8(bytes).unwrap());
+        let html = String::from_utf8(bytes).unwrap();
+        let doc = json_ld(&html);
+        // Every object's keys in byte order, the order serde_json's maps write: the
+        // document (typed structs, src/site/jsonld.rs) reads the same from one build
+        // to the next, and as the maps it replaced wrote it.
+        let remade = serde_json::to_string(&doc)
+            .unwrap()
+            .replace('<', "\\u003c")
+            .replace('>', "\\u003e")
+            .replace('&', "\\u0026");
+        assert_eq!(json_ld_text(&html), remade, "{path}: keys out of order");
         assert_eq!(doc["@context"], "https://schema.org");
         let graph = doc["@graph"].as_array().expect("a graph");
         let programme = graph

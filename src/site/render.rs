@@ -127,6 +127,30 @@ pub(super) fn unescape_html(s: &str) -> String {
 }
 
 impl<'a> Site<'a> {
+    /// `template` rendered with `own` over `under` (a name `own` lacks is looked up
+    /// there), into a buffer of `capacity` bytes; an error names the template and the
+    /// page `path`.
+    fn render_over(
+        &self,
+        template: &str,
+        own: &Context,
+        under: &Context,
+        capacity: usize,
+        path: &str,
+    ) -> Result<String, SiteError> {
+        let error = |message: String| SiteError::Template {
+            template: template.to_string(),
+            page: path.to_string(),
+            message,
+        };
+        let mut out = Vec::with_capacity(capacity);
+        self.theme
+            .tera
+            .render_over_to(template, own, under, &mut out)
+            .map_err(|e| error(tera_message(&e)))?;
+        String::from_utf8(out).map_err(|e| error(e.to_string()))
+    }
+
     /// Renders the page at `path` (its canonical URL made from `canonical`) from its
     /// template and its kind's context.
     pub(super) fn render_page(
@@ -187,20 +211,7 @@ impl<'a> Site<'a> {
         // there for what it lacks), not merged into a copy of the base made and dropped
         // for each page. Into a buffer the size of a page, not grown from Tera's 2 kB.
         let ctx = context_of(own, template, path)?;
-        let mut html = Vec::with_capacity(PAGE_BYTES);
-        self.theme
-            .tera
-            .render_over_to(template, &ctx, &env.base, &mut html)
-            .map_err(|e| SiteError::Template {
-                template: template.to_string(),
-                page: path.to_string(),
-                message: tera_message(&e),
-            })?;
-        let html = String::from_utf8(html).map_err(|e| SiteError::Template {
-            template: template.to_string(),
-            page: path.to_string(),
-            message: e.to_string(),
-        })?;
+        let html = self.render_over(template, &ctx, &env.base, PAGE_BYTES, path)?;
         let html = self.social_tags(html, env, &ctx, path)?;
         // Links are checked here, on the page just rendered, against every file the
         // build writes (known before any page is rendered).
@@ -240,8 +251,8 @@ impl<'a> Site<'a> {
         let description =
             between(head, "<meta name=\"description\" content=\"", "\"").map(unescape_html);
         // The partial sees `site` and `og`. The site's settings as the page had them:
-        // the base's, looked up where the base holds them (serialised once per build,
-        // not copied for each page), or the page's own where it has some.
+        // the page's own where it has some, else the base's, looked up where `Env`
+        // holds them (serialised once per build, not copied for each page).
         let mut c = Context::from_value(json!({
             "og": {
                 "title": title,
@@ -250,25 +261,10 @@ impl<'a> Site<'a> {
             },
         }))
         .expect("an object");
-        match own.get("site") {
-            Some(site) => c.insert("site", site),
-            None if env.site.get("site").is_none() => c.insert("site", &self.input.config.site),
-            None => {}
+        if let Some(site) = own.get("site") {
+            c.insert("site", site);
         }
-        let mut tags = Vec::with_capacity(1024);
-        self.theme
-            .tera
-            .render_over_to(PARTIAL, &c, &env.site, &mut tags)
-            .map_err(|e| SiteError::Template {
-                template: PARTIAL.to_string(),
-                page: path.to_string(),
-                message: tera_message(&e),
-            })?;
-        let tags = String::from_utf8(tags).map_err(|e| SiteError::Template {
-            template: PARTIAL.to_string(),
-            page: path.to_string(),
-            message: e.to_string(),
-        })?;
+        let tags = self.render_over(PARTIAL, &c, &env.site, 1024, path)?;
         let mut html = html;
         html.insert_str(head_end, &tags);
         Ok(html)
@@ -310,7 +306,7 @@ impl<'a> Site<'a> {
                 }
                 if let Some(at) = find(&page.html, JSONLD_MARKER.as_bytes()) {
                     let json = jsonld::offer(o, &self.base_url, &self.applications);
-                    // Exact capacity: 100,000 pages stay in memory until written.
+                    // The page with its JSON-LD, made once at its final size.
                     let mut html =
                         Vec::with_capacity(page.html.len() - JSONLD_MARKER.len() + json.len());
                     html.extend_from_slice(&page.html[..at]);

@@ -146,15 +146,24 @@ pub(crate) fn theme_files(dir: &Path) -> Result<Vec<(String, PathBuf)>, SiteErro
 /// `/` alone (escaping it protects nothing inside quoted attributes and would hide
 /// internal links from the link check).
 pub fn escape_html(input: &str) -> String {
-    let wanted = |b: u8| (b == b'&') | (b == b'<') | (b == b'>') | (b == b'"') | (b == b'\'');
-    crate::safe::escape_bytes(input, wanted, |b| match b {
+    crate::safe::escape_bytes(input, html_special, html_entity)
+}
+
+/// The bytes [`html_entity`] replaces, as comparisons: the test the escaping searches
+/// with (see `safe::escape_bytes`).
+fn html_special(b: u8) -> bool {
+    (b == b'&') | (b == b'<') | (b == b'>') | (b == b'"') | (b == b'\'')
+}
+
+fn html_entity(b: u8) -> Option<&'static str> {
+    match b {
         b'&' => Some("&amp;"),
         b'<' => Some("&lt;"),
         b'>' => Some("&gt;"),
         b'"' => Some("&quot;"),
         b'\'' => Some("&#x27;"),
         _ => None,
-    })
+    }
 }
 
 /// A Tera error with its causes (Tera puts the useful part in the source chain).
@@ -172,6 +181,13 @@ pub fn tera_message(e: &tera::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_bytes_searched_for_are_exactly_the_bytes_replaced() {
+        for b in 0..=u8::MAX {
+            assert_eq!(html_special(b), html_entity(b).is_some(), "byte {b:#04x}");
+        }
+    }
 
     #[test]
     fn printed_values_escape_the_five_html_characters_and_keep_slashes() {

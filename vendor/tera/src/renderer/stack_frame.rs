@@ -105,12 +105,8 @@ impl<'a> StackFrame<'a> {
 
     /// Finds a value in the stack frame.
     /// Looks first in `frame_context`, then compares to for_loop key_name and value_name.
-    pub fn find_value(&self, key: &str) -> Option<Val<'a>> {
-        self.find_value_at(key, first_dot(key))
-    }
-
-    /// (vitrine) [`find_value`](Self::find_value) with the position of the key's first
-    /// `.` found by the caller, once for every frame it looks in.
+    /// (vitrine) `dot`: the position of the key's first `.`, found by the caller once for
+    /// every frame it looks in.
     pub fn find_value_at(&self, key: &str, dot: Option<usize>) -> Option<Val<'a>> {
         self.find_value_in_frame(key, dot).or_else(|| self.find_value_in_for_loop(key, dot))
     }
