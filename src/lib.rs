@@ -23,11 +23,28 @@ pub mod site;
 pub mod summary;
 pub mod urls;
 
+/// Whether the process ends with the run ([`exit_after_run`]).
+static EXITING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Says that the process exits once this run is done (the command line's `build` and
+/// `check`): what [`drop_later`] is given is then never freed, the system takes the
+/// whole heap back at exit. A library caller or `serve`, which goes on, frees it.
+pub fn exit_after_run() {
+    EXITING.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// Frees `value` on a thread of its own: what a build holds at its end (every offer's
 /// view, the ledger, the manifests) takes tens of milliseconds to free at 100,000
 /// offers, on the serial end of the run. The thread is not waited for: a process that
 /// exits first leaves the freeing to the system. With no thread to be had, freed here.
+/// When the process exits after the run, not freed at all: on two cores the freeing
+/// thread took a core from the run's last steps (the tree's commit), for memory the
+/// exit gives back anyway.
 pub(crate) fn drop_later<T: Send + 'static>(value: T) {
+    if EXITING.load(std::sync::atomic::Ordering::Relaxed) {
+        std::mem::forget(value);
+        return;
+    }
     let _ = std::thread::Builder::new()
         .name("free".into())
         .spawn(move || drop(value));

@@ -238,27 +238,31 @@ fn main() -> ExitCode {
             out,
             report,
             references,
-        } => build::load_and_build(
-            config.clone(),
-            &Flags {
-                clean,
-                ..references.into_flags(input, out, report)
-            },
-        )
-        .map(|done| {
-            print!("{}", vitrine::summary::render(&done.checked, cli.verbose));
-            println!("  pages written        {:>7}", done.pages);
-            println!(
-                "  files rewritten      {:>7} (kept as they were: {})",
-                done.files.written, done.files.kept
-            );
-            for note in &done.notes {
-                println!("  {note}");
-            }
-            // The process ends here: freeing every offer and verdict one by one would
-            // only delay the exit (10–20 ms at 10,000 offers).
-            std::mem::forget(done);
-        }),
+        } => {
+            // The process ends with the build: what it holds at the end is not freed.
+            vitrine::exit_after_run();
+            build::load_and_build(
+                config.clone(),
+                &Flags {
+                    clean,
+                    ..references.into_flags(input, out, report)
+                },
+            )
+            .map(|done| {
+                print!("{}", vitrine::summary::render(&done.checked, cli.verbose));
+                println!("  pages written        {:>7}", done.pages);
+                println!(
+                    "  files rewritten      {:>7} (kept as they were: {})",
+                    done.files.written, done.files.kept
+                );
+                for note in &done.notes {
+                    println!("  {note}");
+                }
+                // The process ends here: freeing every offer and verdict one by one would
+                // only delay the exit (10–20 ms at 10,000 offers).
+                std::mem::forget(done);
+            })
+        }
         Command::Check {
             input,
             report,
