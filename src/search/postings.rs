@@ -188,7 +188,12 @@ pub fn well_formed(terms: &[u8], fields: usize) -> Option<()> {
     for _ in 0..fields {
         let (_, n) = r.field()?;
         for _ in 0..n {
-            std::str::from_utf8(r.term()?.0).ok()?;
+            // Most terms are folded to ASCII: a byte test inlined here, UTF-8 decoding
+            // only for the others (a call per term was 2.5% of a 1%-changed rebuild).
+            let term = r.term()?.0;
+            if !term.is_ascii() {
+                std::str::from_utf8(term).ok()?;
+            }
         }
     }
     r.0.is_empty().then_some(())
