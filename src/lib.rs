@@ -49,3 +49,39 @@ pub(crate) fn drop_later<T: Send + 'static>(value: T) {
         .name("free".into())
         .spawn(move || drop(value));
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    /// Says when it is dropped.
+    struct Dropped(Arc<AtomicBool>);
+
+    impl Drop for Dropped {
+        fn drop(&mut self) {
+            self.0.store(true, Ordering::SeqCst);
+        }
+    }
+
+    #[test]
+    fn what_a_run_leaves_is_freed_unless_the_process_exits_after_it() {
+        let freed = Arc::new(AtomicBool::new(false));
+        super::drop_later(Dropped(freed.clone()));
+        // Freed on a thread of its own: waited for here, up to ten seconds.
+        let start = std::time::Instant::now();
+        while !freed.load(Ordering::SeqCst) && start.elapsed().as_secs() < 10 {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        assert!(freed.load(Ordering::SeqCst));
+
+        // Once the process is to exit after the run (other tests meanwhile only keep
+        // what they hand over until the test process ends).
+        super::exit_after_run();
+        let kept = Arc::new(AtomicBool::new(false));
+        super::drop_later(Dropped(kept.clone()));
+        super::EXITING.store(false, Ordering::Relaxed);
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        assert!(!kept.load(Ordering::SeqCst));
+    }
+}
