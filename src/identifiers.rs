@@ -212,45 +212,38 @@ pub fn email_valid(text: &str) -> bool {
     let Some((local, domain)) = t.split_once('@') else {
         return false;
     };
-    let clean = |s: &str| {
-        // ASCII (most addresses) by bytes: white space and controls are those below
-        // `!` and DEL.
-        if s.is_ascii() {
-            return s.bytes().all(|b| {
-                b > b' '
-                    && b != 0x7f
-                    && !matches!(
-                        b,
-                        b'<' | b'>'
-                            | b'('
-                            | b')'
-                            | b'['
-                            | b']'
-                            | b','
-                            | b';'
-                            | b':'
-                            | b'"'
-                            | b'\\'
-                            | b'@'
-                    )
-            });
-        }
-        s.chars().all(|c| {
-            !c.is_whitespace()
-                && !c.is_control()
-                && !matches!(
-                    c,
-                    '<' | '>' | '(' | ')' | '[' | ']' | ',' | ';' | ':' | '"' | '\\' | '@'
-                )
-        })
-    };
     !local.is_empty()
-        && clean(local)
-        && clean(domain)
+        && address_part_clean(local)
+        && address_part_clean(domain)
         && domain.contains('.')
         && domain
             .split('.')
             .all(|l| !l.is_empty() && !l.starts_with('-') && !l.ends_with('-'))
+}
+
+/// A sign no side of an address may hold.
+fn address_sign(c: char) -> bool {
+    matches!(
+        c,
+        '<' | '>' | '(' | ')' | '[' | ']' | ',' | ';' | ':' | '"' | '\\' | '@'
+    )
+}
+
+/// Whether a side of an address holds no white space, control or [`address_sign`]. ASCII
+/// (most addresses) by bytes: its white space and controls are the bytes below `!`, and
+/// DEL.
+fn address_part_clean(s: &str) -> bool {
+    match s.is_ascii() {
+        true => s
+            .bytes()
+            .all(|b| b > b' ' && b != 0x7f && !address_sign(char::from(b))),
+        false => address_part_clean_by_chars(s),
+    }
+}
+
+fn address_part_clean_by_chars(s: &str) -> bool {
+    s.chars()
+        .all(|c| !c.is_whitespace() && !c.is_control() && !address_sign(c))
 }
 
 /// Why a website is not usable as a link, in plain French; `None` when it is an
@@ -300,40 +293,13 @@ pub fn url_problem(text: &str) -> Option<&'static str> {
 mod tests {
     use super::*;
 
-    /// `email_valid` as it was written first, character by character.
-    fn email_valid_by_chars(text: &str) -> bool {
-        let t = text.trim();
-        let Some((local, domain)) = t.split_once('@') else {
-            return false;
-        };
-        let clean = |s: &str| {
-            s.chars().all(|c| {
-                !c.is_whitespace()
-                    && !c.is_control()
-                    && !matches!(
-                        c,
-                        '<' | '>' | '(' | ')' | '[' | ']' | ',' | ';' | ':' | '"' | '\\' | '@'
-                    )
-            })
-        };
-        !local.is_empty()
-            && clean(local)
-            && clean(domain)
-            && domain.contains('.')
-            && domain
-                .split('.')
-                .all(|l| !l.is_empty() && !l.starts_with('-') && !l.ends_with('-'))
-    }
-
     proptest::proptest! {
+        /// Any ASCII text, controls, white space and signs included.
         #[test]
-        fn an_address_is_judged_the_same_by_bytes_and_by_characters(
-            // Each side of the `@` plain but for at most one odd sign.
-            local in r#"[a-z0-9.\-]{0,4}[ \t\x0b\x1f\x7f<>()\[\],;:"\\@éa\u{a0}\u{85}]?[a-z0-9.\-]{0,4}"#,
-            domain in r#"[a-z0-9.\-]{0,4}[ \t\x0b\x1f\x7f<>()\[\],;:"\\@éa\u{a0}\u{85}]?[a-z0-9.\-]{0,4}"#,
+        fn a_side_of_an_address_is_judged_the_same_by_bytes_and_by_characters(
+            text in "[\\x00-\\x7f]{0,12}",
         ) {
-            let text = format!("{local}@{domain}");
-            proptest::prop_assert_eq!(email_valid(&text), email_valid_by_chars(&text));
+            proptest::prop_assert_eq!(address_part_clean(&text), address_part_clean_by_chars(&text));
         }
     }
 
