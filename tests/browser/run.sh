@@ -26,6 +26,7 @@ cp -r "$root/examples/sample" "$work/site"
 rm -rf "$work/site/public" "$work/site/report" "$work/site/build"
 export VITRINE_ROOT="$work/site"
 export SITE_DIR="$work/site/public"
+export REPORT_DIR="$work/site/report"
 (cd "$VITRINE_ROOT" && "$VITRINE_BIN" build >/dev/null)
 
 cd "$here"
