@@ -676,12 +676,18 @@ mod tests {
             }
         }
         assert_eq!(clean("20\u{b0}C"), "20\u{b0}C");
+        // Every character of Unicode, in a word and alone on a line: `is_clean` decides
+        // by bytes which text is copied whole.
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            let s = format!("a{c}b\n{c}");
+            assert_eq!(clean(&s), by_chars(&s), "{s:?}");
+        }
     }
 
     proptest::proptest! {
         #[test]
         fn clean_gives_what_the_word_by_word_path_gives(
-            s in "[a-zé’ \t\r\n\u{0}\u{1f}\u{7f}\u{80}\u{85}\u{9f}\u{a0}\u{b0}\u{1680}\u{2000}\u{200a}\u{200b}\u{2028}\u{2029}\u{202f}\u{205f}\u{3000}«»—]{0,12}"
+            s in "[a-zé’ \t\r\n\u{b}\u{c}\u{0}\u{1c}\u{1f}\u{7f}\u{80}\u{85}\u{9f}\u{a0}\u{a1}\u{b0}\u{1680}\u{1681}\u{2000}\u{200a}\u{200b}\u{2028}\u{2029}\u{202f}\u{205f}\u{2060}\u{3000}\u{3001}«»—😀]{0,12}"
         ) {
             proptest::prop_assert_eq!(clean(&s), clean_by_words(&s));
         }
