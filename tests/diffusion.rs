@@ -678,6 +678,10 @@ fn every_page_has_open_graph_and_twitter_card_tags() {
         for tag in ["og:title", "og:description", "og:url", "twitter:card"] {
             assert!(html.contains(tag), "{path}: no {tag}");
         }
+        // X takes a card's title and description from Open Graph: not repeated.
+        for tag in ["twitter:title", "twitter:description"] {
+            assert!(!html.contains(tag), "{path}: {tag} repeats its og: tag");
+        }
     }
     assert!(pages > 10);
     let offer = site
