@@ -77,9 +77,11 @@ struct Table {
     codes: BTreeMap<String, (String, Vec<String>)>,
     /// v3 code → the 4.0 codes derived from it (itself included)
     children: BTreeMap<String, Vec<String>>,
-    /// code → the distinct folded words of its names, folded once here rather than for
-    /// every offer that names the code.
-    words: std::collections::HashMap<String, Vec<String>>,
+    /// code → the distinct folded words of its names, folded the first time a document
+    /// names the code, then shared by every offer that names it: folding the names of
+    /// every code (11,000 names) was 1.8% of the instructions of a rebuild whose new
+    /// documents name a few dozen codes, and of a rebuild that makes none.
+    words: std::collections::HashMap<String, std::sync::OnceLock<Vec<String>>>,
     /// The job names' family keys, made the first time a title is matched: stemming
     /// every name is most of the table's cost, and a build whose export gives its
     /// offers' ROME codes, or whose search documents are all kept, never needs them.
@@ -94,8 +96,8 @@ struct NameKeys {
     by_key: std::collections::HashMap<String, Vec<usize>>,
 }
 
-/// One line of the ROME file, read: code, parent, names, the words.
-type Line = (String, String, Vec<String>, Vec<String>);
+/// One line of the ROME file, read: code, parent, names.
+type Line = (String, String, Vec<String>);
 
 /// How a word of a job name of several words is compared: by family when the family
 /// key is distinctive (five letters or more), else by stem.
@@ -150,7 +152,7 @@ fn title_keys(title: &str) -> BTreeSet<String> {
 }
 
 impl Table {
-    /// The lines are read in parallel (the keys stem every name), kept in order.
+    /// The lines are read in parallel, kept in order.
     fn parse(text: &str) -> Result<Table, VocabularyError> {
         let lines: Vec<(usize, &str)> = text.lines().enumerate().collect();
         let read: Vec<Result<Option<Line>, VocabularyError>> = lines
@@ -169,25 +171,33 @@ impl Table {
                 };
                 let mut names = vec![label.to_string()];
                 names.extend(apps.split(" | ").map(str::to_string));
-                let folded: BTreeSet<String> = names.iter().flat_map(|n| words(n)).collect();
-                Ok(Some((
-                    code.to_string(),
-                    parent.to_string(),
-                    names,
-                    folded.into_iter().collect(),
-                )))
+                Ok(Some((code.to_string(), parent.to_string(), names)))
             })
             .collect();
         let mut rome = Table::default();
         for line in read {
-            let Some((code, parent, names, folded)) = line? else {
+            let Some((code, parent, names)) = line? else {
                 continue;
             };
-            rome.words.insert(code.clone(), folded);
+            rome.words.insert(code.clone(), std::sync::OnceLock::new());
             rome.codes.insert(code.clone(), (parent.clone(), names));
             rome.children.entry(parent).or_default().push(code);
         }
         Ok(rome)
+    }
+
+    /// The distinct folded words of the names of `code`, folded once.
+    fn words_of(&self, code: &str) -> Option<&Vec<String>> {
+        let cell = self.words.get(code)?;
+        Some(cell.get_or_init(|| {
+            let names = self
+                .codes
+                .get(code)
+                .map(|(_, n)| &n[..])
+                .unwrap_or_default();
+            let folded: BTreeSet<String> = names.iter().flat_map(|n| words(n)).collect();
+            folded.into_iter().collect()
+        }))
     }
 
     /// The names' keys, made once (the names side by side, by code).
@@ -271,7 +281,7 @@ impl Rome {
             let code = code.trim().to_uppercase();
             let kids = table.children.get(&code).into_iter().flatten();
             for c in std::iter::once(&code).chain(kids) {
-                if let Some(words) = table.words.get(c) {
+                if let Some(words) = table.words_of(c) {
                     out.extend(words.iter().map(String::as_str));
                 }
             }
