@@ -109,6 +109,10 @@ pub fn load(path: &Path, tables: Key) -> Kept {
 pub fn all(path: &Path) -> Option<(Key, Vec<Key>, Vec<SearchDoc>)> {
     let mut records = Records::open(path)?;
     let live = Live::read(path, &records);
+    let spans: std::collections::HashSet<(u64, u32)> = live
+        .iter()
+        .flat_map(|l| l.entries.iter().map(|&(_, at, len)| (at, len)))
+        .collect();
     let (mut keys, mut docs) = (Vec::new(), Vec::new());
     let mut listed: HashMap<(u64, u32), SearchDoc> = HashMap::new();
     loop {
@@ -118,7 +122,7 @@ pub fn all(path: &Path) -> Option<(Key, Vec<Key>, Vec<SearchDoc>)> {
                     keys.push(key);
                     docs.push(decode(bytes?)?);
                 }
-                Some(live) if live.spans.contains(&at) => {
+                Some(_) if spans.contains(&at) => {
                     listed.insert(at, decode(bytes?)?);
                 }
                 Some(_) => {}
@@ -130,7 +134,7 @@ pub fn all(path: &Path) -> Option<(Key, Vec<Key>, Vec<SearchDoc>)> {
     if let Some(live) = live {
         for (key, at, len) in live.entries {
             keys.push(key);
-            docs.push(listed.get(&(at, len))?.clone());
+            docs.push(listed.remove(&(at, len))?);
         }
     }
     Some((records.tables, keys, docs))
@@ -139,7 +143,6 @@ pub fn all(path: &Path) -> Option<(Key, Vec<Key>, Vec<SearchDoc>)> {
 /// The current offers' records, in order, of the documents file whose id it names.
 struct Live {
     entries: Vec<(Key, u64, u32)>,
-    spans: std::collections::HashSet<(u64, u32)>,
 }
 
 impl Live {
@@ -174,10 +177,7 @@ impl Live {
         let fits = |&(_, at, len): &(Key, u64, u32)| {
             at >= (HEAD + FRAME) as u64 && at + u64::from(len) <= records.size
         };
-        entries.iter().all(fits).then(|| Live {
-            spans: entries.iter().map(|&(_, at, len)| (at, len)).collect(),
-            entries,
-        })
+        entries.iter().all(fits).then_some(Live { entries })
     }
 
     /// Lists `entries` as the records of the file of id `id`.
@@ -296,7 +296,8 @@ pub fn keep(
     docs: &[SearchDoc],
     kept: &Spans,
 ) -> std::io::Result<()> {
-    let previous = match kept.0.iter().any(Option::is_some) {
+    let any_kept = kept.0.iter().any(Option::is_some);
+    let previous = match any_kept {
         true => Records::open(path).filter(|r| r.tables == tables),
         false => None,
     };
@@ -307,7 +308,7 @@ pub fn keep(
     {
         return Ok(());
     }
-    let previous = match kept.0.iter().any(Option::is_some) {
+    let previous = match any_kept {
         true => Some(std::fs::File::open(path)?),
         false => None,
     };
@@ -340,10 +341,7 @@ pub fn keep(
             copy(out, previous.as_ref(), run.take())?;
             record.clear();
             encode(doc, &mut record);
-            out.write_all(&key.to_le_bytes())?;
-            out.write_all(&(record.len() as u32).to_le_bytes())?;
-            out.write_all(&sum(&record).to_le_bytes())?;
-            out.write_all(&record)?;
+            frame(out, *key, &record)?;
             entries.push((*key, pos + FRAME as u64, record.len() as u32));
             pos += (FRAME + record.len()) as u64;
         }
@@ -375,11 +373,8 @@ fn append(
         }
         record.clear();
         encode(doc, &mut record);
-        fresh.extend_from_slice(&key.to_le_bytes());
-        fresh.extend_from_slice(&(record.len() as u32).to_le_bytes());
-        fresh.extend_from_slice(&sum(&record).to_le_bytes());
-        at.push(Err((fresh.len(), record.len() as u32)));
-        fresh.extend_from_slice(&record);
+        frame(&mut fresh, *key, &record)?;
+        at.push(Err((fresh.len() - record.len(), record.len() as u32)));
     }
     live += fresh.len() as u64;
     let mut file = std::fs::OpenOptions::new().append(true).open(path)?;
@@ -411,6 +406,14 @@ fn new_id(path: &Path) -> [u8; 16] {
         path.as_os_str().as_encoded_bytes(),
     ])
     .to_le_bytes()
+}
+
+/// Writes a record after its frame: its offer's key, its length and its sum.
+fn frame(out: &mut impl std::io::Write, key: Key, record: &[u8]) -> std::io::Result<()> {
+    out.write_all(&key.to_le_bytes())?;
+    out.write_all(&(record.len() as u32).to_le_bytes())?;
+    out.write_all(&sum(record).to_le_bytes())?;
+    out.write_all(record)
 }
 
 /// Copies a run of bytes of the previous file, if any.
@@ -646,6 +649,18 @@ mod tests {
         )
     }
 
+    /// The next build's documents: those kept, the others made by `make`.
+    fn remade(
+        kept: Vec<Option<SearchDoc>>,
+        keys: &[Key],
+        make: impl Fn(Key) -> SearchDoc,
+    ) -> Vec<SearchDoc> {
+        kept.into_iter()
+            .zip(keys)
+            .map(|(d, &k)| d.unwrap_or_else(|| make(k)))
+            .collect()
+    }
+
     fn encoded(d: &SearchDoc) -> Vec<u8> {
         let mut bytes = Vec::new();
         encode(d, &mut bytes);
@@ -713,11 +728,7 @@ mod tests {
         next.extend((0..999).map(|k| if k == 500 { 9_001 } else { k }));
         next.swap(100, 200);
         let (kept, spans) = kept(&path, 7, &next);
-        let made: Vec<SearchDoc> = kept
-            .into_iter()
-            .zip(&next)
-            .map(|(d, k)| d.unwrap_or_else(|| doc(&format!("NEW_{k}"))))
-            .collect();
+        let made = remade(kept, &next, |k| doc(&format!("NEW_{k}")));
         keep(&path, 7, &next, &made, &spans).unwrap();
         let (_, kept_keys, all) = all(&path).unwrap();
         assert_eq!(kept_keys, next);
@@ -757,11 +768,7 @@ mod tests {
             let before = std::fs::metadata(&path).unwrap().len();
             let (kept, spans) = kept(&path, 7, &keys);
             assert_eq!(kept.iter().filter(|d| d.is_none()).count(), 50, "day {day}");
-            let made: Vec<SearchDoc> = kept
-                .into_iter()
-                .zip(&keys)
-                .map(|(d, &k)| d.unwrap_or_else(|| make(k)))
-                .collect();
+            let made = remade(kept, &keys, make);
             keep(&path, 7, &keys, &made, &spans).unwrap();
             let after = std::fs::metadata(&path).unwrap().len();
             if id(&path) == current {
