@@ -441,9 +441,13 @@ fn render_report(
     let staged = staged_incremental(&inputs.paths.report, previous, global)?;
     // A file that cannot be linked from the previous tree is simply made again.
     let keep = |path: &str, key: Key| staged.reuse(path, key).unwrap_or(false);
-    for (path, bytes, key) in report::render_keyed(summary, offers, offer_keys, verdicts, &keep)? {
-        staged.write_keyed(&path, &bytes, key)?;
-    }
+    // Each file is written as soon as it is made: the report is never held whole.
+    let put = |path: &str, bytes: Vec<u8>, key: Option<Key>| {
+        staged
+            .write_keyed(path, &bytes, key)
+            .map_err(BuildError::from)
+    };
+    report::render_keyed(summary, offers, offer_keys, verdicts, &keep, &put)?;
     Ok(staged)
 }
 

@@ -350,34 +350,45 @@ pub fn render(
     offers: &[Offer],
     verdicts: &[Verdict],
 ) -> Result<Files, ReportError> {
-    let mut files = Files::new();
+    let files = std::sync::Mutex::new(Files::new());
     let keys = crate::output::keys_of(offers);
-    for (path, bytes, _) in render_keyed(summary, offers, &keys, verdicts, &|_, _| false)? {
-        files.insert(path, bytes);
-    }
-    Ok(files)
+    render_keyed(
+        summary,
+        offers,
+        &keys,
+        verdicts,
+        &|_, _| false,
+        &|path, bytes, _| {
+            files
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(path, bytes);
+            Ok::<_, ReportError>(())
+        },
+    )?;
+    Ok(files.into_inner().unwrap_or_else(|e| e.into_inner()))
 }
-
-/// One file of the report: its path, its bytes, and the key of what it was made from
-/// when it has one (a CFA's workbook: its rows and verdicts).
-pub type ReportFile = (String, Vec<u8>, Option<Key>);
 
 /// Like [`render`], for a build that keeps the previous report's files: a CFA's
 /// workbook is not made again when `keep(path, key)` says the file of that key is
 /// kept (the workbooks are most of the report's time; a day's import changes few
-/// CFAs). The kept workbooks are left out of the list.
-pub fn render_keyed(
+/// CFAs). Each file made is handed to `put` with its path and key (a CFA's page or
+/// workbook: the key of its rows and verdicts) as soon as it is made, from any thread:
+/// the report is never held whole (at 100,000 offers, hundreds of megabytes of
+/// workbooks).
+pub fn render_keyed<E: From<ReportError> + Send>(
     summary: &Summary,
     offers: &[Offer],
     offer_keys: &[Key],
     verdicts: &[Verdict],
     keep: &(dyn Fn(&str, Key) -> bool + Sync),
-) -> Result<Vec<ReportFile>, ReportError> {
+    put: &(dyn Fn(&str, Vec<u8>, Option<Key>) -> Result<(), E> + Sync),
+) -> Result<(), E> {
+    use rayon::prelude::*;
     let tera = templates()?;
     let cfas = group(offers, verdicts);
     let declared_only = listed(&summary.declared_only);
-    let mut files = Files::new();
-    files.insert(
+    put(
         "index.html",
         render_one(
             &tera,
@@ -391,27 +402,22 @@ pub fn render_keyed(
                 cfas: cfas.iter().map(CfaLine::of).collect(),
             },
         )?,
-    );
+        None,
+    )?;
     // Each CFA's page, kept like its workbook when made of the same data (the
     // templates are the binary's), made side by side otherwise.
-    let pages: Vec<Result<Option<ReportFile>, ReportError>> = {
-        use rayon::prelude::*;
-        cfas.par_iter()
-            .map(|cfa| {
-                let path = format!("cfa/{}.html", cfa.slug);
-                let page = CfaPage {
-                    cfa,
-                    declared_only: &declared_only,
-                };
-                let key = crate::output::key_of_serialized(&page);
-                if keep(&path, key) {
-                    return Ok(None);
-                }
-                let bytes = render_one(&tera, "cfa.html", &page)?;
-                Ok(Some((path, bytes, Some(key))))
-            })
-            .collect()
-    };
+    cfas.par_iter().try_for_each(|cfa| {
+        let path = format!("cfa/{}.html", cfa.slug);
+        let page = CfaPage {
+            cfa,
+            declared_only: &declared_only,
+        };
+        let key = crate::output::key_of_serialized(&page);
+        if keep(&path, key) {
+            return Ok(());
+        }
+        put(&path, render_one(&tera, "cfa.html", &page)?, Some(key))
+    })?;
     // The file each CFA fixes, and the mail-merge list that sends them.
     let rows: Vec<workbook::CfaRows<'_>> = cfas
         .iter()
@@ -422,51 +428,43 @@ pub fn render_keyed(
             rows: &c.rows,
         })
         .collect();
-    // A workbook costs milliseconds: made in parallel, inserted in order.
-    let books: Vec<Result<Option<ReportFile>, ReportError>> = {
-        use rayon::prelude::*;
-        rows.par_iter()
-            .map(|cfa| {
-                let path = format!("cfa/{}.xlsx", cfa.slug);
-                let made_of: Vec<(Key, &Verdict)> = cfa
-                    .rows
-                    .iter()
-                    .map(|&i| (offer_keys[i], &verdicts[i]))
-                    .collect();
-                let key =
-                    crate::output::key_of_serialized(&(cfa.slug, cfa.name, cfa.siret, made_of));
-                if keep(&path, key) {
-                    return Ok(None);
-                }
-                let bytes =
-                    workbook::cfa_workbook(cfa, offers, verdicts).map_err(|e| ReportError {
-                        template: "cfa.xlsx",
-                        message: e.to_string(),
-                    })?;
-                Ok(Some((path, bytes, Some(key))))
-            })
-            .collect()
-    };
-    let mut keyed = Vec::new();
-    for file in pages.into_iter().chain(books) {
-        keyed.extend(file?);
-    }
-    files.insert("envoi.csv", workbook::envoi_csv(&rows, offers, verdicts));
-    files.insert("non-conformes.csv", non_conformes_csv(offers, verdicts));
+    // A workbook costs milliseconds: made in parallel, each written once made.
+    rows.par_iter().try_for_each(|cfa| {
+        let path = format!("cfa/{}.xlsx", cfa.slug);
+        let made_of: Vec<(Key, &Verdict)> = cfa
+            .rows
+            .iter()
+            .map(|&i| (offer_keys[i], &verdicts[i]))
+            .collect();
+        let key = crate::output::key_of_serialized(&(cfa.slug, cfa.name, cfa.siret, made_of));
+        if keep(&path, key) {
+            return Ok(());
+        }
+        let bytes = workbook::cfa_workbook(cfa, offers, verdicts).map_err(|e| ReportError {
+            template: "cfa.xlsx",
+            message: e.to_string(),
+        })?;
+        put(&path, bytes, Some(key))
+    })?;
+    put(
+        "envoi.csv",
+        workbook::envoi_csv(&rows, offers, verdicts),
+        None,
+    )?;
+    put(
+        "non-conformes.csv",
+        non_conformes_csv(offers, verdicts),
+        None,
+    )?;
     let json = |v: &dyn erased::Json| v.to_pretty();
-    files.insert("summary.json", json(summary));
-    let mut out: Vec<ReportFile> = files
-        .into_files()
-        .map(|(path, bytes)| (path, bytes, None))
-        .collect();
+    put("summary.json", json(summary), None)?;
     // Every row's verdict, pretty-printed: megabytes at 100,000 offers, kept as long as
     // the verdicts are the same.
     let key = crate::output::key_of_serialized(verdicts);
     if !keep("verdicts.json", key) {
-        out.push(("verdicts.json".into(), json(&verdicts), Some(key)));
+        put("verdicts.json", json(&verdicts), Some(key))?;
     }
-    out.extend(keyed);
-    Ok(out)
+    Ok(())
 }
 
 mod erased {
