@@ -296,8 +296,19 @@ fn each_cfa_gets_a_workbook_to_fix_and_the_mail_merge_lists_them() {
     assert!(notes.contains("Site web invalide (à vérifier)"), "{notes}");
     // The CFA's markup-like name is text in the workbook, never markup.
     assert!(shared.contains("CFA Azur &lt;Formation&gt;"));
-    // A spreadsheet reader opens it whole: its small parts are stored, the others
-    // deflated (vendor/rust_xlsxwriter/VITRINE.md).
+    // Every part is stored, none deflated (vendor/rust_xlsxwriter/VITRINE.md), and a
+    // spreadsheet reader opens it whole.
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&book).unwrap()).unwrap();
+    assert!(archive.len() >= 8);
+    for i in 0..archive.len() {
+        let part = archive.by_index(i).unwrap();
+        assert_eq!(
+            part.compression(),
+            zip::CompressionMethod::Stored,
+            "{:?}",
+            part.name()
+        );
+    }
     use calamine::Reader;
     let mut opened: calamine::Xlsx<_> = calamine::open_workbook(&book).unwrap();
     assert_eq!(opened.sheet_names(), ["Synthèse", "Offres"]);

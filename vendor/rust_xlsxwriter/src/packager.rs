@@ -95,8 +95,13 @@ impl<W: Write + Send> Packager<W> {
     ) -> Packager<W> {
         let zip = zip::ZipWriter::new_stream(writer);
 
+        // vitrine: level 0 stores every part, deflating none (see VITRINE.md).
+        let (method, compression_level) = match compression_level {
+            Some(0) => (zip::CompressionMethod::Stored, None),
+            level => (zip::CompressionMethod::Deflated, level),
+        };
         let zip_options = SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated)
+            .compression_method(method)
             .compression_level(compression_level)
             .unix_permissions(0o600)
             .last_modified_time(DateTime::default())

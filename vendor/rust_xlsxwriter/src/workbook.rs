@@ -2257,8 +2257,9 @@ impl Workbook {
     /// ```
     ///
     pub fn set_zip_compression_level(&mut self, level: u8) -> &mut Workbook {
-        if !(1..=9).contains(&level) {
-            eprintln!("Zip compression level {level} outside range: 1 <= level <= 9.");
+        // vitrine: level 0 stores every part (see VITRINE.md).
+        if !(0..=9).contains(&level) {
+            eprintln!("Zip compression level {level} outside range: 0 <= level <= 9.");
             return self;
         }
 
