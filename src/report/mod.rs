@@ -369,6 +369,9 @@ pub fn render(
     Ok(files.into_inner().unwrap_or_else(|e| e.into_inner()))
 }
 
+/// Where [`render_keyed`] hands each file it makes: its path, bytes and key.
+pub type Put<'a, E> = dyn Fn(&str, Vec<u8>, Option<Key>) -> Result<(), E> + Sync + 'a;
+
 /// Like [`render`], for a build that keeps the previous report's files: a CFA's
 /// workbook is not made again when `keep(path, key)` says the file of that key is
 /// kept (the workbooks are most of the report's time; a day's import changes few
@@ -382,7 +385,7 @@ pub fn render_keyed<E: From<ReportError> + Send>(
     offer_keys: &[Key],
     verdicts: &[Verdict],
     keep: &(dyn Fn(&str, Key) -> bool + Sync),
-    put: &(dyn Fn(&str, Vec<u8>, Option<Key>) -> Result<(), E> + Sync),
+    put: &Put<'_, E>,
 ) -> Result<(), E> {
     use rayon::prelude::*;
     let tera = templates()?;
