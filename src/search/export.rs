@@ -365,14 +365,10 @@ fn zigzag(v: i64) -> u64 {
     ((v << 1) ^ (v >> 63)) as u64
 }
 
-/// A stable 64-bit FNV-1a content hash, in hex: file names change with their bytes.
+/// A stable 64-bit content hash (XXH3), in hex: file names change with their bytes.
+/// (FNV-1a, a byte at a time, took 7 ms of a build over the export's megabytes.)
 pub fn hash(bytes: &[u8]) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{h:016x}")
+    format!("{:016x}", xxhash_rust::xxh3::xxh3_64(bytes))
 }
 
 #[cfg(test)]
