@@ -649,6 +649,14 @@ mod tests {
         )
     }
 
+    /// Offers 0 to n - 1 and their documents (`AF_0`, `AF_1`…), as a first build makes
+    /// them.
+    fn numbered(n: Key) -> (Vec<Key>, Vec<SearchDoc>) {
+        let keys: Vec<Key> = (0..n).collect();
+        let docs = keys.iter().map(|k| doc(&format!("AF_{k}"))).collect();
+        (keys, docs)
+    }
+
     /// The next build's documents: those kept, the others made by `make`.
     fn remade(
         kept: Vec<Option<SearchDoc>>,
@@ -702,8 +710,7 @@ mod tests {
             dir.path().join("index.docs"),
             dir.path().join("index.places"),
         );
-        let docs: Vec<SearchDoc> = (0..3000).map(|i| doc(&format!("AF_{i}"))).collect();
-        let keys: Vec<Key> = (0..3000).collect();
+        let (keys, docs) = numbered(3000);
         let places = Places::of(&crate::communes::Communes::builtin());
         for _ in 0..5 {
             std::thread::scope(|s| {
@@ -719,8 +726,7 @@ mod tests {
     fn runs_of_kept_documents_are_copied_whole_around_changed_ones() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("index.docs");
-        let docs: Vec<SearchDoc> = (0..1000).map(|i| doc(&format!("AF_{i}"))).collect();
-        let keys: Vec<Key> = (0..1000).collect();
+        let (keys, docs) = numbered(1000);
         keep(&path, 7, &keys, &docs, &Spans::none(1000)).unwrap();
         // A day's import: offer 500 changed, one new at the start, the last one gone,
         // and two offers swapped (their runs are not contiguous any more).
@@ -747,15 +753,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("index.docs");
         let make = |k: Key| doc(&format!("AF_{k}"));
-        let mut keys: Vec<Key> = (0..1000).collect();
-        keep(
-            &path,
-            7,
-            &keys,
-            &keys.iter().map(|&k| make(k)).collect::<Vec<_>>(),
-            &Spans::none(1000),
-        )
-        .unwrap();
+        let (mut keys, docs) = numbered(1000);
+        keep(&path, 7, &keys, &docs, &Spans::none(1000)).unwrap();
         let whole = std::fs::metadata(&path).unwrap().len();
         let id = |p: &Path| Records::open(p).unwrap().id;
         let mut current = id(&path);
@@ -803,8 +802,7 @@ mod tests {
     fn a_live_list_of_another_file_is_not_read() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("index.docs");
-        let docs: Vec<SearchDoc> = (0..20).map(|i| doc(&format!("AF_{i}"))).collect();
-        let keys: Vec<Key> = (0..20).collect();
+        let (keys, docs) = numbered(20);
         keep(&path, 7, &keys, &docs, &Spans::none(20)).unwrap();
         let list = std::fs::read(Live::path(&path)).unwrap();
         // The file written again (another id), its list not yet: the stale list is
@@ -822,9 +820,9 @@ mod tests {
     fn a_record_changed_in_place_is_not_kept() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("index.docs");
-        let mut docs: Vec<SearchDoc> = (0..3).map(|i| doc(&format!("AF_{i}"))).collect();
+        let (keys, mut docs) = numbered(3);
         docs[1].texts[0] = "Boulanger".into();
-        keep(&path, 7, &[0, 1, 2], &docs, &Spans::none(3)).unwrap();
+        keep(&path, 7, &keys, &docs, &Spans::none(3)).unwrap();
         // One byte of the second document's text changed, its length the same: a text
         // still well-formed ("Boulangér" would be too), or not UTF-8 at all.
         let bytes = std::fs::read(&path).unwrap();
@@ -833,7 +831,7 @@ mod tests {
             let mut changed = bytes.clone();
             changed[at + 6] = byte;
             std::fs::write(&path, &changed).unwrap();
-            let (kept, _) = kept(&path, 7, &[0, 1, 2]);
+            let (kept, _) = kept(&path, 7, &keys);
             assert!(kept[0].is_some() && kept[2].is_some());
             assert_eq!(kept[1], None, "{byte:#x}");
             // The tantivy index is not written from such a file.
@@ -845,8 +843,8 @@ mod tests {
     fn a_frame_longer_than_the_file_ends_the_reading_without_its_length_allocated() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("index.docs");
-        let docs: Vec<SearchDoc> = (0..3).map(|i| doc(&format!("AF_{i}"))).collect();
-        keep(&path, 7, &[0, 1, 2], &docs, &Spans::none(3)).unwrap();
+        let (keys, docs) = numbered(3);
+        keep(&path, 7, &keys, &docs, &Spans::none(3)).unwrap();
         // The second frame's length damaged: a gigabyte, in a file of a few hundred bytes.
         let mut bytes = std::fs::read(&path).unwrap();
         let second = HEAD + FRAME + encoded(&docs[0]).len();
@@ -863,7 +861,7 @@ mod tests {
         ));
         assert!(matches!(records.next(), Next::Broken));
         assert!(records.record.capacity() < 1 << 20);
-        let (kept, _) = kept(&path, 7, &[0, 1, 2]);
+        let (kept, _) = kept(&path, 7, &keys);
         assert!(kept[0].is_some() && kept[1].is_none() && kept[2].is_none());
         assert!(all(&path).is_none());
     }
@@ -872,9 +870,8 @@ mod tests {
     fn documents_are_kept_by_offer_and_only_for_the_same_tables() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("index.docs");
-        let mut docs: Vec<SearchDoc> = (0..5000).map(|i| doc(&format!("AF_{i}"))).collect();
+        let (keys, mut docs) = numbered(5000);
         docs[2].texts[0] = "Boulanger".into();
-        let keys: Vec<Key> = (0..5000).collect();
         keep(&path, 7, &keys, &docs, &Spans::none(5000)).unwrap();
 
         // The next build: offer 3 changed (new key), one new offer, the order moved.
