@@ -9,6 +9,7 @@
 
 use calamine::{CellErrorType, DataRef, ExcelDateTime, ExcelDateTimeType, Style};
 use memchr::{memchr, memchr3, memmem};
+use std::borrow::Cow;
 
 /// Where the scan cannot promise calamine's reading: calamine takes over.
 #[derive(Debug, PartialEq)]
@@ -172,7 +173,7 @@ fn value_of<'w>(
             _ => return Err(Unsupported),
         },
         Some(b"e") => DataRef::Error(raw()?.parse::<CellErrorType>().map_err(|_| Unsupported)?),
-        Some(b"d") => DataRef::DateTimeIso(text(v)?),
+        Some(b"d") => DataRef::DateTimeIso(text(v)?.into_owned()),
         Some(b"str") => {
             let mut s = String::new();
             push_units(&text(v)?, &mut s);
@@ -314,13 +315,16 @@ fn string_into(xml: &[u8], out: &mut String) -> Scanned<()> {
 
 /// Character data: line ends normalised (XML 1.0), then the predefined entities and
 /// character references resolved by quick-xml, as calamine's reader does (a `&#13;`
-/// stays a carriage return).
-fn text(raw: &[u8]) -> Scanned<String> {
+/// stays a carriage return). Text with neither (most cells) is borrowed, not copied.
+fn text(raw: &[u8]) -> Scanned<Cow<'_, str>> {
     if raw.contains(&b'<') {
         // CDATA, a comment or an element inside the text.
         return Err(Unsupported);
     }
     let raw = std::str::from_utf8(raw).map_err(|_| Unsupported)?;
+    if memchr::memchr2(b'\r', b'&', raw.as_bytes()).is_none() {
+        return Ok(Cow::Borrowed(raw));
+    }
     let mut lines = String::with_capacity(raw.len());
     let mut rest = raw;
     while let Some(i) = rest.find('\r') {
@@ -331,8 +335,8 @@ fn text(raw: &[u8]) -> Scanned<String> {
     }
     lines.push_str(rest);
     match quick_xml::escape::unescape(&lines) {
-        Ok(std::borrow::Cow::Borrowed(_)) => Ok(lines),
-        Ok(std::borrow::Cow::Owned(text)) => Ok(text),
+        Ok(Cow::Borrowed(_)) => Ok(Cow::Owned(lines)),
+        Ok(Cow::Owned(text)) => Ok(Cow::Owned(text)),
         Err(_) => Err(Unsupported),
     }
 }
