@@ -381,8 +381,8 @@ fn render_site(
         &progress,
     )?;
     progress.bar.finish_and_clear();
-    // The search's files come last, once its stage is done: side by side, they are
-    // the end of a rebuild's longest path.
+    // What the sink did not take as it was made (the feeds, calendars, the theme's
+    // assets...), side by side.
     {
         use rayon::prelude::*;
         let files: Vec<(&str, &[u8])> = rendered.files.iter().collect();
@@ -502,5 +502,8 @@ impl site::PageSink for Progress<'_> {
     }
     fn keep_beside(&self, file: &str, data: &[u8]) -> Result<(), OutputError> {
         self.staged.keep_beside(file, data)
+    }
+    fn take_file(&self, file: &str, bytes: &[u8]) -> Result<bool, OutputError> {
+        site::PageSink::take_file(self.staged, file, bytes)
     }
 }

@@ -148,6 +148,11 @@ pub trait PageSink: Sync {
     fn keep_beside(&self, _file: &str, _data: &[u8]) -> Result<(), OutputError> {
         Ok(())
     }
+    /// Takes a file made elsewhere (the search's), keyed by its bytes alone; `false`:
+    /// the sink takes it whole through [`Rendered::files`].
+    fn take_file(&self, _file: &str, _bytes: &[u8]) -> Result<bool, OutputError> {
+        Ok(false)
+    }
 }
 
 /// A staged public tree takes the pages, keeping those an earlier build made from the
@@ -177,6 +182,9 @@ impl PageSink for crate::output::Staged {
     }
     fn keep_beside(&self, file: &str, data: &[u8]) -> Result<(), OutputError> {
         crate::output::Staged::keep_beside(self, file, data)
+    }
+    fn take_file(&self, file: &str, bytes: &[u8]) -> Result<bool, OutputError> {
+        self.write(file, bytes).map(|()| true)
     }
 }
 

@@ -501,10 +501,39 @@ impl<'a> Site<'a> {
         let download = |path: &'static str, layout: &records::Layout<'_>| {
             self.download(sink, path, catalogue_key, layout, &catalogue, &keys)
         };
+        // The search's files, handed to the sink as soon as its stage is done (it is,
+        // by the time the pages render: on its own thread it takes about half the
+        // site's time), and the tree checked with them; the files the sink does not
+        // take go with the others.
+        let search_files = || -> Result<(Vec<&str>, crate::output::Files), SiteError> {
+            let search = self
+                .input
+                .search
+                .get()
+                .ok_or_else(|| SiteError::Render("the search index was not made".into()))?;
+            let mut left = crate::output::Files::new();
+            for (path, bytes) in search.files.iter() {
+                if !sink.take_file(path, bytes)? {
+                    left.insert(path, bytes);
+                }
+            }
+            let added: Vec<&str> = search.files.iter().map(|(p, _)| p).collect();
+            let all: Vec<&str> = env
+                .known
+                .iter()
+                .map(String::as_str)
+                .chain(added.iter().copied())
+                .collect();
+            if let Some(c) = links::crowded_after(&all, &added) {
+                return Err(too_many(c));
+            }
+            Ok((added, left))
+        };
         // Every page but the search and open-data pages, side by side with the downloads
-        // (the search stage works on its own thread); then the open-data page with the
-        // downloads' sizes, and the search page from what its stage made.
-        let (((json, csv), (catalogue_json, lheo)), (ledger, pages_done)) = rayon::join(
+        // and the search's files (the search stage works on its own thread); then the
+        // open-data page with the downloads' sizes, and the search page from what its
+        // stage made.
+        let (((json, csv), (catalogue_json, lheo)), (ledger, (pages_done, searched))) = rayon::join(
             || {
                 rayon::join(
                     || {
@@ -535,15 +564,21 @@ impl<'a> Site<'a> {
                     // serial end of the build.
                     || changes.ledger.to_csv(),
                     || {
-                        jobs.par_iter()
-                            .enumerate()
-                            .filter(|(i, _)| *i != search_job && *i != open_data_job)
-                            .try_for_each(|(_, job)| render(&env, job))
+                        rayon::join(
+                            || {
+                                jobs.par_iter()
+                                    .enumerate()
+                                    .filter(|(i, _)| *i != search_job && *i != open_data_job)
+                                    .try_for_each(|(_, job)| render(&env, job))
+                            },
+                            search_files,
+                        )
                     },
                 )
             },
         );
         pages_done?;
+        let (added, left) = searched?;
         let mut made: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
         for (path, size) in [json?, csv?, catalogue_json?] {
             made.insert(path, size);
@@ -558,13 +593,8 @@ impl<'a> Site<'a> {
             .search
             .get()
             .ok_or_else(|| SiteError::Render("the search index was not made".into()))?;
-        files.merge("", search.files.clone());
-        let added: Vec<&str> = search.files.iter().map(|(p, _)| p).collect();
+        files.merge("", left);
         env.know(&added);
-        let all: Vec<&str> = env.known.iter().map(String::as_str).collect();
-        if let Some(c) = links::crowded_after(&all, &added) {
-            return Err(too_many(c));
-        }
         if let Job::Plain { page, .. } = &mut jobs[search_job] {
             **page = PlainPage::Search(self.search_page(search));
         }
