@@ -317,7 +317,10 @@ impl Diploma {
         if key.is_empty() {
             return None;
         }
-        let starts = |p: &str| key == p || key.starts_with(&format!("{p} "));
+        let starts = |p: &str| {
+            key.strip_prefix(p)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
+        };
         Some(if starts("capa") {
             Diploma::Capa
         } else if starts("cap") {

@@ -689,12 +689,19 @@ const MONTHS: [&str; 12] = [
 
 /// `1er septembre 2027`, `17 décembre 2026`.
 pub fn french_date(d: NaiveDate) -> String {
-    let day = if d.day() == 1 {
-        "1er".to_string()
-    } else {
-        d.day().to_string()
-    };
-    format!("{day} {} {}", MONTHS[d.month0() as usize], d.year())
+    use std::fmt::Write;
+    // Written in place: two dates a view, made for every offer of every build.
+    let mut s = String::with_capacity(24);
+    match d.day() {
+        1 => s.push_str("1er"),
+        day => {
+            let _ = write!(s, "{day}");
+        }
+    }
+    s.push(' ');
+    s.push_str(MONTHS[d.month0() as usize]);
+    let _ = write!(s, " {}", d.year());
+    s
 }
 
 /// `24 mois (2 ans)`, `12 mois (1 an)`, `18 mois`.
