@@ -505,7 +505,7 @@ impl<'a> Site<'a> {
         // by the time the pages render: on its own thread it takes about half the
         // site's time), and the tree checked with them; the files the sink does not
         // take go with the others.
-        let search_files = || -> Result<(Vec<&str>, crate::output::Files), SiteError> {
+        let search_files = || {
             let search = self
                 .input
                 .search
@@ -527,7 +527,7 @@ impl<'a> Site<'a> {
             if let Some(c) = links::crowded_after(&all, &added) {
                 return Err(too_many(c));
             }
-            Ok((added, left))
+            Ok((search, added, left))
         };
         // Every page but the search and open-data pages, side by side with the downloads
         // and the search's files (the search stage works on its own thread); then the
@@ -578,7 +578,7 @@ impl<'a> Site<'a> {
             },
         );
         pages_done?;
-        let (added, left) = searched?;
+        let (search, added, left) = searched?;
         let mut made: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
         for (path, size) in [json?, csv?, catalogue_json?] {
             made.insert(path, size);
@@ -588,11 +588,6 @@ impl<'a> Site<'a> {
             **page = PlainPage::OpenData(self.open_data_page(&files, &made, &licence));
         }
         render(&env, &jobs[open_data_job])?;
-        let search = self
-            .input
-            .search
-            .get()
-            .ok_or_else(|| SiteError::Render("the search index was not made".into()))?;
         files.merge("", left);
         env.know(&added);
         if let Job::Plain { page, .. } = &mut jobs[search_job] {
