@@ -278,6 +278,11 @@ pub(crate) trait Book {
     }
     /// Whether colours were read.
     fn has_markings(&self) -> bool;
+    /// The last row number sheet `index` declares, when it declares one (an xlsx
+    /// sheet's `<dimension>`): a size to make room for, not a count to trust.
+    fn rows_hint(&mut self, _index: usize) -> Option<u32> {
+        None
+    }
     /// Reads xlsx sheets with calamine alone, to compare the scan with it.
     #[cfg(test)]
     fn without_scan(&mut self) {}
@@ -380,8 +385,14 @@ fn read_book(book: &mut dyn Book, file: &Path, limits: &Limits) -> Result<Import
     let offers = std::thread::scope(|scope| -> Result<Vec<Offer>, ImportError> {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Row>>(16);
         let layout = &layout;
+        // Room made once for the rows the sheet declares (bounded by the row limit): grown
+        // by doubling, the offers (944 bytes each) were copied and faulted in twice over.
+        let room = book
+            .rows_hint(sheet_index)
+            .map_or(0, |last| last.saturating_sub(header_row) as usize)
+            .min(limits.max_rows);
         let worker = scope.spawn(move || {
-            let mut offers = Vec::new();
+            let mut offers = Vec::with_capacity(room);
             for batch in rx {
                 offers.extend(batch.iter().map(|row| offer::offer(row, layout)));
             }

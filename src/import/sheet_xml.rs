@@ -236,6 +236,20 @@ impl SharedStrings {
     }
 }
 
+/// The last row of a sheet's `<dimension ref="A1:AB10005"/>` (10005), which comes
+/// before its data; `None` when the sheet's first bytes declare none.
+pub(super) fn declared_last_row(xml: &[u8]) -> Option<u32> {
+    let head = &xml[..xml.len().min(4096)];
+    let at = memchr::memmem::find(head, b"<dimension")?;
+    let after = &head[at..];
+    let start = memchr::memmem::find(after, b"ref=\"")? + 5;
+    let value = &after[start..];
+    let value = &value[..memchr::memchr(b'"', value)?];
+    let last = value.rsplit(|b| *b == b':').next()?;
+    let letters = last.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+    std::str::from_utf8(&last[letters..]).ok()?.parse().ok()
+}
+
 /// The shared strings of `xl/sharedStrings.xml`, in order.
 pub(super) fn shared_strings(xml: &[u8]) -> Scanned<SharedStrings> {
     let start = memmem::find(xml, b"<sst").ok_or(Unsupported)?;
@@ -620,6 +634,28 @@ fn custom_shown(format: &str) -> Shown {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sheet_declares_its_last_row_in_its_dimension() {
+        let sheet = |dimension: &str| {
+            format!(
+                r#"<?xml version="1.0"?><worksheet xmlns="x"><dimension {dimension}/><sheetData><row r="1"/></sheetData></worksheet>"#
+            )
+        };
+        assert_eq!(
+            declared_last_row(sheet(r#"ref="A1:AB10005""#).as_bytes()),
+            Some(10005)
+        );
+        assert_eq!(declared_last_row(sheet(r#"ref="C7""#).as_bytes()), Some(7));
+        assert_eq!(declared_last_row(sheet(r#"ref="A1:XFD""#).as_bytes()), None);
+        assert_eq!(
+            declared_last_row(b"<worksheet><sheetData/></worksheet>"),
+            None
+        );
+        // Only the sheet's first bytes are looked at: a dimension deep in the data is not one.
+        let late = format!("<worksheet>{}<dimension ref=\"A1:B9\"/>", " ".repeat(5000));
+        assert_eq!(declared_last_row(late.as_bytes()), None);
+    }
 
     proptest::proptest! {
         #[test]

@@ -315,6 +315,16 @@ impl Book for XlsxBook {
         true
     }
 
+    fn rows_hint(&mut self, index: usize) -> Option<u32> {
+        let name = self.names.get(index)?.clone();
+        let range = self.scannable(&name)?;
+        let unpacked = self.unpacked.as_ref()?.as_ref();
+        // No more rows than the sheet's bytes can hold (a row and a cell take 32 and
+        // more): a crafted dimension of a million rows makes no room for them.
+        let most = u32::try_from(range.len() / 32).unwrap_or(u32::MAX);
+        sheet_xml::declared_last_row(&unpacked[range]).map(|last| last.min(most))
+    }
+
     #[cfg(test)]
     fn without_scan(&mut self) {
         self.scan = false;
