@@ -7,7 +7,7 @@
 
 use super::calendar::{CalendarView, StepView};
 use super::content::ContentPage;
-use super::map::{MapPoint, Projection};
+use super::map::{BaseMap, MapPoint, Projection};
 use super::model::*;
 use super::nojs;
 use super::outlinks::{self, Resource};
@@ -158,7 +158,9 @@ pub(super) struct OfferPage<'a> {
 /// `cfa.html`: a CFA, its offers by diploma and its training places.
 #[derive(Serialize)]
 pub(super) struct CfaPage<'a> {
-    cfa: CfaView<'a>,
+    /// Keyed by its offers' views and the base map, and made only for a page written: a
+    /// kept CFA page was a quarter of a rebuild's page work (its places, its map's points).
+    cfa: crate::output::Derived<'a, CfaView<'a>>,
 }
 
 #[derive(Serialize)]
@@ -549,7 +551,21 @@ impl<'a> Site<'a> {
         }
     }
 
-    pub(super) fn cfa_page<'s>(&'s self, c: &'s Cfa) -> CfaPage<'s> {
+    /// `view_keys`: the key of each offer's view, by offer (see `Env::view_keys`).
+    pub(super) fn cfa_page<'s>(&'s self, c: &'s Cfa, view_keys: &[[u8; 16]]) -> CfaPage<'s> {
+        // Everything the CFA's view is made of: its path and key, its offers' views in
+        // order (their list lines are made of them), and the base map.
+        let mut parts: Vec<&[u8]> = Vec::with_capacity(c.offers.len() + 3);
+        let map_key = self.map.as_ref().map_or(0, BaseMap::key).to_le_bytes();
+        parts.extend([c.path.as_bytes(), c.key.as_bytes(), &map_key[..]]);
+        parts.extend(c.offers.iter().map(|i| &view_keys[*i][..]));
+        let key = crate::output::key_of(&parts);
+        CfaPage {
+            cfa: crate::output::Derived::new(key, move || self.cfa_view(c)),
+        }
+    }
+
+    fn cfa_view<'s>(&'s self, c: &'s Cfa) -> CfaView<'s> {
         let first = &self.offers[c.offers[0]];
         let mut groups: BTreeMap<&str, Vec<&Listed>> = BTreeMap::new();
         let mut places: BTreeMap<PlaceKey, PlaceAcc<'_>> = BTreeMap::new();
@@ -650,25 +666,23 @@ impl<'a> Site<'a> {
                 offers: p.offers,
             })
             .collect();
-        CfaPage {
-            cfa: CfaView {
-                name: &first.cfa.name,
-                path: &c.path,
-                key: &c.key,
-                siret: first.cfa.siret.as_deref(),
-                uai: first.cfa.uai.as_deref(),
-                nda: first.cfa.nda.as_deref(),
-                qualiopi,
-                address: &first.cfa.address,
-                count: c.offers.len(),
-                count_label: french_number(c.offers.len()),
-                groups: groups
-                    .into_iter()
-                    .map(|(diploma, offers)| DiplomaGroup { diploma, offers })
-                    .collect(),
-                places,
-                map,
-            },
+        CfaView {
+            name: &first.cfa.name,
+            path: &c.path,
+            key: &c.key,
+            siret: first.cfa.siret.as_deref(),
+            uai: first.cfa.uai.as_deref(),
+            nda: first.cfa.nda.as_deref(),
+            qualiopi,
+            address: &first.cfa.address,
+            count: c.offers.len(),
+            count_label: french_number(c.offers.len()),
+            groups: groups
+                .into_iter()
+                .map(|(diploma, offers)| DiplomaGroup { diploma, offers })
+                .collect(),
+            places,
+            map,
         }
     }
 

@@ -316,7 +316,13 @@ impl<'a> Site<'a> {
                 }
                 Ok(page)
             }
-            Job::Cfa(c) => self.render_page(env, &c.path, &c.path, "cfa.html", &self.cfa_page(c)),
+            Job::Cfa(c) => self.render_page(
+                env,
+                &c.path,
+                &c.path,
+                "cfa.html",
+                &self.cfa_page(c, env.view_keys),
+            ),
             Job::Browse { dim, facet, page } => {
                 let base_path = format!("/{}/{}/", dim.segment(), facet.slug);
                 let total = facet.offers.len().div_ceil(PER_PAGE).max(1);
