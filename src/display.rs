@@ -146,12 +146,22 @@ pub fn name_suspicious(name: &str) -> bool {
     if t.is_empty() {
         return false;
     }
-    // ASCII symbols compared as bytes: a `str::contains` per character cost 1% of a
-    // rebuild.
-    const STRAY: &[u8] = b"*#@_|\\<>{}[]=+;?!$%~^";
+    // ASCII symbols as a bit set of their codes: a `str::contains` per character cost
+    // 1% of a rebuild, and a search of the list (a `memchr` call per character) 1.8%
+    // of a 1%-changed rebuild's instructions (callgrind).
+    const STRAY: u128 = {
+        let symbols = b"*#@_|\\<>{}[]=+;?!$%~^";
+        let mut set = 0u128;
+        let mut i = 0;
+        while i < symbols.len() {
+            set |= 1 << symbols[i];
+            i += 1;
+        }
+        set
+    };
     let stray = t
         .chars()
-        .any(|c| (c.is_ascii() && STRAY.contains(&(c as u8))) || c.is_control());
+        .any(|c| (c.is_ascii() && STRAY & (1 << c as u32) != 0) || c.is_control());
     stray || t.starts_with('/') || t.ends_with('/')
 }
 
@@ -243,6 +253,11 @@ mod tests {
         // Each stray symbol on its own, and a control character.
         for c in "*#@_|\\<>{}[]=+;?!$%~^\u{7}".chars() {
             assert!(name_suspicious(&format!("CFA {c} Nice")), "{c:?}");
+        }
+        // And no other printable ASCII character.
+        for c in (b' '..=b'~').map(char::from) {
+            let stray = "*#@_|\\<>{}[]=+;?!$%~^".contains(c);
+            assert_eq!(name_suspicious(&format!("CFA {c} Nice")), stray, "{c:?}");
         }
     }
 }
