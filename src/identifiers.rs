@@ -202,7 +202,7 @@ pub fn phone_international(text: &str) -> Option<String> {
     };
     let b = national.as_bytes();
     (b.len() == 9 && b.iter().all(u8::is_ascii_digit) && b[0] != b'0')
-        .then(|| format!("+33{national}"))
+        .then(|| ["+33", national].concat())
 }
 
 /// A plausible e-mail address: one `@`, a non-empty local part, a domain of at least two

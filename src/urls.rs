@@ -35,12 +35,16 @@ pub fn offer_folder(offer: &Offer) -> String {
 pub fn offer_path(offer: &Offer) -> String {
     let id = slug(&offer.id);
     let title: String = slug(&offer.title).chars().take(60).collect();
-    format!(
-        "/formations/{}/{}-{}/",
-        offer_folder(offer),
+    [
+        "/formations/",
+        &offer_folder(offer),
+        "/",
         title.trim_end_matches('-'),
-        id
-    )
+        "-",
+        &id,
+        "/",
+    ]
+    .concat()
 }
 
 /// Key identifying a responsible CFA: its SIRET, else its UAI, else its folded name.
@@ -55,11 +59,14 @@ pub fn cfa_key(offer: &Offer) -> String {
 /// Path of a CFA page: `/cfa/{name}-{siret}/`.
 pub fn cfa_path(offer: &Offer) -> String {
     let name: String = slug(&offer.responsible.name).chars().take(60).collect();
-    format!(
-        "/cfa/{}-{}/",
+    [
+        "/cfa/",
         name.trim_end_matches('-'),
-        slug(&cfa_key(offer))
-    )
+        "-",
+        &slug(&cfa_key(offer)),
+        "/",
+    ]
+    .concat()
 }
 
 #[cfg(test)]

@@ -38,7 +38,7 @@ impl Value {
 /// A number as a person writes it: integers without decimals.
 pub fn number_text(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
+        (n as i64).to_string()
     } else {
         format!("{n}")
     }

@@ -346,7 +346,9 @@ impl Table {
                     }
                 }
             }
-            pages.queries.push((path, format!("{a} {b}")));
+            pages
+                .queries
+                .push((path, [a.as_str(), " ", b.as_str()].concat()));
         }
         pages
     }
@@ -354,12 +356,12 @@ impl Table {
     /// URL path of a word's page: words are folded to `a-z0-9`, or (another spelling)
     /// lower-case letters and digits, so they are safe.
     pub fn word_path(word: &str) -> String {
-        format!("/recherche/sans-js/{word}/")
+        ["/recherche/sans-js/", word, "/"].concat()
     }
 
     /// URL path of a pair's page: where Netlify sends `?q=a+b` (or `?q=a%20b`).
     pub fn pair_path(a: &str, b: &str) -> String {
-        format!("/recherche/sans-js/{a}+{b}/")
+        ["/recherche/sans-js/", a, "+", b, "/"].concat()
     }
 
     /// The `_redirects` rules: a query goes to its page, one with no page to the list

@@ -100,7 +100,7 @@ pub(super) struct Page {
 pub(super) fn file_of(path: &str) -> String {
     let p = path.trim_start_matches('/');
     if p.is_empty() || p.ends_with('/') {
-        format!("{p}index.html")
+        [p, "index.html"].concat()
     } else {
         p.to_string()
     }
@@ -165,7 +165,7 @@ impl<'a> Site<'a> {
         // key hashes the base once per build (`Env::base_key`), not once per page.
         let own = Own {
             page_url: path,
-            canonical_url: format!("{}{canonical}", self.base_url),
+            canonical_url: [self.base_url.as_str(), canonical].concat(),
             page,
         };
         let file = file_of(path);
