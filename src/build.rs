@@ -188,34 +188,54 @@ fn build_reading(
     // every file) and the search's places and kept documents. One after the other on
     // this thread they outlasted the reading of a 10,000-offer export, and the controls
     // waited for them (perf timeline of a 1%-changed rebuild).
-    let ((sources, site_loaded), (manifests, prepared, preloaded)) = rayon::join(
-        || {
-            let t = Instant::now();
-            (inputs.site(), t.elapsed())
-        },
-        || {
-            let t = Instant::now();
-            let (manifests, prepared) = rayon::join(
-                || {
-                    rayon::join(
-                        || previous_manifest(inputs, &paths.public, ""),
-                        || previous_manifest(inputs, &paths.report, "report."),
-                    )
-                },
-                || {
-                    inputs.vocabulary.rome.warm();
-                    search::prepare(
-                        &paths.index(),
-                        &inputs.tables.communes,
-                        &vocabulary,
-                        crate::inputs::search_sources_key(&inputs.config),
-                        !inputs.clean,
-                    )
-                },
-            );
-            (manifests, prepared, t.elapsed())
-        },
-    );
+    // The tables the search and the offers' views are made from (the communes among
+    // them), by the key of their files.
+    let tables_key = crate::inputs::search_sources_key(&inputs.config);
+    let view_keys_path = paths.build.join(VIEW_KEYS);
+    let ((sources, previous_view_keys, site_loaded), (manifests, prepared, preloaded)) =
+        rayon::join(
+            || {
+                let t = Instant::now();
+                let previous_view_keys = match inputs.clean {
+                    true => Vec::new(),
+                    // Bounded as the export is: one entry an offer.
+                    false => std::fs::File::open(&view_keys_path)
+                        .and_then(|f| {
+                            let most = 64 * inputs.config.limits.max_rows as u64 + 1024;
+                            let mut bytes = Vec::new();
+                            std::io::Read::read_to_end(
+                                &mut std::io::Read::take(f, most),
+                                &mut bytes,
+                            )?;
+                            Ok(bytes)
+                        })
+                        .unwrap_or_default(),
+                };
+                (inputs.site(), previous_view_keys, t.elapsed())
+            },
+            || {
+                let t = Instant::now();
+                let (manifests, prepared) = rayon::join(
+                    || {
+                        rayon::join(
+                            || previous_manifest(inputs, &paths.public, ""),
+                            || previous_manifest(inputs, &paths.report, "report."),
+                        )
+                    },
+                    || {
+                        inputs.vocabulary.rome.warm();
+                        search::prepare(
+                            &paths.index(),
+                            &inputs.tables.communes,
+                            &vocabulary,
+                            tables_key,
+                            !inputs.clean,
+                        )
+                    },
+                );
+                (manifests, prepared, t.elapsed())
+            },
+        );
     let sources = sources?;
     let mut checked = check_only(inputs, read)?;
     checked.timings.splice(
@@ -310,8 +330,15 @@ fn build_reading(
             global,
             public_manifest,
             &sources,
-            offers,
-            verdicts,
+            Offers {
+                offers,
+                verdicts,
+                keys: &offer_keys,
+            },
+            (
+                &previous_view_keys,
+                key_of(&[&global.to_le_bytes(), &tables_key.to_le_bytes()]),
+            ),
             &later,
         )
         .map(|r| (r, t.elapsed()));
@@ -333,6 +360,12 @@ fn build_reading(
     let files = public.commit()?;
     // The ledger follows the site it describes: written only once the site is in place.
     site::write_ledger(&rendered)?;
+    // Only a later build's time is lost if they cannot be kept.
+    if !rendered.view_keys.is_empty() {
+        let _ = crate::output::write_replacing(&view_keys_path, |out| {
+            std::io::Write::write_all(out, &rendered.view_keys)
+        });
+    }
     // The theme, the content and the previous ledger are freed off the run's end.
     crate::drop_later(sources);
     checked.timings.push(("write", t.elapsed()));
@@ -348,15 +381,34 @@ fn build_reading(
 
 /// The site rendered into a staged public tree, kept files reused from the previous
 /// build (incremental: a file made from the same inputs is hard-linked, not made again).
+/// Where a build keeps its offers' view keys for the next one, in `build/`
+/// ([`site::view_keys`]).
+const VIEW_KEYS: &str = "view-keys";
+
+/// The offers read, their verdicts and their keys (same order).
+struct Offers<'a> {
+    offers: &'a [crate::model::Offer],
+    verdicts: &'a [Verdict],
+    keys: &'a [Key],
+}
+
+/// `view_keys`: the previous build's view keys (the file's bytes) and the key of what
+/// every view is made of besides its offer.
 fn render_site(
     inputs: &Inputs,
     global: Key,
     previous: (std::path::PathBuf, Manifest),
     sources: &crate::inputs::SiteSources,
-    offers: &[crate::model::Offer],
-    verdicts: &[Verdict],
+    offers: Offers<'_>,
+    view_keys: (&[u8], Key),
     search: &site::Later<search::SearchAssets>,
 ) -> Result<(site::Rendered, Staged), BuildError> {
+    let Offers {
+        offers,
+        verdicts,
+        keys: offer_keys,
+    } = offers;
+    let (previous_view_keys, views_made_of) = view_keys;
     let (config, paths) = (&inputs.config, &inputs.paths);
     let public = staged_incremental(&paths.public, previous, global)?;
     // A live count on a terminal (indicatif draws nothing when stderr is not one, so
@@ -377,6 +429,9 @@ fn render_site(
             offers,
             verdicts,
             search,
+            offer_keys,
+            previous_view_keys,
+            views_made_of,
         },
         &progress,
     )?;

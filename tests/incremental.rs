@@ -370,6 +370,98 @@ fn a_changed_platforms_file_makes_the_offer_pages_links_again() {
     }
 }
 
+#[test]
+fn a_changed_glossary_makes_the_offer_pages_that_explain_its_terms_again() {
+    // An offer's view holds the meaning of its diploma's acronym: a rebuild finds the
+    // previous build's view keys by what each view is made of, the glossary among it.
+    let builtin =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/glossaire.toml"))
+            .unwrap();
+    let changed = builtin.replacen(
+        "sens = \"certificat d'aptitude professionnelle\"",
+        "sens = \"certificat d'aptitude professionnelle (en deux ans)\"",
+        1,
+    );
+    assert_ne!(changed, builtin);
+    let own = |site: &Path| {
+        std::fs::create_dir_all(site.join("data")).unwrap();
+        std::fs::write(site.join("data/glossaire.toml"), &changed).unwrap();
+    };
+    let warm = site();
+    build(warm.path(), Path::new(EXTRACT), &[]);
+    own(warm.path());
+    build(warm.path(), Path::new(EXTRACT), &[]);
+    let cold = site();
+    own(cold.path());
+    build(cold.path(), Path::new(EXTRACT), &[]);
+    // The ledger's fingerprints are those of the views as they are now.
+    let ledger = |site: &tempfile::TempDir| std::fs::read(site.path().join("data/urls.csv"));
+    assert!(ledger(&warm).unwrap() == ledger(&cold).unwrap());
+    let (warm, cold) = (bytes(warm.path()), bytes(cold.path()));
+    let explained = warm
+        .iter()
+        .filter(|(p, b)| {
+            p.starts_with("formations/")
+                && String::from_utf8_lossy(b).contains("professionnelle (en deux ans)")
+        })
+        .count();
+    assert!(
+        explained > 0,
+        "no offer page explains CAP with the new meaning"
+    );
+    assert_eq!(
+        warm.keys().collect::<Vec<_>>(),
+        cold.keys().collect::<Vec<_>>()
+    );
+    for (p, b) in &warm {
+        assert!(*b == cold[p], "{p} differs from a cold build");
+    }
+}
+
+#[test]
+fn a_changed_communes_table_makes_the_views_drawn_from_it_again() {
+    // A place without coordinates is drawn at its town's centre, from the communes
+    // table: the table is part of what every view is made of.
+    let builtin = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/data/communes-france.csv"
+    ))
+    .unwrap();
+    // Every town a tenth of a degree further north.
+    let mut changed = String::new();
+    for (n, line) in builtin.lines().enumerate() {
+        let mut cells: Vec<String> = line.split(',').map(str::to_string).collect();
+        if n > 0
+            && let Ok(lat) = cells[4].parse::<f64>()
+        {
+            cells[4] = format!("{:.4}", lat + 0.1);
+        }
+        changed.push_str(&cells.join(","));
+        changed.push('\n');
+    }
+    let own = |site: &Path| {
+        std::fs::create_dir_all(site.join("data")).unwrap();
+        std::fs::write(site.join("data/communes-france.csv"), &changed).unwrap();
+    };
+    let warm = site();
+    build(warm.path(), Path::new(EXTRACT), &[]);
+    own(warm.path());
+    build(warm.path(), Path::new(EXTRACT), &[]);
+    let cold = site();
+    own(cold.path());
+    build(cold.path(), Path::new(EXTRACT), &[]);
+    let ledger = |site: &tempfile::TempDir| std::fs::read(site.path().join("data/urls.csv"));
+    assert!(ledger(&warm).unwrap() == ledger(&cold).unwrap());
+    let (warm, cold) = (bytes(warm.path()), bytes(cold.path()));
+    assert_eq!(
+        warm.keys().collect::<Vec<_>>(),
+        cold.keys().collect::<Vec<_>>()
+    );
+    for (p, b) in &warm {
+        assert!(*b == cold[p], "{p} differs from a cold build");
+    }
+}
+
 /// A small deterministic generator (xorshift64*): the same edits on every run.
 struct Dice(u64);
 

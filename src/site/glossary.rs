@@ -39,6 +39,16 @@ pub enum GlossaryError {
 }
 
 impl Glossary {
+    /// The key of every term and its meaning.
+    pub fn key(&self) -> crate::output::Key {
+        let parts: Vec<&[u8]> = self
+            .terms
+            .iter()
+            .flat_map(|(sigle, sens)| [sigle.as_bytes(), sens.as_bytes()])
+            .collect();
+        crate::output::key_of(&parts)
+    }
+
     /// Reads `[[termes]] sigle = … sens = …`; a term is defined once, never empty.
     pub fn parse(text: &str) -> Result<Glossary, GlossaryError> {
         let file: File = toml::from_str(text)?;

@@ -31,6 +31,7 @@ mod plan;
 pub mod records;
 mod render;
 pub mod theme;
+pub mod view_keys;
 pub mod views;
 
 use crate::config::Config;
@@ -54,6 +55,14 @@ pub struct SiteInput<'a> {
     /// Made by the build on another thread while the site plans its pages and writes
     /// its open data: the site waits for it only where it needs it.
     pub search: &'a Later<SearchAssets>,
+    /// The key of each offer (same order as `offers`), or none: each view's key is then
+    /// found by hashing the view.
+    pub offer_keys: &'a [crate::output::Key],
+    /// The view keys the previous build left ([`view_keys::ViewKeys`]; empty: none).
+    pub previous_view_keys: &'a [u8],
+    /// The key of what every view is made of besides its offer and paths: the binary,
+    /// the configuration, the theme and the tables (the site adds the glossary).
+    pub views_made_of: crate::output::Key,
 }
 
 /// A value another thread is still making: [`Later::get`] waits for it the first time.
@@ -105,6 +114,9 @@ pub struct Rendered {
     pub ledger_path: PathBuf,
     /// Number of HTML pages made (streamed ones included).
     pub pages: usize,
+    /// The view keys of this build, for the next one ([`view_keys::ViewKeys`]; empty
+    /// when the offers' keys were not given).
+    pub view_keys: Vec<u8>,
 }
 
 /// Where [`render_into`] sends each page as soon as it is made (path relative to the

@@ -107,6 +107,10 @@ pub struct Site<'a> {
     pub(super) offer_parts_key: crate::output::Key,
     /// Made the first time a withdrawn page asks for similar offers.
     pub(super) neighbours: std::sync::OnceLock<Neighbours>,
+    /// The key of what each view is made of besides what every view shares
+    /// ([`super::view_keys::made_of`]), same order as `offers`; empty when the offers'
+    /// keys were not given.
+    pub(super) made_of: Vec<crate::output::Key>,
 }
 
 /// A CFA's training place: department, town, postcode and street (folded).
@@ -215,6 +219,8 @@ impl<'a> Site<'a> {
         let mut seen_paths = HashSet::new();
         let mut published: Vec<&Offer> = Vec::new();
         let mut published_paths: Vec<String> = Vec::new();
+        // Where each published offer is among the offers read (for its key).
+        let mut published_at: Vec<usize> = Vec::new();
         // Paths (slugs of titles and towns) made side by side, then taken in order.
         let paths: Vec<Option<String>> = input
             .offers
@@ -222,13 +228,14 @@ impl<'a> Site<'a> {
             .zip(input.verdicts)
             .map(|(o, v)| (v.status == Status::Published).then(|| urls::offer_path(o)))
             .collect();
-        for (o, path) in input.offers.iter().zip(paths) {
+        for (at, (o, path)) in input.offers.iter().zip(paths).enumerate() {
             let Some(path) = path else {
                 continue;
             };
             if seen_paths.insert(path.clone()) {
                 published.push(o);
                 published_paths.push(path);
+                published_at.push(at);
             } else {
                 notes.push(format!(
                     "offer {} (row {}) has the URL of an earlier offer: not published",
@@ -256,6 +263,17 @@ impl<'a> Site<'a> {
             offer_cfa.push(n);
         }
 
+        let made_of: Vec<crate::output::Key> = match input.offer_keys.len() == input.offers.len() {
+            true => published_at
+                .par_iter()
+                .zip(&published_paths)
+                .zip(&offer_cfa)
+                .map(|((at, path), c)| {
+                    super::view_keys::made_of(input.offer_keys[*at], path, &cfas[*c].path)
+                })
+                .collect(),
+            false => Vec::new(),
+        };
         let privacy = config.privacy.publish_referent_name;
         let glossary = input.sources.glossary.clone();
         let offers: Vec<OfferView> = published
@@ -351,6 +369,7 @@ impl<'a> Site<'a> {
             applications: jsonld::Applications::from_calendar(calendar),
             offer_parts_key,
             neighbours: std::sync::OnceLock::new(),
+            made_of,
             platforms: input.sources.platforms.clone(),
             resources: input.sources.resources.clone(),
             calendar,

@@ -141,19 +141,40 @@ impl<'a> Site<'a> {
     /// Renders the whole tree.
     pub fn render(mut self, sink: &dyn PageSink) -> Result<Rendered, SiteError> {
         let config = self.input.config;
-        // Each offer's view serialised once, for its fingerprint in the ledger and its
-        // key (the downloads' records and the CFAs' LHÉO files are made of views alone).
+        // Each offer's view key, for its fingerprint in the ledger and its pages' keys
+        // (the downloads' records and the CFAs' LHÉO files are made of views alone): the
+        // previous build's when the view is made of the same inputs, else the view
+        // serialised once.
+        let views_made_of = crate::output::key_of(&[
+            &self.input.views_made_of.to_le_bytes(),
+            &self.glossary.key().to_le_bytes(),
+        ]);
+        let previous_keys =
+            super::view_keys::ViewKeys::read(self.input.previous_view_keys, views_made_of);
         let (fingerprints, view_keys): (Vec<String>, Vec<[u8; 16]>) = self
             .offers
             .par_iter()
-            .map(|o| {
+            .enumerate()
+            .map(|(i, o)| {
                 // The view's structure hashed as it is serialised, no JSON made: the
                 // JSON of 100,000 views was 0.5 s of CPU in a rebuild (perf). The
                 // ledger's fingerprint is the key's first 32 bits.
-                let key = crate::output::key_of_serialized(o);
-                (hex32((key >> 96) as u32), key.to_le_bytes())
+                let key = self
+                    .made_of
+                    .get(i)
+                    .and_then(|m| previous_keys.get(*m))
+                    .unwrap_or_else(|| crate::output::key_of_serialized(o).to_le_bytes());
+                (hex32((u128::from_le_bytes(key) >> 96) as u32), key)
             })
             .unzip();
+        drop(previous_keys);
+        let new_view_keys = match self.made_of.len() == view_keys.len() {
+            true => super::view_keys::ViewKeys::to_bytes(
+                views_made_of,
+                self.made_of.iter().copied().zip(view_keys.iter().copied()),
+            ),
+            false => Vec::new(),
+        };
         let mut notes = std::mem::take(&mut self.notes);
         // The search without JavaScript: a page per word of the browse pages' names and
         // per common pair of words (not in the sitemap: they repeat the browse pages).
@@ -619,6 +640,7 @@ impl<'a> Site<'a> {
             notes,
             ledger,
             ledger_path: self.input.ledger_path.to_path_buf(),
+            view_keys: new_view_keys,
         })
     }
 

@@ -63,6 +63,9 @@ impl TestSite {
             offers,
             verdicts,
             search: &site::Later::ready(search.clone()),
+            offer_keys: &[],
+            previous_view_keys: &[],
+            views_made_of: 0,
         })
     }
 }
