@@ -119,9 +119,15 @@ impl Ledger {
         // written sorted, and a sorted run builds the tree without a search per row
         // (100,000 rows). A row given twice keeps its last line, as inserts would.
         let mut rows = Vec::new();
-        for (i, rec) in reader.records().enumerate() {
-            let line = i as u64 + 2;
-            let rec = rec.map_err(|e| ledger_error(file, line, e.to_string()))?;
+        // One record read into again and again, not one made per row.
+        let mut rec = csv::StringRecord::new();
+        for line in 2.. {
+            if !reader
+                .read_record(&mut rec)
+                .map_err(|e| ledger_error(file, line, e.to_string()))?
+            {
+                break;
+            }
             let f = |n: usize| rec.get(n).unwrap_or("").to_string();
             let kind = match rec.get(0) {
                 Some("offre") => Kind::Offer,
