@@ -10,12 +10,22 @@ use crate::model::Offer;
 /// Lower-case ASCII letters, digits and single hyphens: safe in a path on every host.
 /// Never empty (`"x"` when nothing usable is left); at most 80 characters.
 pub fn slug(text: &str) -> String {
-    let folded = crate::model::fold(text).replace(' ', "-");
-    let mut s: String = folded.chars().take(80).collect();
-    while s.ends_with('-') {
-        s.pop();
+    slug_within(text, 80)
+}
+
+/// [`slug`] of at most `most` characters. A folded text is ASCII (`a-z`, `0-9` and
+/// single spaces): its spaces become hyphens in place and it is cut by bytes, in the
+/// one string `fold` made (three strings a slug, twice per offer, before).
+fn slug_within(text: &str, most: usize) -> String {
+    let mut s = crate::model::fold(text);
+    debug_assert!(s.is_ascii());
+    s.truncate(most);
+    let trimmed = s.trim_end_matches(' ').len();
+    s.truncate(trimmed);
+    if s.is_empty() {
+        return "x".into();
     }
-    if s.is_empty() { "x".into() } else { s }
+    s.replace(' ', "-")
 }
 
 /// The folder of an offer: the slug of its place's department name (`var`,
@@ -25,8 +35,21 @@ pub fn offer_folder(offer: &Offer) -> String {
         .iter()
         .filter_map(|a| a.postcode.as_deref())
         .filter_map(crate::communes::department_of_postcode)
-        .find_map(|code| crate::communes::department_name(&code).map(slug))
-        .unwrap_or_else(|| "autres-lieux".into())
+        .find_map(|code| department_slug(&code))
+        .map_or_else(|| "autres-lieux".into(), str::to_string)
+}
+
+/// The slug of a department's name, made once per department (asked for every offer).
+fn department_slug(code: &str) -> Option<&'static str> {
+    static SLUGS: std::sync::LazyLock<rustc_hash::FxHashMap<&str, String>> =
+        std::sync::LazyLock::new(|| {
+            crate::regions::DEPARTMENTS
+                .iter()
+                .chain(&crate::regions::OVERSEAS_COLLECTIVITIES)
+                .map(|(code, name)| (*code, slug(name)))
+                .collect()
+        });
+    SLUGS.get(code).map(String::as_str)
 }
 
 /// Path of an offer page: `/formations/{department}/{title}-{id}/`. The id keeps it
@@ -34,7 +57,7 @@ pub fn offer_folder(offer: &Offer) -> String {
 /// path, and the ledger redirects the old one).
 pub fn offer_path(offer: &Offer) -> String {
     let id = slug(&offer.id);
-    let title: String = slug(&offer.title).chars().take(60).collect();
+    let title = slug_within(&offer.title, 60);
     [
         "/formations/",
         &offer_folder(offer),
@@ -72,6 +95,41 @@ pub fn cfa_path(offer: &Offer) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Slugs as they were first made: hyphens for spaces, then cut by characters.
+    fn slug_by_chars(text: &str, most: usize) -> String {
+        let folded = crate::model::fold(text).replace(' ', "-");
+        let mut s: String = folded.chars().take(80).collect();
+        while s.ends_with('-') {
+            s.pop();
+        }
+        let s = if s.is_empty() { "x".to_string() } else { s };
+        s.chars()
+            .take(most)
+            .collect::<String>()
+            .trim_end_matches('-')
+            .to_string()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn slugs_are_cut_in_their_folded_bytes_as_by_characters(text in "\\PC{0,120}") {
+            proptest::prop_assert_eq!(slug(&text), slug_by_chars(&text, 80));
+            proptest::prop_assert_eq!(slug_within(&text, 60), slug_by_chars(&text, 60));
+        }
+    }
+
+    #[test]
+    fn every_department_has_the_slug_of_its_name() {
+        for (code, name) in crate::regions::DEPARTMENTS
+            .iter()
+            .chain(&crate::regions::OVERSEAS_COLLECTIVITIES)
+        {
+            assert_eq!(department_slug(code), Some(slug(name).as_str()), "{code}");
+        }
+        assert_eq!(department_slug("13"), Some("bouches-du-rhone"));
+        assert_eq!(department_slug("00"), None);
+    }
 
     fn offer(id: &str, title: &str) -> Offer {
         let mut o = Offer {

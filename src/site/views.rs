@@ -230,9 +230,11 @@ pub fn offer_view_at(
     let rncp_url = rncp.as_deref().and_then(rncp_url);
     let domain = offer.domain.as_deref().and_then(non_empty);
     let domain_slug = domain.as_deref().map(urls::slug);
+    // The same name written the same way needs no folding (most offers).
     let trainer = non_empty(&offer.trainer.name).filter(|t| {
-        crate::model::fold(t) != crate::model::fold(&offer.responsible.name)
-            || offer.trainer.siret != offer.responsible.siret
+        offer.trainer.siret != offer.responsible.siret
+            || (*t != offer.responsible.name
+                && crate::model::fold(t) != crate::model::fold(&offer.responsible.name))
     });
     let coords = offer.place.coordinates;
     let mut place_address = address_view(&offer.place.address);
