@@ -188,54 +188,43 @@ fn build_reading(
     // every file) and the search's places and kept documents. One after the other on
     // this thread they outlasted the reading of a 10,000-offer export, and the controls
     // waited for them (perf timeline of a 1%-changed rebuild).
-    // The tables the search and the offers' views are made from (the communes among
-    // them), by the key of their files.
-    let tables_key = crate::inputs::search_sources_key(&inputs.config);
     let view_keys_path = paths.build.join(VIEW_KEYS);
-    let ((sources, previous_view_keys, site_loaded), (manifests, prepared, preloaded)) =
-        rayon::join(
-            || {
-                let t = Instant::now();
-                let previous_view_keys = match inputs.clean {
-                    true => Vec::new(),
-                    // Bounded as the export is: one entry an offer.
-                    false => std::fs::File::open(&view_keys_path)
-                        .and_then(|f| {
-                            let most = 64 * inputs.config.limits.max_rows as u64 + 1024;
-                            let mut bytes = Vec::new();
-                            std::io::Read::read_to_end(
-                                &mut std::io::Read::take(f, most),
-                                &mut bytes,
-                            )?;
-                            Ok(bytes)
-                        })
-                        .unwrap_or_default(),
-                };
-                (inputs.site(), previous_view_keys, t.elapsed())
-            },
-            || {
-                let t = Instant::now();
-                let (manifests, prepared) = rayon::join(
-                    || {
-                        rayon::join(
-                            || previous_manifest(inputs, &paths.public, ""),
-                            || previous_manifest(inputs, &paths.report, "report."),
-                        )
-                    },
-                    || {
-                        inputs.vocabulary.rome.warm();
-                        search::prepare(
-                            &paths.index(),
-                            &inputs.tables.communes,
-                            &vocabulary,
-                            tables_key,
-                            !inputs.clean,
-                        )
-                    },
-                );
-                (manifests, prepared, t.elapsed())
-            },
-        );
+    let (
+        (sources, previous_view_keys, site_loaded),
+        (manifests, (prepared, tables_key), preloaded),
+    ) = rayon::join(
+        || {
+            let t = Instant::now();
+            let previous_view_keys = previous_view_keys(inputs, &view_keys_path);
+            (inputs.site(), previous_view_keys, t.elapsed())
+        },
+        || {
+            let t = Instant::now();
+            let (manifests, prepared) = rayon::join(
+                || {
+                    rayon::join(
+                        || previous_manifest(inputs, &paths.public, ""),
+                        || previous_manifest(inputs, &paths.report, "report."),
+                    )
+                },
+                || {
+                    inputs.vocabulary.rome.warm();
+                    // The tables the search and the offers' views are made from
+                    // (the communes among them), by the key of their files.
+                    let tables_key = crate::inputs::search_sources_key(&inputs.config);
+                    let prepared = search::prepare(
+                        &paths.index(),
+                        &inputs.tables.communes,
+                        &vocabulary,
+                        tables_key,
+                        !inputs.clean,
+                    );
+                    (prepared, tables_key)
+                },
+            );
+            (manifests, prepared, t.elapsed())
+        },
+    );
     let sources = sources?;
     let mut checked = check_only(inputs, read)?;
     checked.timings.splice(
@@ -379,11 +368,25 @@ fn build_reading(
     })
 }
 
-/// The site rendered into a staged public tree, kept files reused from the previous
-/// build (incremental: a file made from the same inputs is hard-linked, not made again).
 /// Where a build keeps its offers' view keys for the next one, in `build/`
 /// ([`site::view_keys`]).
 const VIEW_KEYS: &str = "view-keys";
+
+/// The view keys the previous build left in `path` (none with `--clean`), read within
+/// the bound the export has: one entry an offer.
+fn previous_view_keys(inputs: &Inputs, path: &std::path::Path) -> Vec<u8> {
+    if inputs.clean {
+        return Vec::new();
+    }
+    let most = 64 * inputs.config.limits.max_rows as u64 + 1024;
+    let mut bytes = Vec::new();
+    match std::fs::File::open(path)
+        .and_then(|f| std::io::Read::read_to_end(&mut std::io::Read::take(f, most), &mut bytes))
+    {
+        Ok(_) => bytes,
+        Err(_) => Vec::new(),
+    }
+}
 
 /// The offers read, their verdicts and their keys (same order).
 struct Offers<'a> {
@@ -392,6 +395,8 @@ struct Offers<'a> {
     keys: &'a [Key],
 }
 
+/// The site rendered into a staged public tree, kept files reused from the previous
+/// build (incremental: a file made from the same inputs is hard-linked, not made again).
 /// `view_keys`: the previous build's view keys (the file's bytes) and the key of what
 /// every view is made of besides its offer.
 fn render_site(
