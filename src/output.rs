@@ -1273,16 +1273,19 @@ fn write_text(path: &Path, text: String) -> Result<(), OutputError> {
     std::fs::rename(&tmp, path).map_err(io(path))
 }
 
+/// Appends the low `digits` hex digits of `n`, lower case, as `{:0digits$x}` writes a
+/// number that fits in them: by hand, since through the formatter two keys a line of
+/// the manifest were a tenth of the commit at 100,000 offers.
+pub fn push_hex(text: &mut String, n: u128, digits: u32) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    for shift in (0..digits).rev() {
+        text.push(DIGITS[(n >> (shift * 4)) as usize & 15] as char);
+    }
+}
+
 /// The manifest of a tree (`made` in path order), a line a file.
 fn manifest_text(made: &[Made]) -> String {
-    // Keys in hex by hand: `{:032x}` of two u128 a line, through the formatter, was a
-    // tenth of the commit at 100,000 offers.
-    fn hex(text: &mut String, n: u128) {
-        const DIGITS: &[u8; 16] = b"0123456789abcdef";
-        for shift in (0..32).rev() {
-            text.push(DIGITS[(n >> (shift * 4)) as usize & 15] as char);
-        }
-    }
+    let hex = |text: &mut String, n: u128| push_hex(text, n, 32);
     let mut text = String::with_capacity(made.len() * 96);
     for Made { rel, record: r, .. } in made {
         use std::fmt::Write;
@@ -1403,6 +1406,17 @@ fn safe_join(root: &Path, rel: &str) -> Result<PathBuf, OutputError> {
 
 #[cfg(test)]
 mod tests {
+    proptest::proptest! {
+        #[test]
+        fn hex_is_written_as_the_formatter_writes_it(n in proptest::num::u128::ANY) {
+            let mut text = String::new();
+            super::push_hex(&mut text, n, 32);
+            proptest::prop_assert_eq!(&text, &format!("{n:032x}"));
+            text.clear();
+            super::push_hex(&mut text, n >> 96, 8);
+            proptest::prop_assert_eq!(&text, &format!("{:08x}", n >> 96));
+        }
+    }
     use super::*;
 
     #[test]

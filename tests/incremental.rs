@@ -323,24 +323,14 @@ fn bytes_under(root: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
-#[test]
-fn a_changed_platforms_file_makes_the_offer_pages_links_again() {
-    // The links of an offer page are not in the page's key as themselves (they are
-    // made only for the pages written): the platforms' file stands for them.
-    let builtin = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/data/liens-plateformes.toml"
-    ))
-    .unwrap();
-    let changed = builtin.replacen(
-        "label = \"Trouver un employeur\"",
-        "label = \"Trouver une entreprise\"",
-        1,
-    );
-    assert_ne!(changed, builtin);
+/// A site built, then given its own `data/{name}` and built again, beside a cold build
+/// of the same site: both public trees (whose files and bytes must match) and URL
+/// ledgers (which must match too: the fingerprints are those of the views as they are
+/// now). Returns the rebuilt tree.
+fn rebuilt_with_own_data(name: &str, contents: &str) -> BTreeMap<String, Vec<u8>> {
     let own = |site: &Path| {
         std::fs::create_dir_all(site.join("data")).unwrap();
-        std::fs::write(site.join("data/liens-plateformes.toml"), &changed).unwrap();
+        std::fs::write(site.join("data").join(name), contents).unwrap();
     };
     let warm = site();
     build(warm.path(), Path::new(EXTRACT), &[]);
@@ -349,7 +339,41 @@ fn a_changed_platforms_file_makes_the_offer_pages_links_again() {
     let cold = site();
     own(cold.path());
     build(cold.path(), Path::new(EXTRACT), &[]);
+    let ledger = |site: &tempfile::TempDir| std::fs::read(site.path().join("data/urls.csv"));
+    assert!(ledger(&warm).unwrap() == ledger(&cold).unwrap());
     let (warm, cold) = (bytes(warm.path()), bytes(cold.path()));
+    assert_eq!(
+        warm.keys().collect::<Vec<_>>(),
+        cold.keys().collect::<Vec<_>>()
+    );
+    for (p, b) in &warm {
+        assert!(*b == cold[p], "{p} differs from a cold build");
+    }
+    warm
+}
+
+/// A data file as the binary carries it.
+fn builtin_data(name: &str) -> String {
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("data")
+            .join(name),
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_changed_platforms_file_makes_the_offer_pages_links_again() {
+    // The links of an offer page are not in the page's key as themselves (they are
+    // made only for the pages written): the platforms' file stands for them.
+    let builtin = builtin_data("liens-plateformes.toml");
+    let changed = builtin.replacen(
+        "label = \"Trouver un employeur\"",
+        "label = \"Trouver une entreprise\"",
+        1,
+    );
+    assert_ne!(changed, builtin);
+    let warm = rebuilt_with_own_data("liens-plateformes.toml", &changed);
     let offer_pages: Vec<&String> = warm
         .keys()
         .filter(|p| p.starts_with("formations/") && p.ends_with("index.html"))
@@ -361,43 +385,20 @@ fn a_changed_platforms_file_makes_the_offer_pages_links_again() {
             "{p}"
         );
     }
-    assert_eq!(
-        warm.keys().collect::<Vec<_>>(),
-        cold.keys().collect::<Vec<_>>()
-    );
-    for (p, b) in &warm {
-        assert!(*b == cold[p], "{p} differs from a cold build");
-    }
 }
 
 #[test]
 fn a_changed_glossary_makes_the_offer_pages_that_explain_its_terms_again() {
     // An offer's view holds the meaning of its diploma's acronym: a rebuild finds the
     // previous build's view keys by what each view is made of, the glossary among it.
-    let builtin =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/glossaire.toml"))
-            .unwrap();
+    let builtin = builtin_data("glossaire.toml");
     let changed = builtin.replacen(
         "sens = \"certificat d'aptitude professionnelle\"",
         "sens = \"certificat d'aptitude professionnelle (en deux ans)\"",
         1,
     );
     assert_ne!(changed, builtin);
-    let own = |site: &Path| {
-        std::fs::create_dir_all(site.join("data")).unwrap();
-        std::fs::write(site.join("data/glossaire.toml"), &changed).unwrap();
-    };
-    let warm = site();
-    build(warm.path(), Path::new(EXTRACT), &[]);
-    own(warm.path());
-    build(warm.path(), Path::new(EXTRACT), &[]);
-    let cold = site();
-    own(cold.path());
-    build(cold.path(), Path::new(EXTRACT), &[]);
-    // The ledger's fingerprints are those of the views as they are now.
-    let ledger = |site: &tempfile::TempDir| std::fs::read(site.path().join("data/urls.csv"));
-    assert!(ledger(&warm).unwrap() == ledger(&cold).unwrap());
-    let (warm, cold) = (bytes(warm.path()), bytes(cold.path()));
+    let warm = rebuilt_with_own_data("glossaire.toml", &changed);
     let explained = warm
         .iter()
         .filter(|(p, b)| {
@@ -409,24 +410,13 @@ fn a_changed_glossary_makes_the_offer_pages_that_explain_its_terms_again() {
         explained > 0,
         "no offer page explains CAP with the new meaning"
     );
-    assert_eq!(
-        warm.keys().collect::<Vec<_>>(),
-        cold.keys().collect::<Vec<_>>()
-    );
-    for (p, b) in &warm {
-        assert!(*b == cold[p], "{p} differs from a cold build");
-    }
 }
 
 #[test]
 fn a_changed_communes_table_makes_the_views_drawn_from_it_again() {
     // A place without coordinates is drawn at its town's centre, from the communes
     // table: the table is part of what every view is made of.
-    let builtin = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/data/communes-france.csv"
-    ))
-    .unwrap();
+    let builtin = builtin_data("communes-france.csv");
     // Every town a tenth of a degree further north.
     let mut changed = String::new();
     for (n, line) in builtin.lines().enumerate() {
@@ -439,27 +429,8 @@ fn a_changed_communes_table_makes_the_views_drawn_from_it_again() {
         changed.push_str(&cells.join(","));
         changed.push('\n');
     }
-    let own = |site: &Path| {
-        std::fs::create_dir_all(site.join("data")).unwrap();
-        std::fs::write(site.join("data/communes-france.csv"), &changed).unwrap();
-    };
-    let warm = site();
-    build(warm.path(), Path::new(EXTRACT), &[]);
-    own(warm.path());
-    build(warm.path(), Path::new(EXTRACT), &[]);
-    let cold = site();
-    own(cold.path());
-    build(cold.path(), Path::new(EXTRACT), &[]);
-    let ledger = |site: &tempfile::TempDir| std::fs::read(site.path().join("data/urls.csv"));
-    assert!(ledger(&warm).unwrap() == ledger(&cold).unwrap());
-    let (warm, cold) = (bytes(warm.path()), bytes(cold.path()));
-    assert_eq!(
-        warm.keys().collect::<Vec<_>>(),
-        cold.keys().collect::<Vec<_>>()
-    );
-    for (p, b) in &warm {
-        assert!(*b == cold[p], "{p} differs from a cold build");
-    }
+    assert_ne!(changed, builtin);
+    rebuilt_with_own_data("communes-france.csv", &changed);
 }
 
 /// A small deterministic generator (xorshift64*): the same edits on every run.
