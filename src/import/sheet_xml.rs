@@ -75,29 +75,42 @@ impl<'x> Cells<'x> {
                 self.at = p + 6;
                 continue;
             }
+            if rest.starts_with(b"c ")
+                && let Some((end, [r, s, t])) = cell_tag(xml, p)
+            {
+                return self.cell(end, r, s, t, book).map(Some);
+            }
             let end = tag_end(xml, p)?;
             match name_of(rest)? {
                 b"row" => self.at = end,
-                b"c" => return self.cell(p, end, book).map(Some),
+                b"c" => {
+                    let (mut r, mut s, mut t) = (None, None, None);
+                    for (name, value) in Attributes::of(&xml[p..end]) {
+                        match name {
+                            b"r" => r = Some(value),
+                            b"s" => s = Some(value),
+                            b"t" => t = Some(value),
+                            _ => {}
+                        }
+                    }
+                    return self.cell(end, r, s, t, book).map(Some);
+                }
                 _ => return Err(Unsupported),
             }
         }
         Ok(None)
     }
 
-    /// The cell whose start tag spans `p..end`.
-    fn cell<'w>(&mut self, p: usize, end: usize, book: &Workbook<'w>) -> Scanned<RawCell<'w>> {
+    /// The cell whose start tag ends at `end`, with its attributes `r`, `s` and `t`.
+    fn cell<'w>(
+        &mut self,
+        end: usize,
+        r: Option<&[u8]>,
+        s: Option<&[u8]>,
+        t: Option<&[u8]>,
+        book: &Workbook<'w>,
+    ) -> Scanned<RawCell<'w>> {
         let xml = self.xml;
-        let tag = &xml[p..end];
-        let (mut r, mut s, mut t) = (None, None, None);
-        for (name, value) in Attributes::of(tag) {
-            match name {
-                b"r" => r = Some(value),
-                b"s" => s = Some(value),
-                b"t" => t = Some(value),
-                _ => {}
-            }
-        }
         let (row, col) = cell_ref(r.ok_or(Unsupported)?)?;
         // calamine reads a style id it cannot parse as style 0.
         let style = s.map_or(0, |s| parse_usize(s).unwrap_or(0));
@@ -112,12 +125,25 @@ impl<'x> Cells<'x> {
             value: DataRef::Empty,
         };
         self.at = end;
-        if tag.ends_with(b"/>") {
+        if xml[..end].ends_with(b"/>") {
             return Ok(cell);
         }
         // Each child element read sets the value, as in calamine (an empty element,
         // `<v/>`, leaves it).
         loop {
+            // The usual child, `<v>7</v>`, read at once; any other shape as below.
+            if xml[self.at..].starts_with(b"<v>") {
+                let start = self.at + 3;
+                let close = start + near(b'<', &xml[start..]).ok_or(Unsupported)?;
+                if xml[close..].starts_with(b"</v>") {
+                    self.at = close + 4;
+                    cell.value = match t {
+                        Some(b"inlineStr" | b"is") => DataRef::Empty,
+                        _ => value_of(&xml[start..close], t, shown, book)?,
+                    };
+                    continue;
+                }
+            }
             let p = self.at + near(b'<', &xml[self.at..]).ok_or(Unsupported)?;
             let rest = &xml[p + 1..];
             if rest.starts_with(b"/c>") {
@@ -158,6 +184,13 @@ fn value_of<'w>(
         std::str::from_utf8(v).map_err(|_| Unsupported)
     };
     Ok(match t {
+        // A string's index in digits (every shared string): read as below, without
+        // making it a `str` first.
+        Some(b"s") if v.iter().all(u8::is_ascii_digit) && !v.is_empty() => DataRef::SharedString(
+            book.strings
+                .get(digits(v).unwrap_or(0))
+                .ok_or(Unsupported)?,
+        ),
         Some(b"s") => {
             let v = raw()?;
             if v.is_empty() {
@@ -452,6 +485,42 @@ fn tag_end(xml: &[u8], p: usize) -> Scanned<usize> {
     }
 }
 
+/// The `r`, `s` and `t` attributes of the cell's start tag at `p` (`<c `) and where the
+/// tag ends, read in one pass for the shape sheets have (`<c r="B2" s="1" t="s">`:
+/// names of letters and digits, each with `=` and a quoted value, single spaces).
+/// `None` for any other shape: [`tag_end`] and [`Attributes`] then read the tag, and
+/// give the same for this one.
+fn cell_tag(xml: &[u8], p: usize) -> Option<(usize, [Option<&[u8]>; 3])> {
+    let mut found = [None; 3];
+    let mut i = p + 2;
+    loop {
+        match *xml.get(i)? {
+            b' ' => i += 1,
+            b'>' => return Some((i + 1, found)),
+            b'/' => return (xml.get(i + 1) == Some(&b'>')).then_some((i + 2, found)),
+            _ => {
+                let start = i;
+                while xml.get(i)?.is_ascii_alphanumeric() {
+                    i += 1;
+                }
+                let quote = *xml.get(i + 1)?;
+                if i == start || xml[i] != b'=' || (quote != b'"' && quote != b'\'') {
+                    return None;
+                }
+                let close = i + 2 + near(quote, &xml[i + 2..])?;
+                let value = Some(&xml[i + 2..close]);
+                match &xml[start..i] {
+                    b"r" => found[0] = value,
+                    b"s" => found[1] = value,
+                    b"t" => found[2] = value,
+                    _ => {}
+                }
+                i = close + 1;
+            }
+        }
+    }
+}
+
 /// The element name at the start of `rest` (after `<`); a prefixed name, a comment, a
 /// processing instruction or CDATA is not scanned.
 fn name_of(rest: &[u8]) -> Scanned<&[u8]> {
@@ -673,6 +742,30 @@ mod tests {
                 _ => Err(Unsupported),
             };
             proptest::prop_assert_eq!(cell_ref(cell.as_bytes()), expected);
+        }
+    }
+
+    proptest::proptest! {
+        /// Cell tags of every shape: attributes with either quote, spaces, tabs, stray
+        /// signs, a `>` or a quote inside a value, self-closing or not.
+        #[test]
+        fn a_cell_tag_read_in_one_pass_is_read_as_tag_end_and_attributes_read_it(
+            tag in "<c( {1,2}| [rstx]{1,2}=\"[A-Z0-9>']{0,3}\"| [rst]='[0-9\"]{0,2}'|\t|=|/| [rst] = \"1\"){0,5}(>|/>| ){1,2}<v>1</v>",
+        ) {
+            let xml = tag.as_bytes();
+            if let Some((end, found)) = cell_tag(xml, 0) {
+                proptest::prop_assert_eq!(Ok(end), tag_end(xml, 0));
+                let mut general = [None; 3];
+                for (name, value) in Attributes::of(&xml[..end]) {
+                    match name {
+                        b"r" => general[0] = Some(value),
+                        b"s" => general[1] = Some(value),
+                        b"t" => general[2] = Some(value),
+                        _ => {}
+                    }
+                }
+                proptest::prop_assert_eq!(found, general);
+            }
         }
     }
 
