@@ -297,6 +297,19 @@ pub(super) fn shared_strings(xml: &[u8]) -> Scanned<SharedStrings> {
         if rest.starts_with(b"/sst>") {
             return Ok(out);
         }
+        // The usual string, `<si><t>text</t></si>`, read at once: what the general
+        // reading below does with it, without reading its tags.
+        if rest.starts_with(b"si><t>") {
+            let start = p + 7;
+            let close = start + memchr(b'<', &xml[start..]).ok_or(Unsupported)?;
+            if xml[close..].starts_with(b"</t></si>") {
+                let value = text(&xml[start..close])?;
+                push_units(value.trim_matches([' ', '\t', '\r', '\n']), &mut out.text);
+                out.ends.push(out.text.len());
+                at = close + 9;
+                continue;
+            }
+        }
         let end = tag_end(xml, p)?;
         let name = name_of(rest)?;
         // calamine reads `<si>` start tags only: `<si/>` adds no string.
@@ -893,6 +906,24 @@ mod tests {
         let all: Vec<&str> = (0..3).map(|i| strings.get(i).unwrap()).collect();
         assert_eq!(all, ["Bac pro", "A<B été ", ""]);
         assert_eq!(strings.get(3), None);
+    }
+
+    proptest::proptest! {
+        /// A plain string read at once is read as the general reading reads it (which
+        /// a space in its `<si >` tag sends it to): spaces, entities, line ends,
+        /// escapes, markup inside.
+        #[test]
+        fn a_plain_shared_string_reads_the_same_at_once(
+            text in "( |\r|\n|\t|a|\u{e9}|_x0041_|_x00|&amp;|&#233;|&bad;|<b/>|</t>|>){0,8}",
+        ) {
+            let at_once = format!("<sst><si><t>{text}</t></si><si><t>b</t></si></sst>");
+            let general = format!("<sst><si ><t>{text}</t></si><si ><t>b</t></si></sst>");
+            let read = |xml: &str| {
+                shared_strings(xml.as_bytes())
+                    .map(|s| (0..s.ends.len()).map(|i| s.get(i).unwrap().to_string()).collect::<Vec<_>>())
+            };
+            proptest::prop_assert_eq!(read(&at_once), read(&general));
+        }
     }
 
     #[test]
