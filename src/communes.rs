@@ -25,6 +25,12 @@ pub const MAX_ROWS: usize = 200_000;
 /// See [`MAX_ROWS`].
 pub const MAX_BYTES: u64 = 32 << 20;
 
+/// What a build keeps of a table ([`Communes::load_kept`]): this head, the key, the sum.
+const KEPT_MAGIC: &[u8] = b"vitrine communes 1\n";
+/// A kept table is read within this size: four times a table's text, which is about
+/// what the largest table allowed takes as bytes.
+const KEPT_MAX_BYTES: u64 = 4 * MAX_BYTES;
+
 /// What a row of the table is, in the Code officiel géographique's terms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -178,6 +184,79 @@ impl Communes {
     /// Reads a communes table from a file (a site's own table), refusing one larger than
     /// [`MAX_BYTES`] before reading it.
     pub fn load(path: &Path) -> Result<Communes, CommunesError> {
+        let text = Self::read_text(path)?;
+        // A copy of the built-in table (the repository's own `data/`) is not parsed again.
+        if text == crate::builtin::text(BUILTIN_FILE) {
+            return Ok(Self::builtin());
+        }
+        Self::parse_as(&text, path)
+    }
+
+    /// [`Communes::load`] of `path`, or the built-in table (`None`), read back from
+    /// `kept` (a file of the build folder) when a build of this binary kept the same
+    /// table there and `reuse` allows it; else parsed, and kept there for the next build.
+    /// The key of what is kept is the binary's stamp and the table's text: a changed
+    /// table, or a new vitrine, parses again.
+    pub fn load_kept(
+        path: Option<&Path>,
+        kept: &Path,
+        reuse: bool,
+    ) -> Result<Communes, CommunesError> {
+        let builtin = crate::builtin::text(BUILTIN_FILE);
+        let text = match path {
+            Some(p) => std::borrow::Cow::Owned(Self::read_text(p)?),
+            None => std::borrow::Cow::Borrowed(builtin),
+        };
+        let key =
+            crate::output::key_of(&[crate::output::binary_stamp().as_bytes(), text.as_bytes()]);
+        if reuse && let Some(table) = Self::read_kept(kept, key) {
+            return Ok(table);
+        }
+        let table = match path {
+            Some(p) if text != builtin => Self::parse_as(&text, p)?,
+            _ => Self::builtin(),
+        };
+        // Only the next build's time is lost if it cannot be kept.
+        let _ = Self::keep(kept, key, &table);
+        Ok(table)
+    }
+
+    /// The table kept in `kept` under `key`, whole and as it was written (its XXH3 sum);
+    /// `None` otherwise. Read within [`KEPT_MAX_BYTES`].
+    fn read_kept(kept: &Path, key: crate::output::Key) -> Option<Communes> {
+        let mut bytes = Vec::new();
+        std::fs::File::open(kept)
+            .ok()?
+            .take(KEPT_MAX_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .ok()?;
+        let mut r = crate::kept::Reader(bytes.strip_prefix(KEPT_MAGIC)?);
+        if r.take(16)? != key.to_le_bytes() {
+            return None;
+        }
+        let sum = u64::from_le_bytes(r.take(8)?.try_into().ok()?);
+        (xxhash_rust::xxh3::xxh3_64(r.0) == sum)
+            .then(|| Self::from_bytes(r.0))
+            .flatten()
+    }
+
+    /// Keeps `table` in `kept` under `key` ([`Communes::read_kept`]).
+    fn keep(kept: &Path, key: crate::output::Key, table: &Communes) -> std::io::Result<()> {
+        use std::io::Write as _;
+        if let Some(build) = kept.parent() {
+            std::fs::create_dir_all(build)?;
+        }
+        let body = table.to_bytes();
+        crate::output::write_replacing(kept, |out| {
+            out.write_all(KEPT_MAGIC)?;
+            out.write_all(&key.to_le_bytes())?;
+            out.write_all(&xxhash_rust::xxh3::xxh3_64(&body).to_le_bytes())?;
+            out.write_all(&body)
+        })
+    }
+
+    /// A table's text, read within [`MAX_BYTES`].
+    fn read_text(path: &Path) -> Result<String, CommunesError> {
         let read_error = |e: std::io::Error| CommunesError::Read {
             file: path.to_path_buf(),
             message: e.to_string(),
@@ -195,11 +274,7 @@ impl Communes {
         file.take(MAX_BYTES + 1)
             .read_to_string(&mut text)
             .map_err(read_error)?;
-        // A copy of the built-in table (the repository's own `data/`) is not parsed again.
-        if text == crate::builtin::text(BUILTIN_FILE) {
-            return Ok(Self::builtin());
-        }
-        Self::parse_as(&text, path)
+        Ok(text)
     }
 
     /// Parses a communes table: comma-separated UTF-8 with a header row naming the
@@ -326,11 +401,29 @@ impl Communes {
 
     /// Indexes a list of communes.
     pub fn from_communes(all: Vec<Commune>) -> Communes {
-        // Sized once: growing them rehashed each table several times (37,590 rows).
+        // Sized once: growing it rehashed the table several times (37,590 rows).
+        let mut by_name: HashMap<CompactString, Rows> =
+            HashMap::with_capacity_and_hasher(all.len(), Default::default());
+        for (i, c) in all.iter().enumerate() {
+            by_name
+                .entry(Town::compact_key(&c.name).into())
+                .or_default()
+                .push(i);
+        }
+        let mut names: Vec<CompactString> = by_name.keys().cloned().collect();
+        names.sort_unstable();
+        Self::indexed(all, by_name, names)
+    }
+
+    /// The table of `all`, whose names are indexed already (`by_name`, and its keys
+    /// sorted in `names`): indexed by INSEE code and by postcode.
+    fn indexed(
+        all: Vec<Commune>,
+        by_name: HashMap<CompactString, Rows>,
+        names: Vec<CompactString>,
+    ) -> Communes {
         let n = all.len();
         let mut by_insee: HashMap<CompactString, usize> =
-            HashMap::with_capacity_and_hasher(n, Default::default());
-        let mut by_name: HashMap<CompactString, Rows> =
             HashMap::with_capacity_and_hasher(n, Default::default());
         let mut by_postcode: HashMap<CompactString, Rows> =
             HashMap::with_capacity_and_hasher(n, Default::default());
@@ -346,16 +439,10 @@ impl Communes {
                     }
                 })
                 .or_insert(i);
-            by_name
-                .entry(Town::compact_key(&c.name).into())
-                .or_default()
-                .push(i);
             for p in &c.postcodes {
                 by_postcode.entry(p.clone()).or_default().push(i);
             }
         }
-        let mut names: Vec<CompactString> = by_name.keys().cloned().collect();
-        names.sort_unstable();
         Communes {
             t: Arc::new(Table {
                 all,
@@ -365,6 +452,117 @@ impl Communes {
                 by_postcode,
             }),
         }
+    }
+
+    /// The table as bytes for the build folder ([`Communes::from_bytes`]): its rows, then
+    /// its names' keys in order, each with its rows. Read back, the table is not parsed,
+    /// its names not folded and not sorted again: from the national table's text that
+    /// was about 5% of a rebuild's instructions.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        use crate::kept::text;
+        let t = &self.t;
+        let mut out = Vec::with_capacity(t.all.len() * 72);
+        out.extend_from_slice(&(t.all.len() as u32).to_le_bytes());
+        for c in &t.all {
+            for s in [&c.insee, &c.name, &c.department] {
+                text(&mut out, s);
+            }
+            out.extend_from_slice(&(c.postcodes.len() as u32).to_le_bytes());
+            for p in &c.postcodes {
+                text(&mut out, p);
+            }
+            out.extend_from_slice(&c.population.to_le_bytes());
+            match c.coordinates {
+                None => out.push(0),
+                Some(p) => {
+                    out.push(1);
+                    out.extend_from_slice(&p.lat.to_le_bytes());
+                    out.extend_from_slice(&p.lon.to_le_bytes());
+                }
+            }
+            out.push(c.kind as u8);
+            match &c.parent {
+                None => out.push(0),
+                Some(p) => {
+                    out.push(1);
+                    text(&mut out, p);
+                }
+            }
+        }
+        out.extend_from_slice(&(t.names.len() as u32).to_le_bytes());
+        for name in &t.names {
+            text(&mut out, name);
+            let rows = t.by_name.get(name).map_or(&[][..], |r| r.as_slice());
+            out.extend_from_slice(&(rows.len() as u32).to_le_bytes());
+            for &i in rows {
+                out.extend_from_slice(&(i as u32).to_le_bytes());
+            }
+        }
+        out
+    }
+
+    /// The table [`Communes::to_bytes`] wrote; `None` for any other bytes: more rows
+    /// than [`MAX_ROWS`], a row index out of the table, names out of order, bytes left.
+    pub fn from_bytes(bytes: &[u8]) -> Option<Communes> {
+        let mut r = crate::kept::Reader(bytes);
+        let n = r.u32()? as usize;
+        if n > MAX_ROWS {
+            return None;
+        }
+        // A count is read up to, not trusted for a capacity beyond the bytes there are
+        // (a row takes at least 22 of them).
+        let mut all = Vec::with_capacity(n.min(bytes.len() / 22));
+        for _ in 0..n {
+            let (insee, name, department) = (r.compact()?, r.compact()?, r.compact()?);
+            let postcodes = (0..r.u32()?).map(|_| r.compact()).collect::<Option<_>>()?;
+            let population = r.u32()?;
+            let coordinates = match r.byte()? {
+                0 => None,
+                _ => Some(Coordinates {
+                    lat: r.f64()?,
+                    lon: r.f64()?,
+                }),
+            };
+            let kind = match r.byte()? {
+                0 => Kind::Commune,
+                1 => Kind::Arrondissement,
+                2 => Kind::Delegated,
+                3 => Kind::Associated,
+                _ => return None,
+            };
+            let parent = match r.byte()? {
+                0 => None,
+                _ => Some(r.compact()?),
+            };
+            all.push(Commune {
+                insee,
+                name,
+                department,
+                postcodes,
+                population,
+                coordinates,
+                kind,
+                parent,
+            });
+        }
+        let count = r.u32()? as usize;
+        let mut names = Vec::with_capacity(count.min(all.len()));
+        let mut by_name: HashMap<CompactString, Rows> =
+            HashMap::with_capacity_and_hasher(count.min(all.len()), Default::default());
+        for _ in 0..count {
+            let name = r.compact()?;
+            let rows = (0..r.u32()?)
+                .map(|_| r.u32().map(|i| i as usize).filter(|&i| i < all.len()))
+                .collect::<Option<Rows>>()?;
+            // In order and each once, as `from_communes` leaves them: a look-up by the
+            // start of a name relies on it.
+            if names.last().is_some_and(|last| *last >= name) {
+                return None;
+            }
+            by_name.insert(name.clone(), rows);
+            names.push(name);
+        }
+        r.0.is_empty().then(|| Self::indexed(all, by_name, names))
     }
 
     /// Every row, in file order.
@@ -1083,6 +1281,103 @@ mod tests {
         // The repository's copy of it, named by a site's vitrine.toml, is the same table.
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/communes-france.csv");
         assert!(Arc::ptr_eq(&a.t, &Communes::load(&path).unwrap().t));
+    }
+
+    /// Two tables are the same table: rows, names and every index.
+    fn assert_same_table(a: &Communes, b: &Communes) {
+        assert_eq!(a.t.all, b.t.all);
+        assert_eq!(a.t.names, b.t.names);
+        assert_eq!(a.t.by_name, b.t.by_name);
+        assert_eq!(a.t.by_insee, b.t.by_insee);
+        assert_eq!(a.t.by_postcode, b.t.by_postcode);
+    }
+
+    #[test]
+    fn the_national_table_reads_back_from_its_bytes_as_it_was_parsed() {
+        let parsed = Communes::builtin();
+        let bytes = parsed.to_bytes();
+        assert_same_table(&parsed, &Communes::from_bytes(&bytes).unwrap());
+        // Every way a row is written: an arrondissement, delegated and associated
+        // communes with their parent, a row without a point, several postcodes.
+        let kinds: std::collections::HashSet<u8> =
+            parsed.all().iter().map(|c| c.kind as u8).collect();
+        assert_eq!(kinds.len(), 4);
+        assert!(parsed.all().iter().any(|c| c.coordinates.is_none()));
+        assert!(parsed.all().iter().any(|c| c.postcodes.len() > 1));
+    }
+
+    #[test]
+    fn damaged_bytes_are_no_table() {
+        let bytes = Communes::parse(SAMPLE).unwrap().to_bytes();
+        for cut in [0, 3, 4, 20, bytes.len() / 2, bytes.len() - 1] {
+            assert!(
+                Communes::from_bytes(&bytes[..cut]).is_none(),
+                "cut at {cut}"
+            );
+        }
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(Communes::from_bytes(&longer).is_none());
+        // More rows than a table may have.
+        let mut many = bytes.clone();
+        many[..4].copy_from_slice(&(MAX_ROWS as u32 + 1).to_le_bytes());
+        assert!(Communes::from_bytes(&many).is_none());
+        // A row index past the table: the last four bytes are the last name's last row.
+        let mut past = bytes.clone();
+        let at = past.len() - 4;
+        past[at..].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert!(Communes::from_bytes(&past).is_none());
+    }
+
+    #[test]
+    fn a_table_is_kept_for_the_next_build_and_read_back_only_when_it_is_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        let (file, kept) = (
+            dir.path().join("communes.csv"),
+            dir.path().join("build/communes"),
+        );
+        std::fs::write(&file, SAMPLE).unwrap();
+        let first = Communes::load_kept(Some(&file), &kept, true).unwrap();
+        assert_same_table(&first, &Communes::parse(SAMPLE).unwrap());
+        assert!(kept.is_file(), "kept for the next build");
+        // What is kept is what the next build reads: a kept file made to hold another
+        // table under the same head is taken (white box: the parse is not run).
+        let other = Communes::from_communes(first.all()[..1].to_vec());
+        let text = std::fs::read(&kept).unwrap();
+        let head = &text[..KEPT_MAGIC.len() + 16];
+        let body = other.to_bytes();
+        let mut forged = head.to_vec();
+        forged.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(&body).to_le_bytes());
+        forged.extend_from_slice(&body);
+        std::fs::write(&kept, &forged).unwrap();
+        assert_eq!(
+            Communes::load_kept(Some(&file), &kept, true)
+                .unwrap()
+                .all()
+                .len(),
+            1
+        );
+        // `--clean` parses the table, and keeps it again.
+        assert_same_table(
+            &Communes::load_kept(Some(&file), &kept, false).unwrap(),
+            &first,
+        );
+        // A byte changed in what is kept: its sum no longer matches, the table is parsed.
+        let mut bytes = std::fs::read(&kept).unwrap();
+        let last = bytes.len() - 1;
+        bytes[last] ^= 1;
+        std::fs::write(&kept, &bytes).unwrap();
+        assert_same_table(
+            &Communes::load_kept(Some(&file), &kept, true).unwrap(),
+            &first,
+        );
+        // A changed table is parsed, not taken from what was kept of the old one.
+        let changed = SAMPLE.replace("Marseille", "Massilia");
+        std::fs::write(&file, &changed).unwrap();
+        assert_same_table(
+            &Communes::load_kept(Some(&file), &kept, true).unwrap(),
+            &Communes::parse(&changed).unwrap(),
+        );
     }
 
     #[test]

@@ -173,8 +173,10 @@ impl Inputs {
     pub fn load(config: Config, flags: &Flags) -> Result<Inputs, TablesError> {
         let paths = Paths::resolve(&config, flags);
         // The two largest tables, parsed side by side.
-        let (communes, vocabulary) =
-            rayon::join(|| load_communes(&config), || load_vocabulary(&config));
+        let (communes, vocabulary) = rayon::join(
+            || load_communes_kept(&config, &paths.build, !flags.clean),
+            || load_vocabulary(&config),
+        );
         let communes = communes?;
         let file = data_file(
             &config,
@@ -276,6 +278,27 @@ pub fn load_communes(config: &Config) -> Result<Communes, CommunesError> {
     }
     Ok(Communes::builtin())
 }
+
+/// [`load_communes`], read back from what the previous build kept in `build` of the
+/// same table (unless `reuse` is off: `--clean`), and kept there for the next build.
+pub fn load_communes_kept(
+    config: &Config,
+    build: &Path,
+    reuse: bool,
+) -> Result<Communes, CommunesError> {
+    let kept = build.join(COMMUNES_KEPT);
+    if let Some(p) = config.input.communes.as_deref() {
+        return Communes::load_kept(Some(&config.path(p)), &kept, reuse);
+    }
+    let own = config.root.join("data").join(COMMUNES);
+    match own.is_file() {
+        true => Communes::load_kept(Some(&own), &kept, reuse),
+        false => Communes::load_kept(None, &kept, reuse),
+    }
+}
+
+/// In the build folder: the communes table as the previous build indexed it.
+const COMMUNES_KEPT: &str = "communes";
 
 /// What the site is made from besides the offers: the compiled theme, the content
 /// pages, the calendar and the URL ledger.

@@ -12,6 +12,7 @@ pub mod identifiers;
 pub mod import;
 pub mod init;
 pub mod inputs;
+mod kept;
 pub mod model;
 pub mod output;
 pub mod regions;

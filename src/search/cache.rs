@@ -15,6 +15,7 @@
 
 use super::places::Places;
 use super::schema::SearchDoc;
+use crate::kept::{Reader, text};
 use crate::output::Key;
 use std::collections::HashMap;
 use std::io::{Read, Write as _};
@@ -476,12 +477,6 @@ fn encode(d: &SearchDoc, out: &mut Vec<u8>) {
     out.extend_from_slice(&d.terms);
 }
 
-/// A string as [`Reader::text`] reads it: its length, then its bytes.
-fn text(out: &mut Vec<u8>, s: &str) {
-    out.extend_from_slice(&(s.len() as u32).to_le_bytes());
-    out.extend_from_slice(s.as_bytes());
-}
-
 /// What [`encode`] wrote; `None` for anything else.
 fn decode(bytes: &[u8]) -> Option<SearchDoc> {
     decode_as(bytes, true)
@@ -495,8 +490,8 @@ fn decode_as(bytes: &[u8], with_texts: bool) -> Option<SearchDoc> {
     let coordinates = match r.byte()? {
         0 => None,
         _ => Some(crate::model::Coordinates {
-            lat: f64::from_le_bytes(r.take(8)?.try_into().ok()?),
-            lon: f64::from_le_bytes(r.take(8)?.try_into().ok()?),
+            lat: r.f64()?,
+            lon: r.f64()?,
         }),
     };
     let count = r.u32()? as usize;
@@ -543,40 +538,6 @@ fn decode_as(bytes: &[u8], with_texts: bool) -> Option<SearchDoc> {
     })
 }
 
-struct Reader<'a>(&'a [u8]);
-
-impl Reader<'_> {
-    fn take(&mut self, n: usize) -> Option<&[u8]> {
-        let (head, rest) = self.0.split_at_checked(n)?;
-        self.0 = rest;
-        Some(head)
-    }
-    fn byte(&mut self) -> Option<u8> {
-        Some(self.take(1)?[0])
-    }
-    fn u32(&mut self) -> Option<u32> {
-        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
-    }
-    /// Bytes after their length (a text's, the terms').
-    fn sized(&mut self) -> Option<&[u8]> {
-        let len = self.u32()? as usize;
-        self.take(len)
-    }
-    fn text(&mut self) -> Option<String> {
-        String::from_utf8(self.sized()?.to_vec()).ok()
-    }
-    /// A text held inline when short (a place's key, name and department).
-    fn compact(&mut self) -> Option<compact_str::CompactString> {
-        compact_str::CompactString::from_utf8(self.sized()?).ok()
-    }
-    fn maybe(&mut self) -> Option<Option<String>> {
-        match self.byte()? {
-            0 => Some(None),
-            _ => self.text().map(Some),
-        }
-    }
-}
-
 const PLACES_MAGIC: &[u8] = b"vitrine search places 2\n";
 
 /// The places of the communes table kept in `path`, if made from the same tables.
@@ -592,8 +553,7 @@ pub fn places(path: &Path, tables: Key) -> Option<Places> {
         .map(|_| {
             let key = r.compact()?;
             let (name, dep) = (r.compact()?, r.compact()?);
-            let lat = f64::from_le_bytes(r.take(8)?.try_into().ok()?);
-            let lon = f64::from_le_bytes(r.take(8)?.try_into().ok()?);
+            let (lat, lon) = (r.f64()?, r.f64()?);
             Some((
                 key,
                 super::places::Place {
