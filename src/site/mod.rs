@@ -184,7 +184,7 @@ impl PageSink for crate::output::Staged {
     }
     fn open(&self, file: &str) -> Result<Option<Box<dyn Splice + Send>>, OutputError> {
         let f = self.create(file)?;
-        Ok(Some(Box::new(std::io::BufWriter::new(f))))
+        Ok(Some(Box::new(crate::output::Overwrite::new(f))))
     }
     fn streamed(&self, file: &str, key: Key) -> Result<(), OutputError> {
         self.finish_streamed(file, key)
