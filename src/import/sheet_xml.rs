@@ -500,7 +500,7 @@ fn tag_end(xml: &[u8], p: usize) -> Scanned<usize> {
 
 /// The `r`, `s` and `t` attributes of the cell's start tag at `p` (`<c `) and where the
 /// tag ends, read in one pass for the shape sheets have (`<c r="B2" s="1" t="s">`:
-/// names of letters and digits, each with `=` and a quoted value, single spaces).
+/// names of letters and digits, each with `=` and a quoted value, spaces between).
 /// `None` for any other shape: [`tag_end`] and [`Attributes`] then read the tag, and
 /// give the same for this one.
 fn cell_tag(xml: &[u8], p: usize) -> Option<(usize, [Option<&[u8]>; 3])> {
