@@ -472,14 +472,7 @@ impl Communes {
                 text(&mut out, p);
             }
             out.extend_from_slice(&c.population.to_le_bytes());
-            match c.coordinates {
-                None => out.push(0),
-                Some(p) => {
-                    out.push(1);
-                    out.extend_from_slice(&p.lat.to_le_bytes());
-                    out.extend_from_slice(&p.lon.to_le_bytes());
-                }
-            }
+            crate::kept::point(&mut out, c.coordinates);
             out.push(c.kind as u8);
             match &c.parent {
                 None => out.push(0),
@@ -516,13 +509,7 @@ impl Communes {
             let (insee, name, department) = (r.compact()?, r.compact()?, r.compact()?);
             let postcodes = (0..r.u32()?).map(|_| r.compact()).collect::<Option<_>>()?;
             let population = r.u32()?;
-            let coordinates = match r.byte()? {
-                0 => None,
-                _ => Some(Coordinates {
-                    lat: r.f64()?,
-                    lon: r.f64()?,
-                }),
-            };
+            let coordinates = r.point()?;
             let kind = match r.byte()? {
                 0 => Kind::Commune,
                 1 => Kind::Arrondissement,

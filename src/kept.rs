@@ -33,6 +33,16 @@ impl Reader<'_> {
     pub(crate) fn compact(&mut self) -> Option<compact_str::CompactString> {
         compact_str::CompactString::from_utf8(self.sized()?).ok()
     }
+    /// A point as [`point`] wrote it, or none.
+    pub(crate) fn point(&mut self) -> Option<Option<crate::model::Coordinates>> {
+        match self.byte()? {
+            0 => Some(None),
+            _ => Some(Some(crate::model::Coordinates {
+                lat: self.f64()?,
+                lon: self.f64()?,
+            })),
+        }
+    }
     pub(crate) fn maybe(&mut self) -> Option<Option<String>> {
         match self.byte()? {
             0 => Some(None),
@@ -45,4 +55,16 @@ impl Reader<'_> {
 pub(crate) fn text(out: &mut Vec<u8>, s: &str) {
     out.extend_from_slice(&(s.len() as u32).to_le_bytes());
     out.extend_from_slice(s.as_bytes());
+}
+
+/// A point, or none, as [`Reader::point`] reads it.
+pub(crate) fn point(out: &mut Vec<u8>, p: Option<crate::model::Coordinates>) {
+    match p {
+        None => out.push(0),
+        Some(c) => {
+            out.push(1);
+            out.extend_from_slice(&c.lat.to_le_bytes());
+            out.extend_from_slice(&c.lon.to_le_bytes());
+        }
+    }
 }

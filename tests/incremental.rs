@@ -362,17 +362,24 @@ fn builtin_data(name: &str) -> String {
     .unwrap()
 }
 
+/// A data file as the binary carries it, with the first `from` made `to` (which must
+/// be there).
+fn builtin_with(name: &str, from: &str, to: &str) -> String {
+    let builtin = builtin_data(name);
+    let changed = builtin.replacen(from, to, 1);
+    assert_ne!(changed, builtin, "{from} is in {name}");
+    changed
+}
+
 #[test]
 fn a_changed_platforms_file_makes_the_offer_pages_links_again() {
     // The links of an offer page are not in the page's key as themselves (they are
     // made only for the pages written): the platforms' file stands for them.
-    let builtin = builtin_data("liens-plateformes.toml");
-    let changed = builtin.replacen(
+    let changed = builtin_with(
+        "liens-plateformes.toml",
         "label = \"Trouver un employeur\"",
         "label = \"Trouver une entreprise\"",
-        1,
     );
-    assert_ne!(changed, builtin);
     let warm = rebuilt_with_own_data("liens-plateformes.toml", &changed);
     let offer_pages: Vec<&String> = warm
         .keys()
@@ -391,13 +398,11 @@ fn a_changed_platforms_file_makes_the_offer_pages_links_again() {
 fn a_changed_glossary_makes_the_offer_pages_that_explain_its_terms_again() {
     // An offer's view holds the meaning of its diploma's acronym: a rebuild finds the
     // previous build's view keys by what each view is made of, the glossary among it.
-    let builtin = builtin_data("glossaire.toml");
-    let changed = builtin.replacen(
+    let changed = builtin_with(
+        "glossaire.toml",
         "sens = \"certificat d'aptitude professionnelle\"",
         "sens = \"certificat d'aptitude professionnelle (en deux ans)\"",
-        1,
     );
-    assert_ne!(changed, builtin);
     let warm = rebuilt_with_own_data("glossaire.toml", &changed);
     let explained = warm
         .iter()

@@ -15,7 +15,7 @@
 
 use super::places::Places;
 use super::schema::SearchDoc;
-use crate::kept::{Reader, text};
+use crate::kept::{Reader, point, text};
 use crate::output::Key;
 use std::collections::HashMap;
 use std::io::{Read, Write as _};
@@ -446,14 +446,7 @@ fn encode(d: &SearchDoc, out: &mut Vec<u8>) {
     for s in [&d.town, &d.start, &d.end] {
         maybe(out, s);
     }
-    match d.coordinates {
-        None => out.push(0),
-        Some(c) => {
-            out.push(1);
-            out.extend_from_slice(&c.lat.to_le_bytes());
-            out.extend_from_slice(&c.lon.to_le_bytes());
-        }
-    }
+    point(out, d.coordinates);
     out.extend_from_slice(&(d.texts.len() as u32).to_le_bytes());
     for t in &d.texts {
         text(out, t);
@@ -487,13 +480,7 @@ fn decode_as(bytes: &[u8], with_texts: bool) -> Option<SearchDoc> {
     let mut r = Reader(bytes);
     let (id, url, title, cfa) = (r.text()?, r.text()?, r.text()?, r.text()?);
     let (town, start, end) = (r.maybe()?, r.maybe()?, r.maybe()?);
-    let coordinates = match r.byte()? {
-        0 => None,
-        _ => Some(crate::model::Coordinates {
-            lat: r.f64()?,
-            lon: r.f64()?,
-        }),
-    };
+    let coordinates = r.point()?;
     let count = r.u32()? as usize;
     let texts = match with_texts {
         true => (0..count).map(|_| r.text()).collect::<Option<Vec<_>>>()?,
