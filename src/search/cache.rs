@@ -13,6 +13,7 @@
 //! names any more outweigh the current ones, the file is written again with the current
 //! ones alone, under a new id.
 
+use super::export::PlaceFiles;
 use super::places::Places;
 use super::schema::SearchDoc;
 use crate::kept::{Reader, point, text};
@@ -558,6 +559,63 @@ pub fn places(path: &Path, tables: Key) -> Option<Places> {
     r.0.is_empty().then_some(Places { towns, departments })
 }
 
+/// Whether `path` holds places kept for `tables` (its head only is read).
+pub fn places_kept(path: &Path, tables: Key) -> bool {
+    let mut head = [0u8; PLACES_MAGIC.len() + 16];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok_and(|()| head[..PLACES_MAGIC.len()] == *PLACES_MAGIC)
+        && head[PLACES_MAGIC.len()..] == tables.to_le_bytes()
+}
+
+const PLACE_FILES_MAGIC: &[u8] = b"vitrine search place files 1\n";
+
+/// The export's place files kept for `tables` by [`keep_place_files`], whole and as
+/// they were written (an XXH3 sum); `None` otherwise.
+pub fn place_files(path: &Path, tables: Key) -> Option<PlaceFiles> {
+    let bytes = std::fs::read(path).ok()?;
+    let mut r = Reader(bytes.strip_prefix(PLACE_FILES_MAGIC)?);
+    if r.take(16)? != tables.to_le_bytes() {
+        return None;
+    }
+    let sum = u64::from_le_bytes(r.take(8)?.try_into().ok()?);
+    if xxhash_rust::xxh3::xxh3_64(r.0) != sum {
+        return None;
+    }
+    // A count is not trusted for a capacity, only read up to.
+    let shards = (0..r.u32()?)
+        .map(|_| r.sized().map(<[u8]>::to_vec))
+        .collect::<Option<_>>()?;
+    let departments = (0..r.u32()?)
+        .map(|_| Some((r.text()?, r.text()?)))
+        .collect::<Option<_>>()?;
+    r.0.is_empty().then_some(PlaceFiles {
+        shards,
+        departments,
+    })
+}
+
+/// Keeps the export's place files for the next build with the same tables.
+pub fn keep_place_files(path: &Path, tables: Key, files: &PlaceFiles) -> std::io::Result<()> {
+    let mut body = Vec::new();
+    body.extend_from_slice(&(files.shards.len() as u32).to_le_bytes());
+    for shard in &files.shards {
+        body.extend_from_slice(&(shard.len() as u32).to_le_bytes());
+        body.extend_from_slice(shard);
+    }
+    body.extend_from_slice(&(files.departments.len() as u32).to_le_bytes());
+    for (k, v) in &files.departments {
+        text(&mut body, k);
+        text(&mut body, v);
+    }
+    crate::output::write_replacing(path, |w| {
+        w.write_all(PLACE_FILES_MAGIC)?;
+        w.write_all(&tables.to_le_bytes())?;
+        w.write_all(&xxhash_rust::xxh3::xxh3_64(&body).to_le_bytes())?;
+        w.write_all(&body)
+    })
+}
+
 /// Keeps the places of the communes table for the next build (as bytes: read back an
 /// order of magnitude faster than JSON, like the documents).
 pub fn keep_places(path: &Path, tables: Key, places: &Places) -> std::io::Result<()> {
@@ -867,5 +925,36 @@ mod tests {
                 .iter()
                 .all(Option::is_none)
         );
+    }
+
+    #[test]
+    fn the_exported_place_files_are_kept_for_the_same_tables_whole_and_unchanged_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("index.place-files");
+        let places = Places::of(&crate::communes::Communes::builtin());
+        let files = PlaceFiles::of(&places);
+        assert!(files.shards.len() > 100 && !files.departments.is_empty());
+        keep_place_files(&path, 7, &files).unwrap();
+        assert_eq!(place_files(&path, 7), Some(files.clone()));
+        assert_eq!(place_files(&path, 8), None);
+        // Cut short, grown, or a byte of a shard flipped: nothing is taken.
+        let bytes = std::fs::read(&path).unwrap();
+        let mut flipped = bytes.clone();
+        let last = flipped.len() - 40;
+        flipped[last] ^= 1;
+        for broken in [
+            &bytes[..bytes.len() / 2],
+            &[&bytes[..], b"x"].concat()[..],
+            &flipped[..],
+        ] {
+            std::fs::write(&path, broken).unwrap();
+            assert_eq!(place_files(&path, 7), None);
+        }
+        // The places beside them are told by their head: kept for these tables or not.
+        let places_path = dir.path().join("index.places");
+        assert!(!places_kept(&places_path, 7));
+        keep_places(&places_path, 7, &places).unwrap();
+        assert!(places_kept(&places_path, 7));
+        assert!(!places_kept(&places_path, 8));
     }
 }

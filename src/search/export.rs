@@ -51,6 +51,31 @@ pub const K1: f32 = 1.2;
 /// BM25 length normalisation, as tantivy has it.
 pub const B: f32 = 0.75;
 
+/// What the export takes from the [`Places`]: the shards of the places a query can
+/// name (JSON, by the first two letters of their key) and the departments. Made from the
+/// tables alone, so a build with the tables of the previous one reads these back rather
+/// than the 40,000 places they come from (`cache::place_files`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlaceFiles {
+    pub shards: Vec<Vec<u8>>,
+    pub departments: BTreeMap<String, String>,
+}
+
+impl PlaceFiles {
+    pub fn of(places: &Places) -> PlaceFiles {
+        let shard_count = places.shard_count();
+        type Row<'p> = (&'p str, &'p str, f64, f64);
+        let mut shards: Vec<BTreeMap<&str, Row<'_>>> = vec![BTreeMap::new(); shard_count];
+        for (k, p) in &places.towns {
+            shards[Places::shard_of(k, shard_count)].insert(k, (&p.name, &p.dep, p.lat, p.lon));
+        }
+        PlaceFiles {
+            shards: shards.iter().map(json_bytes).collect(),
+            departments: places.departments.clone(),
+        }
+    }
+}
+
 /// The export and the URL of its manifest.
 pub struct Export {
     pub files: Files,
@@ -63,7 +88,7 @@ pub fn export(
     docs: &[SearchDoc],
     facets: &Facets,
     communes: &Communes,
-    places: &Places,
+    places: PlaceFiles,
 ) -> Export {
     let mut files = Files::new();
     let put = |files: &mut Files, kind: &str, ext: &str, bytes: Vec<u8>| -> String {
@@ -242,13 +267,11 @@ pub fn export(
 
     // Places a query can name, in shards by the first two letters of their key: a query
     // loads the shard of each of its words only.
-    let shard_count = places.shard_count();
-    type Row<'p> = (&'p str, &'p str, f64, f64);
-    let mut shards: Vec<BTreeMap<&str, Row<'_>>> = vec![BTreeMap::new(); shard_count];
-    for (k, p) in &places.towns {
-        shards[Places::shard_of(k, shard_count)].insert(k, (&p.name, &p.dep, p.lat, p.lon));
-    }
-    let place_files: Vec<Vec<u8>> = shards.iter().map(json_bytes).collect();
+    let PlaceFiles {
+        shards: place_files,
+        departments,
+    } = places;
+    let shard_count = place_files.len();
     let places_dir = put_family(&mut files, "l", "json", place_files);
 
     // BM25 statistics: tantivy's averages come from these totals.
@@ -288,7 +311,7 @@ pub fn export(
         "typo2": TYPO2_MIN_CHARS,
         "stop": STOP_WORDS,
         "places": {"dir": places_dir, "count": shard_count},
-        "departments": places.departments,
+        "departments": departments,
         "family": {"field": FAMILY, "suffixes": FAMILY_SUFFIXES},
         "subject": SUBJECT_FIELDS,
         "diplomas": DIPLOMA_WORDS,

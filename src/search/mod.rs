@@ -68,8 +68,9 @@ pub fn build(
 pub struct Prepared {
     /// The key of what a document depends on besides its offer.
     tables: crate::output::Key,
-    /// The places of the communes table (towns, postcodes, departments).
-    places: places::Places,
+    /// The export's files of the places of the communes table (towns, postcodes,
+    /// departments).
+    places: export::PlaceFiles,
     /// The documents of the previous build (none after `--clean`).
     kept: cache::Kept,
 }
@@ -91,15 +92,23 @@ pub fn prepare(
         sources.to_le_bytes(),
         rncp_rome,
     ));
+    // The places themselves are kept for `search` and `serve`; a build reads back only
+    // the files it exports of them, when both were kept for these tables.
     let path = dir.with_extension("places");
-    let places = reuse.then(|| cache::places(&path, tables)).flatten();
+    let files_path = dir.with_extension("place-files");
+    let places = (reuse && cache::places_kept(&path, tables))
+        .then(|| cache::place_files(&files_path, tables))
+        .flatten();
     let places = places.unwrap_or_else(|| {
         let places = places::Places::of(communes);
         if let Some(build) = dir.parent() {
             let _ = std::fs::create_dir_all(build);
         }
+        // Only the next build's time is lost if they cannot be kept.
         let _ = cache::keep_places(&path, tables, &places);
-        places
+        let files = export::PlaceFiles::of(&places);
+        let _ = cache::keep_place_files(&files_path, tables, &files);
+        files
     });
     let kept = match reuse {
         true => cache::load(&dir.with_extension("docs"), tables),
@@ -171,7 +180,7 @@ pub fn build_reusing(
     let docs = schema::in_order(made);
     let facets = schema::facets(&docs);
     let inverted = postings::Inverted::of(&docs);
-    let export = export::export(&inverted, &docs, &facets, communes, &places);
+    let export = export::export(&inverted, &docs, &facets, communes, places);
     let assets = SearchAssets {
         files: export.files,
         manifest: export.manifest,
