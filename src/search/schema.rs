@@ -244,21 +244,38 @@ pub fn made(
 }
 
 /// Documents in index order, with `ord` set.
-pub fn in_order(mut docs: Vec<SearchDoc>) -> Vec<SearchDoc> {
-    docs.sort_by_cached_key(|d| {
-        (
-            d.facet[1].clone(),
-            d.facet[3].clone(),
-            d.facet[2].clone(),
-            d.facet[0].clone(),
-            fold(&d.title),
-            d.id.clone(),
-        )
-    });
-    for (i, d) in docs.iter_mut().enumerate() {
-        d.ord = i as u32;
+pub fn in_order(docs: Vec<SearchDoc>) -> Vec<SearchDoc> {
+    // The order of the documents' positions, by keys borrowed from them: only the
+    // folded title is made (copying four facets and the id of each document was as
+    // long as the sort).
+    let mut order: Vec<u32> = (0..docs.len() as u32).collect();
+    {
+        let keys: Vec<_> = docs
+            .iter()
+            .map(|d| {
+                (
+                    &d.facet[1],
+                    &d.facet[3],
+                    &d.facet[2],
+                    &d.facet[0],
+                    fold(&d.title),
+                    &d.id,
+                )
+            })
+            .collect();
+        // Stable, as `sort_by_cached_key` was: equal keys keep their offers' order.
+        order.sort_by(|&a, &b| keys[a as usize].cmp(&keys[b as usize]));
     }
-    docs
+    let mut docs: Vec<Option<SearchDoc>> = docs.into_iter().map(Some).collect();
+    order
+        .into_iter()
+        .enumerate()
+        .map(|(ord, i)| {
+            let mut d = docs[i as usize].take().expect("each position once");
+            d.ord = ord as u32;
+            d
+        })
+        .collect()
 }
 
 /// Facet values, labels and counts over all documents, in display order.
@@ -268,6 +285,11 @@ pub fn facets(docs: &[SearchDoc]) -> Facets {
     for d in docs {
         for (i, v) in d.facet.iter().enumerate() {
             let Some(v) = v else { continue };
+            // A value already counted: no copy of it, no label made again.
+            if let Some((_, count)) = counts[i].get_mut(v) {
+                *count += 1;
+                continue;
+            }
             let label = match i {
                 0 => v
                     .parse()
@@ -284,7 +306,7 @@ pub fn facets(docs: &[SearchDoc]) -> Facets {
                     .unwrap_or_default(),
                 _ => d.cfa.clone(),
             };
-            counts[i].entry(v.clone()).or_insert((label, 0)).1 += 1;
+            counts[i].insert(v.clone(), (label, 1));
         }
         voies[0] += d.parcoursup as u32;
         voies[1] += d.affelnet as u32;
