@@ -224,12 +224,12 @@ impl Communes {
     /// The table kept in `kept` under `key`, whole and as it was written (its XXH3 sum);
     /// `None` otherwise. Read within [`KEPT_MAX_BYTES`].
     fn read_kept(kept: &Path, key: crate::output::Key) -> Option<Communes> {
-        let mut bytes = Vec::new();
-        std::fs::File::open(kept)
-            .ok()?
-            .take(KEPT_MAX_BYTES + 1)
-            .read_to_end(&mut bytes)
-            .ok()?;
+        let file = std::fs::File::open(kept).ok()?;
+        // Sized for the file at once (grown by doubling, its 3 MB touched twice the
+        // pages), within the bound.
+        let size = file.metadata().ok()?.len().min(KEPT_MAX_BYTES + 1);
+        let mut bytes = Vec::with_capacity(size as usize);
+        file.take(KEPT_MAX_BYTES + 1).read_to_end(&mut bytes).ok()?;
         let mut r = crate::kept::Reader(bytes.strip_prefix(KEPT_MAGIC)?);
         if r.take(16)? != key.to_le_bytes() {
             return None;
