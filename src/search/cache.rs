@@ -503,8 +503,10 @@ fn decode_as(bytes: &[u8], with_texts: bool) -> Option<SearchDoc> {
         0 => None,
         _ => Some(r.u32()?),
     };
+    // Not walked here either: the sum vouches for them, and the index reads any bytes
+    // only as far as they go (`postings::Inverted::of`). Checking every term of every
+    // kept document was 1.6% of a 1%-changed rebuild's instructions.
     let terms = r.sized()?.to_vec();
-    super::postings::well_formed(&terms, count)?;
     r.0.is_empty().then_some(SearchDoc {
         ord: 0,
         terms,
