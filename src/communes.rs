@@ -27,9 +27,6 @@ pub const MAX_BYTES: u64 = 32 << 20;
 
 /// What a build keeps of a table ([`Communes::load_kept`]): this head, the key, the sum.
 const KEPT_MAGIC: &[u8] = b"vitrine communes 1\n";
-/// A kept table is read within this size: four times a table's text, which is about
-/// what the largest table allowed takes as bytes.
-const KEPT_MAX_BYTES: u64 = 4 * MAX_BYTES;
 
 /// What a row of the table is, in the Code officiel géographique's terms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -222,37 +219,15 @@ impl Communes {
     }
 
     /// The table kept in `kept` under `key`, whole and as it was written (its XXH3 sum);
-    /// `None` otherwise. Read within [`KEPT_MAX_BYTES`].
+    /// `None` otherwise. Read within [`crate::kept::TABLE_MAX_BYTES`].
     fn read_kept(kept: &Path, key: crate::output::Key) -> Option<Communes> {
-        let file = std::fs::File::open(kept).ok()?;
-        // Sized for the file at once (grown by doubling, its 3 MB touched twice the
-        // pages), within the bound.
-        let size = file.metadata().ok()?.len().min(KEPT_MAX_BYTES + 1);
-        let mut bytes = Vec::with_capacity(size as usize);
-        file.take(KEPT_MAX_BYTES + 1).read_to_end(&mut bytes).ok()?;
-        let mut r = crate::kept::Reader(bytes.strip_prefix(KEPT_MAGIC)?);
-        if r.take(16)? != key.to_le_bytes() {
-            return None;
-        }
-        let sum = u64::from_le_bytes(r.take(8)?.try_into().ok()?);
-        (xxhash_rust::xxh3::xxh3_64(r.0) == sum)
-            .then(|| Self::from_bytes(r.0))
-            .flatten()
+        let bytes = crate::kept::read_within(kept, crate::kept::TABLE_MAX_BYTES)?;
+        Self::from_bytes(crate::kept::summed(&bytes, KEPT_MAGIC, key)?)
     }
 
     /// Keeps `table` in `kept` under `key` ([`Communes::read_kept`]).
     fn keep(kept: &Path, key: crate::output::Key, table: &Communes) -> std::io::Result<()> {
-        use std::io::Write as _;
-        if let Some(build) = kept.parent() {
-            std::fs::create_dir_all(build)?;
-        }
-        let body = table.to_bytes();
-        crate::output::write_replacing(kept, |out| {
-            out.write_all(KEPT_MAGIC)?;
-            out.write_all(&key.to_le_bytes())?;
-            out.write_all(&xxhash_rust::xxh3::xxh3_64(&body).to_le_bytes())?;
-            out.write_all(&body)
-        })
+        crate::kept::write_summed(kept, KEPT_MAGIC, key, &table.to_bytes())
     }
 
     /// A table's text, read within [`MAX_BYTES`].

@@ -16,7 +16,7 @@
 use super::export::PlaceFiles;
 use super::places::Places;
 use super::schema::SearchDoc;
-use crate::kept::{Reader, point, text};
+use crate::kept::{Reader, TABLE_MAX_BYTES, point, read_within, summed, text, write_summed};
 use crate::output::Key;
 use std::collections::HashMap;
 use std::io::{Read, Write as _};
@@ -532,7 +532,7 @@ const PLACES_MAGIC: &[u8] = b"vitrine search places 2\n";
 
 /// The places of the communes table kept in `path`, if made from the same tables.
 pub fn places(path: &Path, tables: Key) -> Option<Places> {
-    let bytes = std::fs::read(path).ok()?;
+    let bytes = read_within(path, TABLE_MAX_BYTES)?;
     let mut r = Reader(bytes.strip_prefix(PLACES_MAGIC)?);
     if r.take(16)? != tables.to_le_bytes() {
         return None;
@@ -575,15 +575,8 @@ const PLACE_FILES_MAGIC: &[u8] = b"vitrine search place files 1\n";
 /// The export's place files kept for `tables` by [`keep_place_files`], whole and as
 /// they were written (an XXH3 sum); `None` otherwise.
 pub fn place_files(path: &Path, tables: Key) -> Option<PlaceFiles> {
-    let bytes = std::fs::read(path).ok()?;
-    let mut r = Reader(bytes.strip_prefix(PLACE_FILES_MAGIC)?);
-    if r.take(16)? != tables.to_le_bytes() {
-        return None;
-    }
-    let sum = u64::from_le_bytes(r.take(8)?.try_into().ok()?);
-    if xxhash_rust::xxh3::xxh3_64(r.0) != sum {
-        return None;
-    }
+    let bytes = read_within(path, TABLE_MAX_BYTES)?;
+    let mut r = Reader(summed(&bytes, PLACE_FILES_MAGIC, tables)?);
     // A count is not trusted for a capacity, only read up to.
     let shards = (0..r.u32()?)
         .map(|_| r.sized().map(<[u8]>::to_vec))
@@ -610,12 +603,7 @@ pub fn keep_place_files(path: &Path, tables: Key, files: &PlaceFiles) -> std::io
         text(&mut body, k);
         text(&mut body, v);
     }
-    crate::output::write_replacing(path, |w| {
-        w.write_all(PLACE_FILES_MAGIC)?;
-        w.write_all(&tables.to_le_bytes())?;
-        w.write_all(&xxhash_rust::xxh3::xxh3_64(&body).to_le_bytes())?;
-        w.write_all(&body)
-    })
+    write_summed(path, PLACE_FILES_MAGIC, tables, &body)
 }
 
 /// Keeps the places of the communes table for the next build (as bytes: read back an
