@@ -704,9 +704,12 @@ pub fn rank(
                 } else if by_distance {
                     a.3.unwrap_or(f64::MAX).total_cmp(&b.3.unwrap_or(f64::MAX))
                 } else {
-                    b.1.total_cmp(&a.1)
+                    std::cmp::Ordering::Equal
                 }
             })
+            // Offers of one town share its point, and many start the same day: among
+            // them the better match first.
+            .then_with(|| b.1.total_cmp(&a.1))
             .then(a.0.cmp(&b.0))
     });
     out.docs = keyed.into_iter().map(|(_, d)| d).collect();

@@ -603,6 +603,40 @@ fn a_town_a_postcode_or_a_department_in_the_query_is_a_place() {
     );
 }
 
+/// Hits of equal rank before the score (words matched, then the distance or the start
+/// date asked for) in score order: the better match first, the index order only last.
+fn ties_go_by_score(hits: &[query::Hit], tie: impl Fn(&query::Hit) -> String) -> usize {
+    let mut compared = 0;
+    for w in hits.windows(2) {
+        if w[0].matched == w[1].matched && tie(&w[0]) == tie(&w[1]) {
+            assert!(
+                w[0].score >= w[1].score,
+                "{} before {}",
+                w[0].title,
+                w[1].title
+            );
+            compared += usize::from(w[0].score != w[1].score);
+        }
+    }
+    compared
+}
+
+#[test]
+fn at_the_same_distance_or_date_the_better_match_comes_first() {
+    let (_tmp, dir, _) = built(400);
+    let opened = index::Opened::open(&dir).unwrap();
+    // Offers of one town share its point: many hits at the same distance.
+    let mut f = Filters::new();
+    f.insert("ville".into(), "toulon".into());
+    let a = opened.answer("coiffure", &f, 500).unwrap();
+    let compared = ties_go_by_score(&a.hits, |h| format!("{:?}", h.distance));
+    assert!(compared > 0, "some ties of unequal scores were ordered");
+    f.insert("tri".into(), "date".into());
+    let a = opened.answer("coiffure", &f, 500).unwrap();
+    let compared = ties_go_by_score(&a.hits, |h| format!("{:?}", h.start));
+    assert!(compared > 0, "some ties of unequal scores were ordered");
+}
+
 #[test]
 fn a_diploma_type_is_preferred_not_required() {
     let (_tmp, dir, _) = built(120);

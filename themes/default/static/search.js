@@ -1327,8 +1327,8 @@ class StaticIndex {
     const preferred = (o) => (pref > 0 && dcol[o] === pref ? 1 : 0);
     const day = (o) => days[o] || Infinity;
     ords.sort((a, b) => (matched[b] - matched[a]) || (preferred(b) - preferred(a))
-      || (days ? day(a) - day(b) : byDistance ? out.dist.get(a) - out.dist.get(b) : total[b] - total[a])
-      || (a - b));
+      || (days ? day(a) - day(b) : byDistance ? out.dist.get(a) - out.dist.get(b) : 0)
+      || (total[b] - total[a]) || (a - b));
     out.ords = ords; out.matched = matched; out.scores = total;
     return out;
   }
