@@ -244,7 +244,7 @@ pub fn made(
 }
 
 /// Documents in index order, with `ord` set.
-pub fn in_order(docs: Vec<SearchDoc>) -> Vec<SearchDoc> {
+pub fn in_order(mut docs: Vec<SearchDoc>) -> Vec<SearchDoc> {
     // The order of the documents' positions, by keys borrowed from them: only the
     // folded title is made (copying four facets and the id of each document was as
     // long as the sort).
@@ -266,16 +266,12 @@ pub fn in_order(docs: Vec<SearchDoc>) -> Vec<SearchDoc> {
         // Stable, as `sort_by_cached_key` was: equal keys keep their offers' order.
         order.sort_by(|&a, &b| keys[a as usize].cmp(&keys[b as usize]));
     }
-    let mut docs: Vec<Option<SearchDoc>> = docs.into_iter().map(Some).collect();
-    order
-        .into_iter()
-        .enumerate()
-        .map(|(ord, i)| {
-            let mut d = docs[i as usize].take().expect("each position once");
-            d.ord = ord as u32;
-            d
-        })
-        .collect()
+    // Each document told its place, then put there.
+    for (ord, &i) in order.iter().enumerate() {
+        docs[i as usize].ord = ord as u32;
+    }
+    docs.sort_unstable_by_key(|d| d.ord);
+    docs
 }
 
 /// Facet values, labels and counts over all documents, in display order.
