@@ -51,6 +51,17 @@ pub(crate) fn drop_later<T: Send + 'static>(value: T) {
         .spawn(move || drop(value));
 }
 
+/// Frees `value` here, unless the process exits after the run ([`exit_after_run`]): then
+/// the system takes it back. For what [`drop_later`] cannot send to a thread (it
+/// borrows from the run).
+pub(crate) fn free_unless_exiting<T>(value: T) {
+    if EXITING.load(std::sync::atomic::Ordering::Relaxed) {
+        std::mem::forget(value);
+    } else {
+        drop(value);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;

@@ -162,15 +162,15 @@ fn years(months: u32) -> String {
 }
 
 /// The national-catalogue record of a published offer.
-pub fn record(o: &OfferView) -> CatalogueFormation {
+pub fn record(o: &OfferView<'_>) -> CatalogueFormation {
     let a = &o.place.address;
     let department_name = a
         .department
         .as_deref()
         .and_then(crate::communes::department_name)
         .map(str::to_string);
-    let (trainer_name, trainer_siret) = match &o.trainer {
-        Some(t) => (t.clone(), o.trainer_siret.clone()),
+    let (trainer_name, trainer_siret) = match &o.details().trainer {
+        Some(t) => (t.clone(), o.details().trainer_siret.clone()),
         None => (o.cfa.name.clone(), o.cfa.siret.clone()),
     };
     CatalogueFormation {
@@ -178,14 +178,15 @@ pub fn record(o: &OfferView) -> CatalogueFormation {
         ids_action: vec![o.id.clone()],
         cfd: o.cfd.clone(),
         rncp_code: o.rncp.clone(),
-        rome_codes: o.rome.clone(),
+        rome_codes: o.details().rome.clone(),
         nom: o.title.clone(),
         diplome: o.diploma.clone(),
         niveau: o
             .level
             .zip(o.level_label)
             .map(|(n, l)| format!("{n} ({l})")),
-        objectif: (!o.description.is_empty()).then(|| o.description.join("\n\n")),
+        objectif: (!o.details().description.is_empty())
+            .then(|| o.details().description.join("\n\n")),
         uai_formation: o.place.uai.clone(),
         lieu_formation_adresse: a.street.clone(),
         code_postal: a.postcode.clone(),
@@ -198,12 +199,12 @@ pub fn record(o: &OfferView) -> CatalogueFormation {
             .lat
             .zip(o.place.lon)
             .map(|(lat, lon)| format!("{lat},{lon}")),
-        duree: o.cycle_months.map(years),
-        annee: (o.first_year == Some(true)).then(|| "1".to_string()),
+        duree: o.details().cycle_months.map(years),
+        annee: (o.details().first_year == Some(true)).then(|| "1".to_string()),
         capacite: o.capacity.map(|c| c.to_string()),
-        date_debut: o.start_iso.iter().cloned().collect(),
-        date_fin: o.end_iso.iter().cloned().collect(),
-        periode: o.start_iso.iter().cloned().collect(),
+        date_debut: o.details().start_iso.iter().cloned().collect(),
+        date_fin: o.details().end_iso.iter().cloned().collect(),
+        periode: o.details().start_iso.iter().cloned().collect(),
         modalites_entrees_sorties: vec![false],
         etablissement_gestionnaire_entreprise_raison_sociale: o.cfa.name.clone(),
         etablissement_gestionnaire_siret: o.cfa.siret.clone(),
@@ -215,7 +216,12 @@ pub fn record(o: &OfferView) -> CatalogueFormation {
         etablissement_gestionnaire_certifie_qualite: o.cfa.qualiopi,
         etablissement_formateur_entreprise_raison_sociale: trainer_name,
         etablissement_formateur_siret: trainer_siret,
-        etablissement_formateur_courriel: o.contact.email.as_ref().map(|e| e.text.clone()),
+        etablissement_formateur_courriel: o
+            .details()
+            .contact
+            .email
+            .as_ref()
+            .map(|e| e.text.clone()),
         parcoursup_perimetre: o.parcoursup,
         affelnet_perimetre: o.affelnet,
         published: true,

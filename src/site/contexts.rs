@@ -147,7 +147,7 @@ pub(super) struct Link {
 #[derive(Serialize)]
 pub(super) struct OfferPage<'a> {
     /// Keyed by its view's key, made once per build for the ledger.
-    pub(super) offer: crate::output::Keyed<&'a OfferView>,
+    pub(super) offer: crate::output::Keyed<&'a OfferView<'a>>,
     /// The inline map of its place, and the links to the platforms: made of the view
     /// and of the base map and the platforms' file, whose key stands for them in the
     /// page's key (the view's is there already). They are made only for pages written.
@@ -510,7 +510,7 @@ impl<'a> Site<'a> {
     }
 
     /// The inline map of an offer: its place on the region.
-    pub(super) fn offer_map(&self, o: &OfferView) -> Option<String> {
+    pub(super) fn offer_map(&self, o: &OfferView<'_>) -> Option<String> {
         let map = self.map.as_ref()?;
         let (lat, lon, approximate) = o.place.map_point()?;
         let label = if approximate {
@@ -536,7 +536,7 @@ impl<'a> Site<'a> {
     /// The offer page of `o`, whose view's key is `key` when the build has made it.
     pub(super) fn offer_page<'s>(
         &'s self,
-        o: &'s OfferView,
+        o: &'s OfferView<'_>,
         key: Option<crate::output::Key>,
     ) -> OfferPage<'s> {
         OfferPage {
@@ -590,7 +590,7 @@ impl<'a> Site<'a> {
                 contacts: BTreeMap::new(),
                 referents: BTreeMap::new(),
             });
-            let better = |v: &OfferView| match v.place.map_point() {
+            let better = |v: &OfferView<'_>| match v.place.map_point() {
                 Some((_, _, false)) => 2,
                 Some(_) => 1,
                 None => 0,
@@ -599,8 +599,8 @@ impl<'a> Site<'a> {
                 p.view = o;
             }
             p.offers.push(&self.summaries[*i]);
-            if o.contact != views::ContactView::default() {
-                *p.contacts.entry(&o.contact).or_default() += 1;
+            if o.details().contact != views::ContactView::default() {
+                *p.contacts.entry(&o.details().contact).or_default() += 1;
             }
             if !o.referent.is_empty() {
                 *p.referents.entry(&o.referent).or_default() += 1;

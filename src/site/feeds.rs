@@ -56,7 +56,7 @@ pub fn robots(base_url: &str) -> String {
 
 /// The Atom feed of new offers (`marks.new`). `updated` is an RFC 3339 instant given by
 /// the caller (never the clock: builds are deterministic).
-pub fn atom(site_title: &str, base_url: &str, updated: &str, offers: &[&OfferView]) -> String {
+pub fn atom(site_title: &str, base_url: &str, updated: &str, offers: &[&OfferView<'_>]) -> String {
     let mut s = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"fr\">\n",
     );

@@ -54,7 +54,7 @@ impl Applications {
 
     /// The window that applies to an offer: Parcoursup's for a post-bac offer on
     /// Parcoursup, else Affelnet's; none for an offer on neither.
-    fn of(&self, o: &OfferView) -> Option<&Window> {
+    fn of(&self, o: &OfferView<'_>) -> Option<&Window> {
         if o.parcoursup == Some(true) {
             Some(&self.parcoursup)
         } else if o.affelnet == Some(true) {
@@ -232,7 +232,7 @@ struct CodeSet {
 }
 
 /// The JSON-LD of an offer page, escaped for the `<script>` element.
-pub fn offer(o: &OfferView, base_url: &str, applications: &Applications) -> String {
+pub fn offer(o: &OfferView<'_>, base_url: &str, applications: &Applications) -> String {
     let cfa_id = format!("{base_url}{}", o.cfa.path);
     let course_id = format!("{}#formation", o.url);
     let a = &o.place.address;
@@ -242,7 +242,7 @@ pub fn offer(o: &OfferView, base_url: &str, applications: &Applications) -> Stri
         educational_level: o
             .level
             .map(|l| format!("Niveau {l} (cadre national des certifications)")),
-        url: o.rncp_url.as_deref(),
+        url: o.details().rncp_url.as_deref(),
     });
     let window = applications.of(o);
     let doc = Document {
@@ -252,16 +252,17 @@ pub fn offer(o: &OfferView, base_url: &str, applications: &Applications) -> Stri
                 id: course_id.clone(),
                 kind: "Course",
                 course_code: o.rncp.as_deref(),
-                description: (!o.description.is_empty()).then(|| o.description.join("\n\n")),
+                description: (!o.details().description.is_empty())
+                    .then(|| o.details().description.join("\n\n")),
                 educational_credential_awarded: credential.clone(),
                 has_course_instance: [Instance {
                     kind: "CourseInstance",
                     course_mode: "Blended",
-                    course_schedule: o.rhythm.as_deref().map(|r| Schedule {
+                    course_schedule: o.details().rhythm.as_deref().map(|r| Schedule {
                         kind: "Schedule",
                         description: r,
                     }),
-                    end_date: o.end_iso.as_deref(),
+                    end_date: o.details().end_iso.as_deref(),
                     location: Location {
                         kind: "Place",
                         address: PostalAddress {
@@ -279,10 +280,10 @@ pub fn offer(o: &OfferView, base_url: &str, applications: &Applications) -> Stri
                             }),
                             _ => None,
                         },
-                        name: o.trainer.as_deref().unwrap_or(&o.cfa.name),
+                        name: o.details().trainer.as_deref().unwrap_or(&o.cfa.name),
                     },
                     maximum_attendee_capacity: o.capacity,
-                    start_date: o.start_iso.as_deref(),
+                    start_date: o.details().start_iso.as_deref(),
                 }],
                 in_language: "fr",
                 name: &o.title,
@@ -304,11 +305,12 @@ pub fn offer(o: &OfferView, base_url: &str, applications: &Applications) -> Stri
                 application_start_date: window.and_then(|w| w.start.as_deref()),
                 educational_credential_awarded: credential,
                 educational_program_mode: "apprentissage",
-                end_date: o.end_iso.as_deref(),
+                end_date: o.details().end_iso.as_deref(),
                 has_course: Reference { id: &course_id },
                 maximum_enrollment: o.capacity,
                 name: &o.title,
                 occupational_category: o
+                    .details()
                     .rome
                     .iter()
                     .map(|r| CategoryCode {
@@ -323,8 +325,8 @@ pub fn offer(o: &OfferView, base_url: &str, applications: &Applications) -> Stri
                 program_prerequisites: prerequisites(o),
                 program_type: "Apprentissage",
                 provider: Reference { id: &cfa_id },
-                start_date: o.start_iso.as_deref(),
-                time_to_complete: o.cycle_months.map(|m| format!("P{m}M")),
+                start_date: o.details().start_iso.as_deref(),
+                time_to_complete: o.details().cycle_months.map(|m| format!("P{m}M")),
                 url: &o.url,
             },
         ),
@@ -335,7 +337,7 @@ pub fn offer(o: &OfferView, base_url: &str, applications: &Applications) -> Stri
 /// What a candidate needs, where the export says it: a contract with an employer
 /// always; the level the admission platform implies (Parcoursup is for those who have or
 /// are passing the bac, Affelnet for pupils leaving the 3e).
-fn prerequisites(o: &OfferView) -> Vec<&'static str> {
+fn prerequisites(o: &OfferView<'_>) -> Vec<&'static str> {
     let mut list = vec!["Signer un contrat d'apprentissage avec un employeur"];
     if o.parcoursup == Some(true) {
         list.push("Baccalauréat ou équivalent (admission sur Parcoursup)");

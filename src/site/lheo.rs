@@ -19,7 +19,7 @@ const FORMACODE_VERSION: &str = "V12";
 
 /// The order offers are exported in: grouped by CFA, then certification (a `formation`
 /// is one such group), sheet order inside a group. Returns runs of indices into `offers`.
-pub fn formations(offers: &[&OfferView]) -> Vec<Vec<usize>> {
+pub fn formations(offers: &[&OfferView<'_>]) -> Vec<Vec<usize>> {
     let mut order: Vec<usize> = (0..offers.len()).collect();
     order.sort_by(|a, b| {
         group_key(offers[*a])
@@ -38,7 +38,7 @@ pub fn formations(offers: &[&OfferView]) -> Vec<Vec<usize>> {
 
 /// The CFA (its page) and the certification (RNCP/RS code, else CFD, else the title:
 /// an offer without any code is its own programme).
-fn group_key(o: &OfferView) -> (&str, &str) {
+fn group_key<'o>(o: &'o OfferView<'_>) -> (&'o str, &'o str) {
     let cert = o
         .rncp
         .as_deref()
@@ -55,13 +55,13 @@ pub type PostcodeOf<'p> = &'p (dyn Fn(&str) -> Option<String> + Sync);
 /// or not: the grouping is done here) to `out`.
 pub fn write<W: Write>(
     out: W,
-    offers: &[&OfferView],
+    offers: &[&OfferView<'_>],
     postcode_of: PostcodeOf<'_>,
 ) -> io::Result<W> {
     let mut w = Xml::new(out, postcode_of);
     w.raw(&head())?;
     for group in formations(offers) {
-        let list: Vec<&OfferView> = group.iter().map(|i| offers[*i]).collect();
+        let list: Vec<&OfferView<'_>> = group.iter().map(|i| offers[*i]).collect();
         formation(&mut w, &list)?;
     }
     w.raw(FOOT)?;
@@ -104,7 +104,7 @@ pub fn body_of(file: std::fs::File) -> Option<(std::fs::File, u64, u64)> {
 /// open-data page shows, without making the document twice or keeping it).
 pub fn write_counted<W: Write>(
     out: W,
-    offers: &[&OfferView],
+    offers: &[&OfferView<'_>],
     postcode_of: PostcodeOf<'_>,
 ) -> io::Result<(W, u64)> {
     let counted = write(
@@ -143,7 +143,7 @@ impl<W: Write> Write for Counted<W> {
     }
 }
 
-fn formation<W: Write>(w: &mut Xml<'_, W>, offers: &[&OfferView]) -> io::Result<()> {
+fn formation<W: Write>(w: &mut Xml<'_, W>, offers: &[&OfferView<'_>]) -> io::Result<()> {
     let first = offers[0];
     let (_, cert) = group_key(first);
     w.open_attr_block(
@@ -154,7 +154,7 @@ fn formation<W: Write>(w: &mut Xml<'_, W>, offers: &[&OfferView]) -> io::Result<
     w.open("domaine-formation")?;
     let mut romes: Vec<&str> = Vec::new();
     for o in offers {
-        for r in &o.rome {
+        for r in &o.details().rome {
             if r.chars().count() == 5 && !romes.contains(&r.as_str()) {
                 romes.push(r);
             }
@@ -174,7 +174,7 @@ fn formation<W: Write>(w: &mut Xml<'_, W>, offers: &[&OfferView]) -> io::Result<
     w.close("domaine-formation")?;
 
     w.text("intitule-formation", &cut(&first.title, 255))?;
-    let description = first.description.join("\n\n");
+    let description = first.details().description.join("\n\n");
     let credential = match (&first.diploma, first.level) {
         (Some(d), Some(l)) => format!("« {} » ({d}, niveau {l})", first.title),
         (Some(d), None) => format!("« {} » ({d})", first.title),
@@ -214,9 +214,19 @@ fn formation<W: Write>(w: &mut Xml<'_, W>, offers: &[&OfferView]) -> io::Result<
     coordinates(
         w,
         None,
-        first.contact.phone.as_ref().map(|p| p.display.as_str()),
-        first.contact.email.as_ref().map(|e| e.text.as_str()),
-        first.contact.website.as_deref(),
+        first
+            .details()
+            .contact
+            .phone
+            .as_ref()
+            .map(|p| p.display.as_str()),
+        first
+            .details()
+            .contact
+            .email
+            .as_ref()
+            .map(|e| e.text.as_str()),
+        first.details().contact.website.as_deref(),
         None,
     )?;
     w.close("contact-formation")?;
@@ -271,9 +281,9 @@ fn exit_level(level: u8) -> Option<&'static str> {
     })
 }
 
-fn action<W: Write>(w: &mut Xml<'_, W>, o: &OfferView) -> io::Result<()> {
+fn action<W: Write>(w: &mut Xml<'_, W>, o: &OfferView<'_>) -> io::Result<()> {
     w.open_attr_block("action", &[("numero", &o.id)])?;
-    let rhythm = o.rhythm.as_deref();
+    let rhythm = o.details().rhythm.as_deref();
     w.text(
         "rythme-formation",
         &cut(
@@ -315,7 +325,7 @@ fn action<W: Write>(w: &mut Xml<'_, W>, o: &OfferView) -> io::Result<()> {
     coordinates(
         w,
         Some(Place {
-            name: o.trainer.as_deref().unwrap_or(&o.cfa.name),
+            name: o.details().trainer.as_deref().unwrap_or(&o.cfa.name),
             address: &o.place.address,
             lat: o.place.lat,
             lon: o.place.lon,
@@ -331,14 +341,14 @@ fn action<W: Write>(w: &mut Xml<'_, W>, o: &OfferView) -> io::Result<()> {
     w.open("url-action")?;
     w.text("urlweb", &cut(&o.url, 400))?;
     w.close("url-action")?;
-    if let Some(m) = o.cycle_months {
+    if let Some(m) = o.details().cycle_months {
         w.text("duree-cycle", &m.div_ceil(12).to_string())?;
     }
 
     w.open("session")?;
     w.open("periode")?;
-    w.text("debut", &lheo_date(o.start_iso.as_deref()))?;
-    w.text("fin", &lheo_date(o.end_iso.as_deref()))?;
+    w.text("debut", &lheo_date(o.details().start_iso.as_deref()))?;
+    w.text("fin", &lheo_date(o.details().end_iso.as_deref()))?;
     w.close("periode")?;
     // Required: the CFA's address, else the training place's.
     w.open("adresse-inscription")?;
@@ -380,12 +390,12 @@ fn action<W: Write>(w: &mut Xml<'_, W>, o: &OfferView) -> io::Result<()> {
         )?;
     }
     w.text("langue-formation", "fr")?;
-    if let Some(c) = &o.cycle {
+    if let Some(c) = &o.details().cycle {
         w.text("duree-indicative", &cut(c, 150))?;
     }
 
-    let trainer_siret = if o.trainer.is_some() {
-        o.trainer_siret.as_deref()
+    let trainer_siret = if o.details().trainer.is_some() {
+        o.details().trainer_siret.as_deref()
     } else {
         o.cfa.siret.as_deref()
     };
@@ -396,16 +406,20 @@ fn action<W: Write>(w: &mut Xml<'_, W>, o: &OfferView) -> io::Result<()> {
         w.close("SIRET-formateur")?;
         w.text(
             "raison-sociale-formateur",
-            &cut(o.trainer.as_deref().unwrap_or(&o.cfa.name), 250),
+            &cut(o.details().trainer.as_deref().unwrap_or(&o.cfa.name), 250),
         )?;
         w.open("contact-formateur")?;
         coordinates(
             w,
             None,
-            o.contact.phone.as_ref().map(|p| p.display.as_str()),
-            o.contact.email.as_ref().map(|e| e.text.as_str()),
-            o.contact.website.as_deref(),
-            o.contact.name.as_deref(),
+            o.details()
+                .contact
+                .phone
+                .as_ref()
+                .map(|p| p.display.as_str()),
+            o.details().contact.email.as_ref().map(|e| e.text.as_str()),
+            o.details().contact.website.as_deref(),
+            o.details().contact.name.as_deref(),
         )?;
         w.close("contact-formateur")?;
         w.close("organisme-formateur")?;
@@ -419,10 +433,10 @@ fn action<W: Write>(w: &mut Xml<'_, W>, o: &OfferView) -> io::Result<()> {
     if let Some(a) = o.affelnet {
         w.text_attr("extra", &[("info", "affelnet")], yes_no(a))?;
     }
-    if let Some(f) = o.first_year {
+    if let Some(f) = o.details().first_year {
         w.text_attr("extra", &[("info", "entree-premiere-annee")], yes_no(f))?;
     }
-    if let Some(m) = o.cycle_months {
+    if let Some(m) = o.details().cycle_months {
         w.text_attr("extra", &[("info", "duree-cycle-mois")], &m.to_string())?;
     }
     if let Some(r) = rhythm {
@@ -436,7 +450,7 @@ fn action<W: Write>(w: &mut Xml<'_, W>, o: &OfferView) -> io::Result<()> {
     w.close("action")
 }
 
-fn organisation<W: Write>(w: &mut Xml<'_, W>, o: &OfferView) -> io::Result<()> {
+fn organisation<W: Write>(w: &mut Xml<'_, W>, o: &OfferView<'_>) -> io::Result<()> {
     let cfa = &o.cfa;
     w.open_attr_block(
         "organisme-formation-responsable",
@@ -473,9 +487,13 @@ fn organisation<W: Write>(w: &mut Xml<'_, W>, o: &OfferView) -> io::Result<()> {
     coordinates(
         w,
         None,
-        o.contact.phone.as_ref().map(|p| p.display.as_str()),
-        o.contact.email.as_ref().map(|e| e.text.as_str()),
-        o.contact.website.as_deref(),
+        o.details()
+            .contact
+            .phone
+            .as_ref()
+            .map(|p| p.display.as_str()),
+        o.details().contact.email.as_ref().map(|e| e.text.as_str()),
+        o.details().contact.website.as_deref(),
         None,
     )?;
     w.close("contact-organisme")?;

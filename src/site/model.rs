@@ -85,7 +85,7 @@ pub struct Site<'a> {
     pub(super) ledger: &'a Ledger,
     pub(super) base_url: String,
     /// Views of the published offers, in sheet order.
-    pub(super) offers: Vec<OfferView>,
+    pub(super) offers: Vec<OfferView<'a>>,
     pub(super) summaries: Vec<Listed>,
     /// Indices of `offers` in listing order (title, town, id).
     pub(super) sorted: Vec<usize>,
@@ -124,7 +124,7 @@ pub(super) type PlaceKey = (
 /// A training place of a CFA while its page is put together.
 pub(super) struct PlaceAcc<'v> {
     /// The offer whose place is shown (one with coordinates when there is one).
-    pub(super) view: &'v OfferView,
+    pub(super) view: &'v OfferView<'v>,
     pub(super) offers: Vec<&'v Listed>,
     pub(super) contacts: BTreeMap<&'v views::ContactView, usize>,
     pub(super) referents: BTreeMap<&'v ReferentView, usize>,
@@ -142,7 +142,7 @@ pub(super) fn most_frequent<T: Ord>(counts: &BTreeMap<T, usize>) -> Option<&T> {
 }
 
 /// The values of one dimension with their offers (listing order kept).
-pub(super) fn facets_of(dim: Dim, offers: &[OfferView], sorted: &[usize]) -> Vec<Facet> {
+pub(super) fn facets_of(dim: Dim, offers: &[OfferView<'_>], sorted: &[usize]) -> Vec<Facet> {
     let mut map: BTreeMap<String, Facet> = BTreeMap::new();
     for &i in sorted {
         let o = &offers[i];
@@ -276,20 +276,21 @@ impl<'a> Site<'a> {
         };
         let privacy = config.privacy.publish_referent_name;
         let glossary = input.sources.glossary.clone();
-        let offers: Vec<OfferView> = published
+        let offers: Vec<OfferView<'_>> = published
             .par_iter()
             .zip(published_paths)
             .zip(offer_cfa.par_iter())
             .map(|((o, path), c)| {
-                let mut v = views::offer_view_at(o, path, &cfas[*c].path, &base_url, privacy);
                 // The JSON-LD is made with each page (see `render_job`), never all at
-                // once.
-                v.jsonld = JSONLD_MARKER.to_string();
-                v.diploma_meaning = v
-                    .diploma
-                    .as_deref()
-                    .and_then(|d| glossary.meaning(d))
-                    .map(str::to_string);
+                // once. The details are made when first read: in a rebuild, only those
+                // of the offers whose pages, records or CFA pages are made again.
+                let details = views::DetailsFrom {
+                    offer: o,
+                    publish_referent_name: privacy,
+                    glossary: Some(&input.sources.glossary),
+                    jsonld: JSONLD_MARKER,
+                };
+                let mut v = views::offer_view_at(o, path, &cfas[*c].path, &base_url, details);
                 // Places without a point are drawn at their town's centre. The communes
                 // table is checked by the search stage before the site is made; a site
                 // rendered without it (tests) simply draws fewer points.

@@ -48,7 +48,7 @@ pub struct OpenOffer<'a> {
 }
 
 /// The open-data record of an offer.
-pub fn record<'a>(o: &'a OfferView, base_url: &str) -> OpenOffer<'a> {
+pub fn record<'a>(o: &'a OfferView<'_>, base_url: &str) -> OpenOffer<'a> {
     OpenOffer {
         id: &o.id,
         url: &o.url,
@@ -58,14 +58,14 @@ pub fn record<'a>(o: &'a OfferView, base_url: &str) -> OpenOffer<'a> {
         niveau_libelle: o.level_label,
         code_rncp: o.rncp.as_deref(),
         code_cfd: o.cfd.as_deref(),
-        codes_rome: &o.rome,
+        codes_rome: &o.details().rome,
         domaine: o.domain.as_deref(),
-        description: o.description.join("\n\n"),
+        description: o.details().description.join("\n\n"),
         organisme_responsable: &o.cfa.name,
         siret_responsable: o.cfa.siret.as_deref(),
         uai_responsable: o.cfa.uai.as_deref(),
         page_cfa: format!("{base_url}{}", o.cfa.path),
-        organisme_formateur: o.trainer.as_deref().or(Some(&o.cfa.name)),
+        organisme_formateur: o.details().trainer.as_deref().or(Some(&o.cfa.name)),
         uai_lieu: o.place.uai.as_deref(),
         adresse: o.place.address.street.as_deref(),
         code_postal: o.place.address.postcode.as_deref(),
@@ -73,18 +73,23 @@ pub fn record<'a>(o: &'a OfferView, base_url: &str) -> OpenOffer<'a> {
         departement: o.place.address.department.as_deref(),
         latitude: o.place.lat,
         longitude: o.place.lon,
-        telephone: o.contact.phone.as_ref().map(|p| p.display.as_str()),
-        courriel: o.contact.email.as_ref().map(|e| e.text.as_str()),
-        site_web: o.contact.website.as_deref(),
+        telephone: o
+            .details()
+            .contact
+            .phone
+            .as_ref()
+            .map(|p| p.display.as_str()),
+        courriel: o.details().contact.email.as_ref().map(|e| e.text.as_str()),
+        site_web: o.details().contact.website.as_deref(),
         referent_handicap_telephone: o.referent.phone.as_ref().map(|p| p.display.as_str()),
         referent_handicap_courriel: o.referent.email.as_ref().map(|e| e.text.as_str()),
-        duree_mois: o.cycle_months,
-        rythme: o.rhythm.as_deref(),
+        duree_mois: o.details().cycle_months,
+        rythme: o.details().rhythm.as_deref(),
         capacite: o.capacity,
         parcoursup: o.parcoursup,
         affelnet: o.affelnet,
-        date_debut: o.start_iso.as_deref(),
-        date_fin: o.end_iso.as_deref(),
+        date_debut: o.details().start_iso.as_deref(),
+        date_fin: o.details().end_iso.as_deref(),
         nouveau: o.new,
     }
 }
@@ -135,7 +140,7 @@ pub fn csv_layout(base_url: &str) -> Layout<'_> {
 }
 
 /// One offer's cells, in the order of [`FIELDS`].
-fn csv_row(o: &OfferView, base_url: &str) -> Vec<String> {
+fn csv_row(o: &OfferView<'_>, base_url: &str) -> Vec<String> {
     let yes_no = |b: Option<bool>| match b {
         Some(true) => "oui".to_string(),
         Some(false) => "non".to_string(),

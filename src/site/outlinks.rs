@@ -96,7 +96,7 @@ impl Platforms {
 
     /// The links of one offer, in the order a family needs them: apply, find an
     /// employer, read the certification's sheet.
-    pub fn for_offer(&self, o: &OfferView) -> Vec<Link> {
+    pub fn for_offer(&self, o: &OfferView<'_>) -> Vec<Link> {
         let mut out = Vec::new();
         let link = |p: &Platform, url: String| Link {
             label: p.label.clone(),
@@ -110,7 +110,7 @@ impl Platforms {
             out.push(link(&self.affelnet, self.affelnet.address(o)));
         }
         out.push(link(&self.employeur, self.employeur.address(o)));
-        if let Some(u) = &o.rncp_url {
+        if let Some(u) = &o.details().rncp_url {
             out.push(link(&self.rncp, u.clone()));
         }
         out
@@ -119,7 +119,7 @@ impl Platforms {
 
 impl Platform {
     /// The platform's address with the offer's terms in its query, if it takes any.
-    fn address(&self, o: &OfferView) -> String {
+    fn address(&self, o: &OfferView<'_>) -> String {
         let base = self.url.clone().unwrap_or_default();
         let Some(template) = &self.query else {
             return base;
@@ -129,7 +129,7 @@ impl Platform {
             match name {
                 "intitule" => o.title.clone(),
                 "diplome" => o.diploma.clone().unwrap_or_default(),
-                "romes" => o.rome.join(","),
+                "romes" => o.details().rome.join(","),
                 "commune" => a.town.clone().unwrap_or_default(),
                 "code_postal" => a.postcode.clone().unwrap_or_default(),
                 "insee" => a.insee.clone().unwrap_or_default(),

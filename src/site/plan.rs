@@ -406,7 +406,7 @@ impl<'a> Site<'a> {
         files.merge("", sitemap_files);
         files.insert("robots.txt", feeds::robots(base_url));
         let updated = atom_updated(self.calendar);
-        let mut new_offers: Vec<&OfferView> = self
+        let mut new_offers: Vec<&OfferView<'_>> = self
             .sorted
             .iter()
             .map(|i| &self.offers[*i])
@@ -417,7 +417,7 @@ impl<'a> Site<'a> {
             "nouveautes.atom",
             feeds::atom(&config.site.title, base_url, &updated, &new_offers),
         );
-        let catalogue: Vec<&OfferView> = self.sorted.iter().map(|i| &self.offers[*i]).collect();
+        let catalogue: Vec<&OfferView<'_>> = self.sorted.iter().map(|i| &self.offers[*i]).collect();
         // LHÉO needs a five-digit postcode; an unusable one is replaced by its town's,
         // from the national communes table, loaded only if some address needs it.
         let communes = std::sync::OnceLock::new();
@@ -622,10 +622,13 @@ impl<'a> Site<'a> {
             broken.sort();
             return Err(SiteError::BrokenLinks(broken));
         }
-        // The views and the ledgers are freed on a thread of their own, off the build's
-        // serial end (about 100 M instructions at 10,000 offers).
+        // The views and the ledgers are not freed on the build's serial end (about 100 M
+        // instructions at 10,000 offers): the ledgers on a thread of their own.
         drop((jobs, env, catalogue, keys));
-        crate::drop_later((std::mem::take(&mut self.offers), changes));
+        crate::drop_later(changes);
+        // The views borrow the offers (for their details): not sent to another thread,
+        // but not freed at all when the process ends with the run.
+        crate::free_unless_exiting(std::mem::take(&mut self.offers));
         Ok(Rendered {
             pages: pages + files.iter().filter(|(p, _)| p.ends_with(".html")).count(),
             files,
@@ -645,7 +648,7 @@ impl<'a> Site<'a> {
         path: &'p str,
         catalogue_key: crate::output::Key,
         layout: &records::Layout<'_>,
-        catalogue: &[&OfferView],
+        catalogue: &[&OfferView<'_>],
         keys: &[records::ViewKey],
     ) -> Result<(&'p str, u64), SiteError> {
         let key = crate::output::key_of(&[path.as_bytes(), &catalogue_key.to_le_bytes()]);
@@ -698,7 +701,7 @@ impl<'a> Site<'a> {
     fn write_lheo(
         &self,
         sink: &dyn PageSink,
-        catalogue: &[&OfferView],
+        catalogue: &[&OfferView<'_>],
         view_keys: &[[u8; 16]],
         catalogue_key: crate::output::Key,
         postcode_of: lheo::PostcodeOf<'_>,
@@ -707,7 +710,7 @@ impl<'a> Site<'a> {
             .cfas
             .par_iter()
             .map(|c| {
-                let list: Vec<&OfferView> = c.offers.iter().map(|i| &self.offers[*i]).collect();
+                let list: Vec<&OfferView<'_>> = c.offers.iter().map(|i| &self.offers[*i]).collect();
                 let path = lheo_path(c);
                 // Made from its offers' views alone (the communes table is the
                 // binary's): a CFA whose offers did not change keeps its file.
@@ -752,7 +755,8 @@ impl<'a> Site<'a> {
                         out.splice(&file, offset, len).map_err(write_err)?;
                         continue;
                     }
-                    let list: Vec<&OfferView> = c.offers.iter().map(|i| &self.offers[*i]).collect();
+                    let list: Vec<&OfferView<'_>> =
+                        c.offers.iter().map(|i| &self.offers[*i]).collect();
                     let made = lheo::write(Vec::new(), &list, postcode_of).map_err(write_err)?;
                     // `write` always makes a head and a foot.
                     let body = lheo::body(&made).expect("a document LHÉO's writer made");

@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use std::io;
 
 /// Appends one offer's record to a buffer.
-pub type MakeRecord<'a> = Box<dyn Fn(&OfferView, &mut Vec<u8>) + Sync + 'a>;
+pub type MakeRecord<'a> = Box<dyn Fn(&OfferView<'_>, &mut Vec<u8>) + Sync + 'a>;
 
 /// The shape of one download.
 pub struct Layout<'a> {
@@ -43,7 +43,7 @@ const BATCH: usize = 1024;
 pub fn write(
     out: &mut dyn Splice,
     layout: &Layout<'_>,
-    offers: &[&OfferView],
+    offers: &[&OfferView<'_>],
     keys: &[ViewKey],
     previous: Option<(&std::fs::File, &Spans)>,
 ) -> io::Result<(Spans, u64)> {
@@ -121,7 +121,7 @@ pub fn write(
 pub fn write_from_scratch(
     out: &mut dyn Splice,
     layout: &Layout<'_>,
-    offers: &[&OfferView],
+    offers: &[&OfferView<'_>],
 ) -> io::Result<()> {
     let keys = vec![ViewKey::default(); offers.len()];
     write(out, layout, offers, &keys, None).map(|_| ())
@@ -168,13 +168,10 @@ impl Spans {
 mod tests {
     use super::*;
 
-    fn view() -> OfferView {
-        super::super::views::offer_view(
-            &crate::model::Offer::default(),
-            "/cfa/x/",
-            "https://example.org",
-            false,
-        )
+    fn view() -> OfferView<'static> {
+        static OFFER: std::sync::LazyLock<crate::model::Offer> =
+            std::sync::LazyLock::new(crate::model::Offer::default);
+        super::super::views::offer_view(&OFFER, "/cfa/x/", "https://example.org", false)
     }
 
     fn layout() -> Layout<'static> {
@@ -182,7 +179,7 @@ mod tests {
             head: b"[\n".to_vec(),
             separator: b",\n",
             foot: b"\n]\n",
-            record: Box::new(|o: &OfferView, out: &mut Vec<u8>| {
+            record: Box::new(|o: &OfferView<'_>, out: &mut Vec<u8>| {
                 out.extend_from_slice(
                     format!("{{\"id\":\"{}\",\"t\":\"{}\"}}", o.id, o.title).as_bytes(),
                 )
@@ -192,7 +189,7 @@ mod tests {
 
     #[test]
     fn a_file_made_from_the_previous_one_equals_a_file_made_from_scratch() {
-        let offers: Vec<OfferView> = (0..2500)
+        let offers: Vec<OfferView<'_>> = (0..2500)
             .map(|i| {
                 let mut v = view();
                 v.id = format!("AF_{i:05}");
@@ -201,8 +198,8 @@ mod tests {
             })
             .collect();
         let layout = layout();
-        let key = |o: &OfferView| crate::output::key_of_serialized(o).to_le_bytes();
-        let refs: Vec<&OfferView> = offers.iter().collect();
+        let key = |o: &OfferView<'_>| crate::output::key_of_serialized(o).to_le_bytes();
+        let refs: Vec<&OfferView<'_>> = offers.iter().collect();
         let keys: Vec<ViewKey> = refs.iter().map(|o| key(o)).collect();
         let mut first = Vec::new();
         let (spans, size) = write(&mut first, &layout, &refs, &keys, None).unwrap();
@@ -211,7 +208,7 @@ mod tests {
         assert_eq!(Spans::from_bytes(&spans.to_bytes()), Some(spans.clone()));
 
         // Some offers change, one goes, one comes, the order moves.
-        let mut next: Vec<OfferView> = offers.clone();
+        let mut next: Vec<OfferView<'_>> = offers.clone();
         next[3].title = "Changée".into();
         next[2000].title = "Changée aussi".into();
         next.remove(10);
@@ -219,7 +216,7 @@ mod tests {
         newcomer.id = "AF_NEW".into();
         next.insert(0, newcomer);
         next.swap(5, 1500);
-        let refs: Vec<&OfferView> = next.iter().collect();
+        let refs: Vec<&OfferView<'_>> = next.iter().collect();
         let keys: Vec<ViewKey> = refs.iter().map(|o| key(o)).collect();
 
         let dir = tempfile::tempdir().unwrap();

@@ -8,9 +8,13 @@ use crate::urls;
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
-/// An offer page's values.
-#[derive(Debug, Clone, Serialize)]
-pub struct OfferView {
+/// An offer page's values. What every list, facet and ledger line of the offer reads is
+/// made with the view; what its own page, its JSON-LD and its download records show
+/// besides ([`Details`]) is made the first time something reads it. A rebuild keeps the
+/// pages of unchanged offers and copies their records, so it never needs theirs: making
+/// every offer's details was most of the views' time, on the site's critical path.
+#[derive(Debug, Clone)]
+pub struct OfferView<'a> {
     pub id: String,
     pub title: String,
     /// URL path (`/formations/23/cap-coiffure-af-123/`).
@@ -19,9 +23,6 @@ pub struct OfferView {
     pub url: String,
     /// Diploma family in plain words (`Bac pro`), or the raw type when unknown.
     pub diploma: Option<String>,
-    /// What the diploma's acronym stands for (`baccalauréat professionnel`), from the
-    /// glossary, for its first use on the page.
-    pub diploma_meaning: Option<String>,
     /// Browse key of the diploma (`bac-pro`).
     pub diploma_slug: String,
     pub level: Option<u8>,
@@ -29,36 +30,131 @@ pub struct OfferView {
     pub level_label: Option<&'static str>,
     pub level_slug: Option<&'static str>,
     pub rncp: Option<String>,
-    /// France compétences sheet of the certification.
-    pub rncp_url: Option<String>,
     pub cfd: Option<String>,
-    pub rome: Vec<String>,
     pub domain: Option<String>,
     pub domain_slug: Option<String>,
+    pub cfa: OrgView,
+    pub place: PlaceView,
+    pub start: Option<String>,
+    pub capacity: Option<u32>,
+    pub parcoursup: Option<bool>,
+    pub affelnet: Option<bool>,
+    /// The disability referent (the referents' page lists every CFA's).
+    pub referent: ReferentView,
+    pub new: bool,
+    /// The rest of the page's values, made when first read (or serialised).
+    details: LazyDetails<'a>,
+}
+
+/// One struct, its fields in the order they had before the details were made apart: the
+/// same view serialises (for the templates, and for its key, whose first bits are its
+/// fingerprint in the committed ledger) to what it did.
+impl Serialize for OfferView<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let d = self.details();
+        let mut s = serializer.serialize_struct("OfferView", 36)?;
+        s.serialize_field("id", &self.id)?;
+        s.serialize_field("title", &self.title)?;
+        s.serialize_field("path", &self.path)?;
+        s.serialize_field("url", &self.url)?;
+        s.serialize_field("diploma", &self.diploma)?;
+        s.serialize_field("diploma_meaning", &d.diploma_meaning)?;
+        s.serialize_field("diploma_slug", &self.diploma_slug)?;
+        s.serialize_field("level", &self.level)?;
+        s.serialize_field("level_label", &self.level_label)?;
+        s.serialize_field("level_slug", &self.level_slug)?;
+        s.serialize_field("rncp", &self.rncp)?;
+        s.serialize_field("rncp_url", &d.rncp_url)?;
+        s.serialize_field("cfd", &self.cfd)?;
+        s.serialize_field("rome", &d.rome)?;
+        s.serialize_field("domain", &self.domain)?;
+        s.serialize_field("domain_slug", &self.domain_slug)?;
+        s.serialize_field("description", &d.description)?;
+        s.serialize_field("cfa", &self.cfa)?;
+        s.serialize_field("trainer", &d.trainer)?;
+        s.serialize_field("trainer_siret", &d.trainer_siret)?;
+        s.serialize_field("place", &self.place)?;
+        s.serialize_field("start", &self.start)?;
+        s.serialize_field("end", &d.end)?;
+        s.serialize_field("start_iso", &d.start_iso)?;
+        s.serialize_field("end_iso", &d.end_iso)?;
+        s.serialize_field("cycle", &d.cycle)?;
+        s.serialize_field("cycle_months", &d.cycle_months)?;
+        s.serialize_field("rhythm", &d.rhythm)?;
+        s.serialize_field("capacity", &self.capacity)?;
+        s.serialize_field("first_year", &d.first_year)?;
+        s.serialize_field("parcoursup", &self.parcoursup)?;
+        s.serialize_field("affelnet", &self.affelnet)?;
+        s.serialize_field("contact", &d.contact)?;
+        s.serialize_field("referent", &self.referent)?;
+        s.serialize_field("new", &self.new)?;
+        s.serialize_field("jsonld", &d.jsonld)?;
+        s.end()
+    }
+}
+
+/// The values of an offer that only its page, its JSON-LD, its download records and its
+/// CFA's page read.
+#[derive(Debug, Clone, Default)]
+pub struct Details {
+    /// What the diploma's acronym stands for (`baccalauréat professionnel`), from the
+    /// glossary, for its first use on the page.
+    pub diploma_meaning: Option<String>,
+    /// France compétences sheet of the certification.
+    pub rncp_url: Option<String>,
+    pub rome: Vec<String>,
     /// Description split into paragraphs.
     pub description: Vec<String>,
-    pub cfa: OrgView,
     /// The training organisation when it is not the responsible CFA.
     pub trainer: Option<String>,
     pub trainer_siret: Option<String>,
-    pub place: PlaceView,
-    pub start: Option<String>,
     pub end: Option<String>,
     pub start_iso: Option<String>,
     pub end_iso: Option<String>,
     pub cycle: Option<String>,
     pub cycle_months: Option<u32>,
     pub rhythm: Option<String>,
-    pub capacity: Option<u32>,
     pub first_year: Option<bool>,
-    pub parcoursup: Option<bool>,
-    pub affelnet: Option<bool>,
     pub contact: ContactView,
-    pub referent: ReferentView,
-    pub new: bool,
     /// schema.org JSON-LD, already escaped for a `<script>` data block (while a page
     /// renders: a marker the site replaces after minification).
     pub jsonld: String,
+}
+
+/// What an offer's [`Details`] are made from.
+#[derive(Clone, Copy)]
+pub struct DetailsFrom<'a> {
+    pub offer: &'a Offer,
+    pub publish_referent_name: bool,
+    /// Where the diploma's meaning is looked up (none: not explained).
+    pub glossary: Option<&'a super::glossary::Glossary>,
+    /// What the JSON-LD starts as.
+    pub jsonld: &'static str,
+}
+
+/// An offer's details, made once, when first read.
+#[derive(Clone)]
+struct LazyDetails<'a> {
+    made: std::sync::OnceLock<Details>,
+    from: Option<DetailsFrom<'a>>,
+}
+
+impl LazyDetails<'_> {
+    fn get(&self) -> &Details {
+        self.made.get_or_init(|| match &self.from {
+            Some(from) => details_of(from),
+            None => Details::default(),
+        })
+    }
+}
+
+impl std::fmt::Debug for LazyDetails<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LazyDetails")
+            .field("made", &self.made.get())
+            .finish_non_exhaustive()
+    }
 }
 
 /// The responsible CFA as shown on an offer page.
@@ -175,7 +271,18 @@ pub struct OfferSummary {
     pub new: bool,
 }
 
-impl OfferView {
+impl OfferView<'_> {
+    /// The offer's details, made now if nothing read them before.
+    pub fn details(&self) -> &Details {
+        self.details.get()
+    }
+
+    /// The offer's details, to change (tests, and the site setting the JSON-LD).
+    pub fn details_mut(&mut self) -> &mut Details {
+        self.details.get();
+        self.details.made.get_mut().expect("made just above")
+    }
+
     /// The list line of this offer.
     pub fn summary(&self) -> OfferSummary {
         OfferSummary {
@@ -197,68 +304,55 @@ impl OfferView {
 
 /// Builds the view of a published offer. `cfa_path` is the CFA page chosen for the
 /// offer's CFA key (one page per key, whatever the spelling of the name on each row).
-pub fn offer_view(
-    offer: &Offer,
+pub fn offer_view<'a>(
+    offer: &'a Offer,
     cfa_path: &str,
     base_url: &str,
     publish_referent_name: bool,
-) -> OfferView {
+) -> OfferView<'a> {
     offer_view_at(
         offer,
         urls::offer_path(offer),
         cfa_path,
         base_url,
-        publish_referent_name,
+        DetailsFrom {
+            offer,
+            publish_referent_name,
+            glossary: None,
+            jsonld: "",
+        },
     )
 }
 
 /// [`offer_view`] with the offer's path already made (the site makes every path first,
-/// to publish one offer per URL).
-pub fn offer_view_at(
+/// to publish one offer per URL); its details are made from `details` when first read.
+pub fn offer_view_at<'a>(
     offer: &Offer,
     path: String,
     cfa_path: &str,
     base_url: &str,
-    publish_referent_name: bool,
-) -> OfferView {
-    let diploma = offer
-        .diploma
-        .map(|d| d.label().to_string())
-        .or_else(|| non_empty(&offer.diploma_type));
-    let diploma_slug = diploma_slug(offer);
-    let rncp = offer.rncp.as_deref().and_then(non_empty);
-    let rncp_url = rncp.as_deref().and_then(rncp_url);
-    let domain = offer.domain.as_deref().and_then(non_empty);
-    let domain_slug = domain.as_deref().map(urls::slug);
-    // The same name written the same way needs no folding (most offers).
-    let trainer = non_empty(&offer.trainer.name).filter(|t| {
-        offer.trainer.siret != offer.responsible.siret
-            || (*t != offer.responsible.name
-                && crate::model::fold(t) != crate::model::fold(&offer.responsible.name))
-    });
+    details: DetailsFrom<'a>,
+) -> OfferView<'a> {
     let coords = offer.place.coordinates;
     let mut place_address = address_view(&offer.place.address);
     if let Some(c) = coords {
         place_address.osm_url = Some(osm_point(c.lat, c.lon));
     }
+    let domain = offer.domain.as_deref().and_then(non_empty);
     OfferView {
         id: offer.id.clone(),
         title: crate::display::sentence(&clean(&offer.title)).into_owned(),
         url: [base_url, path.as_str()].concat(),
         path,
-        diploma,
-        diploma_meaning: None,
-        diploma_slug,
+        diploma: view_diploma(offer),
+        diploma_slug: diploma_slug(offer),
         level: offer.level,
         level_label: offer.level.map(level_words),
         level_slug: offer.level.and_then(level_slug),
-        rncp,
-        rncp_url,
+        rncp: offer.rncp.as_deref().and_then(non_empty),
         cfd: offer.cfd.as_deref().and_then(non_empty),
-        rome: offer.rome.iter().filter_map(|r| non_empty(r)).collect(),
+        domain_slug: domain.as_deref().map(urls::slug),
         domain,
-        domain_slug,
-        description: paragraphs(offer.description.as_deref().unwrap_or("")),
         cfa: OrgView {
             name: crate::display::title(&clean(&offer.responsible.name)).into_owned(),
             path: cfa_path.to_string(),
@@ -268,8 +362,6 @@ pub fn offer_view_at(
             qualiopi: offer.responsible.qualiopi,
             address: address_view(&offer.responsible.address),
         },
-        trainer_siret: trainer.as_ref().and(offer.trainer.siret.clone()),
-        trainer: trainer.map(|t| crate::display::title(&t).into_owned()),
         place: PlaceView {
             label: place_label(&place_address),
             uai: offer.place.uai.clone(),
@@ -279,24 +371,11 @@ pub fn offer_view_at(
             town_centre: None,
         },
         start: offer.start.map(french_date),
-        end: offer.end.map(french_date),
-        start_iso: offer.start.map(|d| d.to_string()),
-        end_iso: offer.end.map(|d| d.to_string()),
-        cycle: offer.cycle_months.map(cycle_text),
-        cycle_months: offer.cycle_months,
-        rhythm: offer.rhythm.as_deref().and_then(non_empty),
         capacity: offer.capacity,
-        first_year: offer.first_year_apprenticeship,
         parcoursup: offer.parcoursup,
         affelnet: offer.affelnet,
-        contact: ContactView {
-            name: offer.contact.name.as_deref().and_then(non_empty),
-            phone: offer.contact.phone.as_ref().and_then(phone_view),
-            email: offer.contact.email.as_deref().and_then(email_view),
-            website: offer.contact.website.as_deref().and_then(web_url),
-        },
         referent: ReferentView {
-            name: if publish_referent_name {
+            name: if details.publish_referent_name {
                 offer.referent.name.as_deref().and_then(non_empty)
             } else {
                 None
@@ -305,7 +384,57 @@ pub fn offer_view_at(
             email: offer.referent.email.as_deref().and_then(email_view),
         },
         new: offer.marks.new,
-        jsonld: String::new(),
+        details: LazyDetails {
+            made: std::sync::OnceLock::new(),
+            from: Some(details),
+        },
+    }
+}
+
+/// The diploma of an offer in plain words (`Bac pro`), or its raw type when unknown.
+fn view_diploma(offer: &Offer) -> Option<String> {
+    offer
+        .diploma
+        .map(|d| d.label().to_string())
+        .or_else(|| non_empty(&offer.diploma_type))
+}
+
+/// The details of the offer `from` names.
+fn details_of(from: &DetailsFrom<'_>) -> Details {
+    let offer = from.offer;
+    // The same name written the same way needs no folding (most offers).
+    let trainer = non_empty(&offer.trainer.name).filter(|t| {
+        offer.trainer.siret != offer.responsible.siret
+            || (*t != offer.responsible.name
+                && crate::model::fold(t) != crate::model::fold(&offer.responsible.name))
+    });
+    let rncp = offer.rncp.as_deref().and_then(non_empty);
+    Details {
+        diploma_meaning: from.glossary.and_then(|g| {
+            view_diploma(offer)
+                .as_deref()
+                .and_then(|d| g.meaning(d))
+                .map(str::to_string)
+        }),
+        rncp_url: rncp.as_deref().and_then(rncp_url),
+        rome: offer.rome.iter().filter_map(|r| non_empty(r)).collect(),
+        description: paragraphs(offer.description.as_deref().unwrap_or("")),
+        trainer_siret: trainer.as_ref().and(offer.trainer.siret.clone()),
+        trainer: trainer.map(|t| crate::display::title(&t).into_owned()),
+        end: offer.end.map(french_date),
+        start_iso: offer.start.map(|d| d.to_string()),
+        end_iso: offer.end.map(|d| d.to_string()),
+        cycle: offer.cycle_months.map(cycle_text),
+        cycle_months: offer.cycle_months,
+        rhythm: offer.rhythm.as_deref().and_then(non_empty),
+        first_year: offer.first_year_apprenticeship,
+        contact: ContactView {
+            name: offer.contact.name.as_deref().and_then(non_empty),
+            phone: offer.contact.phone.as_ref().and_then(phone_view),
+            email: offer.contact.email.as_deref().and_then(email_view),
+            website: offer.contact.website.as_deref().and_then(web_url),
+        },
+        jsonld: from.jsonld.to_string(),
     }
 }
 
