@@ -163,14 +163,15 @@ fn years(months: u32) -> String {
 
 /// The national-catalogue record of a published offer.
 pub fn record(o: &OfferView<'_>) -> CatalogueFormation {
+    let d = o.details();
     let a = &o.place.address;
     let department_name = a
         .department
         .as_deref()
         .and_then(crate::communes::department_name)
         .map(str::to_string);
-    let (trainer_name, trainer_siret) = match &o.details().trainer {
-        Some(t) => (t.clone(), o.details().trainer_siret.clone()),
+    let (trainer_name, trainer_siret) = match &d.trainer {
+        Some(t) => (t.clone(), d.trainer_siret.clone()),
         None => (o.cfa.name.clone(), o.cfa.siret.clone()),
     };
     CatalogueFormation {
@@ -178,15 +179,14 @@ pub fn record(o: &OfferView<'_>) -> CatalogueFormation {
         ids_action: vec![o.id.clone()],
         cfd: o.cfd.clone(),
         rncp_code: o.rncp.clone(),
-        rome_codes: o.details().rome.clone(),
+        rome_codes: d.rome.clone(),
         nom: o.title.clone(),
         diplome: o.diploma.clone(),
         niveau: o
             .level
             .zip(o.level_label)
             .map(|(n, l)| format!("{n} ({l})")),
-        objectif: (!o.details().description.is_empty())
-            .then(|| o.details().description.join("\n\n")),
+        objectif: (!d.description.is_empty()).then(|| d.description.join("\n\n")),
         uai_formation: o.place.uai.clone(),
         lieu_formation_adresse: a.street.clone(),
         code_postal: a.postcode.clone(),
@@ -199,12 +199,12 @@ pub fn record(o: &OfferView<'_>) -> CatalogueFormation {
             .lat
             .zip(o.place.lon)
             .map(|(lat, lon)| format!("{lat},{lon}")),
-        duree: o.details().cycle_months.map(years),
-        annee: (o.details().first_year == Some(true)).then(|| "1".to_string()),
+        duree: d.cycle_months.map(years),
+        annee: (d.first_year == Some(true)).then(|| "1".to_string()),
         capacite: o.capacity.map(|c| c.to_string()),
-        date_debut: o.details().start_iso.iter().cloned().collect(),
-        date_fin: o.details().end_iso.iter().cloned().collect(),
-        periode: o.details().start_iso.iter().cloned().collect(),
+        date_debut: d.start_iso.iter().cloned().collect(),
+        date_fin: d.end_iso.iter().cloned().collect(),
+        periode: d.start_iso.iter().cloned().collect(),
         modalites_entrees_sorties: vec![false],
         etablissement_gestionnaire_entreprise_raison_sociale: o.cfa.name.clone(),
         etablissement_gestionnaire_siret: o.cfa.siret.clone(),

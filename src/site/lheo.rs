@@ -145,6 +145,7 @@ impl<W: Write> Write for Counted<W> {
 
 fn formation<W: Write>(w: &mut Xml<'_, W>, offers: &[&OfferView<'_>]) -> io::Result<()> {
     let first = offers[0];
+    let fd = first.details();
     let (_, cert) = group_key(first);
     w.open_attr_block(
         "formation",
@@ -174,7 +175,7 @@ fn formation<W: Write>(w: &mut Xml<'_, W>, offers: &[&OfferView<'_>]) -> io::Res
     w.close("domaine-formation")?;
 
     w.text("intitule-formation", &cut(&first.title, 255))?;
-    let description = first.details().description.join("\n\n");
+    let description = fd.description.join("\n\n");
     let credential = match (&first.diploma, first.level) {
         (Some(d), Some(l)) => format!("« {} » ({d}, niveau {l})", first.title),
         (Some(d), None) => format!("« {} » ({d})", first.title),
@@ -226,7 +227,7 @@ fn formation<W: Write>(w: &mut Xml<'_, W>, offers: &[&OfferView<'_>]) -> io::Res
             .email
             .as_ref()
             .map(|e| e.text.as_str()),
-        first.details().contact.website.as_deref(),
+        fd.contact.website.as_deref(),
         None,
     )?;
     w.close("contact-formation")?;
@@ -282,8 +283,9 @@ fn exit_level(level: u8) -> Option<&'static str> {
 }
 
 fn action<W: Write>(w: &mut Xml<'_, W>, o: &OfferView<'_>) -> io::Result<()> {
+    let d = o.details();
     w.open_attr_block("action", &[("numero", &o.id)])?;
-    let rhythm = o.details().rhythm.as_deref();
+    let rhythm = d.rhythm.as_deref();
     w.text(
         "rythme-formation",
         &cut(
@@ -325,7 +327,7 @@ fn action<W: Write>(w: &mut Xml<'_, W>, o: &OfferView<'_>) -> io::Result<()> {
     coordinates(
         w,
         Some(Place {
-            name: o.details().trainer.as_deref().unwrap_or(&o.cfa.name),
+            name: d.trainer.as_deref().unwrap_or(&o.cfa.name),
             address: &o.place.address,
             lat: o.place.lat,
             lon: o.place.lon,
@@ -341,14 +343,14 @@ fn action<W: Write>(w: &mut Xml<'_, W>, o: &OfferView<'_>) -> io::Result<()> {
     w.open("url-action")?;
     w.text("urlweb", &cut(&o.url, 400))?;
     w.close("url-action")?;
-    if let Some(m) = o.details().cycle_months {
+    if let Some(m) = d.cycle_months {
         w.text("duree-cycle", &m.div_ceil(12).to_string())?;
     }
 
     w.open("session")?;
     w.open("periode")?;
-    w.text("debut", &lheo_date(o.details().start_iso.as_deref()))?;
-    w.text("fin", &lheo_date(o.details().end_iso.as_deref()))?;
+    w.text("debut", &lheo_date(d.start_iso.as_deref()))?;
+    w.text("fin", &lheo_date(d.end_iso.as_deref()))?;
     w.close("periode")?;
     // Required: the CFA's address, else the training place's.
     w.open("adresse-inscription")?;
@@ -390,12 +392,12 @@ fn action<W: Write>(w: &mut Xml<'_, W>, o: &OfferView<'_>) -> io::Result<()> {
         )?;
     }
     w.text("langue-formation", "fr")?;
-    if let Some(c) = &o.details().cycle {
+    if let Some(c) = &d.cycle {
         w.text("duree-indicative", &cut(c, 150))?;
     }
 
-    let trainer_siret = if o.details().trainer.is_some() {
-        o.details().trainer_siret.as_deref()
+    let trainer_siret = if d.trainer.is_some() {
+        d.trainer_siret.as_deref()
     } else {
         o.cfa.siret.as_deref()
     };
@@ -406,20 +408,16 @@ fn action<W: Write>(w: &mut Xml<'_, W>, o: &OfferView<'_>) -> io::Result<()> {
         w.close("SIRET-formateur")?;
         w.text(
             "raison-sociale-formateur",
-            &cut(o.details().trainer.as_deref().unwrap_or(&o.cfa.name), 250),
+            &cut(d.trainer.as_deref().unwrap_or(&o.cfa.name), 250),
         )?;
         w.open("contact-formateur")?;
         coordinates(
             w,
             None,
-            o.details()
-                .contact
-                .phone
-                .as_ref()
-                .map(|p| p.display.as_str()),
-            o.details().contact.email.as_ref().map(|e| e.text.as_str()),
-            o.details().contact.website.as_deref(),
-            o.details().contact.name.as_deref(),
+            d.contact.phone.as_ref().map(|p| p.display.as_str()),
+            d.contact.email.as_ref().map(|e| e.text.as_str()),
+            d.contact.website.as_deref(),
+            d.contact.name.as_deref(),
         )?;
         w.close("contact-formateur")?;
         w.close("organisme-formateur")?;
@@ -433,10 +431,10 @@ fn action<W: Write>(w: &mut Xml<'_, W>, o: &OfferView<'_>) -> io::Result<()> {
     if let Some(a) = o.affelnet {
         w.text_attr("extra", &[("info", "affelnet")], yes_no(a))?;
     }
-    if let Some(f) = o.details().first_year {
+    if let Some(f) = d.first_year {
         w.text_attr("extra", &[("info", "entree-premiere-annee")], yes_no(f))?;
     }
-    if let Some(m) = o.details().cycle_months {
+    if let Some(m) = d.cycle_months {
         w.text_attr("extra", &[("info", "duree-cycle-mois")], &m.to_string())?;
     }
     if let Some(r) = rhythm {
@@ -451,6 +449,7 @@ fn action<W: Write>(w: &mut Xml<'_, W>, o: &OfferView<'_>) -> io::Result<()> {
 }
 
 fn organisation<W: Write>(w: &mut Xml<'_, W>, o: &OfferView<'_>) -> io::Result<()> {
+    let d = o.details();
     let cfa = &o.cfa;
     w.open_attr_block(
         "organisme-formation-responsable",
@@ -487,13 +486,9 @@ fn organisation<W: Write>(w: &mut Xml<'_, W>, o: &OfferView<'_>) -> io::Result<(
     coordinates(
         w,
         None,
-        o.details()
-            .contact
-            .phone
-            .as_ref()
-            .map(|p| p.display.as_str()),
-        o.details().contact.email.as_ref().map(|e| e.text.as_str()),
-        o.details().contact.website.as_deref(),
+        d.contact.phone.as_ref().map(|p| p.display.as_str()),
+        d.contact.email.as_ref().map(|e| e.text.as_str()),
+        d.contact.website.as_deref(),
         None,
     )?;
     w.close("contact-organisme")?;

@@ -49,6 +49,7 @@ pub struct OpenOffer<'a> {
 
 /// The open-data record of an offer.
 pub fn record<'a>(o: &'a OfferView<'_>, base_url: &str) -> OpenOffer<'a> {
+    let d = o.details();
     OpenOffer {
         id: &o.id,
         url: &o.url,
@@ -58,14 +59,14 @@ pub fn record<'a>(o: &'a OfferView<'_>, base_url: &str) -> OpenOffer<'a> {
         niveau_libelle: o.level_label,
         code_rncp: o.rncp.as_deref(),
         code_cfd: o.cfd.as_deref(),
-        codes_rome: &o.details().rome,
+        codes_rome: &d.rome,
         domaine: o.domain.as_deref(),
-        description: o.details().description.join("\n\n"),
+        description: d.description.join("\n\n"),
         organisme_responsable: &o.cfa.name,
         siret_responsable: o.cfa.siret.as_deref(),
         uai_responsable: o.cfa.uai.as_deref(),
         page_cfa: format!("{base_url}{}", o.cfa.path),
-        organisme_formateur: o.details().trainer.as_deref().or(Some(&o.cfa.name)),
+        organisme_formateur: d.trainer.as_deref().or(Some(&o.cfa.name)),
         uai_lieu: o.place.uai.as_deref(),
         adresse: o.place.address.street.as_deref(),
         code_postal: o.place.address.postcode.as_deref(),
@@ -79,17 +80,17 @@ pub fn record<'a>(o: &'a OfferView<'_>, base_url: &str) -> OpenOffer<'a> {
             .phone
             .as_ref()
             .map(|p| p.display.as_str()),
-        courriel: o.details().contact.email.as_ref().map(|e| e.text.as_str()),
-        site_web: o.details().contact.website.as_deref(),
+        courriel: d.contact.email.as_ref().map(|e| e.text.as_str()),
+        site_web: d.contact.website.as_deref(),
         referent_handicap_telephone: o.referent.phone.as_ref().map(|p| p.display.as_str()),
         referent_handicap_courriel: o.referent.email.as_ref().map(|e| e.text.as_str()),
-        duree_mois: o.details().cycle_months,
-        rythme: o.details().rhythm.as_deref(),
+        duree_mois: d.cycle_months,
+        rythme: d.rhythm.as_deref(),
         capacite: o.capacity,
         parcoursup: o.parcoursup,
         affelnet: o.affelnet,
-        date_debut: o.details().start_iso.as_deref(),
-        date_fin: o.details().end_iso.as_deref(),
+        date_debut: d.start_iso.as_deref(),
+        date_fin: d.end_iso.as_deref(),
         nouveau: o.new,
     }
 }
