@@ -92,8 +92,16 @@ mod tests {
         super::exit_after_run();
         let kept = Arc::new(AtomicBool::new(false));
         super::drop_later(Dropped(kept.clone()));
+        // What cannot go to a thread is kept too, then.
+        let borrowed = Arc::new(AtomicBool::new(false));
+        super::free_unless_exiting(Dropped(borrowed.clone()));
         super::EXITING.store(false, Ordering::Relaxed);
         std::thread::sleep(std::time::Duration::from_millis(50));
         assert!(!kept.load(Ordering::SeqCst));
+        assert!(!borrowed.load(Ordering::SeqCst));
+        // Otherwise freed at once.
+        let freed_here = Arc::new(AtomicBool::new(false));
+        super::free_unless_exiting(Dropped(freed_here.clone()));
+        assert!(freed_here.load(Ordering::SeqCst));
     }
 }

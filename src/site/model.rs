@@ -286,11 +286,10 @@ impl<'a> Site<'a> {
                 // of the offers whose pages, records or CFA pages are made again.
                 let details = views::DetailsFrom {
                     offer: o,
-                    publish_referent_name: privacy,
                     glossary: Some(&input.sources.glossary),
                     jsonld: JSONLD_MARKER,
                 };
-                let mut v = views::offer_view_at(o, path, &cfas[*c].path, &base_url, details);
+                let mut v = views::offer_view_at(path, &cfas[*c].path, &base_url, privacy, details);
                 // Places without a point are drawn at their town's centre. The communes
                 // table is checked by the search stage before the site is made; a site
                 // rendered without it (tests) simply draws fewer points.

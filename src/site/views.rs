@@ -96,7 +96,7 @@ impl Serialize for OfferView<'_> {
 
 /// The values of an offer that only its page, its JSON-LD, its download records and its
 /// CFA's page read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Details {
     /// What the diploma's acronym stands for (`baccalauréat professionnel`), from the
     /// glossary, for its first use on the page.
@@ -126,7 +126,6 @@ pub struct Details {
 #[derive(Clone, Copy)]
 pub struct DetailsFrom<'a> {
     pub offer: &'a Offer,
-    pub publish_referent_name: bool,
     /// Where the diploma's meaning is looked up (none: not explained).
     pub glossary: Option<&'a super::glossary::Glossary>,
     /// What the JSON-LD starts as.
@@ -137,15 +136,12 @@ pub struct DetailsFrom<'a> {
 #[derive(Clone)]
 struct LazyDetails<'a> {
     made: std::sync::OnceLock<Details>,
-    from: Option<DetailsFrom<'a>>,
+    from: DetailsFrom<'a>,
 }
 
 impl LazyDetails<'_> {
     fn get(&self) -> &Details {
-        self.made.get_or_init(|| match &self.from {
-            Some(from) => details_of(from),
-            None => Details::default(),
-        })
+        self.made.get_or_init(|| details_of(&self.from))
     }
 }
 
@@ -277,12 +273,6 @@ impl OfferView<'_> {
         self.details.get()
     }
 
-    /// The offer's details, to change (tests, and the site setting the JSON-LD).
-    pub fn details_mut(&mut self) -> &mut Details {
-        self.details.get();
-        self.details.made.get_mut().expect("made just above")
-    }
-
     /// The list line of this offer.
     pub fn summary(&self) -> OfferSummary {
         OfferSummary {
@@ -311,28 +301,29 @@ pub fn offer_view<'a>(
     publish_referent_name: bool,
 ) -> OfferView<'a> {
     offer_view_at(
-        offer,
         urls::offer_path(offer),
         cfa_path,
         base_url,
+        publish_referent_name,
         DetailsFrom {
             offer,
-            publish_referent_name,
             glossary: None,
             jsonld: "",
         },
     )
 }
 
-/// [`offer_view`] with the offer's path already made (the site makes every path first,
-/// to publish one offer per URL); its details are made from `details` when first read.
+/// [`offer_view`] of `details.offer` with its path already made (the site makes every
+/// path first, to publish one offer per URL); its details are made from `details` when
+/// first read.
 pub fn offer_view_at<'a>(
-    offer: &Offer,
     path: String,
     cfa_path: &str,
     base_url: &str,
+    publish_referent_name: bool,
     details: DetailsFrom<'a>,
 ) -> OfferView<'a> {
+    let offer = details.offer;
     let coords = offer.place.coordinates;
     let mut place_address = address_view(&offer.place.address);
     if let Some(c) = coords {
@@ -375,7 +366,7 @@ pub fn offer_view_at<'a>(
         parcoursup: offer.parcoursup,
         affelnet: offer.affelnet,
         referent: ReferentView {
-            name: if details.publish_referent_name {
+            name: if publish_referent_name {
                 offer.referent.name.as_deref().and_then(non_empty)
             } else {
                 None
@@ -386,7 +377,7 @@ pub fn offer_view_at<'a>(
         new: offer.marks.new,
         details: LazyDetails {
             made: std::sync::OnceLock::new(),
-            from: Some(details),
+            from: details,
         },
     }
 }
@@ -872,6 +863,28 @@ pub fn french_number(n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_offers_details_are_made_when_first_read_and_its_view_serialises_them() {
+        let offer = Offer {
+            title: "CAP Cuisine".into(),
+            description: Some("Première ligne.\n\nDeuxième  ligne.".into()),
+            ..Offer::default()
+        };
+        let view = offer_view(&offer, "/cfa/x/", "https://example.org", false);
+        // What lists read does not make them.
+        let _ = view.summary();
+        assert!(view.details.made.get().is_none(), "made by a list line");
+        // A page (its context, its key) serialises the view: they are made, and in it.
+        let json = serde_json::to_value(&view).unwrap();
+        assert!(view.details.made.get().is_some(), "not made by serialising");
+        assert_eq!(
+            json["description"],
+            serde_json::json!(["Première ligne.", "Deuxième ligne."])
+        );
+        assert_eq!(json["title"], "CAP Cuisine");
+        assert_eq!(json.as_object().unwrap().len(), 36, "every field, once");
+    }
 
     #[test]
     fn clean_text_loses_every_control_character_and_keeps_the_rest() {
