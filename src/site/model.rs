@@ -309,58 +309,46 @@ impl<'a> Site<'a> {
                     .map_err(|m| identity_err(format!("[site] map_tiles: {m}")))?,
             ),
         };
-        // The base map, the list lines and the listing order with the browse facets:
-        // side by side, each made of the views alone (one after the other, their serial
-        // ends left a core idle).
-        let base_map = || {
-            BaseMap::build(
-                &input.sources.outlines,
-                offers
-                    .iter()
-                    .filter_map(|o| o.place.address.department.as_deref()),
-                tiles,
-            )
-            .map(|mut m| {
-                let name =
-                    super::assets::fingerprinted_name(BaseMap::FILE_NAME, &fingerprint(&m.svg));
-                m.url = format!("/assets/{name}");
-                m
-            })
-        };
-        let summaries = || -> Vec<Listed> {
+        let map = BaseMap::build(
+            &input.sources.outlines,
             offers
-                .par_iter()
-                .map(|o| crate::output::Keyed::new(o.summary()))
-                .collect()
-        };
-        let order_and_facets = || {
-            let mut sorted: Vec<usize> = (0..offers.len()).collect();
-            let keys: Vec<(String, String, String)> = offers
-                .par_iter()
-                .map(|o| {
-                    (
-                        crate::model::fold(&o.title),
-                        o.place.address.town.clone().unwrap_or_default(),
-                        o.id.clone(),
-                    )
-                })
-                .collect();
-            sorted.par_sort_by(|a, b| keys[*a].cmp(&keys[*b]));
-            cfas.par_iter_mut()
-                .for_each(|c| c.offers.sort_by(|a, b| keys[*a].cmp(&keys[*b])));
-            cfas.sort_by(|a, b| a.path.cmp(&b.path));
-            let facets: Vec<(Dim, Vec<Facet>)> = Dim::ALL
-                .par_iter()
-                .map(|d| (*d, facets_of(*d, &offers, &sorted)))
-                .collect();
-            (sorted, facets)
-        };
-        let (map, (summaries, (sorted, facets))) =
-            rayon::join(base_map, || rayon::join(summaries, order_and_facets));
+                .iter()
+                .filter_map(|o| o.place.address.department.as_deref()),
+            tiles,
+        )
+        .map(|mut m| {
+            let name = super::assets::fingerprinted_name(BaseMap::FILE_NAME, &fingerprint(&m.svg));
+            m.url = format!("/assets/{name}");
+            m
+        });
         let offer_parts_key = crate::output::key_of(&[
             &map.as_ref().map_or(0, BaseMap::key).to_le_bytes(),
             &crate::output::key_of_serialized(&input.sources.platforms).to_le_bytes(),
         ]);
+        let summaries: Vec<Listed> = offers
+            .par_iter()
+            .map(|o| crate::output::Keyed::new(o.summary()))
+            .collect();
+        let mut sorted: Vec<usize> = (0..offers.len()).collect();
+        let keys: Vec<(String, String, String)> = offers
+            .par_iter()
+            .map(|o| {
+                (
+                    crate::model::fold(&o.title),
+                    o.place.address.town.clone().unwrap_or_default(),
+                    o.id.clone(),
+                )
+            })
+            .collect();
+        sorted.par_sort_by(|a, b| keys[*a].cmp(&keys[*b]));
+        cfas.par_iter_mut()
+            .for_each(|c| c.offers.sort_by(|a, b| keys[*a].cmp(&keys[*b])));
+        cfas.sort_by(|a, b| a.path.cmp(&b.path));
+
+        let facets = Dim::ALL
+            .par_iter()
+            .map(|d| (*d, facets_of(*d, &offers, &sorted)))
+            .collect();
 
         Ok(Site {
             input,

@@ -216,53 +216,8 @@ impl<'a> Site<'a> {
         };
         // The ledger brought up to date (serial: a tenth of a second at 100,000 offers)
         // side by side with the planning of the pages, which does not need it.
-        // The search without JavaScript's pages (the most common pairs of words counted
-        // over every offer's lists, then each query's links) on a third branch: planned
-        // after the others, they were a third of the planning's time on its one core.
-        let nojs_jobs = || -> Vec<Job<'_>> {
-            if !has_nojs {
-                return Vec::new();
-            }
-            let pages = nojs.pages(super::nojs::MAX_PAIRS);
-            let mut jobs = Vec::with_capacity(1 + pages.queries.len() + pages.aliases.len());
-            jobs.push(plain(
-                "/recherche/sans-js/",
-                "search_nojs.html",
-                PlainPage::NoJs(NoJsPage {
-                    query: None,
-                    matches: nojs.links.iter().collect(),
-                }),
-            ));
-            jobs.par_extend(pages.queries.into_par_iter().map(|(path, query)| {
-                let mut matches = nojs.matches(&query);
-                if query.contains(' ') {
-                    matches.truncate(super::nojs::PAIR_LINKS);
-                }
-                plain(
-                    &path,
-                    "search_nojs.html",
-                    PlainPage::NoJs(NoJsPage {
-                        query: Some(query),
-                        matches,
-                    }),
-                )
-            }));
-            // Another spelling: a page that sends on to the query's own.
-            jobs.extend(
-                pages
-                    .aliases
-                    .into_iter()
-                    .map(|(path, target)| Job::Alias { path, target }),
-            );
-            jobs
-        };
-        let ((changes, nojs_jobs), (mut jobs, sitemap, sitemap_xml, search_job)) = rayon::join(
-            || {
-                rayon::join(
-                    || self.ledger.update(self.ledger_entries(&fingerprints)),
-                    nojs_jobs,
-                )
-            },
+        let (changes, (mut jobs, sitemap, sitemap_xml, search_job)) = rayon::join(
+            || self.ledger.update(self.ledger_entries(&fingerprints)),
             || {
                 // Every page, described first, rendered in parallel.
                 let mut jobs: Vec<Job<'_>> = Vec::new();
@@ -391,11 +346,38 @@ impl<'a> Site<'a> {
                         .name("sitemap".into())
                         .spawn(move || feeds::sitemap(&base_url, urls))
                 };
+                if has_nojs {
+                    jobs.push(plain(
+                        "/recherche/sans-js/",
+                        "search_nojs.html",
+                        PlainPage::NoJs(NoJsPage {
+                            query: None,
+                            matches: nojs.links.iter().collect(),
+                        }),
+                    ));
+                    let pages = nojs.pages(super::nojs::MAX_PAIRS);
+                    for (path, query) in pages.queries {
+                        let mut matches = nojs.matches(&query);
+                        if query.contains(' ') {
+                            matches.truncate(super::nojs::PAIR_LINKS);
+                        }
+                        jobs.push(plain(
+                            &path,
+                            "search_nojs.html",
+                            PlainPage::NoJs(NoJsPage {
+                                query: Some(query),
+                                matches,
+                            }),
+                        ));
+                    }
+                    // Another spelling: a page that sends on to the query's own.
+                    for (path, target) in pages.aliases {
+                        jobs.push(Job::Alias { path, target });
+                    }
+                }
                 (jobs, sitemap, sitemap_xml, search_job)
             },
         );
-        // In the order they had: after every other page, out of the sitemap.
-        jobs.extend(nojs_jobs);
         notes.extend(changes.notes());
         // Old URLs: withdrawn pages and redirects, never over a live page.
         let mut live_paths: FxHashSet<&str> = sitemap.iter().map(String::as_str).collect();
@@ -514,23 +496,17 @@ impl<'a> Site<'a> {
             folder: folder.to_string(),
             entries,
         };
+        if let Some(c) = links::crowded(known.iter().map(String::as_str)) {
+            return Err(too_many(c));
+        }
         // A kept page's links all worked in the previous tree: only a file gone since
         // can break one. The search shards are not among them: they change names with
         // every change of an offer, and no page links to them (the script finds them
-        // through the manifest named on the search page, which is made again). Found
-        // side by side with the tree's check, each a pass over every file.
-        let (crowded, recheck_kept) = rayon::join(
-            || links::crowded(known.iter().map(String::as_str)),
-            || {
-                sink.previous().is_some_and(|m| {
-                    m.paths()
-                        .any(|p| !known.contains(p) && !p.starts_with(crate::search::export::DIR))
-                })
-            },
-        );
-        if let Some(c) = crowded {
-            return Err(too_many(c));
-        }
+        // through the manifest named on the search page, which is made again).
+        let recheck_kept = sink.previous().is_some_and(|m| {
+            m.paths()
+                .any(|p| !known.contains(p) && !p.starts_with(crate::search::export::DIR))
+        });
         let mut env = Env::new(self.base_context()?, known, sink, recheck_kept, &view_keys);
         let pages = jobs.len();
         let found = std::sync::Mutex::new(Vec::new());
