@@ -775,10 +775,9 @@ fn an_operator_may_lay_a_tile_layer_under_the_maps_and_a_bad_one_is_refused() {
     );
 }
 
-/// The search without JavaScript (its pages made beside the others while the site is
-/// planned): a page per word of the browse pages' names and per common pair of words,
-/// each listing the browse pages it leads to; another spelling sends on to its page;
-/// none is in the sitemap.
+/// The search without JavaScript: a page per word of the browse pages' names and per
+/// common pair of words, each listing the browse pages it leads to and the pages of its
+/// words; another spelling sends on to its page; none is in the sitemap.
 #[test]
 fn the_search_without_javascript_has_a_page_per_word_and_common_pair_and_each_spelling_leads_there()
 {
@@ -786,28 +785,45 @@ fn the_search_without_javascript_has_a_page_per_word_and_common_pair_and_each_sp
     let offers: Vec<Offer> = (1..=12).map(offer).collect();
     let verdicts = verdicts_for(&offers, &[]);
     let out = site.render(&offers, &verdicts);
+    let link = |to: &str| format!("href=\"{to}\"");
     let domain = format!("/domaines/{}/", urls::slug("Coiffure, esthétique"));
     // A word, and a pair of a kind of diploma and a trade.
     for query in ["coiffure", "cap+coiffure"] {
         let html = page(&out.files, &format!("/recherche/sans-js/{query}/"));
-        assert!(html.contains(&format!("href=\"{domain}\"")), "{query}");
+        assert!(html.contains(&link(&domain)), "{query}");
     }
-    // A pair of a trade and a place leads to the trade and to the place.
+    // A pair of a trade and a place: the trade's list, the CFA in that town, and the
+    // page of each of its words.
+    let marseille = offers
+        .iter()
+        .find(|o| o.responsible.address.town.as_deref() == Some("Marseille"))
+        .unwrap();
     let html = page(&out.files, "/recherche/sans-js/coiffure+marseille/");
-    assert!(html.contains(&format!("href=\"{domain}\"")));
-    assert!(html.contains("Marseille"));
+    for to in [
+        domain.as_str(),
+        &urls::cfa_path(marseille),
+        "/recherche/sans-js/coiffure/",
+        "/recherche/sans-js/marseille/",
+    ] {
+        assert!(html.contains(&link(to)), "coiffure marseille -> {to}");
+    }
     // Accented spellings send on to the folded word's page and pair's page.
     for (alias, target) in [
         ("hyères", "/recherche/sans-js/hyeres/"),
         ("cap+hyères", "/recherche/sans-js/cap+hyeres/"),
     ] {
         let html = page(&out.files, &format!("/recherche/sans-js/{alias}/"));
-        assert!(html.contains(target), "{alias} -> {target}");
+        assert!(
+            html.contains(&format!(
+                "http-equiv=\"refresh\" content=\"0; url={target}\""
+            )),
+            "{alias} -> {target}"
+        );
         assert!(html.contains("noindex"), "{alias}");
     }
     // The list of every page, and nothing of it in the sitemap.
     let all = page(&out.files, "/recherche/sans-js/");
-    assert!(all.contains(&format!("href=\"{domain}\"")));
+    assert!(all.contains(&link(&domain)));
     let sitemap = String::from_utf8(out.files.get("sitemap.xml").unwrap().to_vec()).unwrap();
     assert!(!sitemap.contains("sans-js"));
 }

@@ -89,7 +89,7 @@ impl Serialize for OfferView<'_> {
         s.serialize_field("contact", &d.contact)?;
         s.serialize_field("referent", &self.referent)?;
         s.serialize_field("new", &self.new)?;
-        s.serialize_field("jsonld", &d.jsonld)?;
+        s.serialize_field("jsonld", self.details.from.jsonld)?;
         s.end()
     }
 }
@@ -117,9 +117,6 @@ pub struct Details {
     pub rhythm: Option<String>,
     pub first_year: Option<bool>,
     pub contact: ContactView,
-    /// schema.org JSON-LD, already escaped for a `<script>` data block (while a page
-    /// renders: a marker the site replaces after minification).
-    pub jsonld: String,
 }
 
 /// What an offer's [`Details`] are made from.
@@ -128,7 +125,9 @@ pub struct DetailsFrom<'a> {
     pub offer: &'a Offer,
     /// Where the diploma's meaning is looked up (none: not explained).
     pub glossary: Option<&'a super::glossary::Glossary>,
-    /// What the JSON-LD starts as.
+    /// What the page's schema.org JSON-LD is while it renders: a marker the site
+    /// replaces with the offer's (escaped for a `<script>` data block) once the page is
+    /// made; the same for every offer, so the view serialises it rather than holding it.
     pub jsonld: &'static str,
 }
 
@@ -425,7 +424,6 @@ fn details_of(from: &DetailsFrom<'_>) -> Details {
             email: offer.contact.email.as_deref().and_then(email_view),
             website: offer.contact.website.as_deref().and_then(web_url),
         },
-        jsonld: from.jsonld.to_string(),
     }
 }
 
