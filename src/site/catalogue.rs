@@ -216,12 +216,7 @@ pub fn record(o: &OfferView<'_>) -> CatalogueFormation {
         etablissement_gestionnaire_certifie_qualite: o.cfa.qualiopi,
         etablissement_formateur_entreprise_raison_sociale: trainer_name,
         etablissement_formateur_siret: trainer_siret,
-        etablissement_formateur_courriel: o
-            .details()
-            .contact
-            .email
-            .as_ref()
-            .map(|e| e.text.clone()),
+        etablissement_formateur_courriel: d.contact.email.as_ref().map(|e| e.text.clone()),
         parcoursup_perimetre: o.parcoursup,
         affelnet_perimetre: o.affelnet,
         published: true,

@@ -599,8 +599,9 @@ impl<'a> Site<'a> {
                 p.view = o;
             }
             p.offers.push(&self.summaries[*i]);
-            if o.details().contact != views::ContactView::default() {
-                *p.contacts.entry(&o.details().contact).or_default() += 1;
+            let contact = &o.details().contact;
+            if *contact != views::ContactView::default() {
+                *p.contacts.entry(contact).or_default() += 1;
             }
             if !o.referent.is_empty() {
                 *p.referents.entry(&o.referent).or_default() += 1;

@@ -233,6 +233,7 @@ struct CodeSet {
 
 /// The JSON-LD of an offer page, escaped for the `<script>` element.
 pub fn offer(o: &OfferView<'_>, base_url: &str, applications: &Applications) -> String {
+    let details = o.details();
     let cfa_id = format!("{base_url}{}", o.cfa.path);
     let course_id = format!("{}#formation", o.url);
     let a = &o.place.address;
@@ -242,7 +243,7 @@ pub fn offer(o: &OfferView<'_>, base_url: &str, applications: &Applications) -> 
         educational_level: o
             .level
             .map(|l| format!("Niveau {l} (cadre national des certifications)")),
-        url: o.details().rncp_url.as_deref(),
+        url: details.rncp_url.as_deref(),
     });
     let window = applications.of(o);
     let doc = Document {
@@ -252,17 +253,17 @@ pub fn offer(o: &OfferView<'_>, base_url: &str, applications: &Applications) -> 
                 id: course_id.clone(),
                 kind: "Course",
                 course_code: o.rncp.as_deref(),
-                description: (!o.details().description.is_empty())
-                    .then(|| o.details().description.join("\n\n")),
+                description: (!details.description.is_empty())
+                    .then(|| details.description.join("\n\n")),
                 educational_credential_awarded: credential.clone(),
                 has_course_instance: [Instance {
                     kind: "CourseInstance",
                     course_mode: "Blended",
-                    course_schedule: o.details().rhythm.as_deref().map(|r| Schedule {
+                    course_schedule: details.rhythm.as_deref().map(|r| Schedule {
                         kind: "Schedule",
                         description: r,
                     }),
-                    end_date: o.details().end_iso.as_deref(),
+                    end_date: details.end_iso.as_deref(),
                     location: Location {
                         kind: "Place",
                         address: PostalAddress {
@@ -280,10 +281,10 @@ pub fn offer(o: &OfferView<'_>, base_url: &str, applications: &Applications) -> 
                             }),
                             _ => None,
                         },
-                        name: o.details().trainer.as_deref().unwrap_or(&o.cfa.name),
+                        name: details.trainer.as_deref().unwrap_or(&o.cfa.name),
                     },
                     maximum_attendee_capacity: o.capacity,
-                    start_date: o.details().start_iso.as_deref(),
+                    start_date: details.start_iso.as_deref(),
                 }],
                 in_language: "fr",
                 name: &o.title,
@@ -305,12 +306,11 @@ pub fn offer(o: &OfferView<'_>, base_url: &str, applications: &Applications) -> 
                 application_start_date: window.and_then(|w| w.start.as_deref()),
                 educational_credential_awarded: credential,
                 educational_program_mode: "apprentissage",
-                end_date: o.details().end_iso.as_deref(),
+                end_date: details.end_iso.as_deref(),
                 has_course: Reference { id: &course_id },
                 maximum_enrollment: o.capacity,
                 name: &o.title,
-                occupational_category: o
-                    .details()
+                occupational_category: details
                     .rome
                     .iter()
                     .map(|r| CategoryCode {
@@ -325,8 +325,8 @@ pub fn offer(o: &OfferView<'_>, base_url: &str, applications: &Applications) -> 
                 program_prerequisites: prerequisites(o),
                 program_type: "Apprentissage",
                 provider: Reference { id: &cfa_id },
-                start_date: o.details().start_iso.as_deref(),
-                time_to_complete: o.details().cycle_months.map(|m| format!("P{m}M")),
+                start_date: details.start_iso.as_deref(),
+                time_to_complete: details.cycle_months.map(|m| format!("P{m}M")),
                 url: &o.url,
             },
         ),

@@ -215,18 +215,8 @@ fn formation<W: Write>(w: &mut Xml<'_, W>, offers: &[&OfferView<'_>]) -> io::Res
     coordinates(
         w,
         None,
-        first
-            .details()
-            .contact
-            .phone
-            .as_ref()
-            .map(|p| p.display.as_str()),
-        first
-            .details()
-            .contact
-            .email
-            .as_ref()
-            .map(|e| e.text.as_str()),
+        fd.contact.phone.as_ref().map(|p| p.display.as_str()),
+        fd.contact.email.as_ref().map(|e| e.text.as_str()),
         fd.contact.website.as_deref(),
         None,
     )?;

@@ -74,12 +74,7 @@ pub fn record<'a>(o: &'a OfferView<'_>, base_url: &str) -> OpenOffer<'a> {
         departement: o.place.address.department.as_deref(),
         latitude: o.place.lat,
         longitude: o.place.lon,
-        telephone: o
-            .details()
-            .contact
-            .phone
-            .as_ref()
-            .map(|p| p.display.as_str()),
+        telephone: d.contact.phone.as_ref().map(|p| p.display.as_str()),
         courriel: d.contact.email.as_ref().map(|e| e.text.as_str()),
         site_web: d.contact.website.as_deref(),
         referent_handicap_telephone: o.referent.phone.as_ref().map(|p| p.display.as_str()),
