@@ -37,8 +37,13 @@ const PR_SET_THP_DISABLE: std::ffi::c_int = 41;
 /// mimalloc asks for transparent huge pages (`MADV_HUGEPAGE`). Each first touch of one
 /// then zeroes 2 MiB, and with the kernel's usual `defrag=madvise` may stall on
 /// compaction: on a shared 2-core VM a 10,000-offer cold build spent 0.6–2.7 s in the
-/// kernel with them, 0.6–1.5 s without, and held 50 MiB more. Turned off for this
-/// process only (mimalloc's `allow_thp=0` does the same, but is read before `main`).
+/// kernel with them, 0.6–1.5 s without, and held 50 MiB more. Builds run back to back
+/// gain from them (10,000 offers, 1% changed: 0.295 s against 0.335 s, medians of 16),
+/// but such a VM hands free 2 MiB blocks back to its host (virtio-balloon free page
+/// reporting, order 9), so a build that starts after a few idle seconds faults each
+/// huge page in from the host: 0.615 s against 0.430 s (medians of 10, 5 s idle before
+/// each). Turned off for this process only (mimalloc's `allow_thp=0` does the same, but
+/// is read before `main`).
 #[allow(unsafe_code)]
 fn no_huge_pages() {
     // SAFETY: a flag of this process's memory map; no pointer is passed. A kernel that
