@@ -12,6 +12,10 @@
 # same offers, with the ratio.
 #
 #   scripts/bench-build.sh [ROWS...]        default: 10000 100000
+#   scripts/bench-build.sh real             the real records of tests/fixtures/real (4,355
+#                                           offers, their administrative cells filled by
+#                                           scripts/bench-relevance-fill.py), 1% of their
+#                                           descriptions changed
 #   RUNS=3 scripts/bench-build.sh 10000
 #   HUGO=0 scripts/bench-build.sh 10000     skip the Hugo + Pagefind comparison
 #   BIN=/tmp/vitrine scripts/bench-build.sh  benchmark that binary
@@ -109,9 +113,16 @@ report() { # label, then lines "wall rss rewritten cpu"
   printf '\n'
 }
 for n in "${sizes[@]}"; do
-  export_file="$work/offres-$n.xlsx"
-  changed_file="$work/offres-$n-1pc.xlsx"
-  [ -s "$export_file" ] || "$gen" --rows "$n" --out "$export_file" >/dev/null
+  if [ "$n" = real ]; then
+    export_file="$work/offres-real.csv"
+    changed_file="$work/offres-real-1pc.csv"
+    [ -s "$export_file" ] ||
+      python3 "$root/scripts/bench-relevance-fill.py" "$root/tests/fixtures/real/offres-reelles.csv" "$export_file"
+  else
+    export_file="$work/offres-$n.xlsx"
+    changed_file="$work/offres-$n-1pc.xlsx"
+    [ -s "$export_file" ] || "$gen" --rows "$n" --out "$export_file" >/dev/null
+  fi
   [ -s "$changed_file" ] || python3 "$root/scripts/change-export.py" "$export_file" "$changed_file" 1
   args=(--out "$work/public-$n" --report "$work/report-$n")
   cold=(); same=(); one=(); row=(); ci=(); clean=()
@@ -156,7 +167,7 @@ for n in "${sizes[@]}"; do
   report "--clean over the tree" "${clean[@]}"
   printf '%s\n' "${cold[@]}" | awk '{print $1}' | median > "$work/vitrine-$n.wall"
 
-  if [ "${HUGO:-1}" = 1 ] && [ "$n" -le "${HUGO_MAX:-10000}" ]; then
+  if [ "${HUGO:-1}" = 1 ] && { [ "$n" = real ] || [ "$n" -le "${HUGO_MAX:-10000}" ]; }; then
     bash "$root/scripts/bench-hugo.sh" "$n" "$work" "$runs"
   fi
   # The size's trees (2.5 GB of memory at 100,000 offers) are gone before the next size

@@ -6,16 +6,29 @@ so every offer would be non-compliant and unpublished. This fills ONLY empty adm
 cells with valid placeholders; titles, diplomas, levels, places, ROME codes — everything the
 search reads — stay the records' own.
 Usage: scripts/bench-relevance-fill.py IN.csv OUT.csv"""
-import csv, sys
+import csv, hashlib, sys
 from datetime import date
+
+
+def placeholder_siret(who):
+    """A SIRET of 14 digits with a right Luhn key, the same for the same organisation:
+    one placeholder for all would make every offer one CFA's (one page of 4,355 offers),
+    which no real export looks like."""
+    digits = str(int(hashlib.sha256(who.encode()).hexdigest(), 16))[:13]
+    for key in "0123456789":
+        total = 0
+        for i, d in enumerate(reversed(digits + key)):
+            x = int(d) * (2 if i % 2 else 1)
+            total += x - 9 if x > 9 else x
+        if total % 10 == 0:
+            return digits + key
+
 
 FILL = {
     "Code RNCP": "RNCP35000",
-    "SIRET organisme responsable": "73282932000074",
     "N° de déclaration d'activité (NDA)": "93131234513",
     "Qualiopi mention apprentissage": "Oui",
     "Habilitation certificateur": "Oui",
-    "SIRET organisme formateur": "73282932000074",
     "Téléphone": "0491123456",
     "Courriel": "contact@example.org",
     "Référent handicap (nom)": "Référent handicap",
@@ -30,6 +43,14 @@ with open(src, encoding="utf-8-sig", newline="") as f:
     rows = list(csv.DictReader(f, delimiter=";"))
 fields = list(rows[0].keys())
 for r in rows:
+    # Each organisation its own SIRET, after its UAI (else its name and town).
+    for siret, name, uai in (
+        ("SIRET organisme responsable", "Organisme responsable", "UAI organisme responsable"),
+        ("SIRET organisme formateur", "Organisme formateur", "UAI lieu de formation"),
+    ):
+        if not (r.get(siret) or "").strip():
+            who = (r.get(uai) or "").strip() or (r.get(name) or "") + "|" + (r.get("Commune") or "")
+            r[siret] = placeholder_siret(who)
     for k, v in FILL.items():
         if not (r.get(k) or "").strip():
             r[k] = v

@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
-"""Copies an xlsx export with the description of one offer in a hundred changed, as a
-CFA's small batch of corrections would (benchmark of incremental rebuilds).
+"""Copies an export with the description of one offer in a hundred changed, as a CFA's
+small batch of corrections would (benchmark of incremental rebuilds): an xlsx export
+(its shared strings), or a `;`-separated CSV in the BROF layout (its `Description`
+column; an empty description gets one).
 
-    scripts/change-export.py IN.xlsx OUT.xlsx [PERCENT]
+    scripts/change-export.py IN.xlsx|IN.csv OUT.xlsx|OUT.csv [PERCENT]
 """
+import csv
 import re
 import sys
 import zipfile
@@ -11,6 +14,19 @@ import zipfile
 src, dst = sys.argv[1], sys.argv[2]
 every = max(1, round(100 / float(sys.argv[3]))) if len(sys.argv) > 3 else 100
 changed = 0
+
+if src.endswith(".csv"):
+    with open(src, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f, delimiter=";"))
+    col = rows[0].index("Description")
+    for n, row in enumerate(rows[1:], start=1):
+        if n % every == 0 and len(row) > col:
+            row[col] = (row[col] + " Mise à jour du CFA.").strip()
+            changed += 1
+    with open(dst, "w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f, delimiter=";").writerows(rows)
+    print(f"{changed} descriptions changed", file=sys.stderr)
+    sys.exit(0)
 
 
 def touch(m):
