@@ -43,19 +43,20 @@ with open(src, encoding="utf-8-sig", newline="") as f:
     rows = list(csv.DictReader(f, delimiter=";"))
 fields = list(rows[0].keys())
 for r in rows:
+    if not (r.get("UAI lieu de formation") or "").strip():
+        r["UAI lieu de formation"] = r.get("UAI organisme responsable", "")
     # Each organisation its own SIRET, after its UAI (else its name and town).
-    for siret, name, uai in (
-        ("SIRET organisme responsable", "Organisme responsable", "UAI organisme responsable"),
-        ("SIRET organisme formateur", "Organisme formateur", "UAI lieu de formation"),
+    for siret, name, uai, town in (
+        ("SIRET organisme responsable", "Organisme responsable", "UAI organisme responsable",
+         "Commune organisme responsable"),
+        ("SIRET organisme formateur", "Organisme formateur", "UAI lieu de formation", "Commune"),
     ):
         if not (r.get(siret) or "").strip():
-            who = (r.get(uai) or "").strip() or (r.get(name) or "") + "|" + (r.get("Commune") or "")
+            who = (r.get(uai) or "").strip() or f"{r.get(name) or ''}|{r.get(town) or ''}"
             r[siret] = placeholder_siret(who)
     for k, v in FILL.items():
         if not (r.get(k) or "").strip():
             r[k] = v
-    if not (r.get("UAI lieu de formation") or "").strip():
-        r["UAI lieu de formation"] = r.get("UAI organisme responsable", "")
     months = int(r.get("Durée du cycle (mois)") or 24)
     if not (r.get("Date de début 2027") or "").strip():
         r["Date de début 2027"] = "01/09/2027"
