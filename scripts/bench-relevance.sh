@@ -10,7 +10,7 @@
 #   administrative columns, see scripts/bench-relevance-fill.py)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-export_file="$(realpath "${1:-$root/data/offre-apprentissage-2027.xlsx}")"
+export_file="$(realpath "${1:-$root/examples/sample/data/offre-apprentissage-2027.xlsx}")"
 name="${2:-$(basename "${export_file%.*}")}"
 work="${BENCH_DIR:-/dev/shm/search-relevance}"
 dir="$work/$name"

@@ -6,7 +6,9 @@
 //! also matches as a prefix; a word of five letters or more that matches nothing forgives
 //! one typo (Damerau–Levenshtein); a word also matches its derivational family in a
 //! low-boost field. Each word matches in any field, scored with tantivy's BM25 and the
-//! field's boost.
+//! field's boost; offers about the words (matched in the title, diploma, domain, ROME
+//! codes, jobs, acronyms or the title's family) come before those that only have them
+//! elsewhere (the CFA's name, the town, the description).
 //!
 //! The combination is written out here rather than left to tantivy's `BooleanQuery`, so
 //! that the order of the floating-point additions is fixed and the browser can repeat it
@@ -14,7 +16,7 @@
 
 use super::analyzer::{self, Word};
 use super::places::{self, Place, Places};
-use super::schema::{FAMILY, Fields, SUBJECT_FIELDS, TEXT_FIELDS};
+use super::schema::{FAMILY, Fields, SUBJECT_FIELDS, TEXT_FIELDS, TOPIC_FIELDS};
 use chrono::Datelike;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -454,10 +456,22 @@ pub struct Hit {
     /// How many of the query's words the offer matches (below all of them: an
     /// approaching result).
     pub matched: usize,
+    /// How many of them it is about (matched in a [`TOPIC_FIELDS`] field).
+    pub topic: usize,
 }
 
-/// A ranked offer: ord, score, words matched, distance (km) from the place.
-pub type RankedDoc = (u32, f32, usize, Option<f64>);
+/// A ranked offer, before its stored fields are read.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RankedDoc {
+    pub ord: u32,
+    pub score: f32,
+    /// Words matched.
+    pub matched: usize,
+    /// Words matched in a topic field.
+    pub topic: usize,
+    /// Kilometres from the place asked for, when both are known.
+    pub distance: Option<f64>,
+}
 
 /// The ranked matches of a query, before their stored fields are read.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -554,9 +568,10 @@ pub fn distance_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
 }
 
 /// Ranks the offers for a query: the words understood, every text word required (else
-/// the offers matching the most words, flagged approaching), the filters, the place
-/// (nearest first within the smallest radius that finds something), the diploma type
-/// preferred, then BM25 score, then index order.
+/// the offers matching the most words, flagged approaching), the filters, the offers
+/// about the words first (matched in a [`TOPIC_FIELDS`] field), the diploma type
+/// preferred, the place (nearest first within the smallest radius that finds
+/// something), then BM25 score, then index order.
 #[allow(clippy::too_many_arguments)]
 pub fn rank(
     searcher: &Searcher,
@@ -613,18 +628,19 @@ pub fn rank(
         })
     };
 
-    // Per document: (words matched, score summed in word order).
-    let mut scored: HashMap<DocAddress, (usize, f32)> = HashMap::new();
+    // Per document: (words matched, score summed in word order, words matched in a
+    // topic field).
+    let mut scored: HashMap<DocAddress, (usize, f32, usize)> = HashMap::new();
     if words.is_empty() {
         for (s, reader) in searcher.segment_readers().iter().enumerate() {
             for d in 0..reader.max_doc() {
-                scored.insert(DocAddress::new(s as u32, d), (0, 0.0));
+                scored.insert(DocAddress::new(s as u32, d), (0, 0.0, 0));
             }
         }
     } else {
         let scoring = EnableScoring::enabled_from_searcher(searcher);
         for (word, clauses) in words.iter().zip(plan(words, lexicon).words) {
-            let mut acc: HashMap<DocAddress, f32> = HashMap::new();
+            let mut acc: HashMap<DocAddress, (f32, bool)> = HashMap::new();
             for c in &clauses {
                 let field = fields.text[c.field as usize];
                 let term = Term::from_field_text(field, &c.term);
@@ -633,27 +649,33 @@ pub fn rank(
                     clause_boost(c, word),
                 );
                 let weight = q.weight(scoring)?;
+                let topic = TOPIC_FIELDS.contains(&c.field);
                 for (s, reader) in searcher.segment_readers().iter().enumerate() {
                     let mut scorer = weight.scorer(reader, 1.0)?;
                     let mut doc = scorer.doc();
                     while doc != TERMINATED {
-                        *acc.entry(DocAddress::new(s as u32, doc)).or_insert(0.0) += scorer.score();
+                        let e = acc
+                            .entry(DocAddress::new(s as u32, doc))
+                            .or_insert((0.0, false));
+                        e.0 += scorer.score();
+                        e.1 |= topic;
                         doc = scorer.advance();
                     }
                 }
             }
-            for (addr, v) in acc {
-                let e = scored.entry(addr).or_insert((0, 0.0));
+            for (addr, (v, topic)) in acc {
+                let e = scored.entry(addr).or_insert((0, 0.0, 0));
                 e.1 = if e.0 == 0 { v } else { e.1 + v };
                 e.0 += 1;
+                e.2 += usize::from(topic);
             }
         }
     }
     scored.retain(|addr, _| keep(columns.ords[addr.segment_ord as usize][addr.doc_id as usize]));
     let n = words.len();
     if n > 0 {
-        if scored.values().any(|(m, _)| *m == n) {
-            scored.retain(|_, (m, _)| *m == n);
+        if scored.values().any(|(m, _, _)| *m == n) {
+            scored.retain(|_, (m, _, _)| *m == n);
         } else if n >= 2 {
             out.approx = !scored.is_empty();
         } else {
@@ -662,55 +684,71 @@ pub fn rank(
     }
     let mut docs: Vec<RankedDoc> = scored
         .iter()
-        .map(|(addr, (m, score))| {
+        .map(|(addr, &(matched, score, topic))| {
             let ord = columns.ords[addr.segment_ord as usize][addr.doc_id as usize];
-            let dist = near.as_ref().and_then(|p| {
+            let distance = near.as_ref().and_then(|p| {
                 columns.geo[ord as usize].map(|(lat, lon)| distance_km(p.lat, p.lon, lat, lon))
             });
-            (ord, *score, *m, dist)
+            RankedDoc {
+                ord,
+                score,
+                matched,
+                topic,
+                distance,
+            }
         })
         .collect();
     let mut by_distance = false;
     if near.is_some() && !docs.is_empty() {
-        let mut found = false;
-        for r in RADII {
-            if docs.iter().any(|d| d.3.is_some_and(|x| x <= r)) {
-                docs.retain(|d| d.3.is_some_and(|x| x <= r));
-                out.radius = Some(r);
-                found = true;
-                break;
-            }
-        }
-        if found {
+        // The smallest radius that finds an offer about the words (as many in a topic
+        // field as any offer has), else one that finds any offer: an offer whose CFA's
+        // name has the word does not keep those about it a few kilometres further out.
+        let best = docs.iter().map(|d| d.topic).max().unwrap_or(0);
+        let within = |d: &RankedDoc, r: f64| d.distance.is_some_and(|x| x <= r);
+        let radius = RADII
+            .into_iter()
+            .find(|&r| docs.iter().any(|d| d.topic == best && within(d, r)))
+            .or_else(|| {
+                RADII
+                    .into_iter()
+                    .find(|&r| docs.iter().any(|d| within(d, r)))
+            });
+        if let Some(r) = radius {
+            docs.retain(|d| within(d, r));
+            out.radius = Some(r);
             by_distance = filters.get("tri").map(String::as_str) != Some("date");
         } else {
             out.elsewhere = true;
             for d in &mut docs {
-                d.3 = None;
+                d.distance = None;
             }
         }
     }
     let by_date = filters.get("tri").map(String::as_str) == Some("date");
     let preferred =
         |ord: u32| -> bool { prefer.is_some() && columns.facets[ord as usize][2] == prefer };
-    let mut keyed: Vec<(bool, RankedDoc)> = docs.into_iter().map(|d| (preferred(d.0), d)).collect();
+    let mut keyed: Vec<(bool, RankedDoc)> =
+        docs.into_iter().map(|d| (preferred(d.ord), d)).collect();
     keyed.sort_by(|(pa, a), (pb, b)| {
-        b.2.cmp(&a.2)
+        b.matched
+            .cmp(&a.matched)
+            .then(b.topic.cmp(&a.topic))
             .then(pb.cmp(pa))
             .then_with(|| {
                 if by_date {
                     let day = |o: u32| columns.start[o as usize].unwrap_or(i32::MAX);
-                    day(a.0).cmp(&day(b.0))
+                    day(a.ord).cmp(&day(b.ord))
                 } else if by_distance {
-                    a.3.unwrap_or(f64::MAX).total_cmp(&b.3.unwrap_or(f64::MAX))
+                    let km = |d: &RankedDoc| d.distance.unwrap_or(f64::MAX);
+                    km(a).total_cmp(&km(b))
                 } else {
                     std::cmp::Ordering::Equal
                 }
             })
             // Offers of one town share its point, and many start the same day: among
             // them the better match first.
-            .then_with(|| b.1.total_cmp(&a.1))
-            .then(a.0.cmp(&b.0))
+            .then_with(|| b.score.total_cmp(&a.score))
+            .then(a.ord.cmp(&b.ord))
     });
     out.docs = keyed.into_iter().map(|(_, d)| d).collect();
     Ok(out)
@@ -734,27 +772,36 @@ pub fn search(
         .docs
         .iter()
         .take(limit)
-        .map(|&(ord, score, matched, distance)| {
-            let doc: TantivyDocument = searcher.doc(columns.address[ord as usize])?;
-            let text = |f| {
-                doc.get_first(f)
-                    .and_then(|v| v.as_str())
-                    .map(str::to_string)
-            };
-            Ok(Hit {
-                id: text(fields.id).unwrap_or_default(),
-                title: text(fields.stored_title).unwrap_or_default(),
-                url: text(fields.url).unwrap_or_default(),
-                score,
-                ord,
-                cfa: text(fields.cfa).unwrap_or_default(),
-                town: text(fields.town),
-                start: text(fields.start),
-                end: text(fields.end),
-                distance,
-                matched,
-            })
-        })
+        .map(
+            |&RankedDoc {
+                 ord,
+                 score,
+                 matched,
+                 topic,
+                 distance,
+             }| {
+                let doc: TantivyDocument = searcher.doc(columns.address[ord as usize])?;
+                let text = |f| {
+                    doc.get_first(f)
+                        .and_then(|v| v.as_str())
+                        .map(str::to_string)
+                };
+                Ok(Hit {
+                    id: text(fields.id).unwrap_or_default(),
+                    title: text(fields.stored_title).unwrap_or_default(),
+                    url: text(fields.url).unwrap_or_default(),
+                    score,
+                    ord,
+                    cfa: text(fields.cfa).unwrap_or_default(),
+                    town: text(fields.town),
+                    start: text(fields.start),
+                    end: text(fields.end),
+                    distance,
+                    matched,
+                    topic,
+                })
+            },
+        )
         .collect::<tantivy::Result<Vec<_>>>()?;
     Ok((ranked, hits))
 }

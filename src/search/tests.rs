@@ -603,12 +603,14 @@ fn a_town_a_postcode_or_a_department_in_the_query_is_a_place() {
     );
 }
 
-/// Hits of equal rank before the score (words matched, then the distance or the start
-/// date asked for) in score order: the better match first, the index order only last.
+/// Hits of equal rank before the score (words matched, words matched in a topic field,
+/// then the distance or the start date asked for) in score order: the better match
+/// first, the index order only last.
 fn ties_go_by_score(hits: &[query::Hit], tie: impl Fn(&query::Hit) -> String) -> usize {
     let mut compared = 0;
     for w in hits.windows(2) {
-        if w[0].matched == w[1].matched && tie(&w[0]) == tie(&w[1]) {
+        let rank = |h: &query::Hit| (h.matched, h.topic, tie(h));
+        if rank(&w[0]) == rank(&w[1]) {
             assert!(
                 w[0].score >= w[1].score,
                 "{} before {}",
@@ -657,4 +659,86 @@ fn a_diploma_type_is_preferred_not_required() {
     // Alone, the diploma type is a filter.
     let a = opened.answer("bts", &Filters::new(), 500).unwrap();
     assert!(a.count > 0 && titles(&a.hits).iter().all(|t| t.starts_with("BTS")));
+}
+
+#[test]
+fn offers_about_the_word_come_before_those_whose_cfa_is_named_after_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("index");
+    let communes = crate::inputs::load_communes(&crate::config::Config::default()).unwrap();
+    let mut offers = catalogue(60);
+    for o in &mut offers {
+        o.responsible.name = "CFA Interprofessionnel Formaposte".into();
+        o.trainer.name = o.responsible.name.clone();
+        o.description = None;
+    }
+    // Offers about accounting, matched by the family of their title's words
+    // (comptable → comptabilité, a low boost); a CFA named "Expertise Comptable" that
+    // teaches communication, matched by its name: a rare term in a short field, which
+    // BM25 scores above them.
+    for o in &mut offers[1..4] {
+        o.title = "BTS Comptabilité et gestion".into();
+        o.domain = Some("Gestion".into());
+    }
+    offers[0].title = "BTS Communication".into();
+    offers[0].domain = Some("Communication".into());
+    offers[0].responsible.name = "CFA Expertise Comptable".into();
+    offers[0].trainer.name = offers[0].responsible.name.clone();
+    let published: Vec<&Offer> = offers.iter().collect();
+    build(&dir, &communes, &published, &vocabulary::Vocabulary::builtin()).unwrap();
+    let opened = index::Opened::open(&dir).unwrap();
+    let a = opened.answer("comptable", &Filters::new(), 100).unwrap();
+    let scores: Vec<_> = a.hits.iter().map(|h| (&h.title, h.topic, h.score)).collect();
+    assert_eq!(a.count, 4, "{scores:?}");
+    let last = &a.hits[3];
+    assert_eq!((last.title.as_str(), last.topic), ("BTS Communication", 0));
+    assert!(a.hits[..3].iter().all(|h| h.title == "BTS Comptabilité et gestion" && h.topic == 1));
+    assert!(
+        a.hits[..3].iter().all(|h| h.score < last.score),
+        "the CFA's name outscores the offers about accounting, yet comes after: {scores:?}"
+    );
+}
+
+#[test]
+fn near_a_town_the_radius_is_the_one_that_finds_offers_about_the_words() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("index");
+    let communes = crate::inputs::load_communes(&crate::config::Config::default()).unwrap();
+    let mut offers = catalogue(3);
+    let place = |o: &mut Offer, town: &str, cp: &str, lat: f64, lon: f64| {
+        o.place.address.town = Some(town.into());
+        o.place.address.postcode = Some(cp.into());
+        o.place.coordinates = Some(Coordinates { lat, lon });
+    };
+    // In Gap, an offer whose CFA only is named after coiffure.
+    offers[0].title = "BTS Comptabilité et gestion".into();
+    offers[0].domain = Some("Gestion".into());
+    offers[0].responsible.name = "CFA Régional de la coiffure".into();
+    place(&mut offers[0], "Gap", "05000", 44.55858, 6.07868);
+    // 40 km away, Sisteron; far away, Nice: offers about coiffure.
+    for (o, (town, cp, lat, lon)) in offers[1..].iter_mut().zip([
+        ("Sisteron", "04200", 44.19613, 5.94310),
+        ("Nice", "06000", 43.70313, 7.26608),
+    ]) {
+        o.title = "CAP Métiers de la coiffure".into();
+        o.domain = Some("Coiffure, esthétique".into());
+        o.responsible.name = "CFA des métiers de l'artisanat".into();
+        place(o, town, cp, lat, lon);
+    }
+    for o in &mut offers {
+        o.trainer.name = o.responsible.name.clone();
+        o.description = None;
+    }
+    let published: Vec<&Offer> = offers.iter().collect();
+    build(&dir, &communes, &published, &vocabulary::Vocabulary::builtin()).unwrap();
+    let opened = index::Opened::open(&dir).unwrap();
+    let mut f = Filters::new();
+    f.insert("ville".into(), "gap".into());
+    let a = opened.answer("coiffure", &f, 10).unwrap();
+    // Not 20 km (only the CFA's name there): 50 km, which finds Sisteron's CAP.
+    assert_eq!(a.radius, Some(50.0));
+    let towns: Vec<_> = a.hits.iter().map(|h| h.town.as_deref().unwrap()).collect();
+    assert_eq!(towns, ["Sisteron", "Gap"]);
+    assert_eq!(a.hits[0].topic, 1);
+    assert_eq!(a.hits[1].topic, 0);
 }

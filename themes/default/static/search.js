@@ -1259,7 +1259,9 @@ class StaticIndex {
       if (!filters.size && !near) return null;
     }
     const n = this.n;
-    const matched = new Uint8Array(n), total = new Float32Array(n);
+    // Per offer: words matched, score, words matched in a topic field (query.rs `rank`).
+    const matched = new Uint8Array(n), total = new Float32Array(n), topics = new Uint8Array(n);
+    const topicFields = new Set(this.m.topic);
     let any = null;
     if (words.length) {
       const plan = await this.plan(words);
@@ -1268,8 +1270,10 @@ class StaticIndex {
         const lists = await Promise.all(clauses.map((c) => this.postings(c)));
         const acc = new Float32Array(n);
         const seen = new Uint8Array(n);
+        const topical = new Uint8Array(n);
         const touched = [];
         clauses.forEach((c, j) => {
+          const topic = topicFields.has(c.field);
           const f = this.fields[c.field];
           // Completions and corrections count half (query.rs clause_boost).
           const boost = c.term !== word.stem && c.field !== this.m.family.field ? f32(f.boost * this.m.expansionBoost) : f.boost;
@@ -1284,10 +1288,15 @@ class StaticIndex {
             const fid = bytes[pos.i++];
             const tf = v & 1 ? varint(bytes, pos) : 1;
             if (!seen[ord]) { seen[ord] = 1; touched.push(ord); }
+            if (topic) topical[ord] = 1;
             acc[ord] += f32(w * f32(tf / f32(tf + f.norm[fid])));
           }
         });
-        for (const o of touched) { total[o] = matched[o] ? total[o] + acc[o] : acc[o]; matched[o]++; }
+        for (const o of touched) {
+          total[o] = matched[o] ? total[o] + acc[o] : acc[o];
+          matched[o]++;
+          topics[o] += topical[o];
+        }
       }
     } else any = true;
     // Only the columns of the facets used: filters, and the diploma for a preference.
@@ -1311,22 +1320,23 @@ class StaticIndex {
     if (near && ords.length) {
       const geo = await this.geo();
       for (const o of ords) if (geo.has[o]) out.dist.set(o, distanceKm(near.lat, near.lon, geo.lat[o], geo.lon[o]));
-      let found = false;
-      for (const r of this.m.radii) {
-        if (ords.some((o) => out.dist.has(o) && out.dist.get(o) <= r)) {
-          ords = ords.filter((o) => out.dist.has(o) && out.dist.get(o) <= r);
-          out.radius = r; found = true; break;
-        }
-      }
-      if (found) byDistance = s.tri !== 'date';
-      else { out.elsewhere = true; out.dist.clear(); }
+      // The smallest radius that finds an offer about the words, else any (query.rs).
+      let best = 0;
+      for (const o of ords) if (topics[o] > best) best = topics[o];
+      const within = (o, r) => out.dist.has(o) && out.dist.get(o) <= r;
+      const radius = this.m.radii.find((r) => ords.some((o) => topics[o] === best && within(o, r)))
+        ?? this.m.radii.find((r) => ords.some((o) => within(o, r)));
+      if (radius !== undefined) {
+        ords = ords.filter((o) => within(o, radius));
+        out.radius = radius; byDistance = s.tri !== 'date';
+      } else { out.elsewhere = true; out.dist.clear(); }
     }
     const days = s.tri === 'date' ? await this.dates() : null;
     const pref = understood.diploma ? valueIndex('diplome', understood.diploma) : 0;
     const dcol = cols[this.m.facets.indexOf('diplome')];
     const preferred = (o) => (pref > 0 && dcol[o] === pref ? 1 : 0);
     const day = (o) => days[o] || Infinity;
-    ords.sort((a, b) => (matched[b] - matched[a]) || (preferred(b) - preferred(a))
+    ords.sort((a, b) => (matched[b] - matched[a]) || (topics[b] - topics[a]) || (preferred(b) - preferred(a))
       || (days ? day(a) - day(b) : byDistance ? out.dist.get(a) - out.dist.get(b) : 0)
       || (total[b] - total[a]) || (a - b));
     out.ords = ords; out.matched = matched; out.scores = total;
