@@ -16,7 +16,7 @@
 
 use super::analyzer::{self, Word};
 use super::places::{self, Place, Places};
-use super::schema::{FAMILY, Fields, SUBJECT_FIELDS, TEXT_FIELDS, TOPIC_FIELDS};
+use super::schema::{FAMILY, Fields, ORGANISATION, SUBJECT_FIELDS, TEXT_FIELDS, TOPIC_FIELDS};
 use chrono::Datelike;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -629,18 +629,18 @@ pub fn rank(
     };
 
     // Per document: (words matched, score summed in word order, words matched in a
-    // topic field).
-    let mut scored: HashMap<DocAddress, (usize, f32, usize)> = HashMap::new();
+    // topic field, words matched in the CFA's names).
+    let mut scored: HashMap<DocAddress, (usize, f32, usize, usize)> = HashMap::new();
     if words.is_empty() {
         for (s, reader) in searcher.segment_readers().iter().enumerate() {
             for d in 0..reader.max_doc() {
-                scored.insert(DocAddress::new(s as u32, d), (0, 0.0, 0));
+                scored.insert(DocAddress::new(s as u32, d), (0, 0.0, 0, 0));
             }
         }
     } else {
         let scoring = EnableScoring::enabled_from_searcher(searcher);
         for (word, clauses) in words.iter().zip(plan(words, lexicon).words) {
-            let mut acc: HashMap<DocAddress, (f32, bool)> = HashMap::new();
+            let mut acc: HashMap<DocAddress, (f32, bool, bool)> = HashMap::new();
             for c in &clauses {
                 let field = fields.text[c.field as usize];
                 let term = Term::from_field_text(field, &c.term);
@@ -650,32 +650,35 @@ pub fn rank(
                 );
                 let weight = q.weight(scoring)?;
                 let topic = TOPIC_FIELDS.contains(&c.field);
+                let named = c.field == ORGANISATION;
                 for (s, reader) in searcher.segment_readers().iter().enumerate() {
                     let mut scorer = weight.scorer(reader, 1.0)?;
                     let mut doc = scorer.doc();
                     while doc != TERMINATED {
                         let e = acc
                             .entry(DocAddress::new(s as u32, doc))
-                            .or_insert((0.0, false));
+                            .or_insert((0.0, false, false));
                         e.0 += scorer.score();
                         e.1 |= topic;
+                        e.2 |= named;
                         doc = scorer.advance();
                     }
                 }
             }
-            for (addr, (v, topic)) in acc {
-                let e = scored.entry(addr).or_insert((0, 0.0, 0));
+            for (addr, (v, topic, named)) in acc {
+                let e = scored.entry(addr).or_insert((0, 0.0, 0, 0));
                 e.1 = if e.0 == 0 { v } else { e.1 + v };
                 e.0 += 1;
                 e.2 += usize::from(topic);
+                e.3 += usize::from(named);
             }
         }
     }
     scored.retain(|addr, _| keep(columns.ords[addr.segment_ord as usize][addr.doc_id as usize]));
     let n = words.len();
     if n > 0 {
-        if scored.values().any(|(m, _, _)| *m == n) {
-            scored.retain(|_, (m, _, _)| *m == n);
+        if scored.values().any(|(m, _, _, _)| *m == n) {
+            scored.retain(|_, (m, _, _, _)| *m == n);
         } else if n >= 2 {
             out.approx = !scored.is_empty();
         } else {
@@ -684,7 +687,9 @@ pub fn rank(
     }
     let mut docs: Vec<RankedDoc> = scored
         .iter()
-        .map(|(addr, &(matched, score, topic))| {
+        .map(|(addr, &(matched, score, topic, named))| {
+            // Every word of two or more in the CFA's names: the query names the CFA.
+            let topic = if n >= 2 && named == n { n } else { topic };
             let ord = columns.ords[addr.segment_ord as usize][addr.doc_id as usize];
             let distance = near.as_ref().and_then(|p| {
                 columns.geo[ord as usize].map(|(lat, lon)| distance_km(p.lat, p.lon, lat, lon))

@@ -40,10 +40,15 @@ pub const FAMILY: u8 = 11;
 /// Fields that say what an offer is about: a word found there is not read as a town.
 pub const SUBJECT_FIELDS: [u8; 5] = [0, 1, 3, 9, 10];
 
+/// The field of the CFA's names (responsible and trainer).
+pub const ORGANISATION: u8 = 5;
+
 /// Fields whose match says the offer is about the word (the subject fields, the ROME
 /// codes and the title's family): an offer matching a word only elsewhere (its CFA's
 /// name, its town, its description) ranks after those that are about it ("comptable":
 /// a BTS Comptabilité before the BTS Communication of a "CFA Expertise Comptable").
+/// A query of two words or more all found in an offer's [`ORGANISATION`] names its CFA:
+/// the offer is then about all of them ("cfa btp").
 pub const TOPIC_FIELDS: [u8; 7] = [0, 1, 3, 4, 9, 10, FAMILY];
 
 /// One published offer as the search sees it (built once, used by the index and the

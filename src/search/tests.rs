@@ -685,18 +685,41 @@ fn offers_about_the_word_come_before_those_whose_cfa_is_named_after_it() {
     offers[0].responsible.name = "CFA Expertise Comptable".into();
     offers[0].trainer.name = offers[0].responsible.name.clone();
     let published: Vec<&Offer> = offers.iter().collect();
-    build(&dir, &communes, &published, &vocabulary::Vocabulary::builtin()).unwrap();
+    build(
+        &dir,
+        &communes,
+        &published,
+        &vocabulary::Vocabulary::builtin(),
+    )
+    .unwrap();
     let opened = index::Opened::open(&dir).unwrap();
     let a = opened.answer("comptable", &Filters::new(), 100).unwrap();
-    let scores: Vec<_> = a.hits.iter().map(|h| (&h.title, h.topic, h.score)).collect();
+    let scores: Vec<_> = a
+        .hits
+        .iter()
+        .map(|h| (&h.title, h.topic, h.score))
+        .collect();
     assert_eq!(a.count, 4, "{scores:?}");
     let last = &a.hits[3];
     assert_eq!((last.title.as_str(), last.topic), ("BTS Communication", 0));
-    assert!(a.hits[..3].iter().all(|h| h.title == "BTS Comptabilité et gestion" && h.topic == 1));
+    assert!(
+        a.hits[..3]
+            .iter()
+            .all(|h| h.title == "BTS Comptabilité et gestion" && h.topic == 1)
+    );
     assert!(
         a.hits[..3].iter().all(|h| h.score < last.score),
         "the CFA's name outscores the offers about accounting, yet comes after: {scores:?}"
     );
+    // Every word of a longer query in the CFA's name: the query names the CFA, whose
+    // offers come first.
+    let a = opened
+        .answer("cfa comptable", &Filters::new(), 100)
+        .unwrap();
+    let order: Vec<_> = a.hits.iter().map(|h| (h.title.as_str(), h.topic)).collect();
+    assert_eq!(a.count, 4, "{order:?}");
+    assert_eq!(order[0], ("BTS Communication", 2), "{order:?}");
+    assert!(order[1..].iter().all(|&(_, topic)| topic == 1), "{order:?}");
 }
 
 #[test]
@@ -730,7 +753,13 @@ fn near_a_town_the_radius_is_the_one_that_finds_offers_about_the_words() {
         o.description = None;
     }
     let published: Vec<&Offer> = offers.iter().collect();
-    build(&dir, &communes, &published, &vocabulary::Vocabulary::builtin()).unwrap();
+    build(
+        &dir,
+        &communes,
+        &published,
+        &vocabulary::Vocabulary::builtin(),
+    )
+    .unwrap();
     let opened = index::Opened::open(&dir).unwrap();
     let mut f = Filters::new();
     f.insert("ville".into(), "gap".into());

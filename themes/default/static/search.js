@@ -1259,8 +1259,10 @@ class StaticIndex {
       if (!filters.size && !near) return null;
     }
     const n = this.n;
-    // Per offer: words matched, score, words matched in a topic field (query.rs `rank`).
-    const matched = new Uint8Array(n), total = new Float32Array(n), topics = new Uint8Array(n);
+    // Per offer: words matched, score, words matched in a topic field and in the CFA's
+    // names (query.rs `rank`).
+    const matched = new Uint8Array(n), total = new Float32Array(n);
+    const topics = new Uint8Array(n), names = new Uint8Array(n);
     const topicFields = new Set(this.m.topic);
     let any = null;
     if (words.length) {
@@ -1270,10 +1272,10 @@ class StaticIndex {
         const lists = await Promise.all(clauses.map((c) => this.postings(c)));
         const acc = new Float32Array(n);
         const seen = new Uint8Array(n);
-        const topical = new Uint8Array(n);
+        const topical = new Uint8Array(n), named = new Uint8Array(n);
         const touched = [];
         clauses.forEach((c, j) => {
-          const topic = topicFields.has(c.field);
+          const topic = topicFields.has(c.field), org = c.field === this.m.organisation;
           const f = this.fields[c.field];
           // Completions and corrections count half (query.rs clause_boost).
           const boost = c.term !== word.stem && c.field !== this.m.family.field ? f32(f.boost * this.m.expansionBoost) : f.boost;
@@ -1289,6 +1291,7 @@ class StaticIndex {
             const tf = v & 1 ? varint(bytes, pos) : 1;
             if (!seen[ord]) { seen[ord] = 1; touched.push(ord); }
             if (topic) topical[ord] = 1;
+            if (org) named[ord] = 1;
             acc[ord] += f32(w * f32(tf / f32(tf + f.norm[fid])));
           }
         });
@@ -1296,6 +1299,7 @@ class StaticIndex {
           total[o] = matched[o] ? total[o] + acc[o] : acc[o];
           matched[o]++;
           topics[o] += topical[o];
+          names[o] += named[o];
         }
       }
     } else any = true;
@@ -1311,6 +1315,8 @@ class StaticIndex {
     let ords = [];
     for (let o = 0; o < n; o++) if ((any || matched[o]) && (!filters.size || keep(o))) ords.push(o);
     const nw = words.length;
+    // Every word of two or more in the CFA's names: the query names the CFA.
+    if (nw >= 2) for (const o of ords) if (names[o] === nw) topics[o] = nw;
     if (nw) {
       if (ords.some((o) => matched[o] === nw)) ords = ords.filter((o) => matched[o] === nw);
       else if (nw >= 2) out.approx = ords.length > 0;
