@@ -140,12 +140,16 @@ pub(crate) fn catalogue(n: usize) -> Vec<Offer> {
         .collect()
 }
 
-/// Builds the search stage into a temporary folder.
+/// Builds the search stage of [`catalogue`]`(n)` into a temporary folder.
 pub(crate) fn built(n: usize) -> (tempfile::TempDir, std::path::PathBuf, SearchAssets) {
+    built_of(&catalogue(n))
+}
+
+/// Builds the search stage of `offers` into a temporary folder.
+fn built_of(offers: &[Offer]) -> (tempfile::TempDir, std::path::PathBuf, SearchAssets) {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("index");
     let communes = crate::inputs::load_communes(&crate::config::Config::default()).unwrap();
-    let offers = catalogue(n);
     let published: Vec<&Offer> = offers.iter().collect();
     let assets = build(
         &dir,
@@ -663,9 +667,6 @@ fn a_diploma_type_is_preferred_not_required() {
 
 #[test]
 fn offers_about_the_word_come_before_those_whose_cfa_is_named_after_it() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("index");
-    let communes = crate::inputs::load_communes(&crate::config::Config::default()).unwrap();
     let mut offers = catalogue(60);
     for o in &mut offers {
         o.responsible.name = "CFA Interprofessionnel Formaposte".into();
@@ -684,14 +685,7 @@ fn offers_about_the_word_come_before_those_whose_cfa_is_named_after_it() {
     offers[0].domain = Some("Communication".into());
     offers[0].responsible.name = "CFA Expertise Comptable".into();
     offers[0].trainer.name = offers[0].responsible.name.clone();
-    let published: Vec<&Offer> = offers.iter().collect();
-    build(
-        &dir,
-        &communes,
-        &published,
-        &vocabulary::Vocabulary::builtin(),
-    )
-    .unwrap();
+    let (_tmp, dir, _) = built_of(&offers);
     let opened = index::Opened::open(&dir).unwrap();
     let a = opened.answer("comptable", &Filters::new(), 100).unwrap();
     let scores: Vec<_> = a
@@ -724,9 +718,6 @@ fn offers_about_the_word_come_before_those_whose_cfa_is_named_after_it() {
 
 #[test]
 fn near_a_town_the_radius_is_the_one_that_finds_offers_about_the_words() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("index");
-    let communes = crate::inputs::load_communes(&crate::config::Config::default()).unwrap();
     let mut offers = catalogue(3);
     let place = |o: &mut Offer, town: &str, cp: &str, lat: f64, lon: f64| {
         o.place.address.town = Some(town.into());
@@ -752,14 +743,7 @@ fn near_a_town_the_radius_is_the_one_that_finds_offers_about_the_words() {
         o.trainer.name = o.responsible.name.clone();
         o.description = None;
     }
-    let published: Vec<&Offer> = offers.iter().collect();
-    build(
-        &dir,
-        &communes,
-        &published,
-        &vocabulary::Vocabulary::builtin(),
-    )
-    .unwrap();
+    let (_tmp, dir, _) = built_of(&offers);
     let opened = index::Opened::open(&dir).unwrap();
     let mut f = Filters::new();
     f.insert("ville".into(), "gap".into());
