@@ -755,3 +755,16 @@ fn near_a_town_the_radius_is_the_one_that_finds_offers_about_the_words() {
     assert_eq!(a.hits[0].topic, 1);
     assert_eq!(a.hits[1].topic, 0);
 }
+
+#[test]
+fn a_word_of_the_titles_family_ranks_above_one_job_name_among_many() {
+    let (_tmp, dir, _) = built(120);
+    let opened = index::Opened::open(&dir).unwrap();
+    // "pâtisserie" is in no title: CAP Pâtissier has a word of its family, other offers
+    // have it among the job names of their ROME code.
+    let a = opened.answer("pâtisserie", &Filters::new(), 200).unwrap();
+    let t = titles(&a.hits);
+    let pastry = t.iter().filter(|t| **t == "CAP Pâtissier").count();
+    assert!(pastry > 0 && t.len() > pastry, "{t:?}");
+    assert!(t[..pastry].iter().all(|t| *t == "CAP Pâtissier"), "{t:?}");
+}
