@@ -473,6 +473,19 @@ pub struct RankedDoc {
     pub distance: Option<f64>,
 }
 
+/// What a query's words found in one document, in word order.
+#[derive(Debug, Clone, Copy, Default)]
+struct Tally {
+    /// Words matched.
+    matched: usize,
+    /// BM25 summed in word order (the browser adds in the same order).
+    score: f32,
+    /// Words matched in a [`TOPIC_FIELDS`] field.
+    topic: usize,
+    /// Words matched in the CFA's names ([`ORGANISATION`]).
+    named: usize,
+}
+
 /// The ranked matches of a query, before their stored fields are read.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Ranked {
@@ -628,13 +641,11 @@ pub fn rank(
         })
     };
 
-    // Per document: (words matched, score summed in word order, words matched in a
-    // topic field, words matched in the CFA's names).
-    let mut scored: HashMap<DocAddress, (usize, f32, usize, usize)> = HashMap::new();
+    let mut scored: HashMap<DocAddress, Tally> = HashMap::new();
     if words.is_empty() {
         for (s, reader) in searcher.segment_readers().iter().enumerate() {
             for d in 0..reader.max_doc() {
-                scored.insert(DocAddress::new(s as u32, d), (0, 0.0, 0, 0));
+                scored.insert(DocAddress::new(s as u32, d), Tally::default());
             }
         }
     } else {
@@ -666,19 +677,19 @@ pub fn rank(
                 }
             }
             for (addr, (v, topic, named)) in acc {
-                let e = scored.entry(addr).or_insert((0, 0.0, 0, 0));
-                e.1 = if e.0 == 0 { v } else { e.1 + v };
-                e.0 += 1;
-                e.2 += usize::from(topic);
-                e.3 += usize::from(named);
+                let t = scored.entry(addr).or_default();
+                t.score = if t.matched == 0 { v } else { t.score + v };
+                t.matched += 1;
+                t.topic += usize::from(topic);
+                t.named += usize::from(named);
             }
         }
     }
     scored.retain(|addr, _| keep(columns.ords[addr.segment_ord as usize][addr.doc_id as usize]));
     let n = words.len();
     if n > 0 {
-        if scored.values().any(|(m, _, _, _)| *m == n) {
-            scored.retain(|_, (m, _, _, _)| *m == n);
+        if scored.values().any(|t| t.matched == n) {
+            scored.retain(|_, t| t.matched == n);
         } else if n >= 2 {
             out.approx = !scored.is_empty();
         } else {
@@ -687,17 +698,17 @@ pub fn rank(
     }
     let mut docs: Vec<RankedDoc> = scored
         .iter()
-        .map(|(addr, &(matched, score, topic, named))| {
+        .map(|(addr, t)| {
             // Every word of two or more in the CFA's names: the query names the CFA.
-            let topic = if n >= 2 && named == n { n } else { topic };
+            let topic = if n >= 2 && t.named == n { n } else { t.topic };
             let ord = columns.ords[addr.segment_ord as usize][addr.doc_id as usize];
             let distance = near.as_ref().and_then(|p| {
                 columns.geo[ord as usize].map(|(lat, lon)| distance_km(p.lat, p.lon, lat, lon))
             });
             RankedDoc {
                 ord,
-                score,
-                matched,
+                score: t.score,
+                matched: t.matched,
                 topic,
                 distance,
             }
