@@ -5,7 +5,7 @@
 # over the open-data records): zero-result rate, precision of the top 3, recall of the top
 # 20, and the number of queries answered well. Prints both tools side by side.
 # Needs: chromium, node + tests/browser/node_modules (tests/browser/run.sh installs them).
-# Usage: [FILL_ADMIN=1] scripts/bench-relevance.sh [EXPORT] [NAME]
+# Usage: [FILL_ADMIN=1] [QUERIES=file.json] scripts/bench-relevance.sh [EXPORT] [NAME]
 #   (work under /dev/shm/search-relevance; FILL_ADMIN=1 for a public list without the
 #   administrative columns, see scripts/bench-relevance-fill.py)
 set -euo pipefail
@@ -47,4 +47,4 @@ TOML
 "$bin" --config "$dir/vitrine.toml" build > "$dir/build.log"
 "$work/pf/node_modules/.bin/pagefind" --site "$dir/public" --glob "formations/**/*.html" > "$dir/pagefind.log"
 COMMUNES="$communes" VITRINE_BIN="$bin" node "$root/scripts/bench-relevance.mjs" "$dir/public" "$dir/vitrine.toml" \
-  "$root/tests/relevance/queries.json"
+  "${QUERIES:-$root/tests/relevance/queries.json}"
