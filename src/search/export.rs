@@ -22,8 +22,8 @@ use super::facets::{self, Facets};
 use super::places::Places;
 use super::postings::Inverted;
 use super::query::{
-    DIPLOMA_WORDS, EXPANSION_BOOST, MAX_EXPANSIONS, NEAR_WORDS, RADII, STOP_WORDS, TYPO_MIN_CHARS,
-    TYPO2_MIN_CHARS,
+    DIPLOMA_WORDS, EXPANSION_BOOST, FEW, MAX_EXPANSIONS, NEAR_WORDS, RADII, STOP_WORDS,
+    TYPO_MIN_CHARS, TYPO2_MIN_CHARS,
 };
 use super::schema::{FAMILY, ORGANISATION, SUBJECT_FIELDS, SearchDoc, TEXT_FIELDS, TOPIC_FIELDS};
 use crate::communes::{Communes, Kind};
@@ -319,6 +319,7 @@ pub fn export(
         "diplomas": DIPLOMA_WORDS,
         "near": NEAR_WORDS,
         "radii": RADII,
+        "few": FEW,
         "expansionBoost": EXPANSION_BOOST,
         "geoScale": GEO_SCALE,
     });

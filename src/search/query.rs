@@ -182,7 +182,10 @@ fn word_terms(w: &Word, last: bool, lexicon: &Lexicon) -> Vec<String> {
     if lexicon.terms.contains_key(&w.stem) {
         terms.push(w.stem.clone());
     }
-    if last && letters >= 2 {
+    // The last word is completed (the query may be typed still), unless it is two
+    // letters and a term itself: an acronym ("bts am"), whose hundreds of completions
+    // (aménagement…) would outscore it across their fields.
+    if last && (letters >= 3 || (letters == 2 && terms.is_empty())) {
         for t in lexicon
             .with_prefix(&w.stem)
             .chain(lexicon.with_prefix(&w.folded))
@@ -284,8 +287,14 @@ pub type Filters = BTreeMap<String, String>;
 /// Parameters of the search page that are not facets.
 pub const PARAMS: [&str; 2] = ["ville", "tri"];
 
-/// Radii tried in turn around a town until something is found (km).
+/// Radii tried in turn around a town until a page of offers is found (km).
 pub const RADII: [f64; 5] = [20.0, 30.0, 50.0, 75.0, 100.0];
+
+/// A page of results (the search page shows this many at first). When fewer offers than
+/// this match every word of two or more, those matching some follow; around a town, the
+/// radius grows until it holds this many offers about the words, or all there are
+/// within the largest.
+pub const FEW: usize = 10;
 
 /// Diploma words, longest first, and the `diplome` facet value they mean.
 pub const DIPLOMA_WORDS: [(&str, &str); 19] = [
@@ -631,7 +640,7 @@ pub fn rank(
             return Ok(out);
         }
     }
-    let keep = |ord: u32| -> bool {
+    let keeps = |facet_filters: &[(usize, String)], ord: u32| -> bool {
         let vals = &columns.facets[ord as usize];
         facet_filters.iter().all(|(i, v)| match i {
             4 => vals[4]
@@ -640,14 +649,19 @@ pub fn rank(
             i => vals[*i].as_deref() == Some(v.as_str()),
         })
     };
+    let all_docs = || {
+        searcher
+            .segment_readers()
+            .iter()
+            .enumerate()
+            .flat_map(|(s, reader)| {
+                (0..reader.max_doc()).map(move |d| DocAddress::new(s as u32, d))
+            })
+    };
 
     let mut scored: HashMap<DocAddress, Tally> = HashMap::new();
     if words.is_empty() {
-        for (s, reader) in searcher.segment_readers().iter().enumerate() {
-            for d in 0..reader.max_doc() {
-                scored.insert(DocAddress::new(s as u32, d), Tally::default());
-            }
-        }
+        scored.extend(all_docs().map(|a| (a, Tally::default())));
     } else {
         let scoring = EnableScoring::enabled_from_searcher(searcher);
         for (word, clauses) in words.iter().zip(plan(words, lexicon).words) {
@@ -685,17 +699,26 @@ pub fn rank(
             }
         }
     }
-    scored.retain(|addr, _| keep(columns.ords[addr.segment_ord as usize][addr.doc_id as usize]));
-    let n = words.len();
-    if n > 0 {
-        if scored.values().any(|t| t.matched == n) {
-            scored.retain(|_, t| t.matched == n);
-        } else if n >= 2 {
-            out.approx = !scored.is_empty();
-        } else {
-            scored.clear();
+    let ord_of = |addr: &DocAddress| columns.ords[addr.segment_ord as usize][addr.doc_id as usize];
+    scored.retain(|addr, _| keeps(&facet_filters, ord_of(addr)));
+    // No offer has any of the words, but the query also asked for a diploma or a place:
+    // the offers of those, flagged approaching, rather than an empty page ("bts nrc").
+    let unmatched = !words.is_empty()
+        && scored.is_empty()
+        && (prefer.is_some() || understood.department.is_some() || near.is_some());
+    if unmatched {
+        if let Some(d) = &prefer
+            && !filters.contains_key("diplome")
+        {
+            facet_filters.push((2, d.clone()));
         }
+        scored.extend(
+            all_docs()
+                .filter(|a| keeps(&facet_filters, ord_of(a)))
+                .map(|a| (a, Tally::default())),
+        );
     }
+    let n = words.len();
     let mut docs: Vec<RankedDoc> = scored
         .iter()
         .map(|(addr, t)| {
@@ -716,14 +739,22 @@ pub fn rank(
         .collect();
     let mut by_distance = false;
     if near.is_some() && !docs.is_empty() {
-        // The smallest radius that finds an offer about the words (as many in a topic
-        // field as any offer has), else one that finds any offer: an offer whose CFA's
-        // name has the word does not keep those about it a few kilometres further out.
-        let best = docs.iter().map(|d| d.topic).max().unwrap_or(0);
+        // The smallest radius that holds a page of the offers most about the words (the
+        // most words matched, then in a topic field), or all of them within the largest;
+        // else the smallest that finds any offer. An offer whose CFA's name has the word
+        // does not keep those about it a few kilometres further out, and one offer in
+        // town does not hide the next ones: nearest first, the list goes on.
+        let best = docs.iter().map(|d| (d.matched, d.topic)).max();
         let within = |d: &RankedDoc, r: f64| d.distance.is_some_and(|x| x <= r);
-        let radius = RADII
-            .into_iter()
-            .find(|&r| docs.iter().any(|d| d.topic == best && within(d, r)))
+        let about = |r: f64| {
+            docs.iter()
+                .filter(|d| Some((d.matched, d.topic)) == best && within(d, r))
+                .count()
+        };
+        let target = about(RADII[RADII.len() - 1]).min(FEW);
+        let radius = (target > 0)
+            .then(|| RADII.into_iter().find(|&r| about(r) >= target))
+            .flatten()
             .or_else(|| {
                 RADII
                     .into_iter()
@@ -740,6 +771,21 @@ pub fn rank(
             }
         }
     }
+    if n >= 2 {
+        // Every word required, unless fewer than a page of offers have them all: then
+        // those about some of the words (in a topic field) follow, flagged approaching,
+        // so that one word found in few offers does not hide the many about the others
+        // (and a word of every CFA's name, such as "cfa", does not bring them all). With
+        // no offer having them all, those with the most words, as they are.
+        let full = docs.iter().filter(|d| d.matched == n).count();
+        if full >= FEW {
+            docs.retain(|d| d.matched == n);
+        } else if full > 0 {
+            docs.retain(|d| d.matched == n || d.topic > 0);
+        }
+        out.approx = docs.iter().any(|d| d.matched < n);
+    }
+    out.approx |= unmatched && !docs.is_empty();
     let by_date = filters.get("tri").map(String::as_str) == Some("date");
     let preferred =
         |ord: u32| -> bool { prefer.is_some() && columns.facets[ord as usize][2] == prefer };
@@ -914,18 +960,18 @@ mod tests {
     #[test]
     fn expansions_are_capped_by_frequency() {
         let mut terms: Vec<(String, u32)> =
-            (0..60).map(|i| (format!("ab{i:02}"), i as u32)).collect();
-        terms.push(("ab".into(), 1));
+            (0..60).map(|i| (format!("abc{i:02}"), i as u32)).collect();
+        terms.push(("abc".into(), 1));
         let lex = Lexicon {
             terms: terms
                 .iter()
                 .map(|(t, df)| (t.clone(), vec![(0u8, *df)]))
                 .collect(),
         };
-        let p = terms_of(&plan("ab", &lex));
+        let p = terms_of(&plan("abc", &lex));
         assert_eq!(p[0].len(), MAX_EXPANSIONS);
-        assert!(p[0].contains(&"ab".to_string()), "the stem itself is kept");
-        assert!(p[0].contains(&"ab59".to_string()));
-        assert!(!p[0].contains(&"ab00".to_string()));
+        assert!(p[0].contains(&"abc".to_string()), "the stem itself is kept");
+        assert!(p[0].contains(&"abc59".to_string()));
+        assert!(!p[0].contains(&"abc00".to_string()));
     }
 }

@@ -580,6 +580,54 @@ fn when_not_every_word_matches_the_closest_offers_come_flagged() {
 }
 
 #[test]
+fn an_old_acronym_finds_the_diploma_that_replaced_it_not_words_it_begins() {
+    let mut offers = catalogue(6);
+    for (i, o) in offers.iter_mut().enumerate() {
+        o.title = match i {
+            0..3 => "BTS Support à l'action managériale",
+            _ => "BTS Aménagement finition",
+        }
+        .into();
+        o.rome = Vec::new();
+        o.description = None;
+    }
+    let (_tmp, dir, _) = built_of(&offers);
+    let opened = index::Opened::open(&dir).unwrap();
+    // "AM" (assistant de manager) became SAM: not the first letters of "aménagement".
+    for q in ["bts am", "AM", "sam"] {
+        let a = opened.answer(q, &Filters::new(), 10).unwrap();
+        assert_eq!(a.count, 3, "{q}");
+        assert!(
+            a.hits.iter().all(|h| h.title.contains("managériale")),
+            "{q}"
+        );
+    }
+    // Three letters are completed as they are typed.
+    let a = opened.answer("amé", &Filters::new(), 10).unwrap();
+    assert!(a.count > 0 && a.hits.iter().all(|h| h.title.contains("Aménagement")));
+}
+
+#[test]
+fn words_that_match_nothing_leave_what_else_the_query_asked_for() {
+    let (_tmp, dir, _) = built(120);
+    let opened = index::Opened::open(&dir).unwrap();
+    // An acronym the site does not know: the CAPs, flagged approaching.
+    let a = opened.answer("cap xyzt", &Filters::new(), 500).unwrap();
+    let caps = opened.answer("cap", &Filters::new(), 500).unwrap();
+    assert!(a.approx);
+    assert!(a.count > 0 && a.count == caps.count);
+    assert!(
+        a.hits
+            .iter()
+            .all(|h| h.matched == 0 && h.title.starts_with("CAP"))
+    );
+    // And a place: its offers, nearest first.
+    let a = opened.answer("xyzt nice", &Filters::new(), 500).unwrap();
+    assert!(a.approx && a.count > 0 && a.radius.is_some());
+    assert_eq!(a.hits[0].town.as_deref(), Some("Nice"));
+}
+
+#[test]
 fn a_town_a_postcode_or_a_department_in_the_query_is_a_place() {
     let (_tmp, dir, _) = built(120);
     let opened = index::Opened::open(&dir).unwrap();
@@ -592,7 +640,14 @@ fn a_town_a_postcode_or_a_department_in_the_query_is_a_place() {
         .answer("coiffure 84000", &Filters::new(), 100)
         .unwrap();
     assert_eq!(a.understood.place.as_ref().unwrap().name, "Avignon");
-    assert!(a.hits.iter().all(|h| h.town.as_deref() == Some("Avignon")));
+    // Nearest first among the offers as much about the words: Avignon's, then those of
+    // the next towns (fewer than a page of them in Avignon).
+    assert_eq!(a.hits[0].town.as_deref(), Some("Avignon"), "{:?}", a.hits);
+    for w in a.hits.windows(2) {
+        if (w[0].matched, w[0].topic) == (w[1].matched, w[1].topic) {
+            assert!(w[0].distance <= w[1].distance, "{:?}", a.hits);
+        }
+    }
     let d = opened.answer("Vaucluse", &Filters::new(), 500).unwrap();
     assert_eq!(d.understood.department.as_deref(), Some("84"));
     assert!(d.count > 0 && d.hits.iter().all(|h| h.town.as_deref() == Some("Avignon")));
@@ -754,6 +809,93 @@ fn near_a_town_the_radius_is_the_one_that_finds_offers_about_the_words() {
     assert_eq!(towns, ["Sisteron", "Gap"]);
     assert_eq!(a.hits[0].topic, 1);
     assert_eq!(a.hits[1].topic, 0);
+}
+
+#[test]
+fn near_a_town_the_list_goes_on_until_a_page_of_offers_about_the_words() {
+    let mut offers = catalogue(2 + query::FEW);
+    let place = |o: &mut Offer, town: &str, cp: &str, lat: f64, lon: f64| {
+        o.place.address.town = Some(town.into());
+        o.place.address.postcode = Some(cp.into());
+        o.place.coordinates = Some(Coordinates { lat, lon });
+    };
+    // One CAP coiffure in Gap; the others in Sisteron, 40 km away, and one in Nice, 140.
+    for (i, o) in offers.iter_mut().enumerate() {
+        o.title = "CAP Métiers de la coiffure".into();
+        o.domain = Some("Coiffure, esthétique".into());
+        o.responsible.name = "CFA des métiers de l'artisanat".into();
+        o.trainer.name = o.responsible.name.clone();
+        o.description = None;
+        match i {
+            0 => place(o, "Gap", "05000", 44.55858, 6.07868),
+            1 => place(o, "Nice", "06000", 43.70313, 7.26608),
+            _ => place(o, "Sisteron", "04200", 44.19613, 5.94310),
+        }
+    }
+    let (_tmp, dir, _) = built_of(&offers);
+    let opened = index::Opened::open(&dir).unwrap();
+    let a = opened.answer("coiffure gap", &Filters::new(), 50).unwrap();
+    // Not 20 km (one offer there): 50 km, Gap's offer first, then Sisteron's.
+    assert_eq!(a.radius, Some(50.0));
+    let towns: Vec<_> = a.hits.iter().map(|h| h.town.as_deref().unwrap()).collect();
+    assert_eq!(towns[0], "Gap");
+    assert_eq!(towns[1..], vec!["Sisteron"; query::FEW]);
+}
+
+#[test]
+fn when_few_offers_have_every_word_those_about_some_follow() {
+    let with = |full: usize| {
+        let mut offers = catalogue(full + 6);
+        for (i, o) in offers.iter_mut().enumerate() {
+            o.responsible.name = "CFA des métiers de l'industrie".into();
+            o.description = None;
+            o.rome = Vec::new();
+            let (title, domain) = match i {
+                i if i < full => (
+                    "Titre pro Technicien de maintenance industrielle",
+                    "Industrie",
+                ),
+                i if i < full + 5 => ("BTS Maintenance des systèmes", "Industrie"),
+                // Only its CFA is named after one of the words: not about it.
+                _ => {
+                    o.responsible.name = "Institut des techniciens".into();
+                    ("CAP Boulanger", "Alimentation")
+                }
+            };
+            o.title = title.into();
+            o.domain = Some(domain.into());
+            o.trainer.name = o.responsible.name.clone();
+        }
+        let (tmp, dir, _) = built_of(&offers);
+        let opened = index::Opened::open(&dir).unwrap();
+        let a = opened
+            .answer("technicien de maintenance", &Filters::new(), 50)
+            .unwrap();
+        drop(tmp);
+        a
+    };
+    // Two offers with both words: they come first, then the five about maintenance,
+    // flagged approaching; not the offer whose CFA only has "technicien".
+    let a = with(2);
+    let titles: Vec<_> = a
+        .hits
+        .iter()
+        .map(|h| (h.title.as_str(), h.matched))
+        .collect();
+    assert!(a.approx);
+    assert_eq!(a.count, 7, "{titles:?}");
+    assert!(titles[..2].iter().all(|&(_, m)| m == 2), "{titles:?}");
+    assert!(
+        titles[2..]
+            .iter()
+            .all(|&t| t == ("BTS Maintenance des systèmes", 1)),
+        "{titles:?}"
+    );
+    // A page of offers with both words: those alone.
+    let a = with(query::FEW);
+    assert!(!a.approx);
+    assert_eq!(a.count, query::FEW);
+    assert!(a.hits.iter().all(|h| h.matched == 2));
 }
 
 #[test]

@@ -1142,7 +1142,9 @@ class StaticIndex {
       let terms = [];
       const own = await this.entry(w.stem);
       if (own) { terms.push(w.stem); found.set(w.stem, own); }
-      if (last && letters >= 2) {
+      // Two letters that are a term themselves (an acronym: "bts am") are not completed
+      // (query.rs word_terms).
+      if (last && (letters >= 3 || (letters === 2 && !own))) {
         const [a, b] = await Promise.all([this.withPrefix(w.stem), this.withPrefix(w.folded)]);
         for (const [t, e] of a.concat(b)) {
           if (!terms.includes(t)) terms.push(t);
@@ -1306,37 +1308,55 @@ class StaticIndex {
     // Only the columns of the facets used: filters, and the diploma for a preference.
     const cols = await Promise.all(this.m.facets.map((name, i) =>
       (filters.has(name) || (name === 'diplome' && understood.diploma) ? this.column(i) : null)));
-    const want = this.m.facets.map((name) => {
-      const v = filters.get(name);
-      return v ? valueIndex(name, v) : 0;
-    });
-    const keep = (o) => want.every((w, i) => !w ||
-      (this.m.facets[i] === 'voie' ? (cols[i][o] & w) !== 0 : cols[i][o] === w));
+    const keeper = () => {
+      const want = this.m.facets.map((name) => {
+        const v = filters.get(name);
+        return v ? valueIndex(name, v) : 0;
+      });
+      return (o) => !filters.size || want.every((w, i) => !w ||
+        (this.m.facets[i] === 'voie' ? (cols[i][o] & w) !== 0 : cols[i][o] === w));
+    };
+    let keep = keeper();
     let ords = [];
-    for (let o = 0; o < n; o++) if ((any || matched[o]) && (!filters.size || keep(o))) ords.push(o);
+    for (let o = 0; o < n; o++) if ((any || matched[o]) && keep(o)) ords.push(o);
+    // No offer has any of the words, but the query also asked for a diploma or a place:
+    // the offers of those, flagged approaching (query.rs).
+    const unmatched = words.length > 0 && !ords.length && !!(understood.diploma || understood.department || near);
+    if (unmatched) {
+      if (understood.diploma && !s.diplome) filters.set('diplome', understood.diploma);
+      keep = keeper();
+      for (let o = 0; o < n; o++) if (keep(o)) ords.push(o);
+    }
     const nw = words.length;
     // Every word of two or more in the CFA's names: the query names the CFA.
     if (nw >= 2) for (const o of ords) if (names[o] === nw) topics[o] = nw;
-    if (nw) {
-      if (ords.some((o) => matched[o] === nw)) ords = ords.filter((o) => matched[o] === nw);
-      else if (nw >= 2) out.approx = ords.length > 0;
-      else ords = [];
-    }
     let byDistance = false;
     if (near && ords.length) {
       const geo = await this.geo();
       for (const o of ords) if (geo.has[o]) out.dist.set(o, distanceKm(near.lat, near.lon, geo.lat[o], geo.lon[o]));
-      // The smallest radius that finds an offer about the words, else any (query.rs).
-      let best = 0;
-      for (const o of ords) if (topics[o] > best) best = topics[o];
+      // The smallest radius that holds a page of the offers most about the words, or all
+      // of them within the largest; else the smallest that finds any (query.rs).
+      let bm = -1, bt = -1;
+      for (const o of ords) if (matched[o] > bm || (matched[o] === bm && topics[o] > bt)) { bm = matched[o]; bt = topics[o]; }
       const within = (o, r) => out.dist.has(o) && out.dist.get(o) <= r;
-      const radius = this.m.radii.find((r) => ords.some((o) => topics[o] === best && within(o, r)))
-        ?? this.m.radii.find((r) => ords.some((o) => within(o, r)));
+      const about = (r) => ords.reduce((c, o) => c + (matched[o] === bm && topics[o] === bt && within(o, r) ? 1 : 0), 0);
+      const radii = this.m.radii;
+      const target = Math.min(about(radii.at(-1)), this.m.few);
+      const radius = (target > 0 ? radii.find((r) => about(r) >= target) : undefined)
+        ?? radii.find((r) => ords.some((o) => within(o, r)));
       if (radius !== undefined) {
         ords = ords.filter((o) => within(o, radius));
         out.radius = radius; byDistance = s.tri !== 'date';
       } else { out.elsewhere = true; out.dist.clear(); }
     }
+    if (nw >= 2) {
+      // Every word required, unless fewer than a page of offers have them all (query.rs).
+      const full = ords.reduce((c, o) => c + (matched[o] === nw ? 1 : 0), 0);
+      if (full >= this.m.few) ords = ords.filter((o) => matched[o] === nw);
+      else if (full > 0) ords = ords.filter((o) => matched[o] === nw || topics[o] > 0);
+      out.approx = ords.some((o) => matched[o] < nw);
+    }
+    if (unmatched && ords.length) out.approx = true;
     const days = s.tri === 'date' ? await this.dates() : null;
     const pref = understood.diploma ? valueIndex('diplome', understood.diploma) : 0;
     const dcol = cols[this.m.facets.indexOf('diplome')];
@@ -1602,7 +1622,13 @@ function start(root) {
     document.title = s.q ? `${s.q} — ${baseTitle}` : baseTitle;
     notes.replaceChildren();
     if (r.approx) {
-      notes.append(el('p', { class: 'approchants', text: 'Résultats approchants : aucune formation ne contient tous les mots cherchés ; voici celles qui en contiennent le plus.' }));
+      const nw = r.understood.words.length;
+      const full = ords.reduce((c, o) => c + (r.matched[o] === nw ? 1 : 0), 0);
+      const some = ords.length && r.matched[ords[0]] > 0;
+      notes.append(el('p', { class: 'approchants', text: full
+        ? `Résultats approchants : ${full === 1 ? 'une seule formation contient' : `seules ${full} formations contiennent`} tous les mots cherchés ; suivent celles qui en contiennent une partie.`
+        : some ? 'Résultats approchants : aucune formation ne contient tous les mots cherchés ; voici celles qui en contiennent le plus.'
+          : 'Résultats approchants : aucune formation ne contient les mots cherchés ; voici celles qui répondent au reste de la recherche.' }));
     }
     if (r.elsewhere && r.near) {
       notes.append(el('p', { text: `Rien à moins de ${index.m.radii.at(-1)} km de ${r.near.name} : voici les formations ailleurs.` }));
@@ -1641,7 +1667,7 @@ function start(root) {
     if (places) fact(`${places} place${places > 1 ? 's' : ''}`);
     if (rec.voies & 1) fact('Parcoursup');
     if (rec.voies & 2) fact('Affelnet');
-    const words = r.approx && r.matched
+    const words = r.approx && r.matched && r.matched[rec.ord] > 0
       ? el('p', { class: 'mots', text: `${r.matched[rec.ord]} mot${r.matched[rec.ord] > 1 ? 's' : ''} sur ${r.understood.words.length}` }) : null;
     const sessions = g.length > 1 ? el('ul', { class: 'sessions' }, ...g.map((x) => el('li', {},
       el('a', { href: x.url, text: x.start ? `Rentrée du ${frDate(x.start)}${x.end ? ` au ${frDate(x.end)}` : ''}` : 'Dates à venir' })))) : null;
