@@ -699,13 +699,15 @@ pub fn rank(
             }
         }
     }
-    let ord_of = |addr: &DocAddress| columns.ords[addr.segment_ord as usize][addr.doc_id as usize];
-    scored.retain(|addr, _| keeps(&facet_filters, ord_of(addr)));
-    // No offer has any of the words, but the query also asked for a diploma or a place:
-    // the offers of those, flagged approaching, rather than an empty page ("bts nrc").
+    // No offer at all has any of the words, but the query also asked for a diploma or a
+    // place: the offers of those, flagged approaching, rather than an empty page ("bts
+    // nrc"). Words found only outside the filters chosen find nothing, as the filters'
+    // counts say.
     let unmatched = !words.is_empty()
         && scored.is_empty()
         && (prefer.is_some() || understood.department.is_some() || near.is_some());
+    let ord_of = |addr: &DocAddress| columns.ords[addr.segment_ord as usize][addr.doc_id as usize];
+    scored.retain(|addr, _| keeps(&facet_filters, ord_of(addr)));
     if unmatched {
         if let Some(d) = &prefer
             && !filters.contains_key("diplome")

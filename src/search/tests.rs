@@ -625,6 +625,18 @@ fn words_that_match_nothing_leave_what_else_the_query_asked_for() {
     let a = opened.answer("xyzt nice", &Filters::new(), 500).unwrap();
     assert!(a.approx && a.count > 0 && a.radius.is_some());
     assert_eq!(a.hits[0].town.as_deref(), Some("Nice"));
+    // Words found, but not within the filters chosen: nothing, as the filters' counts say.
+    let mut f = Filters::new();
+    f.insert("niveau".into(), "3".into());
+    assert!(
+        opened
+            .answer("organisations", &Filters::new(), 5)
+            .unwrap()
+            .count
+            > 0
+    );
+    let a = opened.answer("cap organisations", &f, 500).unwrap();
+    assert_eq!((a.approx, a.count), (false, 0));
 }
 
 #[test]

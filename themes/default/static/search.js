@@ -1318,10 +1318,14 @@ class StaticIndex {
     };
     let keep = keeper();
     let ords = [];
-    for (let o = 0; o < n; o++) if ((any || matched[o]) && keep(o)) ords.push(o);
-    // No offer has any of the words, but the query also asked for a diploma or a place:
-    // the offers of those, flagged approaching (query.rs).
-    const unmatched = words.length > 0 && !ords.length && !!(understood.diploma || understood.department || near);
+    let anyWord = false;
+    for (let o = 0; o < n; o++) {
+      if (matched[o]) anyWord = true;
+      if ((any || matched[o]) && keep(o)) ords.push(o);
+    }
+    // No offer at all has any of the words, but the query also asked for a diploma or a
+    // place: the offers of those, flagged approaching (query.rs).
+    const unmatched = words.length > 0 && !anyWord && !!(understood.diploma || understood.department || near);
     if (unmatched) {
       if (understood.diploma && !s.diplome) filters.set('diplome', understood.diploma);
       keep = keeper();
