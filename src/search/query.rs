@@ -706,6 +706,9 @@ pub fn rank(
     let unmatched = !words.is_empty()
         && scored.is_empty()
         && (prefer.is_some() || understood.department.is_some() || near.is_some());
+    // Offers with every word, in the whole catalogue: whether those with some follow is
+    // decided before the filters, so that a filter's count is what choosing it gives.
+    let full = scored.values().filter(|t| t.matched == words.len()).count();
     let ord_of = |addr: &DocAddress| columns.ords[addr.segment_ord as usize][addr.doc_id as usize];
     scored.retain(|addr, _| keeps(&facet_filters, ord_of(addr)));
     if unmatched {
@@ -774,12 +777,11 @@ pub fn rank(
         }
     }
     if n >= 2 {
-        // Every word required, unless fewer than a page of offers have them all: then
-        // those about some of the words (in a topic field) follow, flagged approaching,
-        // so that one word found in few offers does not hide the many about the others
-        // (and a word of every CFA's name, such as "cfa", does not bring them all). With
-        // no offer having them all, those with the most words, as they are.
-        let full = docs.iter().filter(|d| d.matched == n).count();
+        // Every word required, unless fewer than a page of offers (in the catalogue) have
+        // them all: then those about some of the words (in a topic field) follow, flagged
+        // approaching, so that one word found in few offers does not hide the many about
+        // the others (and a word of every CFA's name, such as "cfa", does not bring them
+        // all). With no offer having them all, those with the most words, as they are.
         if full >= FEW {
             docs.retain(|d| d.matched == n);
         } else if full > 0 {

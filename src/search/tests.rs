@@ -856,9 +856,15 @@ fn near_a_town_the_list_goes_on_until_a_page_of_offers_about_the_words() {
 
 #[test]
 fn when_few_offers_have_every_word_those_about_some_follow() {
-    let with = |full: usize| {
+    let with = |full: usize, filters: &Filters| {
         let mut offers = catalogue(full + 6);
         for (i, o) in offers.iter_mut().enumerate() {
+            // Two of the offers with both words, and those with one, at bac +3.
+            o.level = Some(if i < 2 || (full..full + 5).contains(&i) {
+                6
+            } else {
+                5
+            });
             o.responsible.name = "CFA des métiers de l'industrie".into();
             o.description = None;
             o.rome = Vec::new();
@@ -881,14 +887,16 @@ fn when_few_offers_have_every_word_those_about_some_follow() {
         let (tmp, dir, _) = built_of(&offers);
         let opened = index::Opened::open(&dir).unwrap();
         let a = opened
-            .answer("technicien de maintenance", &Filters::new(), 50)
+            .answer("technicien de maintenance", filters, 50)
             .unwrap();
         drop(tmp);
         a
     };
+    let none = Filters::new();
+    let bac3 = Filters::from([("niveau".to_string(), "6".to_string())]);
     // Two offers with both words: they come first, then the five about maintenance,
     // flagged approaching; not the offer whose CFA only has "technicien".
-    let a = with(2);
+    let a = with(2, &none);
     let titles: Vec<_> = a
         .hits
         .iter()
@@ -904,10 +912,15 @@ fn when_few_offers_have_every_word_those_about_some_follow() {
         "{titles:?}"
     );
     // A page of offers with both words: those alone.
-    let a = with(query::FEW);
+    let a = with(query::FEW, &none);
     assert!(!a.approx);
     assert_eq!(a.count, query::FEW);
     assert!(a.hits.iter().all(|h| h.matched == 2));
+    // Counted before the filters: at bac +3, the two with both words, not the others
+    // (what the level's count said before it was chosen).
+    let a = with(query::FEW, &bac3);
+    assert!(!a.approx);
+    assert_eq!(a.count, 2);
 }
 
 #[test]

@@ -1318,9 +1318,10 @@ class StaticIndex {
     };
     let keep = keeper();
     let ords = [];
-    let anyWord = false;
+    let anyWord = false, full = 0;
     for (let o = 0; o < n; o++) {
       if (matched[o]) anyWord = true;
+      if (words.length && matched[o] === words.length) full++;
       if ((any || matched[o]) && keep(o)) ords.push(o);
     }
     // No offer at all has any of the words, but the query also asked for a diploma or a
@@ -1354,8 +1355,8 @@ class StaticIndex {
       } else { out.elsewhere = true; out.dist.clear(); }
     }
     if (nw >= 2) {
-      // Every word required, unless fewer than a page of offers have them all (query.rs).
-      const full = ords.reduce((c, o) => c + (matched[o] === nw ? 1 : 0), 0);
+      // Every word required, unless fewer than a page of offers in the catalogue have
+      // them all, counted before the filters (query.rs).
       if (full >= this.m.few) ords = ords.filter((o) => matched[o] === nw);
       else if (full > 0) ords = ords.filter((o) => matched[o] === nw || topics[o] > 0);
       out.approx = ords.some((o) => matched[o] < nw);
