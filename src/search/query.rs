@@ -630,12 +630,17 @@ pub fn rank(
         facet_filters.push((1, d.clone()));
     }
     let prefer = understood.diploma.clone();
-    if words.is_empty() {
+    // The diploma asked for, as a filter (unless one is chosen): when no word is left to
+    // prefer it among.
+    let diploma_filter = |facet_filters: &mut Vec<(usize, String)>| {
         if let Some(d) = &prefer
             && !filters.contains_key("diplome")
         {
             facet_filters.push((2, d.clone()));
         }
+    };
+    if words.is_empty() {
+        diploma_filter(&mut facet_filters);
         if facet_filters.is_empty() && near.is_none() {
             return Ok(out);
         }
@@ -703,33 +708,29 @@ pub fn rank(
     // place: the offers of those, flagged approaching, rather than an empty page ("bts
     // nrc"). Words found only outside the filters chosen find nothing, as the filters'
     // counts say.
-    let unmatched = !words.is_empty()
+    let n = words.len();
+    let unmatched = n > 0
         && scored.is_empty()
         && (prefer.is_some() || understood.department.is_some() || near.is_some());
     // Offers with every word, in the whole catalogue: whether those with some follow is
     // decided before the filters, so that a filter's count is what choosing it gives.
-    let full = scored.values().filter(|t| t.matched == words.len()).count();
+    let full = scored.values().filter(|t| t.matched == n).count();
     let ord_of = |addr: &DocAddress| columns.ords[addr.segment_ord as usize][addr.doc_id as usize];
     scored.retain(|addr, _| keeps(&facet_filters, ord_of(addr)));
     if unmatched {
-        if let Some(d) = &prefer
-            && !filters.contains_key("diplome")
-        {
-            facet_filters.push((2, d.clone()));
-        }
+        diploma_filter(&mut facet_filters);
         scored.extend(
             all_docs()
                 .filter(|a| keeps(&facet_filters, ord_of(a)))
                 .map(|a| (a, Tally::default())),
         );
     }
-    let n = words.len();
     let mut docs: Vec<RankedDoc> = scored
         .iter()
         .map(|(addr, t)| {
             // Every word of two or more in the CFA's names: the query names the CFA.
             let topic = if n >= 2 && t.named == n { n } else { t.topic };
-            let ord = columns.ords[addr.segment_ord as usize][addr.doc_id as usize];
+            let ord = ord_of(addr);
             let distance = near.as_ref().and_then(|p| {
                 columns.geo[ord as usize].map(|(lat, lon)| distance_km(p.lat, p.lon, lat, lon))
             });
@@ -757,9 +758,9 @@ pub fn rank(
                 .count()
         };
         let target = about(RADII[RADII.len() - 1]).min(FEW);
-        let radius = (target > 0)
-            .then(|| RADII.into_iter().find(|&r| about(r) >= target))
-            .flatten()
+        let radius = RADII
+            .into_iter()
+            .find(|&r| target > 0 && about(r) >= target)
             .or_else(|| {
                 RADII
                     .into_iter()

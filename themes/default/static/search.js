@@ -1347,7 +1347,7 @@ class StaticIndex {
       const about = (r) => ords.reduce((c, o) => c + (matched[o] === bm && topics[o] === bt && within(o, r) ? 1 : 0), 0);
       const radii = this.m.radii;
       const target = Math.min(about(radii.at(-1)), this.m.few);
-      const radius = (target > 0 ? radii.find((r) => about(r) >= target) : undefined)
+      const radius = radii.find((r) => target > 0 && about(r) >= target)
         ?? radii.find((r) => ords.some((o) => within(o, r)));
       if (radius !== undefined) {
         ords = ords.filter((o) => within(o, radius));
@@ -1629,11 +1629,12 @@ function start(root) {
     if (r.approx) {
       const nw = r.understood.words.length;
       const full = ords.reduce((c, o) => c + (r.matched[o] === nw ? 1 : 0), 0);
-      const some = ords.length && r.matched[ords[0]] > 0;
-      notes.append(el('p', { class: 'approchants', text: full
-        ? `Résultats approchants : ${full === 1 ? 'une seule formation contient' : `seules ${full} formations contiennent`} tous les mots cherchés ; suivent celles qui en contiennent une partie.`
-        : some ? 'Résultats approchants : aucune formation ne contient tous les mots cherchés ; voici celles qui en contiennent le plus.'
-          : 'Résultats approchants : aucune formation ne contient les mots cherchés ; voici celles qui répondent au reste de la recherche.' }));
+      // Some offers with every word; none, but some with a few; none with any.
+      let said;
+      if (full) said = `${full === 1 ? 'une seule formation contient' : `seules ${full} formations contiennent`} tous les mots cherchés ; suivent celles qui en contiennent une partie`;
+      else if (ords.length && r.matched[ords[0]] > 0) said = 'aucune formation ne contient tous les mots cherchés ; voici celles qui en contiennent le plus';
+      else said = 'aucune formation ne contient les mots cherchés ; voici celles qui répondent au reste de la recherche';
+      notes.append(el('p', { class: 'approchants', text: `Résultats approchants : ${said}.` }));
     }
     if (r.elsewhere && r.near) {
       notes.append(el('p', { text: `Rien à moins de ${index.m.radii.at(-1)} km de ${r.near.name} : voici les formations ailleurs.` }));
