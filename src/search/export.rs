@@ -25,7 +25,9 @@ use super::query::{
     DIPLOMA_WORDS, EXPANSION_BOOST, FEW, MAX_EXPANSIONS, NEAR_WORDS, RADII, STOP_WORDS,
     TYPO_MIN_CHARS, TYPO2_MIN_CHARS,
 };
-use super::schema::{FAMILY, ORGANISATION, SUBJECT_FIELDS, SearchDoc, TEXT_FIELDS, TOPIC_FIELDS};
+use super::schema::{
+    FAMILY, ORGANISATION, SUBJECT_FIELDS, SearchDoc, TEXT_FIELDS, TITLE_FIELDS, TOPIC_FIELDS,
+};
 use crate::communes::{Communes, Kind};
 use crate::output::Files;
 use crate::safe::json_bytes;
@@ -315,6 +317,7 @@ pub fn export(
         "family": {"field": FAMILY, "suffixes": FAMILY_SUFFIXES},
         "subject": SUBJECT_FIELDS,
         "topic": TOPIC_FIELDS,
+        "title": TITLE_FIELDS,
         "organisation": ORGANISATION,
         "diplomas": DIPLOMA_WORDS,
         "near": NEAR_WORDS,

@@ -111,10 +111,23 @@ impl Places {
             .iter()
             .map(|c| c.department.as_str())
             .collect();
+        // A department that is one commune of its name (Paris) is named as the town:
+        // "cuisine paris" then finds the offers of Paris first and those of its close
+        // suburbs after them, not Paris alone. Its code still names the department.
+        let mut communes_of: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for c in communes.all().iter().filter(|c| c.kind == Kind::Commune) {
+            communes_of.entry(&c.department).or_default().push(&c.name);
+        }
         for code in codes {
             departments.insert(code.to_lowercase(), code.to_string());
             if let Some(name) = department_name(code) {
-                departments.insert(folded_key(name), code.to_string());
+                let key = folded_key(name);
+                let is_its_town = matches!(communes_of.get(code).map(Vec::as_slice),
+                    Some([only]) if folded_key(only) == key)
+                    && towns.contains_key(key.as_str());
+                if !is_its_town {
+                    departments.insert(key, code.to_string());
+                }
             }
         }
         Places {
@@ -169,5 +182,17 @@ mod tests {
         assert_eq!(p.departments["vaucluse"], "84");
         assert_eq!(p.departments["06"], "06");
         assert_eq!(p.departments["alpes maritimes"], "06");
+    }
+
+    #[test]
+    fn a_department_that_is_one_town_is_named_as_the_town() {
+        let p = Places::of(&Communes::builtin());
+        assert_eq!(p.towns["paris"].name, "Paris");
+        assert!(!p.departments.contains_key("paris"));
+        assert_eq!(p.departments["75"], "75");
+        // A department sharing its name with one of its many communes stays the
+        // department.
+        assert!(p.towns.contains_key("mayenne"));
+        assert_eq!(p.departments["mayenne"], "53");
     }
 }

@@ -16,7 +16,9 @@
 
 use super::analyzer::{self, Word};
 use super::places::{self, Place, Places};
-use super::schema::{FAMILY, Fields, ORGANISATION, SUBJECT_FIELDS, TEXT_FIELDS, TOPIC_FIELDS};
+use super::schema::{
+    FAMILY, Fields, ORGANISATION, SUBJECT_FIELDS, TEXT_FIELDS, TITLE_FIELDS, TOPIC_FIELDS,
+};
 use chrono::Datelike;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -478,6 +480,8 @@ pub struct RankedDoc {
     pub matched: usize,
     /// Words matched in a topic field.
     pub topic: usize,
+    /// Words matched in a field that names the offer ([`TITLE_FIELDS`]).
+    pub titled: usize,
     /// Kilometres from the place asked for, when both are known.
     pub distance: Option<f64>,
 }
@@ -491,6 +495,8 @@ struct Tally {
     score: f32,
     /// Words matched in a [`TOPIC_FIELDS`] field.
     topic: usize,
+    /// Words matched in a [`TITLE_FIELDS`] field.
+    titled: usize,
     /// Words matched in the CFA's names ([`ORGANISATION`]).
     named: usize,
 }
@@ -592,8 +598,9 @@ pub fn distance_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
 /// Ranks the offers for a query: the words understood, every text word required (else
 /// the offers matching the most words, flagged approaching), the filters, the offers
 /// about the words first (matched in a [`TOPIC_FIELDS`] field), the diploma type
-/// preferred, the place (nearest first within the smallest radius that finds
-/// something), then BM25 score, then index order.
+/// preferred, the offers named after the words ([`TITLE_FIELDS`]), the place (nearest
+/// first within the smallest radius that finds something), then BM25 score, then index
+/// order.
 #[allow(clippy::too_many_arguments)]
 pub fn rank(
     searcher: &Searcher,
@@ -670,7 +677,7 @@ pub fn rank(
     } else {
         let scoring = EnableScoring::enabled_from_searcher(searcher);
         for (word, clauses) in words.iter().zip(plan(words, lexicon).words) {
-            let mut acc: HashMap<DocAddress, (f32, bool, bool)> = HashMap::new();
+            let mut acc: HashMap<DocAddress, (f32, bool, bool, bool)> = HashMap::new();
             for c in &clauses {
                 let field = fields.text[c.field as usize];
                 let term = Term::from_field_text(field, &c.term);
@@ -680,6 +687,7 @@ pub fn rank(
                 );
                 let weight = q.weight(scoring)?;
                 let topic = TOPIC_FIELDS.contains(&c.field);
+                let titled = TITLE_FIELDS.contains(&c.field);
                 let named = c.field == ORGANISATION;
                 for (s, reader) in searcher.segment_readers().iter().enumerate() {
                     let mut scorer = weight.scorer(reader, 1.0)?;
@@ -687,19 +695,21 @@ pub fn rank(
                     while doc != TERMINATED {
                         let e = acc
                             .entry(DocAddress::new(s as u32, doc))
-                            .or_insert((0.0, false, false));
+                            .or_insert((0.0, false, false, false));
                         e.0 += scorer.score();
                         e.1 |= topic;
-                        e.2 |= named;
+                        e.2 |= titled;
+                        e.3 |= named;
                         doc = scorer.advance();
                     }
                 }
             }
-            for (addr, (v, topic, named)) in acc {
+            for (addr, (v, topic, titled, named)) in acc {
                 let t = scored.entry(addr).or_default();
                 t.score = if t.matched == 0 { v } else { t.score + v };
                 t.matched += 1;
                 t.topic += usize::from(topic);
+                t.titled += usize::from(titled);
                 t.named += usize::from(named);
             }
         }
@@ -739,6 +749,7 @@ pub fn rank(
                 score: t.score,
                 matched: t.matched,
                 topic,
+                titled: t.titled,
                 distance,
             }
         })
@@ -750,11 +761,11 @@ pub fn rank(
         // else the smallest that finds any offer. An offer whose CFA's name has the word
         // does not keep those about it a few kilometres further out, and one offer in
         // town does not hide the next ones: nearest first, the list goes on.
-        let best = docs.iter().map(|d| (d.matched, d.topic)).max();
+        let best = docs.iter().map(|d| (d.matched, d.topic, d.titled)).max();
         let within = |d: &RankedDoc, r: f64| d.distance.is_some_and(|x| x <= r);
         let about = |r: f64| {
             docs.iter()
-                .filter(|d| Some((d.matched, d.topic)) == best && within(d, r))
+                .filter(|d| Some((d.matched, d.topic, d.titled)) == best && within(d, r))
                 .count()
         };
         let target = about(RADII[RADII.len() - 1]).min(FEW);
@@ -801,6 +812,7 @@ pub fn rank(
             .cmp(&a.matched)
             .then(b.topic.cmp(&a.topic))
             .then(pb.cmp(pa))
+            .then(b.titled.cmp(&a.titled))
             .then_with(|| {
                 if by_date {
                     let day = |o: u32| columns.start[o as usize].unwrap_or(i32::MAX);
@@ -846,6 +858,7 @@ pub fn search(
                  matched,
                  topic,
                  distance,
+                 ..
              }| {
                 let doc: TantivyDocument = searcher.doc(columns.address[ord as usize])?;
                 let text = |f| {

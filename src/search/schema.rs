@@ -54,6 +54,14 @@ pub const ORGANISATION: u8 = 5;
 /// the offer is then about all of them ("cfa btp").
 pub const TOPIC_FIELDS: [u8; 7] = [0, 1, 3, 4, 9, 10, FAMILY];
 
+/// Fields that name the offer (its title, its speciality's acronym): among offers about
+/// as many words, one named after them ranks before one related to them through its
+/// domain or the jobs of its ROME codes, even further off ("informatique lille": the
+/// BTS SIO 6 km away before a BTS Technico-commercial in town, whose ROME jobs include
+/// a "technico-commercial en informatique"). The title's word family is not one of
+/// them: it holds the domain's words too.
+pub const TITLE_FIELDS: [u8; 2] = [0, 10];
+
 /// One published offer as the search sees it (built once, used by the index and the
 /// static export).
 #[derive(Debug, Clone, PartialEq, Serialize)]

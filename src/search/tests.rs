@@ -855,6 +855,44 @@ fn near_a_town_the_list_goes_on_until_a_page_of_offers_about_the_words() {
 }
 
 #[test]
+fn near_a_town_an_offer_named_after_the_words_comes_before_one_related_to_them() {
+    let mut offers = catalogue(1 + query::FEW);
+    let place = |o: &mut Offer, town: &str, cp: &str, lat: f64, lon: f64| {
+        o.place.address.town = Some(town.into());
+        o.place.address.postcode = Some(cp.into());
+        o.place.coordinates = Some(Coordinates { lat, lon });
+    };
+    // In Gap, a CAP about beauty whose domain names hairdressing; CAP coiffure in
+    // Sisteron, 40 km away.
+    for (i, o) in offers.iter_mut().enumerate() {
+        o.responsible.name = "CFA des métiers de l'artisanat".into();
+        o.trainer.name = o.responsible.name.clone();
+        o.description = None;
+        o.domain = Some("Coiffure, esthétique".into());
+        if i == 0 {
+            o.title = "CAP Esthétique cosmétique parfumerie".into();
+            place(o, "Gap", "05000", 44.55858, 6.07868);
+        } else {
+            o.title = "CAP Métiers de la coiffure".into();
+            place(o, "Sisteron", "04200", 44.19613, 5.94310);
+        }
+    }
+    let (_tmp, dir, _) = built_of(&offers);
+    let opened = index::Opened::open(&dir).unwrap();
+    let a = opened.answer("coiffure gap", &Filters::new(), 50).unwrap();
+    assert_eq!(a.radius, Some(50.0));
+    let titles: Vec<_> = a.hits.iter().map(|h| h.title.as_str()).collect();
+    assert_eq!(
+        titles[..query::FEW],
+        vec!["CAP Métiers de la coiffure"; query::FEW]
+    );
+    assert_eq!(
+        titles[query::FEW..],
+        ["CAP Esthétique cosmétique parfumerie"]
+    );
+}
+
+#[test]
 fn when_few_offers_have_every_word_those_about_some_follow() {
     let with = |full: usize, filters: &Filters| {
         let mut offers = catalogue(full + 6);

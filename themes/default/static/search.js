@@ -1261,11 +1261,11 @@ class StaticIndex {
       if (!filters.size && !near) return null;
     }
     const n = this.n;
-    // Per offer: words matched, score, words matched in a topic field and in the CFA's
-    // names (query.rs `rank`).
+    // Per offer: words matched, score, words matched in a topic field, in a field that
+    // names the offer and in the CFA's names (query.rs `rank`).
     const matched = new Uint8Array(n), total = new Float32Array(n);
-    const topics = new Uint8Array(n), names = new Uint8Array(n);
-    const topicFields = new Set(this.m.topic);
+    const topics = new Uint8Array(n), titles = new Uint8Array(n), names = new Uint8Array(n);
+    const topicFields = new Set(this.m.topic), titleFields = new Set(this.m.title);
     let any = null;
     if (words.length) {
       const plan = await this.plan(words);
@@ -1274,10 +1274,11 @@ class StaticIndex {
         const lists = await Promise.all(clauses.map((c) => this.postings(c)));
         const acc = new Float32Array(n);
         const seen = new Uint8Array(n);
-        const topical = new Uint8Array(n), named = new Uint8Array(n);
+        const topical = new Uint8Array(n), titled = new Uint8Array(n), named = new Uint8Array(n);
         const touched = [];
         clauses.forEach((c, j) => {
-          const topic = topicFields.has(c.field), org = c.field === this.m.organisation;
+          const topic = topicFields.has(c.field), title = titleFields.has(c.field);
+          const org = c.field === this.m.organisation;
           const f = this.fields[c.field];
           // Completions and corrections count half (query.rs clause_boost).
           const boost = c.term !== word.stem && c.field !== this.m.family.field ? f32(f.boost * this.m.expansionBoost) : f.boost;
@@ -1293,6 +1294,7 @@ class StaticIndex {
             const tf = v & 1 ? varint(bytes, pos) : 1;
             if (!seen[ord]) { seen[ord] = 1; touched.push(ord); }
             if (topic) topical[ord] = 1;
+            if (title) titled[ord] = 1;
             if (org) named[ord] = 1;
             acc[ord] += f32(w * f32(tf / f32(tf + f.norm[fid])));
           }
@@ -1301,6 +1303,7 @@ class StaticIndex {
           total[o] = matched[o] ? total[o] + acc[o] : acc[o];
           matched[o]++;
           topics[o] += topical[o];
+          titles[o] += titled[o];
           names[o] += named[o];
         }
       }
@@ -1341,10 +1344,13 @@ class StaticIndex {
       for (const o of ords) if (geo.has[o]) out.dist.set(o, distanceKm(near.lat, near.lon, geo.lat[o], geo.lon[o]));
       // The smallest radius that holds a page of the offers most about the words, or all
       // of them within the largest; else the smallest that finds any (query.rs).
-      let bm = -1, bt = -1;
-      for (const o of ords) if (matched[o] > bm || (matched[o] === bm && topics[o] > bt)) { bm = matched[o]; bt = topics[o]; }
+      let bm = -1, bt = -1, bn = -1;
+      for (const o of ords) {
+        if ((matched[o] - bm || topics[o] - bt || titles[o] - bn) > 0) { bm = matched[o]; bt = topics[o]; bn = titles[o]; }
+      }
       const within = (o, r) => out.dist.has(o) && out.dist.get(o) <= r;
-      const about = (r) => ords.reduce((c, o) => c + (matched[o] === bm && topics[o] === bt && within(o, r) ? 1 : 0), 0);
+      const best = (o) => matched[o] === bm && topics[o] === bt && titles[o] === bn;
+      const about = (r) => ords.reduce((c, o) => c + (best(o) && within(o, r) ? 1 : 0), 0);
       const radii = this.m.radii;
       const target = Math.min(about(radii.at(-1)), this.m.few);
       const radius = radii.find((r) => target > 0 && about(r) >= target)
@@ -1368,6 +1374,7 @@ class StaticIndex {
     const preferred = (o) => (pref > 0 && dcol[o] === pref ? 1 : 0);
     const day = (o) => days[o] || Infinity;
     ords.sort((a, b) => (matched[b] - matched[a]) || (topics[b] - topics[a]) || (preferred(b) - preferred(a))
+      || (titles[b] - titles[a])
       || (days ? day(a) - day(b) : byDistance ? out.dist.get(a) - out.dist.get(b) : 0)
       || (total[b] - total[a]) || (a - b));
     out.ords = ords; out.matched = matched; out.scores = total;
