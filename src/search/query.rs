@@ -597,8 +597,8 @@ pub fn distance_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
 
 /// Ranks the offers for a query: the words understood, every text word required (else
 /// the offers matching the most words, flagged approaching), the filters, the offers
-/// about the words first (matched in a [`TOPIC_FIELDS`] field), the diploma type
-/// preferred, the offers named after the words ([`TITLE_FIELDS`]), the place (nearest
+/// about the words first (matched in a [`TOPIC_FIELDS`] field), then those named after
+/// them ([`TITLE_FIELDS`]), the diploma type preferred, the place (nearest
 /// first within the smallest radius that finds something), then BM25 score, then index
 /// order.
 #[allow(clippy::too_many_arguments)]
@@ -811,8 +811,8 @@ pub fn rank(
         b.matched
             .cmp(&a.matched)
             .then(b.topic.cmp(&a.topic))
-            .then(pb.cmp(pa))
             .then(b.titled.cmp(&a.titled))
+            .then(pb.cmp(pa))
             .then_with(|| {
                 if by_date {
                     let day = |o: u32| columns.start[o as usize].unwrap_or(i32::MAX);

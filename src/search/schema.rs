@@ -54,13 +54,14 @@ pub const ORGANISATION: u8 = 5;
 /// the offer is then about all of them ("cfa btp").
 pub const TOPIC_FIELDS: [u8; 7] = [0, 1, 3, 4, 9, 10, FAMILY];
 
-/// Fields that name the offer (its title, its speciality's acronym): among offers about
-/// as many words, one named after them ranks before one related to them through its
-/// domain or the jobs of its ROME codes, even further off ("informatique lille": the
-/// BTS SIO 6 km away before a BTS Technico-commercial in town, whose ROME jobs include
-/// a "technico-commercial en informatique"). The title's word family is not one of
-/// them: it holds the domain's words too.
-pub const TITLE_FIELDS: [u8; 2] = [0, 10];
+/// Fields that name or class the offer (its title, domain, speciality's acronym, and
+/// their word families), not its bag of ROME job names: among offers about as many
+/// words, one named after them ranks before one related to them through a job of its
+/// ROME codes, even further off or of another diploma than asked ("informatique
+/// lille": the BTS SIO 6 km away before a BTS Technico-commercial in town, whose ROME
+/// jobs include a "technico-commercial en informatique"; "cap cuisine marseille": a
+/// Bac pro Cuisine before a CAP in restaurant service).
+pub const TITLE_FIELDS: [u8; 4] = [0, 3, 10, FAMILY];
 
 /// One published offer as the search sees it (built once, used by the index and the
 /// static export).
@@ -133,12 +134,15 @@ impl SearchDoc {
             .place
             .coordinates
             .or_else(|| commune.and_then(|c| c.coordinates));
-        let diploma_text = match offer.diploma {
+        let mut diploma_text = match offer.diploma {
             Some(d) if fold(d.label()) != fold(&offer.diploma_type) => {
                 format!("{} {}", offer.diploma_type, d.label())
             }
             _ => offer.diploma_type.clone(),
         };
+        if let Some(name) = offer.diploma.and_then(|d| d.full_name()) {
+            diploma_text = format!("{diploma_text} {name}");
+        }
         let mut organisation = offer.responsible.name.clone();
         if !offer.trainer.name.is_empty() && fold(&offer.trainer.name) != fold(&organisation) {
             organisation = format!("{organisation} {}", offer.trainer.name);

@@ -855,6 +855,21 @@ fn near_a_town_the_list_goes_on_until_a_page_of_offers_about_the_words() {
 }
 
 #[test]
+fn a_diploma_is_found_by_the_words_of_its_full_name() {
+    let (_tmp, dir, _) = built(60);
+    let opened = index::Opened::open(&dir).unwrap();
+    // "technicien": the BTS (brevet de technicien supérieur) about commerce.
+    let a = opened
+        .answer("technicien commercial", &Filters::new(), 5)
+        .unwrap();
+    assert!(!a.hits.is_empty());
+    for h in &a.hits {
+        assert_eq!(h.title, "BTS Management commercial opérationnel");
+        assert_eq!(h.matched, 2);
+    }
+}
+
+#[test]
 fn near_a_town_an_offer_named_after_the_words_comes_before_one_related_to_them() {
     let mut offers = catalogue(1 + query::FEW);
     let place = |o: &mut Offer, town: &str, cp: &str, lat: f64, lon: f64| {
@@ -862,8 +877,8 @@ fn near_a_town_an_offer_named_after_the_words_comes_before_one_related_to_them()
         o.place.address.postcode = Some(cp.into());
         o.place.coordinates = Some(Coordinates { lat, lon });
     };
-    // In Gap, a CAP about beauty whose domain names hairdressing; CAP coiffure in
-    // Sisteron, 40 km away.
+    // In Gap, a CAP about beauty whose ROME code is the hairdresser's (job names with
+    // "coiffure"); CAP coiffure in Sisteron, 40 km away.
     for (i, o) in offers.iter_mut().enumerate() {
         o.responsible.name = "CFA des métiers de l'artisanat".into();
         o.trainer.name = o.responsible.name.clone();
@@ -871,6 +886,8 @@ fn near_a_town_an_offer_named_after_the_words_comes_before_one_related_to_them()
         o.domain = Some("Coiffure, esthétique".into());
         if i == 0 {
             o.title = "CAP Esthétique cosmétique parfumerie".into();
+            o.domain = Some("Esthétique".into());
+            o.rome = vec!["D1202".into()];
             place(o, "Gap", "05000", 44.55858, 6.07868);
         } else {
             o.title = "CAP Métiers de la coiffure".into();
@@ -906,18 +923,22 @@ fn when_few_offers_have_every_word_those_about_some_follow() {
             o.responsible.name = "CFA des métiers de l'industrie".into();
             o.description = None;
             o.rome = Vec::new();
-            let (title, domain) = match i {
+            // (No BTS: "technicien" is a word of its full name.)
+            let (title, domain, diploma) = match i {
                 i if i < full => (
                     "Titre pro Technicien de maintenance industrielle",
                     "Industrie",
+                    "Titre professionnel",
                 ),
-                i if i < full + 5 => ("BTS Maintenance des systèmes", "Industrie"),
+                i if i < full + 5 => ("CAP Maintenance des matériels", "Industrie", "CAP"),
                 // Only its CFA is named after one of the words: not about it.
                 _ => {
                     o.responsible.name = "Institut des techniciens".into();
-                    ("CAP Boulanger", "Alimentation")
+                    ("CAP Boulanger", "Alimentation", "CAP")
                 }
             };
+            o.diploma_type = diploma.into();
+            o.diploma = Diploma::parse(diploma);
             o.title = title.into();
             o.domain = Some(domain.into());
             o.trainer.name = o.responsible.name.clone();
@@ -946,7 +967,7 @@ fn when_few_offers_have_every_word_those_about_some_follow() {
     assert!(
         titles[2..]
             .iter()
-            .all(|&t| t == ("BTS Maintenance des systèmes", 1)),
+            .all(|&t| t == ("CAP Maintenance des matériels", 1)),
         "{titles:?}"
     );
     // A page of offers with both words: those alone.

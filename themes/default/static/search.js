@@ -1373,8 +1373,8 @@ class StaticIndex {
     const dcol = cols[this.m.facets.indexOf('diplome')];
     const preferred = (o) => (pref > 0 && dcol[o] === pref ? 1 : 0);
     const day = (o) => days[o] || Infinity;
-    ords.sort((a, b) => (matched[b] - matched[a]) || (topics[b] - topics[a]) || (preferred(b) - preferred(a))
-      || (titles[b] - titles[a])
+    ords.sort((a, b) => (matched[b] - matched[a]) || (topics[b] - topics[a]) || (titles[b] - titles[a])
+      || (preferred(b) - preferred(a))
       || (days ? day(a) - day(b) : byDistance ? out.dist.get(a) - out.dist.get(b) : 0)
       || (total[b] - total[a]) || (a - b));
     out.ords = ords; out.matched = matched; out.scores = total;
