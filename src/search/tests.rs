@@ -783,14 +783,16 @@ fn offers_about_the_word_come_before_those_whose_cfa_is_named_after_it() {
     assert!(order[1..].iter().all(|&(_, topic)| topic == 1), "{order:?}");
 }
 
+/// Puts an offer in a town, at a point.
+fn place(o: &mut Offer, town: &str, cp: &str, lat: f64, lon: f64) {
+    o.place.address.town = Some(town.into());
+    o.place.address.postcode = Some(cp.into());
+    o.place.coordinates = Some(Coordinates { lat, lon });
+}
+
 #[test]
 fn near_a_town_the_radius_is_the_one_that_finds_offers_about_the_words() {
     let mut offers = catalogue(3);
-    let place = |o: &mut Offer, town: &str, cp: &str, lat: f64, lon: f64| {
-        o.place.address.town = Some(town.into());
-        o.place.address.postcode = Some(cp.into());
-        o.place.coordinates = Some(Coordinates { lat, lon });
-    };
     // In Gap, an offer whose CFA only is named after coiffure.
     offers[0].title = "BTS Comptabilité et gestion".into();
     offers[0].domain = Some("Gestion".into());
@@ -826,11 +828,6 @@ fn near_a_town_the_radius_is_the_one_that_finds_offers_about_the_words() {
 #[test]
 fn near_a_town_the_list_goes_on_until_a_page_of_offers_about_the_words() {
     let mut offers = catalogue(2 + query::FEW);
-    let place = |o: &mut Offer, town: &str, cp: &str, lat: f64, lon: f64| {
-        o.place.address.town = Some(town.into());
-        o.place.address.postcode = Some(cp.into());
-        o.place.coordinates = Some(Coordinates { lat, lon });
-    };
     // One CAP coiffure in Gap; the others in Sisteron, 40 km away, and one in Nice, 140.
     for (i, o) in offers.iter_mut().enumerate() {
         o.title = "CAP Métiers de la coiffure".into();
@@ -872,11 +869,6 @@ fn a_diploma_is_found_by_the_words_of_its_full_name() {
 #[test]
 fn near_a_town_an_offer_named_after_the_words_comes_before_one_related_to_them() {
     let mut offers = catalogue(1 + query::FEW);
-    let place = |o: &mut Offer, town: &str, cp: &str, lat: f64, lon: f64| {
-        o.place.address.town = Some(town.into());
-        o.place.address.postcode = Some(cp.into());
-        o.place.coordinates = Some(Coordinates { lat, lon });
-    };
     // In Gap, a CAP about beauty whose ROME code is the hairdresser's (job names with
     // "coiffure"); CAP coiffure in Sisteron, 40 km away.
     for (i, o) in offers.iter_mut().enumerate() {
