@@ -223,8 +223,9 @@ impl Inputs {
     }
 }
 
-/// The search vocabulary: the built-in ROME job names and synonyms, each replaced by the
-/// site's `data/rome-metiers.tsv` or `data/synonymes.txt` when it holds one.
+/// The search vocabulary: the built-in ROME job names, synonyms and glossary, each
+/// replaced by the site's `data/rome-metiers.tsv`, `data/synonymes.txt` or
+/// `data/glossaire.toml` when it holds one.
 pub fn load_vocabulary(config: &Config) -> Result<Vocabulary, TablesError> {
     let mut vocabulary = Vocabulary::builtin();
     let own = |name: &str| config.root.join("data").join(name);
@@ -242,11 +243,17 @@ pub fn load_vocabulary(config: &Config) -> Result<Vocabulary, TablesError> {
         vocabulary.synonyms =
             vocabulary::Synonyms::parse(&text).map_err(|e| failed(&synonyms, &e))?;
     }
+    let glossary = own(GLOSSARY);
+    if glossary.is_file() {
+        let text = std::fs::read_to_string(&glossary).map_err(|e| failed(&glossary, &e))?;
+        vocabulary.glossary =
+            crate::site::glossary::Glossary::parse(&text).map_err(|e| failed(&glossary, &e))?;
+    }
     Ok(vocabulary)
 }
 
 /// The key of the site's own files the search documents are made from (communes,
-/// ROME job names, synonyms; the built-in ones are the binary's).
+/// ROME job names, synonyms, glossary; the built-in ones are the binary's).
 pub fn search_sources_key(config: &Config) -> crate::output::Key {
     let own = |name: &str| config.root.join("data").join(name);
     let communes = match config.input.communes.as_deref() {
@@ -257,6 +264,7 @@ pub fn search_sources_key(config: &Config) -> crate::output::Key {
         communes,
         own(vocabulary::ROME_FILE),
         own(vocabulary::SYNONYMS_FILE),
+        own(GLOSSARY),
     ];
     let texts: Vec<Vec<u8>> = files
         .iter()
@@ -296,6 +304,9 @@ pub fn load_communes_kept(
         false => Communes::load_kept(None, &kept, reuse),
     }
 }
+
+/// The site's own glossary, in its `data/` folder (the site and the search read it).
+const GLOSSARY: &str = "glossaire.toml";
 
 /// In the build folder: the communes table as the previous build indexed it.
 const COMMUNES_KEPT: &str = "communes";
@@ -373,7 +384,7 @@ impl SiteSources {
         let ledger = Ledger::load(&paths.ledger)?;
         use crate::site::{glossary::Glossary, map::Outlines, outlinks};
         Ok(SiteSources {
-            glossary: own_or_builtin(config, "glossaire.toml", Glossary::parse, Glossary::builtin)?,
+            glossary: own_or_builtin(config, GLOSSARY, Glossary::parse, Glossary::builtin)?,
             outlines: own_or_builtin(
                 config,
                 "departements.geojson",

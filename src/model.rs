@@ -309,34 +309,6 @@ impl Diploma {
         }
     }
 
-    /// What an acronym label stands for ("BTS": brevet de technicien supérieur), for the
-    /// search: "technicien informatique" is then a BTS about computing. `None` when the
-    /// label is already the name.
-    pub fn full_name(self) -> Option<&'static str> {
-        Some(match self {
-            Diploma::Cap => "certificat d'aptitude professionnelle",
-            Diploma::Capa => "certificat d'aptitude professionnelle agricole",
-            Diploma::Bp => "brevet professionnel",
-            Diploma::Bpa => "brevet professionnel agricole",
-            Diploma::BacPro => "baccalauréat professionnel",
-            Diploma::Bma => "brevet des métiers d'art",
-            Diploma::Bts => "brevet de technicien supérieur",
-            Diploma::Btsa => "brevet de technicien supérieur agricole",
-            Diploma::Dut => "diplôme universitaire de technologie",
-            Diploma::But => "bachelor universitaire de technologie",
-            Diploma::LicencePro => "licence professionnelle",
-            Diploma::Cqp => "certificat de qualification professionnelle",
-            Diploma::Deust => "diplôme d'études universitaires scientifiques et techniques",
-            Diploma::Mc
-            | Diploma::Cs
-            | Diploma::Licence
-            | Diploma::TitrePro
-            | Diploma::Master
-            | Diploma::Ingenieur
-            | Diploma::Autre => return None,
-        })
-    }
-
     /// Recognise a `Type de diplôme` cell (`CAP`, `Bac Pro`, `BAC PROFESSIONNEL`,
     /// `Licence professionnelle`, `Titre pro`, `Diplôme d'ingénieur`...).
     /// Unknown text is `Autre`; an empty cell is `None`.

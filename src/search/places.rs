@@ -114,16 +114,22 @@ impl Places {
         // A department that is one commune of its name (Paris) is named as the town:
         // "cuisine paris" then finds the offers of Paris first and those of its close
         // suburbs after them, not Paris alone. Its code still names the department.
-        let mut communes_of: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        // Each department's commune if it has one only (None once a second is seen).
+        let mut sole: BTreeMap<&str, Option<&str>> = BTreeMap::new();
         for c in communes.all().iter().filter(|c| c.kind == Kind::Commune) {
-            communes_of.entry(&c.department).or_default().push(&c.name);
+            sole.entry(&c.department)
+                .and_modify(|only| *only = None)
+                .or_insert(Some(&c.name));
         }
         for code in codes {
             departments.insert(code.to_lowercase(), code.to_string());
             if let Some(name) = department_name(code) {
                 let key = folded_key(name);
-                let is_its_town = matches!(communes_of.get(code).map(Vec::as_slice),
-                    Some([only]) if folded_key(only) == key)
+                let is_its_town = sole
+                    .get(code)
+                    .copied()
+                    .flatten()
+                    .is_some_and(|only| folded_key(only) == key)
                     && towns.contains_key(key.as_str());
                 if !is_its_town {
                     departments.insert(key, code.to_string());

@@ -501,6 +501,16 @@ struct Tally {
     named: usize,
 }
 
+/// What one word found in one document: its BM25 over the word's clauses, and the kinds
+/// of field it was found in.
+#[derive(Debug, Clone, Copy, Default)]
+struct Found {
+    score: f32,
+    topic: bool,
+    titled: bool,
+    named: bool,
+}
+
 /// The ranked matches of a query, before their stored fields are read.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Ranked {
@@ -677,7 +687,7 @@ pub fn rank(
     } else {
         let scoring = EnableScoring::enabled_from_searcher(searcher);
         for (word, clauses) in words.iter().zip(plan(words, lexicon).words) {
-            let mut acc: HashMap<DocAddress, (f32, bool, bool, bool)> = HashMap::new();
+            let mut acc: HashMap<DocAddress, Found> = HashMap::new();
             for c in &clauses {
                 let field = fields.text[c.field as usize];
                 let term = Term::from_field_text(field, &c.term);
@@ -693,24 +703,26 @@ pub fn rank(
                     let mut scorer = weight.scorer(reader, 1.0)?;
                     let mut doc = scorer.doc();
                     while doc != TERMINATED {
-                        let e = acc
-                            .entry(DocAddress::new(s as u32, doc))
-                            .or_insert((0.0, false, false, false));
-                        e.0 += scorer.score();
-                        e.1 |= topic;
-                        e.2 |= titled;
-                        e.3 |= named;
+                        let e = acc.entry(DocAddress::new(s as u32, doc)).or_default();
+                        e.score += scorer.score();
+                        e.topic |= topic;
+                        e.titled |= titled;
+                        e.named |= named;
                         doc = scorer.advance();
                     }
                 }
             }
-            for (addr, (v, topic, titled, named)) in acc {
+            for (addr, f) in acc {
                 let t = scored.entry(addr).or_default();
-                t.score = if t.matched == 0 { v } else { t.score + v };
+                t.score = if t.matched == 0 {
+                    f.score
+                } else {
+                    t.score + f.score
+                };
                 t.matched += 1;
-                t.topic += usize::from(topic);
-                t.titled += usize::from(titled);
-                t.named += usize::from(named);
+                t.topic += usize::from(f.topic);
+                t.titled += usize::from(f.titled);
+                t.named += usize::from(f.named);
             }
         }
     }

@@ -140,8 +140,14 @@ impl SearchDoc {
             }
             _ => offer.diploma_type.clone(),
         };
-        if let Some(name) = offer.diploma.and_then(|d| d.full_name()) {
-            diploma_text = format!("{diploma_text} {name}");
+        // What its acronym stands for ("brevet de technicien supérieur"): "technicien
+        // informatique" then finds a BTS about computing.
+        if let Some(name) = offer
+            .diploma
+            .and_then(|d| vocabulary.glossary.meaning(d.label()))
+        {
+            diploma_text.push(' ');
+            diploma_text.push_str(name);
         }
         let mut organisation = offer.responsible.name.clone();
         if !offer.trainer.name.is_empty() && fold(&offer.trainer.name) != fold(&organisation) {

@@ -16,6 +16,9 @@ pub struct Vocabulary {
     pub synonyms: Synonyms,
     /// ROME codes of RNCP sheets (France compétences export), for offers without any.
     pub rncp_rome: std::collections::HashMap<String, Vec<String>>,
+    /// What the diplomas' acronyms stand for (`data/glossaire.toml`): a BTS is also
+    /// found by "brevet de technicien supérieur".
+    pub glossary: crate::site::glossary::Glossary,
 }
 
 impl Vocabulary {
@@ -25,6 +28,7 @@ impl Vocabulary {
             rome: Rome::builtin().clone(),
             synonyms: Synonyms::builtin().clone(),
             rncp_rome: Default::default(),
+            glossary: crate::site::glossary::Glossary::builtin(),
         }
     }
 }
