@@ -26,7 +26,8 @@ use super::query::{
     TYPO_MIN_CHARS, TYPO2_MIN_CHARS,
 };
 use super::schema::{
-    FAMILY, ORGANISATION, SUBJECT_FIELDS, SearchDoc, TEXT_FIELDS, TITLE_FIELDS, TOPIC_FIELDS,
+    FAMILY, JOBS, ORGANISATION, SUBJECT_FIELDS, SYNONYMS, SearchDoc, TEXT_FIELDS, TITLE_FIELDS,
+    TOPIC_FIELDS,
 };
 use crate::communes::{Communes, Kind};
 use crate::output::Files;
@@ -318,6 +319,8 @@ pub fn export(
         "subject": SUBJECT_FIELDS,
         "topic": TOPIC_FIELDS,
         "title": TITLE_FIELDS,
+        "jobs": JOBS,
+        "synonyms": SYNONYMS,
         "organisation": ORGANISATION,
         "diplomas": DIPLOMA_WORDS,
         "near": NEAR_WORDS,

@@ -17,7 +17,8 @@
 use super::analyzer::{self, Word};
 use super::places::{self, Place, Places};
 use super::schema::{
-    FAMILY, Fields, ORGANISATION, SUBJECT_FIELDS, TEXT_FIELDS, TITLE_FIELDS, TOPIC_FIELDS,
+    FAMILY, Fields, JOBS, ORGANISATION, SUBJECT_FIELDS, SYNONYMS, TEXT_FIELDS, TITLE_FIELDS,
+    TOPIC_FIELDS,
 };
 use chrono::Datelike;
 use serde::Serialize;
@@ -465,7 +466,8 @@ pub struct Hit {
     /// Kilometres from the place asked for, when both are known.
     pub distance: Option<f64>,
     /// How many of the query's words the offer matches (below all of them: an
-    /// approaching result).
+    /// approaching result), two or more found only in its bag of job words counting as
+    /// one (see [`rank`]).
     pub matched: usize,
     /// How many of them it is about (matched in a [`TOPIC_FIELDS`] field).
     pub topic: usize,
@@ -499,6 +501,20 @@ struct Tally {
     titled: usize,
     /// Words matched in the CFA's names ([`ORGANISATION`]).
     named: usize,
+    /// Words the offer is about only through its bag of ROME job words ([`JOBS`]).
+    bagged: usize,
+}
+
+impl Tally {
+    /// Two words found only in the bag of job words may come from two job names ("chargé
+    /// de communication": "chargé" of a mission, "communication" of an agricultural
+    /// adviser): together they count as one, the one a job name vouches for.
+    fn vouched(mut self) -> Tally {
+        let unvouched = self.bagged.saturating_sub(1);
+        self.matched -= unvouched;
+        self.topic -= unvouched;
+        self
+    }
 }
 
 /// What one word found in one document: its BM25 over the word's clauses, and the kinds
@@ -509,6 +525,8 @@ struct Found {
     topic: bool,
     titled: bool,
     named: bool,
+    /// In a topic field other than the job bag.
+    vouched: bool,
 }
 
 /// The ranked matches of a query, before their stored fields are read.
@@ -606,7 +624,9 @@ pub fn distance_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
 }
 
 /// Ranks the offers for a query: the words understood, every text word required (else
-/// the offers matching the most words, flagged approaching), the filters, the offers
+/// the offers matching the most words, flagged approaching; words an offer has only in
+/// its bag of ROME job words count as one, as a job name may hold one of them but not
+/// the others), the filters, the offers
 /// about the words first (matched in a [`TOPIC_FIELDS`] field), then those named after
 /// them ([`TITLE_FIELDS`]), the diploma type preferred, the place (nearest
 /// first within the smallest radius that finds something), then BM25 score, then index
@@ -697,7 +717,10 @@ pub fn rank(
                 );
                 let weight = q.weight(scoring)?;
                 let topic = TOPIC_FIELDS.contains(&c.field);
-                let titled = TITLE_FIELDS.contains(&c.field);
+                // A synonym names the offer when it is the word itself, not a
+                // completion or a correction of it ("cuisine" is not "cuisinier").
+                let titled =
+                    TITLE_FIELDS.contains(&c.field) && (c.field != SYNONYMS || c.term == word.stem);
                 let named = c.field == ORGANISATION;
                 for (s, reader) in searcher.segment_readers().iter().enumerate() {
                     let mut scorer = weight.scorer(reader, 1.0)?;
@@ -708,6 +731,7 @@ pub fn rank(
                         e.topic |= topic;
                         e.titled |= titled;
                         e.named |= named;
+                        e.vouched |= topic && c.field != JOBS;
                         doc = scorer.advance();
                     }
                 }
@@ -723,7 +747,11 @@ pub fn rank(
                 t.topic += usize::from(f.topic);
                 t.titled += usize::from(f.titled);
                 t.named += usize::from(f.named);
+                t.bagged += usize::from(f.topic && !f.vouched);
             }
+        }
+        for t in scored.values_mut() {
+            *t = t.vouched();
         }
     }
     // No offer at all has any of the words, but the query also asked for a diploma or a

@@ -16,13 +16,14 @@ use tantivy::schema::{
 };
 
 /// The searchable fields, in the order the browser numbers them, with their BM25 boost.
-/// `metiers`: the job names of the offer's ROME codes and the synonyms it answers to;
+/// `metiers`: the words of the job names of the offer's ROME codes, in one bag;
 /// `sigle`: the acronym of its speciality; `famille`: the family keys of its title's
 /// words (raw terms, see [`analyzer::family`]), below the title so that exact words rank
 /// first, yet above one job name among the hundreds of a ROME code's ("pâtisserie": the
 /// CAP Pâtissier before the cooks, whose job names include a pastry cook; at 0.4 it came
-/// 18th).
-pub const TEXT_FIELDS: [(&str, f32); 12] = [
+/// 18th); `synonymes`: what the Carif-Oref's synonyms say its title or domain is also
+/// called (apart from the job bag: they name the offer, see [`TITLE_FIELDS`]).
+pub const TEXT_FIELDS: [(&str, f32); 13] = [
     ("title", 3.0),
     ("diploma", 2.0),
     ("level", 1.0),
@@ -35,13 +36,21 @@ pub const TEXT_FIELDS: [(&str, f32); 12] = [
     ("metiers", 1.0),
     ("sigle", 2.5),
     ("famille", 0.8),
+    ("synonymes", 1.0),
 ];
 
 /// The field of family keys.
 pub const FAMILY: u8 = 11;
 
+/// The field of the ROME job words: one bag per offer, so two words found there may
+/// come from two different job names (see [`query::rank`](super::query::rank)).
+pub const JOBS: u8 = 9;
+
+/// The field of the synonyms.
+pub const SYNONYMS: u8 = 12;
+
 /// Fields that say what an offer is about: a word found there is not read as a town.
-pub const SUBJECT_FIELDS: [u8; 5] = [0, 1, 3, 9, 10];
+pub const SUBJECT_FIELDS: [u8; 6] = [0, 1, 3, 9, 10, SYNONYMS];
 
 /// The field of the CFA's names (responsible and trainer).
 pub const ORGANISATION: u8 = 5;
@@ -52,16 +61,17 @@ pub const ORGANISATION: u8 = 5;
 /// a BTS Comptabilité before the BTS Communication of a "CFA Expertise Comptable").
 /// A query of two words or more all found in an offer's [`ORGANISATION`] names its CFA:
 /// the offer is then about all of them ("cfa btp").
-pub const TOPIC_FIELDS: [u8; 7] = [0, 1, 3, 4, 9, 10, FAMILY];
+pub const TOPIC_FIELDS: [u8; 8] = [0, 1, 3, 4, 9, 10, FAMILY, SYNONYMS];
 
-/// Fields that name or class the offer (its title, domain, speciality's acronym, and
-/// their word families), not its bag of ROME job names: among offers about as many
+/// Fields that name or class the offer (its title, domain, speciality's acronym, their
+/// word families, and what the synonyms say they are also called), not its bag of ROME
+/// job names: among offers about as many
 /// words, one named after them ranks before one related to them through a job of its
 /// ROME codes, even further off or of another diploma than asked ("informatique
 /// lille": the BTS SIO 6 km away before a BTS Technico-commercial in town, whose ROME
 /// jobs include a "technico-commercial en informatique"; "cap cuisine marseille": a
 /// Bac pro Cuisine before a CAP in restaurant service).
-pub const TITLE_FIELDS: [u8; 4] = [0, 3, 10, FAMILY];
+pub const TITLE_FIELDS: [u8; 5] = [0, 3, 10, FAMILY, SYNONYMS];
 
 /// One published offer as the search sees it (built once, used by the index and the
 /// static export).
@@ -176,14 +186,7 @@ impl SearchDoc {
             (words.into_iter().map(str::to_string).collect(), joined)
         });
         let (plain, mut acronyms) = vocabulary.synonyms.of(&subject);
-        // The job words and the synonyms' words, once each, in order.
-        let jobs = if plain.iter().all(|w| rome_words.0.contains(w)) {
-            rome_words.1.clone()
-        } else {
-            let mut all: BTreeSet<&str> = rome_words.0.iter().map(String::as_str).collect();
-            all.extend(plain.iter().map(String::as_str));
-            all.into_iter().collect::<Vec<_>>().join(" ")
-        };
+        let jobs = rome_words.1.clone();
         acronyms.extend(vocabulary::acronym(&offer.title));
         let mut family: Vec<String> = analyzer::stems(&subject)
             .iter()
@@ -204,6 +207,7 @@ impl SearchDoc {
             jobs,
             acronyms.into_iter().collect::<Vec<_>>().join(" "),
             family.join(" "),
+            plain.into_iter().collect::<Vec<_>>().join(" "),
         ];
         let terms = postings::analysed(&texts);
         SearchDoc {

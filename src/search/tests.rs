@@ -986,3 +986,104 @@ fn a_word_of_the_titles_family_ranks_above_one_job_name_among_many() {
     assert!(pastry > 0 && t.len() > pastry, "{t:?}");
     assert!(t[..pastry].iter().all(|t| *t == "CAP Pâtissier"), "{t:?}");
 }
+
+/// An offer of CFA `cfa` (responsible and trainer) without a description: only its
+/// title, domain and ROME codes say what it is about.
+fn of_cfa(o: &mut Offer, cfa: &str) {
+    o.description = None;
+    o.responsible.name = cfa.into();
+    o.trainer.name = cfa.into();
+}
+
+#[test]
+fn two_words_found_only_in_the_job_bag_count_as_one() {
+    // A1313's job names hold "chargé" (de mission) and "communication" (responsable
+    // communication et médiation), never in one name: a page of nature offers has both
+    // words in its bag, the BTS Communication has one in its title.
+    let mut offers = catalogue(1 + query::FEW);
+    for (i, o) in offers.iter_mut().enumerate() {
+        of_cfa(o, "CFA agricole");
+        if i == 0 {
+            o.title = "BTS Communication".into();
+            o.domain = Some("Communication".into());
+            o.rome = Vec::new();
+        } else {
+            o.title = "BTSA Gestion et protection de la nature".into();
+            o.domain = Some("Environnement".into());
+            o.rome = vec!["A1313".into()];
+        }
+    }
+    let words = vocabulary::Rome::builtin().words(&["A1313".into()]);
+    assert!(words.contains("charge") && words.contains("communication"));
+    let (_tmp, dir, _) = built_of(&offers);
+    let opened = index::Opened::open(&dir).unwrap();
+    let a = opened
+        .answer("chargé de communication", &Filters::new(), 50)
+        .unwrap();
+    assert_eq!(a.hits[0].title, "BTS Communication");
+    assert_eq!(a.hits.len(), offers.len());
+    // The nature offers follow as approaching: one word each, as far as a job name says.
+    assert!(a.approx);
+    assert!(a.hits[1..].iter().all(|h| h.matched == 1));
+}
+
+#[test]
+fn what_the_synonyms_call_an_offer_names_it() {
+    // "assistant de direction" is what the synonyms call the BTS SAM; the BTS ATI has
+    // "assistance" in its title and "direction" in a job name of its ROME code.
+    let mut offers = catalogue(2);
+    for (i, o) in offers.iter_mut().enumerate() {
+        of_cfa(o, "CFA tertiaire");
+        o.domain = Some("Secrétariat".into());
+        (o.title, o.rome) = match i {
+            0 => (
+                "BTS Assistance technique d'ingénieur".into(),
+                vec!["M1604".into()],
+            ),
+            _ => ("BTS Support à l'action managériale".into(), Vec::new()),
+        };
+    }
+    let (_tmp, dir, _) = built_of(&offers);
+    let opened = index::Opened::open(&dir).unwrap();
+    let a = opened
+        .answer("assistante de direction", &Filters::new(), 5)
+        .unwrap();
+    assert_eq!(
+        titles(&a.hits),
+        [
+            "BTS Support à l'action managériale",
+            "BTS Assistance technique d'ingénieur"
+        ]
+    );
+}
+
+#[test]
+fn a_completion_of_the_word_to_a_synonym_does_not_name_the_offer() {
+    // In Gap, a CAP in restaurant service, which the synonyms also call "cuisinier"; the
+    // CAP Cuisine in Sisteron, 40 km away. "cuisine" completes to "cuisinier" but is not
+    // it: the offer named after the word comes first, though further.
+    let mut offers = catalogue(2);
+    for (i, o) in offers.iter_mut().enumerate() {
+        of_cfa(o, "CFA hôtelier");
+        o.rome = Vec::new();
+        if i == 0 {
+            o.title = "CAP Commercialisation et services en hôtel-café-restaurant".into();
+            o.domain = Some("Restauration".into());
+            place(o, "Gap", "05000", 44.55858, 6.07868);
+        } else {
+            o.title = "CAP Cuisine".into();
+            o.domain = Some("Hôtellerie".into());
+            place(o, "Sisteron", "04200", 44.19613, 5.94310);
+        }
+    }
+    let (_tmp, dir, _) = built_of(&offers);
+    let opened = index::Opened::open(&dir).unwrap();
+    let a = opened.answer("cuisine gap", &Filters::new(), 5).unwrap();
+    assert_eq!(
+        titles(&a.hits),
+        [
+            "CAP Cuisine",
+            "CAP Commercialisation et services en hôtel-café-restaurant"
+        ]
+    );
+}

@@ -1265,6 +1265,8 @@ class StaticIndex {
     // names the offer and in the CFA's names (query.rs `rank`).
     const matched = new Uint8Array(n), total = new Float32Array(n);
     const topics = new Uint8Array(n), titles = new Uint8Array(n), names = new Uint8Array(n);
+    // Words an offer is about only through its bag of ROME job words (query.rs Tally).
+    const bagged = new Uint8Array(n);
     const topicFields = new Set(this.m.topic), titleFields = new Set(this.m.title);
     let any = null;
     if (words.length) {
@@ -1275,9 +1277,13 @@ class StaticIndex {
         const acc = new Float32Array(n);
         const seen = new Uint8Array(n);
         const topical = new Uint8Array(n), titled = new Uint8Array(n), named = new Uint8Array(n);
+        const vouched = new Uint8Array(n);
         const touched = [];
         clauses.forEach((c, j) => {
-          const topic = topicFields.has(c.field), title = titleFields.has(c.field);
+          const topic = topicFields.has(c.field);
+          // A synonym names the offer when it is the word itself (query.rs).
+          const title = titleFields.has(c.field) && (c.field !== this.m.synonyms || c.term === word.stem);
+          const vouch = topic && c.field !== this.m.jobs;
           const org = c.field === this.m.organisation;
           const f = this.fields[c.field];
           // Completions and corrections count half (query.rs clause_boost).
@@ -1296,6 +1302,7 @@ class StaticIndex {
             if (topic) topical[ord] = 1;
             if (title) titled[ord] = 1;
             if (org) named[ord] = 1;
+            if (vouch) vouched[ord] = 1;
             acc[ord] += f32(w * f32(tf / f32(tf + f.norm[fid])));
           }
         });
@@ -1305,7 +1312,13 @@ class StaticIndex {
           topics[o] += topical[o];
           titles[o] += titled[o];
           names[o] += named[o];
+          if (topical[o] && !vouched[o]) bagged[o]++;
         }
+      }
+      // Two words found only in the bag may come from two job names: together they
+      // count as one (query.rs Tally::vouched).
+      for (let o = 0; o < n; o++) {
+        if (bagged[o] > 1) { matched[o] -= bagged[o] - 1; topics[o] -= bagged[o] - 1; }
       }
     } else any = true;
     // Only the columns of the facets used: filters, and the diploma for a preference.
