@@ -37,6 +37,10 @@ const QUERIES = [
   // the "près de" field: names without accents, postcodes, coordinates ("près de moi")
   { q: 'cap', ville: 'frejus' }, { q: '', ville: '84000' }, { q: 'bts', ville: '43.29695,5.38107' },
   { q: 'coiffure', ville: 'toulon', tri: 'date' },
+  // words an offer has only in its bag of job names (counted as one), a synonym typed
+  // as it is (ranked as the title) or completed
+  { q: 'aide à domicile' }, { q: 'hôtellerie restauration', dep: '13' }, { q: 'assistante de direction' },
+  { q: 'métiers de la vente' }, { q: 'cuisine près de gap' },
   // approaching results and nothing at all
   { q: 'coiffure astronaute' }, { q: 'cuisine xylophone toulon' }, { q: 'xyzzy plugh' },
 ];
