@@ -626,11 +626,10 @@ pub fn distance_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
 /// Ranks the offers for a query: the words understood, every text word required (else
 /// the offers matching the most words, flagged approaching; words an offer has only in
 /// its bag of ROME job words count as one, as a job name may hold one of them but not
-/// the others), the filters, the offers
-/// about the words first (matched in a [`TOPIC_FIELDS`] field), then those named after
-/// them ([`TITLE_FIELDS`]), the diploma type preferred, the place (nearest
-/// first within the smallest radius that finds something), then BM25 score, then index
-/// order.
+/// the others), the filters, the offers about the words first (matched in a
+/// [`TOPIC_FIELDS`] field), then those named after them ([`TITLE_FIELDS`]), the diploma
+/// type preferred, the place (nearest first within the smallest radius that finds
+/// something), then BM25 score, then index order.
 #[allow(clippy::too_many_arguments)]
 pub fn rank(
     searcher: &Searcher,
@@ -750,8 +749,10 @@ pub fn rank(
                 t.bagged += usize::from(f.topic && !f.vouched);
             }
         }
-        for t in scored.values_mut() {
-            *t = t.vouched();
+        if words.len() > 1 {
+            for t in scored.values_mut() {
+                *t = t.vouched();
+            }
         }
     }
     // No offer at all has any of the words, but the query also asked for a diploma or a

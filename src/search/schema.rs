@@ -10,7 +10,7 @@ use crate::model::{Coordinates, Offer, fold, level_label};
 use crate::urls;
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use tantivy::schema::{
     Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
@@ -50,7 +50,7 @@ pub const JOBS: u8 = 9;
 pub const SYNONYMS: u8 = 12;
 
 /// Fields that say what an offer is about: a word found there is not read as a town.
-pub const SUBJECT_FIELDS: [u8; 6] = [0, 1, 3, 9, 10, SYNONYMS];
+pub const SUBJECT_FIELDS: [u8; 6] = [0, 1, 3, JOBS, 10, SYNONYMS];
 
 /// The field of the CFA's names (responsible and trainer).
 pub const ORGANISATION: u8 = 5;
@@ -61,7 +61,7 @@ pub const ORGANISATION: u8 = 5;
 /// a BTS Comptabilité before the BTS Communication of a "CFA Expertise Comptable").
 /// A query of two words or more all found in an offer's [`ORGANISATION`] names its CFA:
 /// the offer is then about all of them ("cfa btp").
-pub const TOPIC_FIELDS: [u8; 8] = [0, 1, 3, 4, 9, 10, FAMILY, SYNONYMS];
+pub const TOPIC_FIELDS: [u8; 8] = [0, 1, 3, 4, JOBS, 10, FAMILY, SYNONYMS];
 
 /// Fields that name or class the offer (its title, domain, speciality's acronym, their
 /// word families, and what the synonyms say they are also called), not its bag of ROME
@@ -180,13 +180,15 @@ impl SearchDoc {
         } else {
             offer.rome.clone()
         };
-        let rome_words = known.0.entry(rome_codes).or_insert_with_key(|codes| {
-            let words = vocabulary.rome.words(codes);
-            let joined = words.iter().copied().collect::<Vec<_>>().join(" ");
-            (words.into_iter().map(str::to_string).collect(), joined)
-        });
+        let jobs = known
+            .0
+            .entry(rome_codes)
+            .or_insert_with_key(|codes| {
+                let words = vocabulary.rome.words(codes);
+                words.into_iter().collect::<Vec<_>>().join(" ")
+            })
+            .clone();
         let (plain, mut acronyms) = vocabulary.synonyms.of(&subject);
-        let jobs = rome_words.1.clone();
         acronyms.extend(vocabulary::acronym(&offer.title));
         let mut family: Vec<String> = analyzer::stems(&subject)
             .iter()
@@ -247,9 +249,9 @@ impl SearchDoc {
 }
 
 /// The job words of ROME code lists already met (offers of one diploma share their
-/// codes, and a code brings up to hundreds of words): the set, and its words joined.
+/// codes, and a code brings up to hundreds of words): the words, once each, joined.
 #[derive(Default)]
-struct JobWords(rustc_hash::FxHashMap<Vec<String>, (BTreeSet<String>, String)>);
+struct JobWords(rustc_hash::FxHashMap<Vec<String>, String>);
 
 /// The published offers in index order, with `ord` set.
 pub fn documents(

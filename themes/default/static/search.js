@@ -1317,8 +1317,10 @@ class StaticIndex {
       }
       // Two words found only in the bag may come from two job names: together they
       // count as one (query.rs Tally::vouched).
-      for (let o = 0; o < n; o++) {
-        if (bagged[o] > 1) { matched[o] -= bagged[o] - 1; topics[o] -= bagged[o] - 1; }
+      if (words.length > 1) {
+        for (let o = 0; o < n; o++) {
+          if (bagged[o] > 1) { matched[o] -= bagged[o] - 1; topics[o] -= bagged[o] - 1; }
+        }
       }
     } else any = true;
     // Only the columns of the facets used: filters, and the diploma for a preference.
