@@ -5,7 +5,12 @@ administrative columns the controls require (SIRET, NDA, disability referent, 20
 so every offer would be non-compliant and unpublished. This fills ONLY empty administrative
 cells with valid placeholders; titles, diplomas, levels, places, ROME codes — everything the
 search reads — stay the records' own.
-Usage: scripts/bench-relevance-fill.py IN.csv OUT.csv"""
+With a third argument (tests/fixtures/real/rome-par-diplome.csv: diploma code → RNCP sheets
+→ their ROME codes, France compétences' data), an offer whose diploma code is there also gets
+its real RNCP sheet and ROME codes, as a Carif-Oref export gives them (FILL_ROME=1 in
+scripts/bench-relevance.sh): the search's job vocabulary then comes from the codes, not only
+from the job names the title holds.
+Usage: scripts/bench-relevance-fill.py IN.csv OUT.csv [ROME_BY_DIPLOMA.csv]"""
 import csv, hashlib, sys
 from datetime import date
 
@@ -39,10 +44,20 @@ FILL = {
     "Adresse lieu de formation": "1 place de la Mairie",
 }
 src, dst = sys.argv[1], sys.argv[2]
+by_diploma = {}
+if len(sys.argv) > 3:
+    with open(sys.argv[3], encoding="utf-8", newline="") as f:
+        by_diploma = {r["cfd"]: r for r in csv.DictReader(f, delimiter=";")}
 with open(src, encoding="utf-8-sig", newline="") as f:
     rows = list(csv.DictReader(f, delimiter=";"))
 fields = list(rows[0].keys())
 for r in rows:
+    known = by_diploma.get((r.get("Code diplôme (CFD)") or "").strip())
+    if known:
+        if not (r.get("Codes ROME") or "").strip():
+            r["Codes ROME"] = ", ".join(known["codes_rome"].split())
+        if not (r.get("Code RNCP") or "").strip():
+            r["Code RNCP"] = known["rncp"].split()[0]
     if not (r.get("UAI lieu de formation") or "").strip():
         r["UAI lieu de formation"] = r.get("UAI organisme responsable", "")
     # Each organisation its own SIRET, after its UAI (else its name and town).

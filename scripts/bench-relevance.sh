@@ -5,9 +5,10 @@
 # over the open-data records): zero-result rate, precision of the top 3, recall of the top
 # 20, and the number of queries answered well. Prints both tools side by side.
 # Needs: chromium, node + tests/browser/node_modules (tests/browser/run.sh installs them).
-# Usage: [FILL_ADMIN=1] [QUERIES=file.json] scripts/bench-relevance.sh [EXPORT] [NAME]
+# Usage: [FILL_ADMIN=1 [FILL_ROME=1]] [QUERIES=file.json] scripts/bench-relevance.sh [EXPORT] [NAME]
 #   (work under /dev/shm/search-relevance; FILL_ADMIN=1 for a public list without the
-#   administrative columns, see scripts/bench-relevance-fill.py)
+#   administrative columns, FILL_ROME=1 to give its offers the ROME codes of their diploma's
+#   RNCP sheets, see scripts/bench-relevance-fill.py)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 export_file="$(realpath "${1:-$root/examples/sample/data/offre-apprentissage-2027.xlsx}")"
@@ -27,7 +28,9 @@ communes="${COMMUNES:-$root/data/communes-france.csv}"
 rm -rf "$dir"; mkdir -p "$dir"
 # A public list without the administrative columns: fill those (only) so offers publish.
 if [ "${FILL_ADMIN:-}" = 1 ]; then
-  python3 "$root/scripts/bench-relevance-fill.py" "$export_file" "$dir/export.csv"
+  rome=()
+  [ "${FILL_ROME:-}" = 1 ] && rome=("$root/tests/fixtures/real/rome-par-diplome.csv")
+  python3 "$root/scripts/bench-relevance-fill.py" "$export_file" "$dir/export.csv" "${rome[@]}"
   export_file="$dir/export.csv"
 fi
 cat > "$dir/vitrine.toml" <<TOML
