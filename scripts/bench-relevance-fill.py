@@ -5,11 +5,11 @@ administrative columns the controls require (SIRET, NDA, disability referent, 20
 so every offer would be non-compliant and unpublished. This fills ONLY empty administrative
 cells with valid placeholders; titles, diplomas, levels, places, ROME codes — everything the
 search reads — stay the records' own.
-With a third argument (tests/fixtures/real/rome-par-diplome.csv: diploma code → RNCP sheets
-→ their ROME codes, France compétences' data), an offer whose diploma code is there also gets
-its real RNCP sheet and ROME codes, as a Carif-Oref export gives them (FILL_ROME=1 in
-scripts/bench-relevance.sh): the search's job vocabulary then comes from the codes, not only
-from the job names the title holds.
+With a third argument (tests/fixtures/real/rome-par-diplome.csv: diploma code → its RNCP
+sheets, ROME codes and Formacode domain, from Certif Info and France compétences), an offer
+whose diploma code is there also gets those, as a Carif-Oref export carries them (FILL_ROME=1
+in scripts/bench-relevance.sh): the search's job vocabulary and domains then come from the
+codes, not only from the words of the title.
 Usage: scripts/bench-relevance-fill.py IN.csv OUT.csv [ROME_BY_DIPLOMA.csv]"""
 import csv, hashlib, sys
 from datetime import date
@@ -56,8 +56,10 @@ for r in rows:
     if known:
         if not (r.get("Codes ROME") or "").strip():
             r["Codes ROME"] = ", ".join(known["codes_rome"].split())
-        if not (r.get("Code RNCP") or "").strip():
+        if not (r.get("Code RNCP") or "").strip() and known["rncp"]:
             r["Code RNCP"] = known["rncp"].split()[0]
+        if not (r.get("Domaine (Formacode / NSF)") or "").strip():
+            r["Domaine (Formacode / NSF)"] = known["domaine"]
     if not (r.get("UAI lieu de formation") or "").strip():
         r["UAI lieu de formation"] = r.get("UAI organisme responsable", "")
     # Each organisation its own SIRET, after its UAI (else its name and town).
