@@ -22,8 +22,8 @@ use super::facets::{self, Facets};
 use super::places::Places;
 use super::postings::Inverted;
 use super::query::{
-    DIPLOMA_WORDS, EXPANSION_BOOST, FEW, MAX_EXPANSIONS, NEAR_WORDS, RADII, STOP_WORDS,
-    TYPO_MIN_CHARS, TYPO2_MIN_CHARS,
+    DIPLOMA_WORDS, EXPANSION_BOOST, FEW, MAX_EXPANSIONS, NEAR_WORDS, RADII, SPLIT_MIN_CHARS,
+    STOP_WORDS, TYPO_MIN_CHARS, TYPO2_MIN_CHARS,
 };
 use super::schema::{
     FAMILY, JOBS, ORGANISATION, SUBJECT_FIELDS, SYNONYMS, SearchDoc, TEXT_FIELDS, TITLE_FIELDS,
@@ -311,6 +311,7 @@ pub fn export(
         "communes": towns,
         "expansions": MAX_EXPANSIONS,
         "typo": TYPO_MIN_CHARS,
+        "splitMin": SPLIT_MIN_CHARS,
         "typo2": TYPO2_MIN_CHARS,
         "stop": STOP_WORDS,
         "places": {"dir": places_dir, "count": shard_count},

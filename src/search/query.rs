@@ -148,35 +148,94 @@ pub fn query_words(query: &str) -> Vec<Word> {
 /// Chooses the index terms each word stands for.
 pub fn plan(words: &[Word], lexicon: &Lexicon) -> Plan {
     let n = words.len();
-    let mut out = Vec::with_capacity(n);
-    for (i, w) in words.iter().enumerate() {
-        let terms = word_terms(w, i + 1 == n, lexicon);
-        let mut clauses: Vec<Clause> = terms
+    Plan {
+        words: words
             .iter()
-            .flat_map(|t| {
-                lexicon.terms[t.as_str()].iter().map(|(f, _)| Clause {
-                    term: t.clone(),
-                    field: *f,
-                })
-            })
-            .collect();
-        // The word's family (informaticien → informatique), in its own low-boost field.
-        let key = analyzer::family(&w.stem);
-        if !terms.contains(&key)
-            && lexicon
-                .terms
-                .get(&key)
-                .is_some_and(|f| f.iter().any(|(f, _)| *f == FAMILY))
-        {
-            clauses.push(Clause {
-                term: key,
-                field: FAMILY,
-            });
-        }
-        clauses.sort();
-        out.push(clauses);
+            .enumerate()
+            .map(|(i, w)| word_clauses(w, i + 1 == n, lexicon))
+            .collect(),
     }
-    Plan { words: out }
+}
+
+/// The clauses of one word (empty: it matches nothing).
+fn word_clauses(w: &Word, last: bool, lexicon: &Lexicon) -> Vec<Clause> {
+    let terms = word_terms(w, last, lexicon);
+    let mut clauses: Vec<Clause> = terms
+        .iter()
+        .flat_map(|t| {
+            lexicon.terms[t.as_str()].iter().map(|(f, _)| Clause {
+                term: t.clone(),
+                field: *f,
+            })
+        })
+        .collect();
+    // The word's family (informaticien → informatique), in its own low-boost field.
+    let key = analyzer::family(&w.stem);
+    if !terms.contains(&key)
+        && lexicon
+            .terms
+            .get(&key)
+            .is_some_and(|f| f.iter().any(|(f, _)| *f == FAMILY))
+    {
+        clauses.push(Clause {
+            term: key,
+            field: FAMILY,
+        });
+    }
+    clauses.sort();
+    clauses
+}
+
+/// The words of a query, each that matches nothing (not even as a prefix or with a
+/// typo) and names no place nor diploma split in two if it is two glued together
+/// ("webdesigner", "btssio", "cuisinemarseille"): then read as any two words.
+fn unglued(words: Vec<Word>, lexicon: &Lexicon, places: &Places) -> Vec<Word> {
+    let mut out = Vec::with_capacity(words.len());
+    for w in words {
+        let named = |w: &Word| {
+            let key = places::key(&[w.folded.as_str()]);
+            places.departments.contains_key(&key)
+                || places.towns.contains_key(key.as_str())
+                || DIPLOMA_WORDS.iter().any(|(d, _)| *d == w.folded)
+        };
+        let unmatched = !lexicon.terms.contains_key(&w.stem)
+            && !named(&w)
+            && word_clauses(&w, true, lexicon).is_empty();
+        match unmatched.then(|| split(&w, lexicon)).flatten() {
+            Some(halves) => out.extend(halves),
+            None => out.push(w),
+        }
+    }
+    out
+}
+
+/// A word split in two has halves of at least this many letters ("web|designer").
+pub const SPLIT_MIN_CHARS: usize = 3;
+
+/// A word that matches nothing may be two typed without a space ("webdesigner",
+/// "btssio"): the two words, when each is a term of the index as typed (neither a stop
+/// word). Of several such splits, the most even, then the longer first word.
+fn split(w: &Word, lexicon: &Lexicon) -> Option<[Word; 2]> {
+    let chars: Vec<char> = w.folded.chars().collect();
+    let n = chars.len();
+    let mut best: Option<((usize, usize), [Word; 2])> = None;
+    for i in SPLIT_MIN_CHARS..=n.saturating_sub(SPLIT_MIN_CHARS) {
+        let half = |part: &[char]| {
+            let folded: String = part.iter().collect();
+            let mut stem = String::new();
+            analyzer::stem_word(&folded, &mut stem);
+            Word { folded, stem }
+        };
+        let (a, b) = (half(&chars[..i]), half(&chars[i..]));
+        let known = |x: &Word| {
+            !STOP_WORDS.contains(&x.folded.as_str()) && lexicon.terms.contains_key(&x.stem)
+        };
+        let rank = (i.min(n - i), i);
+        if known(&a) && known(&b) && best.as_ref().is_none_or(|(r, _)| rank > *r) {
+            best = Some((rank, [a, b]));
+        }
+    }
+    best.map(|(_, halves)| halves)
 }
 
 fn word_terms(w: &Word, last: bool, lexicon: &Lexicon) -> Vec<String> {
@@ -351,7 +410,7 @@ fn is_subject(w: &Word, lexicon: &Lexicon) -> bool {
 /// Reads a place, a department and a diploma type out of a query; the browser does the
 /// same, word for word.
 pub fn understand(query: &str, lexicon: &Lexicon, places: &Places) -> Understood {
-    let all = analyzer::words(query);
+    let all = unglued(analyzer::words(query), lexicon, places);
     let n = all.len();
     let mut used = vec![false; n];
     let mut out = Understood::default();
@@ -954,6 +1013,41 @@ mod tests {
             .iter()
             .map(|cs| cs.iter().map(|c| c.term.clone()).collect())
             .collect()
+    }
+
+    #[test]
+    fn a_word_that_matches_nothing_is_split_where_both_halves_are_words() {
+        // (Terms as the index stems them: "bts" is "bt".)
+        let lex = lexicon(&[("web", 3), ("design", 2), ("sio", 4), ("bt", 9)]);
+        let places = Places::default();
+        let words = |q: &str| -> Vec<String> {
+            understand(q, &lex, &places)
+                .words
+                .into_iter()
+                .map(|w| w.folded)
+                .collect()
+        };
+        assert_eq!(words("webdesigner"), ["web", "designer"]);
+        // Then read as any two words: "bts" is the diploma asked for.
+        let u = understand("btssio", &lex, &places);
+        assert_eq!(u.diploma.as_deref(), Some("bts"));
+        assert_eq!(u.words.len(), 1);
+        assert_eq!(u.words[0].folded, "sio");
+        // A word that matches is kept whole, even where it would split.
+        let lex = lexicon(&[("web", 3), ("design", 2), ("webdesign", 1)]);
+        let whole = understand("webdesigner", &lex, &places).words;
+        assert_eq!(whole.len(), 1);
+        // Halves of three letters or more, each a word of the index, neither a stop word.
+        assert_eq!(words("wedesigner"), ["wedesigner"]);
+        assert_eq!(words("dedesign"), ["dedesign"]);
+        // Of two splits, the more even one.
+        let lex = lexicon(&[("kab", 1), ("zortilmun", 1), ("kabzo", 1), ("rtilmun", 1)]);
+        let w: Vec<String> = understand("kabzortilmun", &lex, &places)
+            .words
+            .into_iter()
+            .map(|w| w.folded)
+            .collect();
+        assert_eq!(w, ["kabzo", "rtilmun"]);
     }
 
     #[test]

@@ -1087,3 +1087,29 @@ fn a_completion_of_the_word_to_a_synonym_does_not_name_the_offer() {
         ]
     );
 }
+
+#[test]
+fn two_words_typed_without_a_space_are_read_as_both() {
+    let (_tmp, dir, _) = built(120);
+    let opened = index::Opened::open(&dir).unwrap();
+    let f = Filters::new();
+    let glued = opened.answer("boulangerpatissier", &f, 500).unwrap();
+    let spaced = opened.answer("boulanger patissier", &f, 500).unwrap();
+    assert!(glued.count > 0);
+    assert_eq!(glued.count, spaced.count);
+    assert_eq!(titles(&glued.hits), titles(&spaced.hits));
+    // Then read as any two words: a town is a place.
+    let glued = opened.answer("cuisinemarseille", &f, 500).unwrap();
+    let spaced = opened.answer("cuisine marseille", &f, 500).unwrap();
+    assert!(glued.count > 0 && glued.radius.is_some());
+    assert_eq!(glued.understood, spaced.understood);
+    assert_eq!(titles(&glued.hits), titles(&spaced.hits));
+    // A word a typo away from a word of the index is read as that word, not split.
+    let typo = opened.answer("boulamger", &f, 500).unwrap();
+    assert_eq!(
+        typo.count,
+        opened.answer("boulanger", &f, 500).unwrap().count
+    );
+    // Both halves must be words of the index: one of gibberish finds nothing.
+    assert_eq!(opened.answer("qzwxboulanger", &f, 500).unwrap().count, 0);
+}

@@ -23,6 +23,8 @@ const QUERIES = [
   { q: 'toulon' }, { q: 'marseille' }, { q: 'nice' }, { q: 'bac pro' }, { q: 'sanitaire social' },
   // one typo in a word of five letters or more
   { q: 'coifure' }, { q: 'boulamger' }, { q: 'cuisime' }, { q: 'electricitee' },
+  // two words typed without a space (query.rs `unglued`)
+  { q: 'boulangerpatissier' }, { q: 'cuisinemarseille' }, { q: 'btsmco' },
   // filters, with and without words
   { q: 'cap', dep: '13' }, { q: 'bts', niveau: '5' }, { q: 'bts', voie: 'parcoursup' },
   { q: '', diplome: 'cap' }, { q: 'coiffure', dep: '83' },

@@ -1203,7 +1203,7 @@ class StaticIndex {
   }
   // Place, department and diploma type read out of a query (query.rs `understand`).
   async understand(query) {
-    const all = analyze(query);
+    const all = await this.unglued(analyze(query));
     const n = all.length;
     const used = new Array(n).fill(false);
     const folded = all.map((w) => w.folded);
@@ -1241,6 +1241,36 @@ class StaticIndex {
     const kept = rest.filter((w) => !this.stop.has(w.folded) && !(located && near.has(w.folded)));
     out.words = !kept.length && !located && !out.diploma ? rest : kept;
     return out;
+  }
+  // Each word that matches nothing (not even as a prefix or with a typo) and names no
+  // place nor diploma, split in two if it is two glued together (query.rs `unglued`).
+  async unglued(words) {
+    const out = [];
+    for (const w of words) {
+      const key = placeKey([w.folded]);
+      const named = Object.hasOwn(this.m.departments, key) || !!(await this.town(key))
+        || this.m.diplomas.some(([d]) => d === w.folded);
+      const unmatched = !(await this.entry(w.stem)) && !named && !(await this.plan([w]))[0].length;
+      const halves = unmatched ? await this.split(w) : null;
+      if (halves) out.push(...halves); else out.push(w);
+    }
+    return out;
+  }
+  // Two words typed without a space ("webdesigner"): each a term as typed, neither a
+  // stop word; the most even split, then the longer first word (query.rs `split`).
+  async split(w) {
+    const chars = Array.from(w.folded), n = chars.length, min = this.m.splitMin;
+    let best = null;
+    for (let i = min; i <= n - min; i++) {
+      const half = (part) => { const folded = part.join(''); return { folded, stem: stem(folded) }; };
+      const a = half(chars.slice(0, i)), b = half(chars.slice(i));
+      const known = async (x) => !this.stop.has(x.folded) && !!(await this.entry(x.stem));
+      const even = Math.min(i, n - i);
+      if (await known(a) && await known(b) && (!best || even > best.even || (even === best.even && i > best.i))) {
+        best = { even, i, halves: [a, b] };
+      }
+    }
+    return best?.halves ?? null;
   }
   // Ranks the offers exactly as query.rs `rank`: { understood, ords, matched, dist, radius,
   // approx, elsewhere } — null when nothing is asked. `want(name)` gives the column value
