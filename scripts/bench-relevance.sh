@@ -7,8 +7,9 @@
 # Needs: chromium, node + tests/browser/node_modules (tests/browser/run.sh installs them).
 # Usage: [FILL_ADMIN=1 [FILL_ROME=1]] [QUERIES=file.json] scripts/bench-relevance.sh [EXPORT] [NAME]
 #   (work under /dev/shm/search-relevance; FILL_ADMIN=1 for a public list without the
-#   administrative columns, FILL_ROME=1 to give its offers the ROME codes of their diploma's
-#   RNCP sheets, see scripts/bench-relevance-fill.py)
+#   administrative columns, FILL_ROME=1 to give its offers their diploma's ROME codes and
+#   Formacode domain, tests/fixtures/real/rome-par-diplome.csv; see
+#   scripts/bench-relevance-fill.py)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 export_file="$(realpath "${1:-$root/examples/sample/data/offre-apprentissage-2027.xlsx}")"

@@ -190,18 +190,21 @@ fn word_clauses(w: &Word, last: bool, lexicon: &Lexicon) -> Vec<Clause> {
 /// typo) and names no place nor diploma split in two if it is two glued together
 /// ("webdesigner", "btssio", "cuisinemarseille"): then read as any two words.
 fn unglued(words: Vec<Word>, lexicon: &Lexicon, places: &Places) -> Vec<Word> {
+    let named = |w: &Word| {
+        let key = places::key(&[w.folded.as_str()]);
+        places.departments.contains_key(&key)
+            || places.towns.contains_key(key.as_str())
+            || DIPLOMA_WORDS.iter().any(|(d, _)| *d == w.folded)
+    };
     let mut out = Vec::with_capacity(words.len());
     for w in words {
-        let named = |w: &Word| {
-            let key = places::key(&[w.folded.as_str()]);
-            places.departments.contains_key(&key)
-                || places.towns.contains_key(key.as_str())
-                || DIPLOMA_WORDS.iter().any(|(d, _)| *d == w.folded)
-        };
-        let unmatched = !lexicon.terms.contains_key(&w.stem)
-            && !named(&w)
-            && word_clauses(&w, true, lexicon).is_empty();
-        match unmatched.then(|| split(&w, lexicon)).flatten() {
+        // The split first: it looks up a few exact terms, where the typo scan of
+        // `word_clauses` (which `plan` runs again) reads every term of the first letter.
+        let halves = (!lexicon.terms.contains_key(&w.stem) && !named(&w))
+            .then(|| split(&w, lexicon))
+            .flatten()
+            .filter(|_| word_clauses(&w, true, lexicon).is_empty());
+        match halves {
             Some(halves) => out.extend(halves),
             None => out.push(w),
         }
@@ -216,26 +219,21 @@ pub const SPLIT_MIN_CHARS: usize = 3;
 /// "btssio"): the two words, when each is a term of the index as typed (neither a stop
 /// word). Of several such splits, the most even, then the longer first word.
 fn split(w: &Word, lexicon: &Lexicon) -> Option<[Word; 2]> {
+    let word = |part: &[char]| {
+        let folded: String = part.iter().collect();
+        let mut stem = String::new();
+        analyzer::stem_word(&folded, &mut stem);
+        Word { folded, stem }
+    };
+    let known =
+        |x: &Word| !STOP_WORDS.contains(&x.folded.as_str()) && lexicon.terms.contains_key(&x.stem);
     let chars: Vec<char> = w.folded.chars().collect();
     let n = chars.len();
-    let mut best: Option<((usize, usize), [Word; 2])> = None;
-    for i in SPLIT_MIN_CHARS..=n.saturating_sub(SPLIT_MIN_CHARS) {
-        let half = |part: &[char]| {
-            let folded: String = part.iter().collect();
-            let mut stem = String::new();
-            analyzer::stem_word(&folded, &mut stem);
-            Word { folded, stem }
-        };
-        let (a, b) = (half(&chars[..i]), half(&chars[i..]));
-        let known = |x: &Word| {
-            !STOP_WORDS.contains(&x.folded.as_str()) && lexicon.terms.contains_key(&x.stem)
-        };
-        let rank = (i.min(n - i), i);
-        if known(&a) && known(&b) && best.as_ref().is_none_or(|(r, _)| rank > *r) {
-            best = Some((rank, [a, b]));
-        }
-    }
-    best.map(|(_, halves)| halves)
+    (SPLIT_MIN_CHARS..=n.saturating_sub(SPLIT_MIN_CHARS))
+        .map(|i| ((i.min(n - i), i), [word(&chars[..i]), word(&chars[i..])]))
+        .filter(|(_, [a, b])| known(a) && known(b))
+        .max_by_key(|(rank, _)| *rank)
+        .map(|(_, halves)| halves)
 }
 
 fn word_terms(w: &Word, last: bool, lexicon: &Lexicon) -> Vec<String> {
@@ -1033,13 +1031,21 @@ mod tests {
         assert_eq!(u.diploma.as_deref(), Some("bts"));
         assert_eq!(u.words.len(), 1);
         assert_eq!(u.words[0].folded, "sio");
+        // Halves of three letters or more ("we" is a word here), each a word of the
+        // index, neither a stop word ("des" is one, stemmed "de").
+        let lex = lexicon(&[("we", 1), ("de", 1), ("design", 2)]);
+        let whole = |q: &str| {
+            let words = understand(q, &lex, &places).words;
+            words.len() == 1 && words[0].folded == q
+        };
+        assert!(whole("wedesigner"));
+        assert!(whole("desdesign"));
         // A word that matches is kept whole, even where it would split.
         let lex = lexicon(&[("web", 3), ("design", 2), ("webdesign", 1)]);
-        let whole = understand("webdesigner", &lex, &places).words;
-        assert_eq!(whole.len(), 1);
-        // Halves of three letters or more, each a word of the index, neither a stop word.
-        assert_eq!(words("wedesigner"), ["wedesigner"]);
-        assert_eq!(words("dedesign"), ["dedesign"]);
+        assert_eq!(understand("webdesigner", &lex, &places).words.len(), 1);
+        // So is one a typo away from a word, though its halves are words too.
+        let lex = lexicon(&[("kab", 1), ("zortilmun", 1), ("kabzortilmux", 1)]);
+        assert_eq!(understand("kabzortilmun", &lex, &places).words.len(), 1);
         // Of two splits, the more even one.
         let lex = lexicon(&[("kab", 1), ("zortilmun", 1), ("kabzo", 1), ("rtilmun", 1)]);
         let w: Vec<String> = understand("kabzortilmun", &lex, &places)

@@ -1244,13 +1244,17 @@ class StaticIndex {
   }
   // Each word that matches nothing (not even as a prefix or with a typo) and names no
   // place nor diploma, split in two if it is two glued together (query.rs `unglued`).
+  // Here the word's plan comes before the split: it loads the shards the query's own
+  // plan loads next, where the split's lookups would load others.
   async unglued(words) {
+    const named = async (w) => {
+      const key = placeKey([w.folded]);
+      return Object.hasOwn(this.m.departments, key) || this.m.diplomas.some(([d]) => d === w.folded)
+        || !!(await this.town(key));
+    };
     const out = [];
     for (const w of words) {
-      const key = placeKey([w.folded]);
-      const named = Object.hasOwn(this.m.departments, key) || !!(await this.town(key))
-        || this.m.diplomas.some(([d]) => d === w.folded);
-      const unmatched = !(await this.entry(w.stem)) && !named && !(await this.plan([w]))[0].length;
+      const unmatched = !(await this.entry(w.stem)) && !(await named(w)) && !(await this.plan([w]))[0].length;
       const halves = unmatched ? await this.split(w) : null;
       if (halves) out.push(...halves); else out.push(w);
     }
@@ -1259,12 +1263,12 @@ class StaticIndex {
   // Two words typed without a space ("webdesigner"): each a term as typed, neither a
   // stop word; the most even split, then the longer first word (query.rs `split`).
   async split(w) {
+    const word = (part) => { const folded = part.join(''); return { folded, stem: stem(folded) }; };
+    const known = async (x) => !this.stop.has(x.folded) && !!(await this.entry(x.stem));
     const chars = Array.from(w.folded), n = chars.length, min = this.m.splitMin;
     let best = null;
     for (let i = min; i <= n - min; i++) {
-      const half = (part) => { const folded = part.join(''); return { folded, stem: stem(folded) }; };
-      const a = half(chars.slice(0, i)), b = half(chars.slice(i));
-      const known = async (x) => !this.stop.has(x.folded) && !!(await this.entry(x.stem));
+      const a = word(chars.slice(0, i)), b = word(chars.slice(i));
       const even = Math.min(i, n - i);
       if (await known(a) && await known(b) && (!best || even > best.even || (even === best.even && i > best.i))) {
         best = { even, i, halves: [a, b] };
