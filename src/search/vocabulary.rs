@@ -320,6 +320,16 @@ fn words(text: &str) -> impl Iterator<Item = String> {
         .into_iter()
 }
 
+/// A folded word without its plural mark, so that a phrase matches titles worded in the
+/// singular or the plural ("Service et prestation des secteurs…" on Parcoursup, "Services
+/// et prestations…" in the decree). Both sides go through it, so "bois" → "boi" is fine.
+fn singular(word: &str) -> &str {
+    match word.strip_suffix(['s', 'x']) {
+        Some(stem) if stem.len() >= 3 => stem,
+        _ => word,
+    }
+}
+
 /// One rule of the synonyms file: offers whose text holds every word of one of the
 /// phrases also answer to the words.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -365,7 +375,11 @@ impl Synonyms {
                 .collect();
             let phrases: Vec<Vec<String>> = right
                 .split('|')
-                .map(|p| self::words(p).collect::<Vec<_>>())
+                .map(|p| {
+                    self::words(p)
+                        .map(|w| singular(&w).to_string())
+                        .collect::<Vec<_>>()
+                })
                 .filter(|p| !p.is_empty())
                 .collect();
             if words.is_empty() || phrases.is_empty() {
@@ -392,7 +406,7 @@ impl Synonyms {
     /// The words (and acronyms) an offer's text answers to.
     pub fn of(&self, text: &str) -> (BTreeSet<String>, BTreeSet<String>) {
         let folded = fold(text);
-        let have: BTreeSet<&str> = folded.split(' ').collect();
+        let have: BTreeSet<&str> = folded.split(' ').map(singular).collect();
         let (mut plain, mut acronyms) = (BTreeSet::new(), BTreeSet::new());
         for r in &self.rules {
             if r.phrases
@@ -562,5 +576,21 @@ mod tests {
         assert_eq!(plain.into_iter().collect::<Vec<_>>(), ["resto"]);
         assert!(Synonyms::parse("no equals sign").is_err());
         assert!(!Synonyms::builtin().rules.is_empty());
+    }
+
+    #[test]
+    fn a_phrase_matches_a_title_in_the_singular_or_the_plural() {
+        let s = Synonyms::parse(
+            "sigle SP3S = services prestations secteurs sanitaire social\nveto = soins animaux\n",
+        )
+        .unwrap();
+        let (_, acr) = s.of("BTS Service et prestation des secteurs sanitaire et social");
+        assert_eq!(acr.into_iter().collect::<Vec<_>>(), ["sp3s"]);
+        let (plain, _) = s.of("CAPa Soin de l'animal");
+        assert!(plain.is_empty(), "animal is not animaux: {plain:?}");
+        let (plain, _) = s.of("Soins aux animaux");
+        assert_eq!(plain.into_iter().collect::<Vec<_>>(), ["veto"]);
+        let (_, acr) = s.of("BTS Service des secteurs sanitaire et social");
+        assert!(acr.is_empty(), "every word of the phrase is needed");
     }
 }
