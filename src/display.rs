@@ -5,6 +5,8 @@
 //! Pure functions: the report and the open data keep the text as typed.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// Words kept in capitals: diploma types, usual acronyms of titles and organisations.
 /// (`BAC` is a word, `Bac`, not an acronym; `PRO` likewise.)
@@ -78,6 +80,70 @@ fn kept(word: &str) -> bool {
         || (word.chars().any(|c| c.is_ascii_digit()) && word.chars().any(char::is_alphabetic))
 }
 
+/// The accents of words typed in capitals without them (`ELECTRICITE` → `électricité`,
+/// `LYCEE` → `lycée`), from the French job names of the ROME (France Travail), which spell
+/// most words of training titles, and the French of the built-in content pages and tables
+/// (glossary, disability links…). A word is
+/// restored only when they spell it one way and never without an accent ("charge" and
+/// "chargé" both exist: left as typed), and when it has three letters or more (`A`, `OU`
+/// may be `a`, `ou`).
+fn accented(lower: &str) -> Option<&'static str> {
+    static ACCENTS: OnceLock<HashMap<String, String>> = OnceLock::new();
+    let table = ACCENTS.get_or_init(|| {
+        let names = crate::builtin::text(crate::search::vocabulary::ROME_FILE);
+        let data = crate::builtin::data_names()
+            .into_iter()
+            .filter(|n| n.ends_with(".toml"))
+            .map(crate::builtin::text);
+        let prose: Vec<&str> = crate::builtin::content_files()
+            .into_iter()
+            .filter_map(|(_, bytes)| std::str::from_utf8(bytes).ok())
+            .chain(data)
+            .collect();
+        // Folded word -> its most accented spelling's accents, and the spelling (None:
+        // two spellings as accented).
+        let mut forms: HashMap<String, (usize, Option<String>)> = HashMap::new();
+        let mut plain = std::collections::HashSet::new();
+        let words = names
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .chain(prose.iter().flat_map(|p| p.lines()))
+            .flat_map(|l| l.split(|c: char| !c.is_alphabetic()));
+        let accents = |w: &str| w.chars().filter(|c| !c.is_ascii()).count();
+        for word in words.filter(|w| w.chars().count() >= 3) {
+            let lower = word.to_lowercase();
+            if lower.is_ascii() {
+                // A capital often loses its accent ("Electricien", "Operateur"): only a
+                // word in lower case says that it is spelt without one.
+                if word.starts_with(|c: char| c.is_lowercase()) {
+                    plain.insert(lower);
+                }
+                continue;
+            }
+            let key = crate::model::fold(&lower);
+            let n = accents(&lower);
+            match forms.get_mut(&key) {
+                Some((best, form)) if n > *best => (*best, *form) = (n, Some(lower)),
+                // "événementiel" and "évènementiel": either is right, none is restored.
+                Some((best, form)) if n == *best && form.as_deref() != Some(&lower) => *form = None,
+                Some(_) => {}
+                None => {
+                    forms.insert(key, (n, Some(lower)));
+                }
+            }
+        }
+        forms
+            .into_iter()
+            .filter(|(k, _)| !plain.contains(k))
+            .filter_map(|(k, (_, v))| Some((k, v?)))
+            .collect()
+    });
+    if !lower.is_ascii() {
+        return None;
+    }
+    table.get(lower).map(String::as_str)
+}
+
 fn capitalised(word: &str) -> String {
     let mut chars = word.chars();
     match chars.next() {
@@ -100,6 +166,7 @@ fn recase(text: &str, style: Style) -> String {
             return;
         }
         let lower = word.to_lowercase();
+        let lower = accented(&lower).map_or(lower, str::to_string);
         // `DIRIGEANT(E)`: an inclusive ending in brackets is not a name.
         let inclusive = before == Some('(') && word.chars().count() <= 2;
         let after_particle = PARTICLES.contains(&previous.as_str());
@@ -122,14 +189,18 @@ fn recase(text: &str, style: Style) -> String {
         previous = lower;
         index += 1;
     };
+    let mut after_letter = false;
     for c in text.chars() {
         if c.is_alphanumeric() {
             word.push(c);
         } else {
             flush(&mut word, &mut out, before);
             out.push(c);
-            before = Some(c);
+            // A bracket glued to a word opens an inclusive ending (`DIRIGEANT(E)`); after
+            // a space, an acronym (`FLEURISTE (BP)`).
+            before = Some(if c == '(' && !after_letter { ' ' } else { c });
         }
+        after_letter = c.is_alphanumeric();
     }
     flush(&mut word, &mut out, before);
     out
@@ -173,24 +244,47 @@ mod tests {
     fn titles_in_capitals_get_sentence_case_keeping_acronyms() {
         assert_eq!(
             sentence("DIRIGEANT(E) MANAGER OPERATIONNEL D'ENTREPRISE"),
-            "Dirigeant(e) manager operationnel d'entreprise"
+            "Dirigeant(e) manager opérationnel d'entreprise"
         );
         assert_eq!(
             sentence("BTS MANAGEMENT COMMERCIAL OPERATIONNEL (MCO)"),
-            "BTS management commercial operationnel (MCO)"
+            "BTS management commercial opérationnel (MCO)"
         );
+        assert_eq!(sentence("FLEURISTE (BP)"), "Fleuriste (BP)");
         assert_eq!(
             sentence("CAP CUISINE - RNCP37859"),
             "CAP cuisine - RNCP37859"
         );
         assert_eq!(
             sentence("BAC PRO METIERS DE L'ELECTRICITE"),
-            "Bac pro metiers de l'electricite"
+            "Bac pro métiers de l'électricité"
         );
         assert_eq!(
             sentence("TITRE PROFESSIONNEL SECRETAIRE ASSISTANT NIVEAU II"),
-            "Titre professionnel secretaire assistant niveau II"
+            "Titre professionnel secrétaire assistant niveau II"
         );
+    }
+
+    #[test]
+    fn accents_typed_away_in_capitals_come_back_when_the_job_names_spell_the_word_one_way() {
+        // Real BCN labels (N_FORMATION_DIPLOME), as a Carif-Oref export may carry them.
+        assert_eq!(
+            sentence("EMPLOYE DE COMMERCE MULTI-SPECIALITES (CAP)"),
+            "Employé de commerce multi-spécialités (CAP)"
+        );
+        assert_eq!(
+            sentence("MAINTENANCE DES VEHICULES OPTION A VOITURES PARTICULIERES (BAC PRO)"),
+            "Maintenance des véhicules option a voitures particulieres (bac pro)"
+        );
+        // "charge" and "chargé" are both words of the names: left as typed.
+        assert_eq!(accented("charge"), None);
+        // Two spellings as accented: left as typed.
+        assert_eq!(accented("evenementiel"), None);
+        // Short words may be either: `A` is not always `à`.
+        assert_eq!(accented("a"), None);
+        assert_eq!(accented("electricite"), Some("électricité"));
+        // Typed with its accents: as typed.
+        assert_eq!(sentence("ÉLECTRICITÉ GÉNÉRALE"), "Électricité générale");
     }
 
     #[test]
@@ -199,11 +293,11 @@ mod tests {
         assert_eq!(title("LA SEYNE-SUR-MER"), "La Seyne-sur-Mer");
         assert_eq!(
             title("LYCEE PROFESSIONNEL LES CAILLOLS"),
-            "Lycee Professionnel Les Caillols"
+            "Lycée Professionnel Les Caillols"
         );
         assert_eq!(
             title("CFA DE LA CCI NICE COTE D'AZUR"),
-            "CFA de la CCI Nice Cote d'Azur"
+            "CFA de la CCI Nice Côte d'Azur"
         );
         assert_eq!(title("L'ISLE-SUR-LA-SORGUE"), "L'Isle-sur-la-Sorgue");
     }
