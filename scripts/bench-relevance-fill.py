@@ -29,6 +29,20 @@ def placeholder_siret(who):
             return digits + key
 
 
+def placeholder_uai(postcode, who):
+    """A UAI of the department of `postcode` with a right check letter, the same for the
+    same organisation (the controls compare the UAI's department with the place's)."""
+    dep = (postcode or "13")[:2]
+    dep = {"20": "620"}.get(dep, "0" + dep) if not dep.startswith("97") else postcode[:3]
+    digits = dep + str(int(hashlib.sha256(who.encode()).hexdigest(), 16))[:4]
+    return digits + "ABCDEFGHJKLMNPRSTUVWXYZ"[int(digits) % 23]
+
+
+# Usual cycle length by diploma type (shared/reference-data.md), for lists without one.
+MONTHS = {"CAP": 24, "CAPA": 24, "BAC PRO": 36, "BP": 24, "BPA": 24, "BMA": 24, "MC": 12,
+          "CS": 12, "BTS": 24, "BTSA": 24, "DUT": 24, "BUT": 36, "Licence pro": 12,
+          "Titre pro": 12, "Master": 24, "Ingénieur": 36}
+
 FILL = {
     "Code RNCP": "RNCP35000",
     "N° de déclaration d'activité (NDA)": "93131234513",
@@ -60,8 +74,17 @@ for r in rows:
             r["Code RNCP"] = known["rncp"].split()[0]
         if not (r.get("Domaine (Formacode / NSF)") or "").strip():
             r["Domaine (Formacode / NSF)"] = known["domaine"]
+    # The responsible organisation's town, when the list gives only the place of training.
+    if not (r.get("Code postal organisme responsable") or "").strip():
+        r["Code postal organisme responsable"] = r.get("Code postal", "")
+        r["Commune organisme responsable"] = r.get("Commune", "")
+    if not (r.get("UAI organisme responsable") or "").strip():
+        r["UAI organisme responsable"] = placeholder_uai(
+            r.get("Code postal organisme responsable"), r.get("SIRET organisme responsable") or "")
     if not (r.get("UAI lieu de formation") or "").strip():
         r["UAI lieu de formation"] = r.get("UAI organisme responsable", "")
+    if not (r.get("Durée du cycle (mois)") or "").strip():
+        r["Durée du cycle (mois)"] = str(MONTHS.get((r.get("Type de diplôme") or "").strip(), 24))
     # Each organisation its own SIRET, after its UAI (else its name and town).
     for siret, name, uai, town in (
         ("SIRET organisme responsable", "Organisme responsable", "UAI organisme responsable",

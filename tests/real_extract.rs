@@ -1,0 +1,121 @@
+//! `vitrine check` on a real Carif-Oref extract (`tests/fixtures/real/offres-rco-bfc.csv`,
+//! 1,283 apprenticeship trainings of Bourgogne-Franche-Comté, every level, see the
+//! fixtures' README): identifiers as the regional database holds them are read, and every
+//! row ends in exactly one verdict.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+const FIXTURE: &str = "tests/fixtures/real/offres-rco-bfc.csv";
+
+/// The fixture's rows as header -> value maps, in file order.
+fn rows() -> Vec<BTreeMap<String, String>> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(FIXTURE);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            headers
+                .iter()
+                .zip(r.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+/// Runs `vitrine check` on the fixture; returns the verdicts, by row number.
+fn verdicts() -> BTreeMap<u64, serde_json::Value> {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vitrine"))
+        .args(["check", "--input"])
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join(FIXTURE))
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let all: Vec<serde_json::Value> =
+        serde_json::from_slice(&std::fs::read(dir.path().join("report/verdicts.json")).unwrap())
+            .unwrap();
+    let n = all.len();
+    let by_row: BTreeMap<u64, serde_json::Value> = all
+        .into_iter()
+        .map(|v| (v["row"].as_u64().unwrap(), v))
+        .collect();
+    assert_eq!(by_row.len(), n, "one verdict per row");
+    by_row
+}
+
+/// The reasons and warnings a verdict gives for one column.
+fn problems_on(v: &serde_json::Value, column: &str) -> Vec<String> {
+    v["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["column"] == column)
+        .map(|p| p["reason"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn a_real_regional_extract_is_read_as_the_database_holds_its_identifiers() {
+    let rows = rows();
+    let verdicts = verdicts();
+    // Every row, header on line 1, has its verdict under its line number.
+    assert_eq!(rows.len(), 1283);
+    assert_eq!(
+        verdicts.keys().copied().collect::<Vec<_>>(),
+        (2..2 + rows.len() as u64).collect::<Vec<_>>()
+    );
+    let mut counted = BTreeMap::<&str, usize>::new();
+    for (i, row) in rows.iter().enumerate() {
+        let v = &verdicts[&(i as u64 + 2)];
+        assert_eq!(v["id"], row["N° action"].as_str(), "line {}", i + 2);
+        // CFDs that lost their leading zero in a spreadsheet (`1022103`) are padded back.
+        let cfd = &row["Code diplôme (CFD)"];
+        if cfd.len() == 7 {
+            *counted.entry("cfd of 7 digits").or_default() += 1;
+        }
+        assert!(
+            problems_on(v, "Code diplôme (CFD)").is_empty(),
+            "line {}: CFD {cfd:?}: {:?}",
+            i + 2,
+            v["problems"]
+        );
+        // RNCP numbers without their prefix (`4521`) are RNCP sheets; only an empty one
+        // is missing.
+        let rncp = problems_on(v, "Code RNCP");
+        if row["Code RNCP"].is_empty() {
+            assert_eq!(rncp, ["rncp_missing"], "line {}", i + 2);
+        } else {
+            *counted.entry("rncp without prefix").or_default() +=
+                usize::from(!row["Code RNCP"].starts_with("RNCP"));
+            assert!(rncp.is_empty(), "line {}: {rncp:?}", i + 2);
+        }
+        // A trainer SIRET of `0` (the extract's "unknown") is invalid, a real one is not.
+        let siret = problems_on(v, "SIRET organisme formateur");
+        if row["SIRET organisme formateur"] == "0" {
+            *counted.entry("siret 0").or_default() += 1;
+            assert_eq!(siret, ["siret_invalid"], "line {}", i + 2);
+        }
+        assert!(
+            problems_on(v, "SIRET organisme responsable").is_empty(),
+            "line {}",
+            i + 2
+        );
+    }
+    println!("{counted:?}");
+    // The fixture does hold each case.
+    assert!(counted["cfd of 7 digits"] > 20, "{counted:?}");
+    assert!(counted["rncp without prefix"] > 1000, "{counted:?}");
+    assert!(counted["siret 0"] > 50, "{counted:?}");
+}
