@@ -217,9 +217,10 @@ impl SearchDoc {
             terms,
             id: offer.id.clone(),
             url: urls::offer_path(offer),
-            title: offer.title.clone(),
-            cfa: offer.responsible.name.clone(),
-            town,
+            // As the offer's page shows them: a title typed in capitals in sentence case.
+            title: crate::display::sentence(&offer.title).into_owned(),
+            cfa: crate::display::title(&offer.responsible.name).into_owned(),
+            town: town.map(|t| crate::display::title(&t).into_owned()),
             start: offer.start.map(|d| d.to_string()),
             end: offer.end.map(|d| d.to_string()),
             coordinates,

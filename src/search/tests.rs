@@ -1113,3 +1113,17 @@ fn two_words_typed_without_a_space_are_read_as_both() {
     // Both halves must be words of the index: one of gibberish finds nothing.
     assert_eq!(opened.answer("qzwxboulanger", &f, 500).unwrap().count, 0);
 }
+
+#[test]
+fn a_title_typed_in_capitals_is_shown_as_on_its_page() {
+    // A BCN label, as some Carif-Oref exports carry it: found by its words, shown as
+    // the offer's page shows it.
+    let mut offers = catalogue(3);
+    offers[0].title = "MACON (CAP)".into();
+    offers[0].responsible.name = "LYCEE DES METIERS DU BATIMENT".into();
+    let (_tmp, dir, _) = built_of(&offers);
+    let opened = index::Opened::open(&dir).unwrap();
+    let a = opened.answer("maçon", &Filters::new(), 10).unwrap();
+    assert_eq!(a.hits[0].title, "Maçon (CAP)");
+    assert_eq!(a.hits[0].cfa, "Lycée des Métiers du Bâtiment");
+}
