@@ -90,6 +90,9 @@ pub enum NormalisedKind {
     Email,
     /// A postcode with spaces or a lost leading zero.
     Postcode,
+    /// An identifier (SIRET, diploma code, INSEE code) whose leading zeros a spreadsheet
+    /// dropped (`1022103` → `01022103`).
+    Identifier,
 }
 
 impl NormalisedKind {
@@ -100,6 +103,7 @@ impl NormalisedKind {
             NormalisedKind::Phone => "phone",
             NormalisedKind::Email => "email",
             NormalisedKind::Postcode => "postcode",
+            NormalisedKind::Identifier => "identifier",
         }
     }
 }

@@ -119,3 +119,25 @@ fn a_real_regional_extract_is_read_as_the_database_holds_its_identifiers() {
     assert!(counted["rncp without prefix"] > 1000, "{counted:?}");
     assert!(counted["siret 0"] > 50, "{counted:?}");
 }
+
+#[test]
+fn leading_zeros_put_back_are_counted_in_the_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vitrine"))
+        .args(["check", "--input"])
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join(FIXTURE))
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("report/summary.json")).unwrap())
+            .unwrap();
+    // One per diploma code of 7 digits in the extract (no SIRET or INSEE code lost one).
+    let short = rows()
+        .iter()
+        .filter(|r| r["Code diplôme (CFD)"].len() == 7)
+        .count() as u64;
+    assert_eq!(summary["normalised"]["identifier"], short, "{summary}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("identifier"));
+}

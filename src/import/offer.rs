@@ -91,10 +91,18 @@ impl<'a> Fields<'a> {
         }
     }
 
-    fn id_like(&self, col: Col, width: Option<usize>) -> Option<String> {
-        self.get(col)
-            .map(|v| values::identifier(v, width))
-            .filter(|s| !s.is_empty())
+    fn id_like(&mut self, col: Col, width: Option<usize>) -> Option<String> {
+        let v = self.get(col)?;
+        let id = values::identifier(v, width);
+        if id.is_empty() {
+            return None;
+        }
+        // Leading zeros put back: said in the report, so that the CFA fixes its sheet.
+        let typed = v.text();
+        if id.len() > typed.chars().filter(|c| !c.is_whitespace()).count() {
+            self.normalised(col, NormalisedKind::Identifier, typed, &id);
+        }
+        Some(id)
     }
 
     /// Notes a value published in another form than typed.
