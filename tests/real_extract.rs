@@ -29,8 +29,9 @@ fn rows() -> Vec<BTreeMap<String, String>> {
         .collect()
 }
 
-/// Runs `vitrine check` on the fixture; returns the verdicts, by row number.
-fn verdicts() -> BTreeMap<u64, serde_json::Value> {
+/// Runs `vitrine check` on the fixture in an empty folder: the folder (its `report/`)
+/// and what the command printed.
+fn check() -> (tempfile::TempDir, std::process::Output) {
     let dir = tempfile::tempdir().unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_vitrine"))
         .args(["check", "--input"])
@@ -43,6 +44,12 @@ fn verdicts() -> BTreeMap<u64, serde_json::Value> {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    (dir, out)
+}
+
+/// The verdicts of `vitrine check` on the fixture, by row number.
+fn verdicts() -> BTreeMap<u64, serde_json::Value> {
+    let (dir, _) = check();
     let all: Vec<serde_json::Value> =
         serde_json::from_slice(&std::fs::read(dir.path().join("report/verdicts.json")).unwrap())
             .unwrap();
@@ -122,14 +129,7 @@ fn a_real_regional_extract_is_read_as_the_database_holds_its_identifiers() {
 
 #[test]
 fn leading_zeros_put_back_are_counted_in_the_summary() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vitrine"))
-        .args(["check", "--input"])
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join(FIXTURE))
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    let (dir, out) = check();
     let summary: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.path().join("report/summary.json")).unwrap())
             .unwrap();
