@@ -157,18 +157,19 @@ fn capitalised(word: &str) -> String {
 fn recase(text: &str, style: Style) -> String {
     let mut out = String::with_capacity(text.len());
     let mut word = String::new();
-    // Index of the word in the text, the separator before it, the word before it.
+    // Index of the word in the text, whether a bracket glued to the word before opens it
+    // (`DIRIGEANT(E)`: an inclusive ending; `FLEURISTE (BP)`: an acronym), the word before.
     let mut index = 0usize;
-    let mut before: Option<char> = None;
+    let mut opens_ending = false;
     let mut previous = String::new();
-    let mut flush = |word: &mut String, out: &mut String, before: Option<char>| {
+    let mut flush = |word: &mut String, out: &mut String, opens_ending: bool| {
         if word.is_empty() {
             return;
         }
         let lower = word.to_lowercase();
         let lower = accented(&lower).map_or(lower, str::to_string);
         // `DIRIGEANT(E)`: an inclusive ending in brackets is not a name.
-        let inclusive = before == Some('(') && word.chars().count() <= 2;
+        let inclusive = opens_ending && word.chars().count() <= 2;
         let after_particle = PARTICLES.contains(&previous.as_str());
         let recased = if kept(word) && !inclusive {
             word.clone()
@@ -189,20 +190,17 @@ fn recase(text: &str, style: Style) -> String {
         previous = lower;
         index += 1;
     };
-    let mut after_letter = false;
     for c in text.chars() {
         if c.is_alphanumeric() {
             word.push(c);
         } else {
-            flush(&mut word, &mut out, before);
+            let glued = !word.is_empty();
+            flush(&mut word, &mut out, opens_ending);
             out.push(c);
-            // A bracket glued to a word opens an inclusive ending (`DIRIGEANT(E)`); after
-            // a space, an acronym (`FLEURISTE (BP)`).
-            before = Some(if c == '(' && !after_letter { ' ' } else { c });
+            opens_ending = c == '(' && glued;
         }
-        after_letter = c.is_alphanumeric();
     }
-    flush(&mut word, &mut out, before);
+    flush(&mut word, &mut out, opens_ending);
     out
 }
 

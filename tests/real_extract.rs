@@ -3,6 +3,9 @@
 //! fixtures' README): identifiers as the regional database holds them are read, and every
 //! row ends in exactly one verdict.
 
+mod common;
+
+use common::{Site, said};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -29,30 +32,21 @@ fn rows() -> Vec<BTreeMap<String, String>> {
         .collect()
 }
 
-/// Runs `vitrine check` on the fixture in an empty folder: the folder (its `report/`)
-/// and what the command printed.
-fn check() -> (tempfile::TempDir, std::process::Output) {
-    let dir = tempfile::tempdir().unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vitrine"))
-        .args(["check", "--input"])
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join(FIXTURE))
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (dir, out)
+/// Runs `vitrine check` on the fixture in a scratch site folder: the folder (its
+/// `report/`) and what the command printed.
+fn check() -> (Site, std::process::Output) {
+    let site = Site::new();
+    let input = Path::new(env!("CARGO_MANIFEST_DIR")).join(FIXTURE);
+    let out = site.run(&["check", "--input", input.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", said(&out));
+    (site, out)
 }
 
 /// The verdicts of `vitrine check` on the fixture, by row number.
 fn verdicts() -> BTreeMap<u64, serde_json::Value> {
-    let (dir, _) = check();
+    let (site, _) = check();
     let all: Vec<serde_json::Value> =
-        serde_json::from_slice(&std::fs::read(dir.path().join("report/verdicts.json")).unwrap())
-            .unwrap();
+        serde_json::from_slice(&std::fs::read(site.path("report/verdicts.json")).unwrap()).unwrap();
     let n = all.len();
     let by_row: BTreeMap<u64, serde_json::Value> = all
         .into_iter()
@@ -129,10 +123,9 @@ fn a_real_regional_extract_is_read_as_the_database_holds_its_identifiers() {
 
 #[test]
 fn leading_zeros_put_back_are_counted_in_the_summary() {
-    let (dir, out) = check();
+    let (site, out) = check();
     let summary: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.path().join("report/summary.json")).unwrap())
-            .unwrap();
+        serde_json::from_slice(&std::fs::read(site.path("report/summary.json")).unwrap()).unwrap();
     // One per diploma code of 7 digits in the extract (no SIRET or INSEE code lost one).
     let short = rows()
         .iter()

@@ -93,16 +93,12 @@ impl<'a> Fields<'a> {
 
     fn id_like(&mut self, col: Col, width: Option<usize>) -> Option<String> {
         let v = self.get(col)?;
-        let id = values::identifier(v, width);
-        if id.is_empty() {
-            return None;
-        }
+        let (id, padded) = values::identifier(v, width);
         // Leading zeros put back: said in the report, so that the CFA fixes its sheet.
-        let typed = v.text();
-        if id.len() > typed.chars().filter(|c| !c.is_whitespace()).count() {
-            self.normalised(col, NormalisedKind::Identifier, typed, &id);
+        if padded {
+            self.normalised(col, NormalisedKind::Identifier, v.text(), &id);
         }
-        Some(id)
+        (!id.is_empty()).then_some(id)
     }
 
     /// Notes a value published in another form than typed.

@@ -76,18 +76,18 @@ fn squeezed_upper(s: &str) -> String {
 
 /// An identifier: spaces removed, upper-cased. When it is all digits and shorter than
 /// `width` because a spreadsheet stored it as a number, the lost leading zeros come back
-/// (one or two only: a longer gap is a wrong value, not a lost zero).
-pub fn identifier(v: &Value, width: Option<usize>) -> String {
-    let mut id = squeezed_upper(&v.text_ref());
+/// (one or two only: a longer gap is a wrong value, not a lost zero); `true` then.
+pub fn identifier(v: &Value, width: Option<usize>) -> (String, bool) {
+    let id = squeezed_upper(&v.text_ref());
     if let Some(w) = width
         && !id.is_empty()
         && id.len() < w
         && w - id.len() <= 2
         && id.bytes().all(|b| b.is_ascii_digit())
     {
-        id = format!("{id:0>w$}");
+        return (format!("{id:0>w$}"), true);
     }
-    id
+    (id, false)
 }
 
 /// `N° de déclaration d'activité`: separators (spaces, dots, dashes, slashes) dropped,
@@ -557,21 +557,24 @@ mod tests {
     fn identifiers_lose_spaces_and_get_their_leading_zeros_back() {
         assert_eq!(
             identifier(&t(" 732 829 320 00074 "), Some(14)),
-            "73282932000074"
+            ("73282932000074".into(), false)
         );
         assert_eq!(
             identifier(&Value::Number(1_935_003_030_014.0), Some(14)),
-            "01935003030014"
+            ("01935003030014".into(), true)
         );
-        assert_eq!(identifier(&Value::Number(4000.0), Some(5)), "04000");
-        assert_eq!(identifier(&t("4000"), Some(5)), "04000");
-        assert_eq!(identifier(&t("0133406g"), None), "0133406G");
+        assert_eq!(
+            identifier(&Value::Number(4000.0), Some(5)),
+            ("04000".into(), true)
+        );
+        assert_eq!(identifier(&t("4000"), Some(5)), ("04000".into(), true));
+        assert_eq!(identifier(&t("0133406g"), None), ("0133406G".into(), false));
         assert_eq!(
             identifier(&t("123"), Some(14)),
-            "123",
+            ("123".into(), false),
             "a long gap is not a lost zero"
         );
-        assert_eq!(identifier(&t("AB 12"), Some(5)), "AB12");
+        assert_eq!(identifier(&t("AB 12"), Some(5)), ("AB12".into(), false));
         assert_eq!(nda(&t("93 13 12345 13")), "93131234513");
         assert_eq!(nda(&Value::Number(93_131_234_513.0)), "93131234513");
         assert_eq!(nda(&Value::Number(1_131_234_513.0)), "01131234513");
