@@ -528,7 +528,7 @@ fn decode_as(bytes: &[u8], with_texts: bool) -> Option<SearchDoc> {
     })
 }
 
-const PLACES_MAGIC: &[u8] = b"vitrine search places 2\n";
+const PLACES_MAGIC: &[u8] = b"vitrine search places 3\n";
 
 /// The places of the communes table kept in `path`, if made from the same tables.
 pub fn places(path: &Path, tables: Key) -> Option<Places> {
@@ -558,7 +558,12 @@ pub fn places(path: &Path, tables: Key) -> Option<Places> {
     let departments = (0..r.u32()?)
         .map(|_| Some((r.text()?, r.text()?)))
         .collect::<Option<_>>()?;
-    r.0.is_empty().then_some(Places { towns, departments })
+    let namesakes = (0..r.u32()?).map(|_| r.text()).collect::<Option<_>>()?;
+    r.0.is_empty().then_some(Places {
+        towns,
+        departments,
+        namesakes,
+    })
 }
 
 /// Whether `path` holds places kept for `tables` (its head only is read).
@@ -570,7 +575,7 @@ pub fn places_kept(path: &Path, tables: Key) -> bool {
         && head[PLACES_MAGIC.len()..] == tables.to_le_bytes()
 }
 
-const PLACE_FILES_MAGIC: &[u8] = b"vitrine search place files 1\n";
+const PLACE_FILES_MAGIC: &[u8] = b"vitrine search place files 2\n";
 
 /// The export's place files kept for `tables` by [`keep_place_files`], whole and as
 /// they were written (an XXH3 sum); `None` otherwise.
@@ -584,9 +589,11 @@ pub fn place_files(path: &Path, tables: Key) -> Option<PlaceFiles> {
     let departments = (0..r.u32()?)
         .map(|_| Some((r.text()?, r.text()?)))
         .collect::<Option<_>>()?;
+    let namesakes = (0..r.u32()?).map(|_| r.text()).collect::<Option<_>>()?;
     r.0.is_empty().then_some(PlaceFiles {
         shards,
         departments,
+        namesakes,
     })
 }
 
@@ -602,6 +609,10 @@ pub fn keep_place_files(path: &Path, tables: Key, files: &PlaceFiles) -> std::io
     for (k, v) in &files.departments {
         text(&mut body, k);
         text(&mut body, v);
+    }
+    body.extend_from_slice(&(files.namesakes.len() as u32).to_le_bytes());
+    for name in &files.namesakes {
+        text(&mut body, name);
     }
     write_summed(path, PLACE_FILES_MAGIC, tables, &body)
 }
@@ -623,6 +634,10 @@ pub fn keep_places(path: &Path, tables: Key, places: &Places) -> std::io::Result
     for (k, v) in &places.departments {
         text(&mut out, k);
         text(&mut out, v);
+    }
+    out.extend_from_slice(&(places.namesakes.len() as u32).to_le_bytes());
+    for name in &places.namesakes {
+        text(&mut out, name);
     }
     crate::output::write_replacing(path, |w| w.write_all(&out))
 }
@@ -706,7 +721,10 @@ mod tests {
             dir.path().join("index.places"),
         );
         let (keys, docs) = numbered(3000);
-        let places = Places::of(&crate::communes::Communes::builtin());
+        let places = Places::of(
+            &crate::communes::Communes::builtin(),
+            crate::search::vocabulary::Rome::builtin(),
+        );
         for _ in 0..5 {
             std::thread::scope(|s| {
                 s.spawn(|| keep(&docs_path, 7, &keys, &docs, &Spans::none(3000)).unwrap());
@@ -896,7 +914,10 @@ mod tests {
         );
         // Places: kept for the same tables only.
         let places_path = dir.path().join("index.places");
-        let places = Places::of(&crate::communes::Communes::builtin());
+        let places = Places::of(
+            &crate::communes::Communes::builtin(),
+            crate::search::vocabulary::Rome::builtin(),
+        );
         keep_places(&places_path, 7, &places).unwrap();
         assert_eq!(super::places(&places_path, 7), Some(places));
         assert_eq!(super::places(&places_path, 8), None);
@@ -921,7 +942,10 @@ mod tests {
     fn the_exported_place_files_are_kept_for_the_same_tables_whole_and_unchanged_only() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("index.place-files");
-        let places = Places::of(&crate::communes::Communes::builtin());
+        let places = Places::of(
+            &crate::communes::Communes::builtin(),
+            crate::search::vocabulary::Rome::builtin(),
+        );
         let files = PlaceFiles::of(&places);
         assert!(files.shards.len() > 100 && !files.departments.is_empty());
         keep_place_files(&path, 7, &files).unwrap();

@@ -62,6 +62,7 @@ pub const B: f32 = 0.75;
 pub struct PlaceFiles {
     pub shards: Vec<Vec<u8>>,
     pub departments: BTreeMap<String, String>,
+    pub namesakes: std::collections::BTreeSet<String>,
 }
 
 impl PlaceFiles {
@@ -75,6 +76,7 @@ impl PlaceFiles {
         PlaceFiles {
             shards: shards.iter().map(json_bytes).collect(),
             departments: places.departments.clone(),
+            namesakes: places.namesakes.clone(),
         }
     }
 }
@@ -273,6 +275,7 @@ pub fn export(
     let PlaceFiles {
         shards: place_files,
         departments,
+        namesakes,
     } = places;
     let shard_count = place_files.len();
     let places_dir = put_family(&mut files, "l", "json", place_files);
@@ -316,6 +319,7 @@ pub fn export(
         "stop": STOP_WORDS,
         "places": {"dir": places_dir, "count": shard_count},
         "departments": departments,
+        "namesakes": namesakes,
         "family": {"field": FAMILY, "suffixes": FAMILY_SUFFIXES},
         "subject": SUBJECT_FIELDS,
         "topic": TOPIC_FIELDS,

@@ -100,7 +100,7 @@ pub fn prepare(
         .then(|| cache::place_files(&files_path, tables))
         .flatten();
     let places = places.unwrap_or_else(|| {
-        let places = places::Places::of(communes);
+        let places = places::Places::of(communes, &vocabulary.rome);
         if let Some(build) = dir.parent() {
             let _ = std::fs::create_dir_all(build);
         }

@@ -4,10 +4,11 @@
 //! in small shards for the browser (a query loads only the shards of its words).
 
 use super::analyzer;
+use super::vocabulary::Rome;
 use crate::communes::{Communes, Kind, department_name};
 use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A located commune: display name, department, coordinates rounded to 1e-5° (as the
 /// browser receives them).
@@ -27,6 +28,10 @@ pub struct Places {
     pub towns: BTreeMap<CompactString, Place>,
     /// department name or code → code
     pub departments: BTreeMap<String, String>,
+    /// Towns' names of one word, in lower case with their accents, that job names also
+    /// spell so ("chargé", "école"): typed so, they stay words (see
+    /// [`Places::spelled_as_town`]).
+    pub namesakes: BTreeSet<String>,
 }
 
 /// The key of a name: its folded words, `st`/`ste` spelled out, an arrondissement number
@@ -61,6 +66,37 @@ fn folded_key(name: &str) -> String {
     key(&words.iter().map(String::as_str).collect::<Vec<_>>())
 }
 
+/// The query's words in lower case with their accents, split as
+/// `search.js` splits them (letters and digits).
+pub fn typed_words(query: &str) -> Vec<String> {
+    query
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The towns' one-word accented names that a job name also spells so.
+fn namesakes(towns: &BTreeMap<CompactString, Place>, rome: &Rome) -> BTreeSet<String> {
+    let accented: BTreeSet<String> = towns
+        .iter()
+        .filter(|(k, _)| !k.contains(' '))
+        .map(|(k, p)| (k, p.name.as_str().to_lowercase()))
+        .filter(|(k, name)| name.as_str() != k.as_str())
+        .map(|(_, name)| name)
+        .collect();
+    let mut out = BTreeSet::new();
+    for name in rome.names() {
+        for w in typed_words(name) {
+            if accented.contains(&w) {
+                out.insert(w);
+            }
+        }
+    }
+    out
+}
+
 fn round5(x: f64) -> f64 {
     (x * 1e5).round() / 1e5
 }
@@ -68,7 +104,7 @@ fn round5(x: f64) -> f64 {
 impl Places {
     /// Places of a communes table: for a name or postcode shared by several communes, the
     /// most populous one with coordinates.
-    pub fn of(communes: &Communes) -> Places {
+    pub fn of(communes: &Communes, rome: &Rome) -> Places {
         let mut towns: BTreeMap<CompactString, (u32, Place)> = BTreeMap::new();
         let mut put = |k: CompactString, pop: u32, p: &Place| {
             if k.is_empty() {
@@ -136,10 +172,24 @@ impl Places {
                 }
             }
         }
+        let towns: BTreeMap<CompactString, Place> =
+            towns.into_iter().map(|(k, (_, p))| (k, p)).collect();
+        let namesakes = namesakes(&towns, rome);
         Places {
-            towns: towns.into_iter().map(|(k, (_, p))| (k, p)).collect(),
+            towns,
             departments,
+            namesakes,
         }
+    }
+
+    /// Whether the town of `key`, a word offers are about, was typed with its own
+    /// accents (`typed`: the query's words in lower case, accents kept): "mâcon" is the
+    /// town, where "maçon" and "macon" are the mason; not a namesake of a job word.
+    pub fn spelled_as_town(&self, key: &str, typed: &[String]) -> bool {
+        self.towns.get(key).is_some_and(|p| {
+            let name = p.name.as_str().to_lowercase();
+            name != key && typed.contains(&name) && !self.namesakes.contains(&name)
+        })
     }
 
     /// The browser's shard of a key: from its first two bytes, so that the words of a
@@ -178,7 +228,7 @@ mod tests {
 
     #[test]
     fn communes_are_found_by_name_and_postcode() {
-        let p = Places::of(&Communes::builtin());
+        let p = Places::of(&Communes::builtin(), Rome::builtin());
         assert_eq!(p.towns["marseille 5"].name, "Marseille 5e Arrondissement");
         assert_eq!(p.towns["13005"].name, "Marseille 5e Arrondissement");
         assert_eq!(p.towns["marseille"].name, "Marseille");
@@ -192,9 +242,12 @@ mod tests {
 
     #[test]
     fn a_department_that_is_one_town_is_named_as_the_town() {
-        let p = Places::of(&Communes::builtin());
+        let p = Places::of(&Communes::builtin(), Rome::builtin());
         assert_eq!(p.towns["paris"].name, "Paris");
         assert!(!p.departments.contains_key("paris"));
+        // Towns whose accented name a job name also spells are marked so; Mâcon is not.
+        assert!(p.namesakes.contains("chargé"));
+        assert!(!p.namesakes.contains("mâcon"));
         assert_eq!(p.departments["75"], "75");
         // A department sharing its name with one of its many communes stays the
         // department.

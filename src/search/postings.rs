@@ -305,7 +305,8 @@ mod tests {
         let docs = super::super::schema::documents(&published, &communes, &vocabulary);
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("index");
-        let places = super::super::places::Places::of(&communes);
+        let places =
+            super::super::places::Places::of(&communes, super::super::vocabulary::Rome::builtin());
         super::super::index::write(&dir, &docs, &places, "key").unwrap();
 
         let inverted = Inverted::of(&docs);

@@ -423,15 +423,19 @@ pub fn understand(query: &str, lexicon: &Lexicon, places: &Places) -> Understood
             }
         }
     }
+    let typed = places::typed_words(query);
     'place: for i in 0..n {
         for len in (1..=4.min(n - i)).rev() {
             if used[i..i + len].iter().any(|u| *u) {
                 continue;
             }
-            if len == 1 && (folded[i].len() < 2 || is_subject(&all[i], lexicon)) {
+            let key = places::key(&folded[i..i + len]);
+            if len == 1
+                && (folded[i].len() < 2
+                    || is_subject(&all[i], lexicon) && !places.spelled_as_town(&key, &typed))
+            {
                 continue;
             }
-            let key = places::key(&folded[i..i + len]);
             if let Some(code) = places.departments.get(&key) {
                 out.department = Some(code.clone());
             } else if let Some(p) = places.towns.get(key.as_str()) {

@@ -674,6 +674,33 @@ fn a_town_a_postcode_or_a_department_in_the_query_is_a_place() {
     );
 }
 
+#[test]
+fn a_town_typed_with_its_accents_is_the_town_even_where_a_job_has_its_letters() {
+    let mut offers = catalogue(3);
+    offers[0].title = "CAP Maçon".into();
+    place(&mut offers[0], "Dijon", "21000", 47.32160, 5.04150);
+    offers[1].title = "BTS Comptabilité et gestion".into();
+    place(&mut offers[1], "Mâcon", "71000", 46.30690, 4.82870);
+    offers[2].title = "Titre professionnel Chargé de clientèle".into();
+    place(&mut offers[2], "Mâcon", "71000", 46.30690, 4.82870);
+    let (_tmp, dir, _) = built_of(&offers);
+    let opened = index::Opened::open(&dir).unwrap();
+    let town = |q: &str| {
+        let a = opened.answer(q, &Filters::new(), 10).unwrap();
+        a.understood.place.map(|p| p.name.to_string())
+    };
+    // The town's own spelling names the town; the mason's, or none, the mason.
+    assert_eq!(town("mâcon").as_deref(), Some("Mâcon"));
+    assert_eq!(town("BTS MÂCON").as_deref(), Some("Mâcon"));
+    for q in ["maçon", "macon", "cap macon"] {
+        assert_eq!(town(q), None, "{q}");
+        let a = opened.answer(q, &Filters::new(), 10).unwrap();
+        assert_eq!(a.hits[0].title, "CAP Maçon", "{q}");
+    }
+    // Chargé (Indre-et-Loire) is spelt as the job names spell "chargé": the job.
+    assert_eq!(town("chargé de clientèle"), None);
+}
+
 /// Hits of equal rank before the score (words matched, words matched in a topic field,
 /// then the distance or the start date asked for) in score order: the better match
 /// first, the index order only last.

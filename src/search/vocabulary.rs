@@ -293,6 +293,14 @@ impl Rome {
         out
     }
 
+    /// Every job name of the table, as written.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.table()
+            .codes
+            .values()
+            .flat_map(|(_, names)| names.iter().map(String::as_str))
+    }
+
     /// Reads the built-in table now rather than when a search document first needs it
     /// (a build does it while the export is read); the names' keys wait for a title.
     pub fn warm(&self) {

@@ -1218,11 +1218,21 @@ class StaticIndex {
     }
     const subject = new Set(this.m.subject);
     const isSubject = async (w) => ((await this.entry(w.stem)) ?? []).some((e) => subject.has(e.field));
+    // A town typed with its own accents is the town even where the word is a subject
+    // ("mâcon", not "maçon"), unless a job name spells it so (places.rs `spelled_as_town`).
+    const typed = query.toLowerCase().split(/[^\p{Alphabetic}\p{N}]+/u).filter(Boolean);
+    const namesakes = new Set(this.m.namesakes ?? []);
+    const spelledAsTown = async (key) => {
+      const town = await this.town(key);
+      const name = town ? town.name.toLowerCase() : null;
+      return !!name && name !== key && typed.includes(name) && !namesakes.has(name);
+    };
     plc: for (let i = 0; i < n; i++) {
       for (let len = Math.min(4, n - i); len >= 1; len--) {
         if (used.slice(i, i + len).some(Boolean)) continue;
-        if (len === 1 && (folded[i].length < 2 || await isSubject(all[i]))) continue;
         const key = placeKey(folded.slice(i, i + len));
+        if (len === 1 && (folded[i].length < 2
+          || (await isSubject(all[i]) && !(await spelledAsTown(key))))) continue;
         const dep = Object.hasOwn(this.m.departments, key) ? this.m.departments[key] : null;
         if (dep) out.department = dep;
         else {
