@@ -96,6 +96,28 @@ pub enum NormalisedKind {
 }
 
 impl NormalisedKind {
+    /// Every kind, in the report's order.
+    pub const ALL: [NormalisedKind; 5] = [
+        NormalisedKind::Identifier,
+        NormalisedKind::Postcode,
+        NormalisedKind::Phone,
+        NormalisedKind::Email,
+        NormalisedKind::Website,
+    ];
+
+    /// What was done to the value, as the report says it.
+    pub fn label(self) -> &'static str {
+        match self {
+            NormalisedKind::Website => "Site web complété de https://",
+            NormalisedKind::Phone => "Téléphone écrit 04 91 12 34 56",
+            NormalisedKind::Email => "Courriel sorti de son habillage (mailto:, nom, espaces)",
+            NormalisedKind::Postcode => "Code postal sans ses espaces ou avec son zéro initial",
+            NormalisedKind::Identifier => {
+                "SIRET, code diplôme ou code INSEE dont le tableur avait perdu les zéros initiaux"
+            }
+        }
+    }
+
     /// Stable code, as in `summary.json`.
     pub fn code(self) -> &'static str {
         match self {

@@ -133,4 +133,11 @@ fn leading_zeros_put_back_are_counted_in_the_summary() {
         .count() as u64;
     assert_eq!(summary["normalised"]["identifier"], short, "{summary}");
     assert!(String::from_utf8_lossy(&out.stdout).contains("identifier"));
+    // The report's page says so too, with the count.
+    let index = std::fs::read_to_string(site.path("report/index.html")).unwrap();
+    let line = format!(
+        "<td>SIRET, code diplôme ou code INSEE dont le tableur avait perdu les zéros \
+         initiaux</td><td><code>identifier</code></td><td class=\"n\">{short}</td>"
+    );
+    assert!(index.contains(&line), "{index}");
 }

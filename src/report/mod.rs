@@ -169,9 +169,31 @@ struct IndexPage<'a> {
     summary: &'a Summary,
     reasons: Vec<ReasonCount>,
     warnings: Vec<ReasonCount>,
+    normalised: Vec<NormalisedCount>,
     declared_only: Vec<ReasonCount>,
     not_checked: Vec<ReasonCount>,
     cfas: Vec<CfaLine<'a>>,
+}
+
+/// Values published in their usual form, of one kind.
+#[derive(Serialize)]
+struct NormalisedCount {
+    code: &'static str,
+    label: &'static str,
+    values: usize,
+}
+
+fn normalised_counts(map: &BTreeMap<String, usize>) -> Vec<NormalisedCount> {
+    crate::model::NormalisedKind::ALL
+        .iter()
+        .filter_map(|k| {
+            map.get(k.code()).map(|&n| NormalisedCount {
+                code: k.code(),
+                label: k.label(),
+                values: n,
+            })
+        })
+        .collect()
 }
 
 /// A CFA's line in the index: its counts, not its offers (a CFA's list of offers to
@@ -400,6 +422,7 @@ pub fn render_keyed<E: From<ReportError> + Send>(
                 summary,
                 reasons: counts(&summary.reasons),
                 warnings: counts(&summary.warnings),
+                normalised: normalised_counts(&summary.normalised),
                 declared_only: declared_only.clone(),
                 not_checked: listed(&summary.not_checked),
                 cfas: cfas.iter().map(CfaLine::of).collect(),
