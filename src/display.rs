@@ -171,7 +171,9 @@ fn recase(text: &str, style: Style) -> String {
         // `DIRIGEANT(E)`: an inclusive ending in brackets is not a name.
         let inclusive = opens_ending && word.chars().count() <= 2;
         let after_particle = PARTICLES.contains(&previous.as_str());
-        let recased = if kept(word) && !inclusive {
+        // `OPTION A`: an option's letter is a name.
+        let option_letter = previous == "option" && word.chars().count() == 1;
+        let recased = if (kept(word) || option_letter) && !inclusive {
             word.clone()
         } else {
             match style {
@@ -250,6 +252,10 @@ mod tests {
         );
         assert_eq!(sentence("FLEURISTE (BP)"), "Fleuriste (BP)");
         assert_eq!(
+            sentence("CONDUCTEUR ROUTIER OPTION A : MARCHANDISES"),
+            "Conducteur routier option A : marchandises"
+        );
+        assert_eq!(
             sentence("CAP CUISINE - RNCP37859"),
             "CAP cuisine - RNCP37859"
         );
@@ -272,7 +278,7 @@ mod tests {
         );
         assert_eq!(
             sentence("MAINTENANCE DES VEHICULES OPTION A VOITURES PARTICULIERES (BAC PRO)"),
-            "Maintenance des véhicules option a voitures particulieres (bac pro)"
+            "Maintenance des véhicules option A voitures particulieres (bac pro)"
         );
         // "charge" and "chargé" are both words of the names: left as typed.
         assert_eq!(accented("charge"), None);
