@@ -66,6 +66,35 @@ fn folded_key(name: &str) -> String {
     key(&words.iter().map(String::as_str).collect::<Vec<_>>())
 }
 
+/// Inhabitants from which a town of two names is called by its first one alone.
+const SHORT_NAMED_MIN: u32 = 20_000;
+
+/// Words a name may be linked by ("Chalon-sur-Saône", "Mantes-la-Jolie").
+const LINKS: [&str; 15] = [
+    "sur", "sous", "en", "de", "du", "des", "d", "le", "la", "les", "lez", "aux", "au", "et", "l",
+];
+
+/// Heads too common to stand for one town ("Bois-Colombes", "Fort-de-France").
+const NOT_HEADS: [&str; 20] = [
+    "saint", "sainte", "le", "la", "les", "l", "bois", "fort", "petit", "petite", "grand",
+    "grande", "champs", "maisons", "mont", "baie", "port", "pont", "val", "ris",
+];
+
+/// The short name of a commune of two names: its words before the first link word, or
+/// its first word ("Aix-en-Provence" → "aix", "La Roche-sur-Yon" → "la roche",
+/// "Clermont-Ferrand" → "clermont"); none for a name of one word.
+fn head_of(name: &str) -> Option<String> {
+    let words = analyzer::folded_words(name);
+    if words.len() < 2 {
+        return None;
+    }
+    let end = (1..words.len())
+        .find(|&i| LINKS.contains(&words[i].as_str()))
+        .unwrap_or(1);
+    let head = words[..end].join(" ");
+    (!NOT_HEADS.contains(&head.as_str()) && head.len() >= 3).then_some(head)
+}
+
 /// The query's words in lower case with their accents, split as
 /// `search.js` splits them (letters and digits).
 pub fn typed_words(query: &str) -> Vec<String> {
@@ -139,6 +168,36 @@ impl Places {
             };
             for p in &c.postcodes {
                 put(p.clone(), rank, &place);
+            }
+        }
+        // "aix", "chalon", "la roche": what a town of two names is called for short,
+        // when it is far bigger than any commune of that name (Aix, 352 inhabitants).
+        let mut heads: BTreeMap<String, (u32, Place)> = BTreeMap::new();
+        for c in communes.all() {
+            let Some(at) = c.coordinates else { continue };
+            let Some(head) = head_of(&c.name) else {
+                continue;
+            };
+            if c.kind != Kind::Commune || c.population < SHORT_NAMED_MIN {
+                continue;
+            }
+            if heads.get(&head).is_none_or(|(pop, _)| *pop < c.population) {
+                let place = Place {
+                    name: c.name.clone(),
+                    dep: c.department.clone(),
+                    lat: round5(at.lat),
+                    lon: round5(at.lon),
+                };
+                heads.insert(head, (c.population, place));
+            }
+        }
+        for (head, (pop, place)) in heads {
+            let key = CompactString::from(head);
+            if towns
+                .get(&key)
+                .is_none_or(|(old, _)| u64::from(*old) * 10 <= u64::from(pop))
+            {
+                towns.insert(key, (pop, place));
             }
         }
         let mut departments = BTreeMap::new();
@@ -238,6 +297,28 @@ mod tests {
         assert_eq!(p.departments["vaucluse"], "84");
         assert_eq!(p.departments["06"], "06");
         assert_eq!(p.departments["alpes maritimes"], "06");
+    }
+
+    #[test]
+    fn a_town_of_two_names_is_found_by_its_first_when_far_bigger_than_its_namesakes() {
+        let p = Places::of(&Communes::builtin(), Rome::builtin());
+        for (short, town) in [
+            ("chalon", "Chalon-sur-Saône"),
+            ("aix", "Aix-en-Provence"),
+            ("la roche", "La Roche-sur-Yon"),
+            ("clermont", "Clermont-Ferrand"),
+            ("saint germain", "Saint-Germain-en-Laye"),
+            ("brive", "Brive-la-Gaillarde"),
+        ] {
+            assert_eq!(p.towns[short].name, town, "{short}");
+        }
+        // A commune of the name itself that is not far smaller keeps it; a head too
+        // common to name one town is not a key of its own.
+        assert_eq!(p.towns["saint etienne"].name, "Saint-Étienne");
+        assert_eq!(p.towns["bois"].name, "Bois");
+        assert!(!p.towns.contains_key("fort"));
+        // The full names are still there.
+        assert_eq!(p.towns["aix les bains"].name, "Aix-les-Bains");
     }
 
     #[test]
