@@ -140,4 +140,21 @@ fn leading_zeros_put_back_are_counted_in_the_summary() {
          initiaux</td><td><code>identifier</code></td><td class=\"n\">{short}</td>"
     );
     assert!(index.contains(&line), "{index}");
+    // Each CFA's page gives its own count; together they make the total.
+    let mut total = 0;
+    for page in std::fs::read_dir(site.path("report/cfa")).unwrap() {
+        let path = page.unwrap().path();
+        if path.extension().is_some_and(|e| e == "html") {
+            let page = std::fs::read_to_string(&path).unwrap();
+            let marker = "dont le tableur avait perdu les zéros initiaux : ";
+            if let Some(at) = page.find(marker) {
+                let digits: String = page[at + marker.len()..]
+                    .chars()
+                    .take_while(char::is_ascii_digit)
+                    .collect();
+                total += digits.parse::<u64>().unwrap();
+            }
+        }
+    }
+    assert_eq!(total, short);
 }

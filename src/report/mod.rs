@@ -151,6 +151,8 @@ struct CfaView<'a> {
     to_fix: Vec<OfferView<'a>>,
     /// Published offers with warnings, in row order.
     to_check: Vec<OfferView<'a>>,
+    /// Values of its offers published in their usual form, by kind.
+    normalised: Vec<NormalisedCount>,
     /// Every row of the CFA (indexes into the offers), for its workbook.
     #[serde(skip)]
     rows: Vec<usize>,
@@ -176,7 +178,7 @@ struct IndexPage<'a> {
 }
 
 /// Values published in their usual form, of one kind.
-#[derive(Serialize)]
+#[derive(Debug, Clone, Serialize)]
 struct NormalisedCount {
     code: &'static str,
     label: &'static str,
@@ -241,6 +243,8 @@ pub fn cfa_slug(offer: &Offer) -> String {
 
 fn group<'a>(offers: &'a [Offer], verdicts: &'a [Verdict]) -> Vec<CfaView<'a>> {
     let mut by_key: BTreeMap<String, CfaView<'a>> = BTreeMap::new();
+    // Per CFA (by its key), its values normalised by kind.
+    let mut normalised: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
     for (i, (o, v)) in offers.iter().zip(verdicts).enumerate() {
         let r = &o.responsible;
         let cfa = by_key.entry(urls::cfa_key(o)).or_insert_with(|| CfaView {
@@ -256,9 +260,14 @@ fn group<'a>(offers: &'a [Offer], verdicts: &'a [Verdict]) -> Vec<CfaView<'a>> {
             with_warnings: 0,
             to_fix: Vec::new(),
             to_check: Vec::new(),
+            normalised: Vec::new(),
             rows: Vec::new(),
         });
         cfa.offers += 1;
+        let counted = normalised.entry(urls::cfa_key(o)).or_default();
+        for n in &o.normalised {
+            *counted.entry(n.kind.code().to_string()).or_default() += 1;
+        }
         cfa.rows.push(i);
         let view = || OfferView {
             row: v.row,
@@ -280,6 +289,11 @@ fn group<'a>(offers: &'a [Offer], verdicts: &'a [Verdict]) -> Vec<CfaView<'a>> {
                     cfa.to_check.push(view());
                 }
             }
+        }
+    }
+    for (key, counted) in &normalised {
+        if let Some(c) = by_key.get_mut(key) {
+            c.normalised = normalised_counts(counted);
         }
     }
     let mut cfas: Vec<CfaView<'a>> = by_key.into_values().collect();
