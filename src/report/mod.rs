@@ -14,6 +14,7 @@ mod workbook;
 
 use crate::controls::{Coverage, ReferenceFiles, explain};
 use crate::import::Import;
+use crate::model::NormalisedKind;
 use crate::model::{Offer, Problem, Reason, Status, Verdict};
 use crate::output::{Files, Key};
 use crate::urls;
@@ -183,16 +184,33 @@ struct NormalisedCount {
     code: &'static str,
     label: &'static str,
     values: usize,
+    /// The kind's place in the report's order.
+    #[serde(skip)]
+    order: usize,
 }
 
+impl NormalisedCount {
+    fn one(kind: NormalisedKind) -> NormalisedCount {
+        NormalisedCount {
+            code: kind.code(),
+            label: kind.label(),
+            values: 1,
+            order: NormalisedKind::ALL
+                .iter()
+                .position(|k| *k == kind)
+                .unwrap_or(0),
+        }
+    }
+}
+
+/// The summary's counts (by code) in the report's order.
 fn normalised_counts(map: &BTreeMap<String, usize>) -> Vec<NormalisedCount> {
-    crate::model::NormalisedKind::ALL
+    NormalisedKind::ALL
         .iter()
-        .filter_map(|k| {
+        .filter_map(|&k| {
             map.get(k.code()).map(|&n| NormalisedCount {
-                code: k.code(),
-                label: k.label(),
                 values: n,
+                ..NormalisedCount::one(k)
             })
         })
         .collect()
@@ -243,8 +261,6 @@ pub fn cfa_slug(offer: &Offer) -> String {
 
 fn group<'a>(offers: &'a [Offer], verdicts: &'a [Verdict]) -> Vec<CfaView<'a>> {
     let mut by_key: BTreeMap<String, CfaView<'a>> = BTreeMap::new();
-    // Per CFA (by its key), its values normalised by kind.
-    let mut normalised: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
     for (i, (o, v)) in offers.iter().zip(verdicts).enumerate() {
         let r = &o.responsible;
         let cfa = by_key.entry(urls::cfa_key(o)).or_insert_with(|| CfaView {
@@ -264,9 +280,11 @@ fn group<'a>(offers: &'a [Offer], verdicts: &'a [Verdict]) -> Vec<CfaView<'a>> {
             rows: Vec::new(),
         });
         cfa.offers += 1;
-        let counted = normalised.entry(urls::cfa_key(o)).or_default();
         for n in &o.normalised {
-            *counted.entry(n.kind.code().to_string()).or_default() += 1;
+            match cfa.normalised.iter_mut().find(|c| c.code == n.kind.code()) {
+                Some(c) => c.values += 1,
+                None => cfa.normalised.push(NormalisedCount::one(n.kind)),
+            }
         }
         cfa.rows.push(i);
         let view = || OfferView {
@@ -291,12 +309,10 @@ fn group<'a>(offers: &'a [Offer], verdicts: &'a [Verdict]) -> Vec<CfaView<'a>> {
             }
         }
     }
-    for (key, counted) in &normalised {
-        if let Some(c) = by_key.get_mut(key) {
-            c.normalised = normalised_counts(counted);
-        }
-    }
     let mut cfas: Vec<CfaView<'a>> = by_key.into_values().collect();
+    for c in &mut cfas {
+        c.normalised.sort_by_key(|n| n.order);
+    }
     // Two CFAs whose names and keys slug alike would share a page: number the later ones.
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for c in &mut cfas {

@@ -173,14 +173,15 @@ impl Places {
         // "aix", "chalon", "la roche": what a town of two names is called for short,
         // when it is far bigger than any commune of that name (Aix, 352 inhabitants).
         let mut heads: BTreeMap<String, (u32, Place)> = BTreeMap::new();
-        for c in communes.all() {
+        let big = communes
+            .all()
+            .iter()
+            .filter(|c| c.kind == Kind::Commune && c.population >= SHORT_NAMED_MIN);
+        for c in big {
             let Some(at) = c.coordinates else { continue };
             let Some(head) = head_of(&c.name) else {
                 continue;
             };
-            if c.kind != Kind::Commune || c.population < SHORT_NAMED_MIN {
-                continue;
-            }
             if heads.get(&head).is_none_or(|(pop, _)| *pop < c.population) {
                 let place = Place {
                     name: c.name.clone(),
