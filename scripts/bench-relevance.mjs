@@ -29,7 +29,10 @@ if (process.env.COMMUNES) {
     if (!lat || (type && type !== 'ARM')) continue;
     const at = [Number(lat), Number(lon)];
     byInsee.set(insee, at);
-    if (!type) byDepName.set(`${insee.slice(0, 2)} ${key(nom)}`, at);
+    // Arrondissements too: an offer in "Lyon 1er Arrondissement" with a CEDEX postcode
+    // (69283) is found by its department and name only.
+    const depName = `${insee.slice(0, 2)} ${key(nom)}`;
+    if (!type || !byDepName.has(depName)) byDepName.set(depName, at);
     for (const cp of (cps ?? '').split(' ')) { byCpName.set(`${cp} ${key(nom)}`, at); if (!byCp.has(cp)) byCp.set(cp, at); }
   }
   for (const o of offers) {
