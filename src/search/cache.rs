@@ -22,7 +22,7 @@ use std::collections::HashMap;
 use std::io::{Read, Write as _};
 use std::path::Path;
 
-const MAGIC: &[u8] = b"vitrine search documents 5\n";
+const MAGIC: &[u8] = b"vitrine search documents 6\n";
 /// The file's head: its magic, the tables' key and the file's id.
 const HEAD: usize = MAGIC.len() + 32;
 /// The list of the current offers' records, beside the documents file.

@@ -17,17 +17,17 @@
 //! Packs and records are many small files: each family lives in a folder named after
 //! the hash of all its files, so the manifest lists a folder and a count, not names.
 
-use super::analyzer::FAMILY_SUFFIXES;
+use super::analyzer::{FAMILY_SUFFIXES, NAME_MAX_WORDS};
 use super::facets::{self, Facets};
 use super::places::Places;
 use super::postings::Inverted;
 use super::query::{
-    DIPLOMA_WORDS, EXPANSION_BOOST, FEW, MAX_EXPANSIONS, NEAR_WORDS, RADII, SPLIT_MIN_CHARS,
-    STOP_WORDS, TYPO_MIN_CHARS, TYPO2_MIN_CHARS,
+    DIPLOMA_WORDS, EXPANSION_BOOST, FEW, MAX_EXPANSIONS, NEAR_WORDS, RADII, RENAMED_DIPLOMAS,
+    SPLIT_MIN_CHARS, STEM_PREFIX_MIN_CHARS, STOP_WORDS, TYPO_MIN_CHARS, TYPO2_MIN_CHARS,
 };
 use super::schema::{
-    FAMILY, JOBS, ORGANISATION, SUBJECT_FIELDS, SYNONYMS, SearchDoc, TEXT_FIELDS, TITLE_FIELDS,
-    TOPIC_FIELDS,
+    FAMILY, JOBS, NAMES, ORGANISATION, SUBJECT_FIELDS, SYNONYMS, SearchDoc, TEXT_FIELDS,
+    TITLE_FIELDS, TOPIC_FIELDS,
 };
 use crate::communes::{Communes, Kind};
 use crate::output::Files;
@@ -315,12 +315,14 @@ pub fn export(
         "expansions": MAX_EXPANSIONS,
         "typo": TYPO_MIN_CHARS,
         "splitMin": SPLIT_MIN_CHARS,
+        "stemPrefix": STEM_PREFIX_MIN_CHARS,
         "typo2": TYPO2_MIN_CHARS,
         "stop": STOP_WORDS,
         "places": {"dir": places_dir, "count": shard_count},
         "departments": departments,
         "namesakes": namesakes,
         "family": {"field": FAMILY, "suffixes": FAMILY_SUFFIXES},
+        "names": {"field": NAMES, "max": NAME_MAX_WORDS},
         "subject": SUBJECT_FIELDS,
         "topic": TOPIC_FIELDS,
         "title": TITLE_FIELDS,
@@ -328,6 +330,7 @@ pub fn export(
         "synonyms": SYNONYMS,
         "organisation": ORGANISATION,
         "diplomas": DIPLOMA_WORDS,
+        "renamed": RENAMED_DIPLOMAS,
         "near": NEAR_WORDS,
         "radii": RADII,
         "few": FEW,

@@ -9,7 +9,7 @@
 
 use super::analyzer;
 use super::export::varint;
-use super::schema::{FAMILY, SearchDoc, TEXT_FIELDS};
+use super::schema::{FAMILY, NAMES, SearchDoc, TEXT_FIELDS};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::cell::RefCell;
@@ -113,6 +113,7 @@ impl List {
 thread_local! {
     static FRENCH: RefCell<TextAnalyzer> = RefCell::new(analyzer::french());
     static RAW: RefCell<TextAnalyzer> = RefCell::new(analyzer::raw());
+    static NAME: RefCell<TextAnalyzer> = RefCell::new(analyzer::names());
 }
 
 /// The terms of a document's text fields, as bytes: per field, `varint(tokens)`,
@@ -146,7 +147,11 @@ pub fn analysed(texts: &[String]) -> Vec<u8> {
 
 /// One field's part of [`analysed`].
 fn field_terms(f: usize, text: &str, out: &mut Vec<u8>) {
-    let chain = if f == FAMILY as usize { &RAW } else { &FRENCH };
+    let chain = match f as u8 {
+        FAMILY => &RAW,
+        NAMES => &NAME,
+        _ => &FRENCH,
+    };
     let mut words: Vec<String> = Vec::new();
     chain.with_borrow_mut(|analyzer| {
         let mut stream = analyzer.token_stream(text);

@@ -1,14 +1,17 @@
 //! Query semantics, shared by `vitrine search`, `vitrine serve` and (ported to
 //! JavaScript) the browser. A town, postcode, arrondissement or department named in the
 //! query becomes a place (results nearest first, within 20 km widened up to 100 km), a
-//! diploma type a preference; every other word must match (AND) — when no offer has them
-//! all, the offers matching the most words come, flagged as approaching. The last word
-//! also matches as a prefix; a word of five letters or more that matches nothing forgives
-//! one typo (Damerau–Levenshtein); a word also matches its derivational family in a
-//! low-boost field. Each word matches in any field, scored with tantivy's BM25 and the
-//! field's boost; offers about the words (matched in the title, diploma, domain, ROME
-//! codes, jobs, acronyms or the title's family) come before those that only have them
-//! elsewhere (the CFA's name, the town, the description).
+//! diploma type a preference (under the name the catalogue lists it by: "DUT" finds the
+//! BUTs); every other word must match (AND) — when no offer has them all, the offers
+//! matching the most words come, flagged as approaching. The last word also matches as a
+//! prefix (of its stem when that has three letters or more); a word of five letters or
+//! more that matches nothing forgives one typo (Damerau–Levenshtein); a word also matches
+//! its derivational family in a low-boost field. Each word matches in any field, scored
+//! with tantivy's BM25 and the field's boost; offers about the words (matched in the
+//! title, diploma, domain, ROME codes, jobs, acronyms or the title's family) come before
+//! those that only have them elsewhere (the CFA's name, the town, the description).
+//! Words found only among the offer's job names count as one, unless they make one of
+//! those names whole ("aide à domicile").
 //!
 //! The combination is written out here rather than left to tantivy's `BooleanQuery`, so
 //! that the order of the floating-point additions is fixed and the browser can repeat it
@@ -17,7 +20,7 @@
 use super::analyzer::{self, Word};
 use super::places::{self, Place, Places};
 use super::schema::{
-    FAMILY, Fields, JOBS, ORGANISATION, SUBJECT_FIELDS, SYNONYMS, TEXT_FIELDS, TITLE_FIELDS,
+    FAMILY, Fields, JOBS, NAMES, ORGANISATION, SUBJECT_FIELDS, SYNONYMS, TEXT_FIELDS, TITLE_FIELDS,
     TOPIC_FIELDS,
 };
 use chrono::Datelike;
@@ -80,11 +83,15 @@ pub struct Lexicon {
 }
 
 impl Lexicon {
-    /// Reads every term of the text fields from the index's term dictionaries.
+    /// Reads every term of the text fields from the index's term dictionaries (not the
+    /// whole job names: no word of a query stands for one).
     pub fn of(searcher: &Searcher, fields: &Fields) -> tantivy::Result<Lexicon> {
         let mut terms: BTreeMap<String, BTreeMap<u8, u32>> = BTreeMap::new();
         for reader in searcher.segment_readers() {
             for (i, field) in fields.text.iter().enumerate() {
+                if i == NAMES as usize {
+                    continue;
+                }
                 let inverted = reader.inverted_index(*field)?;
                 let mut stream = inverted.terms().stream()?;
                 while stream.advance() {
@@ -212,6 +219,10 @@ fn unglued(words: Vec<Word>, lexicon: &Lexicon, places: &Places) -> Vec<Word> {
     out
 }
 
+/// The last word is completed from its stem when the stem has at least this many
+/// letters (from the word as typed in any case).
+pub const STEM_PREFIX_MIN_CHARS: usize = 3;
+
 /// A word split in two has halves of at least this many letters ("web|designer").
 pub const SPLIT_MIN_CHARS: usize = 3;
 
@@ -246,8 +257,13 @@ fn word_terms(w: &Word, last: bool, lexicon: &Lexicon) -> Vec<String> {
     // letters and a term itself: an acronym ("bts am"), whose hundreds of completions
     // (aménagement…) would outscore it across their fields.
     if last && (letters >= 3 || (letters == 2 && terms.is_empty())) {
-        for t in lexicon
-            .with_prefix(&w.stem)
+        // From its stem too ("boulanger" → boulangerie), unless the stem is shorter
+        // than the completions it could stand for: "gea" (an acronym) stems to "ge",
+        // whose completions (génie, gestion…) are not what was typed.
+        let stem = (w.stem.chars().count() >= STEM_PREFIX_MIN_CHARS).then_some(w.stem.as_str());
+        for t in stem
+            .into_iter()
+            .flat_map(|s| lexicon.with_prefix(s))
             .chain(lexicon.with_prefix(&w.folded))
         {
             if !terms.iter().any(|x| x == t) {
@@ -378,6 +394,32 @@ pub const DIPLOMA_WORDS: [(&str, &str); 19] = [
     ("deust", "deust"),
     ("master", "master"),
 ];
+
+/// Diplomas renamed, as `diplome` facet values (old, new): a catalogue that lists one
+/// but not the other answers the name asked for with the one it has. The BUT replaced
+/// the DUT in 2021, and families still say "DUT" (as an export may still list one).
+pub const RENAMED_DIPLOMAS: [(&str, &str); 1] = [("dut", "but")];
+
+/// The diploma a query asks for, as the catalogue calls it: its other name (see
+/// [`RENAMED_DIPLOMAS`]) when the catalogue has no offer of the one asked for and some
+/// of the other.
+pub fn diploma_listed(asked: &str, listed: impl Fn(&str) -> bool) -> String {
+    if !listed(asked) {
+        for (old, new) in RENAMED_DIPLOMAS {
+            let other = if asked == old {
+                new
+            } else if asked == new {
+                old
+            } else {
+                continue;
+            };
+            if listed(other) {
+                return other.to_string();
+            }
+        }
+    }
+    asked.to_string()
+}
 
 /// Words that only say "near" once a place is understood ("près de Toulon").
 pub const NEAR_WORDS: [&str; 4] = ["pres", "proche", "autour", "vers"];
@@ -564,14 +606,22 @@ struct Tally {
     named: usize,
     /// Words the offer is about only through its bag of ROME job words ([`JOBS`]).
     bagged: usize,
+    /// Those words, by position in the query (the first 32).
+    bag: u32,
+    /// Those of them that, with the words around them in the query, make a whole job
+    /// name of the offer's ROME codes ([`NAMES`]).
+    paired: u32,
 }
 
 impl Tally {
     /// Two words found only in the bag of job words may come from two job names ("chargé
     /// de communication": "chargé" of a mission, "communication" of an agricultural
-    /// adviser): together they count as one, the one a job name vouches for.
+    /// adviser): together they count as one, the one a job name vouches for; those that
+    /// make one job name together ("aide à domicile") count each.
     fn vouched(mut self) -> Tally {
-        let unvouched = self.bagged.saturating_sub(1);
+        let unvouched = self
+            .bagged
+            .saturating_sub((self.paired.count_ones() as usize).max(1));
         self.matched -= unvouched;
         self.topic -= unvouched;
         self
@@ -588,6 +638,44 @@ struct Found {
     named: bool,
     /// In a topic field other than the job bag.
     vouched: bool,
+}
+
+/// Marks the words of the job bag that make a whole job name of the offer: per run of
+/// two or more neighbouring words of the query (the first 32), by their stems, the
+/// offers having that name.
+fn name_jobs(
+    searcher: &Searcher,
+    fields: &Fields,
+    words: &[Word],
+    scored: &mut HashMap<DocAddress, Tally>,
+) -> tantivy::Result<()> {
+    let field = fields.text[NAMES as usize];
+    let n = words.len().min(32);
+    for i in 0..n {
+        for j in i + 1..n {
+            let Some(key) = analyzer::name_key(words[i..=j].iter().map(|w| w.stem.as_str())) else {
+                continue;
+            };
+            let bits = (u32::MAX >> (31 - j)) & (u32::MAX << i);
+            let term = Term::from_field_text(field, &key);
+            for (s, reader) in searcher.segment_readers().iter().enumerate() {
+                let Some(mut postings) = reader
+                    .inverted_index(field)?
+                    .read_postings(&term, IndexRecordOption::Basic)?
+                else {
+                    continue;
+                };
+                let mut doc = postings.doc();
+                while doc != TERMINATED {
+                    if let Some(t) = scored.get_mut(&DocAddress::new(s as u32, doc)) {
+                        t.paired |= t.bag & bits;
+                    }
+                    doc = postings.advance();
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The ranked matches of a query, before their stored fields are read.
@@ -615,6 +703,8 @@ pub struct Columns {
     /// `niveau`, `dep`, `diplome`, `cfa`, then the `voie` values space-separated.
     pub facets: Vec<[Option<String>; 5]>,
     pub start: Vec<Option<i32>>,
+    /// The `diplome` facet values of the offers.
+    pub diplomas: std::collections::BTreeSet<String>,
 }
 
 impl Columns {
@@ -627,6 +717,7 @@ impl Columns {
             geo: vec![None; n],
             facets: vec![Default::default(); n],
             start: vec![None; n],
+            diplomas: Default::default(),
         };
         // Quantised as the export stores them, so that distances agree.
         let scale = super::export::GEO_SCALE;
@@ -666,6 +757,7 @@ impl Columns {
             }
             c.ords.push(ords);
         }
+        c.diplomas = c.facets.iter().filter_map(|f| f[2].clone()).collect();
         Ok(c)
     }
 }
@@ -701,7 +793,10 @@ pub fn rank(
     query: &str,
     filters: &Filters,
 ) -> tantivy::Result<Ranked> {
-    let understood = understand(query, lexicon, places);
+    let mut understood = understand(query, lexicon, places);
+    if let Some(d) = &understood.diploma {
+        understood.diploma = Some(diploma_listed(d, |v| columns.diplomas.contains(v)));
+    }
     let mut out = Ranked {
         understood: understood.clone(),
         ..Ranked::default()
@@ -766,7 +861,7 @@ pub fn rank(
         scored.extend(all_docs().map(|a| (a, Tally::default())));
     } else {
         let scoring = EnableScoring::enabled_from_searcher(searcher);
-        for (word, clauses) in words.iter().zip(plan(words, lexicon).words) {
+        for (k, (word, clauses)) in words.iter().zip(plan(words, lexicon).words).enumerate() {
             let mut acc: HashMap<DocAddress, Found> = HashMap::new();
             for c in &clauses {
                 let field = fields.text[c.field as usize];
@@ -807,10 +902,14 @@ pub fn rank(
                 t.topic += usize::from(f.topic);
                 t.titled += usize::from(f.titled);
                 t.named += usize::from(f.named);
-                t.bagged += usize::from(f.topic && !f.vouched);
+                if f.topic && !f.vouched {
+                    t.bagged += 1;
+                    t.bag |= 1u32.checked_shl(k as u32).unwrap_or(0);
+                }
             }
         }
         if words.len() > 1 {
+            name_jobs(searcher, fields, words, &mut scored)?;
             for t in scored.values_mut() {
                 *t = t.vouched();
             }

@@ -23,7 +23,7 @@ use tantivy::schema::{
 /// CAP Pâtissier before the cooks, whose job names include a pastry cook; at 0.4 it came
 /// 18th); `synonymes`: what the Carif-Oref's synonyms say its title or domain is also
 /// called (apart from the job bag: they name the offer, see [`TITLE_FIELDS`]).
-pub const TEXT_FIELDS: [(&str, f32); 13] = [
+pub const TEXT_FIELDS: [(&str, f32); 14] = [
     ("title", 3.0),
     ("diploma", 2.0),
     ("level", 1.0),
@@ -37,6 +37,7 @@ pub const TEXT_FIELDS: [(&str, f32); 13] = [
     ("sigle", 2.5),
     ("famille", 0.8),
     ("synonymes", 1.0),
+    ("noms_metiers", 1.0),
 ];
 
 /// The field of family keys.
@@ -48,6 +49,11 @@ pub const JOBS: u8 = 9;
 
 /// The field of the synonyms.
 pub const SYNONYMS: u8 = 12;
+
+/// The field of the whole job names of the offer's ROME codes, of two words or more
+/// ([`analyzer::name_key`]): never a query word's match, it tells words of the job bag
+/// that make one job name ("aide à domicile") from words of two names.
+pub const NAMES: u8 = 13;
 
 /// Fields that say what an offer is about: a word found there is not read as a town.
 pub const SUBJECT_FIELDS: [u8; 6] = [0, 1, 3, JOBS, 10, SYNONYMS];
@@ -180,12 +186,16 @@ impl SearchDoc {
         } else {
             offer.rome.clone()
         };
-        let jobs = known
+        let (jobs, names) = known
             .0
             .entry(rome_codes)
             .or_insert_with_key(|codes| {
                 let words = vocabulary.rome.words(codes);
-                words.into_iter().collect::<Vec<_>>().join(" ")
+                let names = vocabulary.rome.name_keys(codes);
+                (
+                    words.into_iter().collect::<Vec<_>>().join(" "),
+                    names.into_iter().collect::<Vec<_>>().join(" "),
+                )
             })
             .clone();
         let (plain, mut acronyms) = vocabulary.synonyms.of(&subject);
@@ -210,6 +220,7 @@ impl SearchDoc {
             acronyms.into_iter().collect::<Vec<_>>().join(" "),
             family.join(" "),
             plain.into_iter().collect::<Vec<_>>().join(" "),
+            names,
         ];
         let terms = postings::analysed(&texts);
         SearchDoc {
@@ -250,9 +261,10 @@ impl SearchDoc {
 }
 
 /// The job words of ROME code lists already met (offers of one diploma share their
-/// codes, and a code brings up to hundreds of words): the words, once each, joined.
+/// codes, and a code brings up to hundreds of words): the words, once each, joined, and
+/// the keys of their names.
 #[derive(Default)]
-struct JobWords(rustc_hash::FxHashMap<Vec<String>, String>);
+struct JobWords(rustc_hash::FxHashMap<Vec<String>, (String, String)>);
 
 /// The published offers in index order, with `ord` set.
 pub fn documents(
@@ -418,14 +430,20 @@ impl Fields {
                 .set_index_option(IndexRecordOption::WithFreqs)
                 .set_fieldnorms(true),
         );
+        let names_opts = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(analyzer::NAMES)
+                .set_index_option(IndexRecordOption::WithFreqs)
+                .set_fieldnorms(true),
+        );
         let text = TEXT_FIELDS
             .iter()
             .enumerate()
             .map(|(i, (name, _))| {
-                let opts = if i == FAMILY as usize {
-                    &raw_opts
-                } else {
-                    &text_opts
+                let opts = match i as u8 {
+                    FAMILY => &raw_opts,
+                    NAMES => &names_opts,
+                    _ => &text_opts,
                 };
                 b.add_text_field(name, opts.clone())
             })

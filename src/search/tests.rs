@@ -257,10 +257,15 @@ fn decode(assets: &SearchAssets) -> Decoded {
                 assert_eq!(term, shard[0].as_str().unwrap(), "shard key");
                 first = false;
             }
-            lexicon.terms.insert(
-                term.clone(),
-                fields.iter().map(|(f, df, _)| (*f, *df)).collect(),
-            );
+            // No query word stands for a whole job name (`Lexicon::of`).
+            let wordly: Vec<(u8, u32)> = fields
+                .iter()
+                .filter(|(f, _, _)| *f != schema::NAMES)
+                .map(|(f, df, _)| (*f, *df))
+                .collect();
+            if !wordly.is_empty() {
+                lexicon.terms.insert(term.clone(), wordly);
+            }
             prev = term.clone().into_bytes();
             places.insert(term, (pack, offset, fields));
         }
@@ -605,6 +610,68 @@ fn an_old_acronym_finds_the_diploma_that_replaced_it_not_words_it_begins() {
     // Three letters are completed as they are typed.
     let a = opened.answer("amé", &Filters::new(), 10).unwrap();
     assert!(a.count > 0 && a.hits.iter().all(|h| h.title.contains("Aménagement")));
+}
+
+#[test]
+fn a_short_acronym_is_not_completed_from_a_shorter_stem() {
+    let mut offers = catalogue(7);
+    for (i, o) in offers.iter_mut().enumerate() {
+        let (title, dtype) = match i {
+            0..3 => ("DUT Gestion des entreprises et des administrations", "DUT"),
+            3..5 => ("BTSA Génie des équipements agricoles", "BTSA"),
+            _ => ("DUT Génie électrique et informatique industrielle", "DUT"),
+        };
+        o.title = title.into();
+        o.diploma_type = dtype.into();
+        o.diploma = Diploma::parse(dtype);
+        o.rome = Vec::new();
+        o.description = None;
+    }
+    let (_tmp, dir, _) = built_of(&offers);
+    let opened = index::Opened::open(&dir).unwrap();
+    // "gea" stems to "ge": completed from that, it was génie, GEII, gestion…
+    let a = opened.answer("gea", &Filters::new(), 10).unwrap();
+    assert_eq!(a.count, 5, "{:?}", titles(&a.hits));
+    assert!(!titles(&a.hits).iter().any(|t| t.contains("électrique")));
+    let a = opened.answer("dut gea", &Filters::new(), 10).unwrap();
+    assert!(
+        titles(&a.hits)[..3]
+            .iter()
+            .all(|t| t.starts_with("DUT Gestion"))
+    );
+    // Longer stems still complete: "équip" → équipements.
+    let a = opened.answer("équip", &Filters::new(), 10).unwrap();
+    assert_eq!(a.count, 2);
+}
+
+#[test]
+fn a_diploma_asked_for_by_its_other_name_is_the_one_the_catalogue_lists() {
+    let mut offers = catalogue(6);
+    for (i, o) in offers.iter_mut().enumerate() {
+        let (title, dtype) = match i {
+            0..3 => ("DUT Gestion des entreprises et des administrations", "DUT"),
+            _ => ("BTSA Génie des équipements agricoles", "BTSA"),
+        };
+        o.title = title.into();
+        o.diploma_type = dtype.into();
+        o.diploma = Diploma::parse(dtype);
+        o.rome = Vec::new();
+    }
+    let (_tmp, dir, _) = built_of(&offers);
+    let opened = index::Opened::open(&dir).unwrap();
+    // The BUT replaced the DUT: a catalogue of DUTs answers "but" with them.
+    for q in ["but gea", "BUT"] {
+        let a = opened.answer(q, &Filters::new(), 10).unwrap();
+        assert_eq!(a.understood.diploma.as_deref(), Some("dut"), "{q}");
+        assert!(
+            titles(&a.hits)[..3].iter().all(|t| t.starts_with("DUT")),
+            "{q}"
+        );
+    }
+    assert_eq!(opened.answer("but", &Filters::new(), 10).unwrap().count, 3);
+    // A diploma the catalogue lists is the one asked for.
+    let a = opened.answer("btsa", &Filters::new(), 10).unwrap();
+    assert_eq!(a.understood.diploma.as_deref(), Some("btsa"));
 }
 
 #[test]
@@ -1052,6 +1119,34 @@ fn two_words_found_only_in_the_job_bag_count_as_one() {
     // The nature offers follow as approaching: one word each, as far as a job name says.
     assert!(a.approx);
     assert!(a.hits[1..].iter().all(|h| h.matched == 1));
+}
+
+#[test]
+fn words_of_the_job_bag_that_make_one_job_name_count_each() {
+    // K1304 has "Aide à domicile"; D1102 (aide-boulanger) and D1202 (coiffeur à
+    // domicile) have the two words in two names only.
+    let mut offers = catalogue(1 + query::FEW);
+    for (i, o) in offers.iter_mut().enumerate() {
+        o.domain = None;
+        o.description = None;
+        if i == 0 {
+            o.title = "Titre professionnel Assistant de vie aux familles".into();
+            o.rome = vec!["K1304".into()];
+        } else {
+            o.title = "CAP Métiers de la coiffure".into();
+            o.rome = vec!["D1102".into(), "D1202".into()];
+        }
+    }
+    let (_tmp, dir, _) = built_of(&offers);
+    let opened = index::Opened::open(&dir).unwrap();
+    for q in ["aide à domicile", "domicile aide", "cap aide domicile"] {
+        let a = opened.answer(q, &Filters::new(), 50).unwrap();
+        assert_eq!(a.hits[0].title, offers[0].title, "{q}");
+        assert_eq!(a.hits[0].matched, 2, "{q}");
+        // The others have the words from two names: one each, approaching.
+        assert!(a.approx, "{q}");
+        assert!(a.hits[1..].iter().all(|h| h.matched == 1), "{q}");
+    }
 }
 
 #[test]

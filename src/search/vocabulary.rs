@@ -86,6 +86,9 @@ struct Table {
     /// every code (11,000 names) was 1.8% of the instructions of a rebuild whose new
     /// documents name a few dozen codes, and of a rebuild that makes none.
     words: std::collections::HashMap<String, std::sync::OnceLock<Vec<String>>>,
+    /// code → the keys of its names of two words or more ([`analyzer::name_key`]),
+    /// made the first time a document names the code.
+    names: std::collections::HashMap<String, std::sync::OnceLock<Vec<String>>>,
     /// The job names' family keys, made the first time a title is matched: stemming
     /// every name is most of the table's cost, and a build whose export gives its
     /// offers' ROME codes, or whose search documents are all kept, never needs them.
@@ -115,20 +118,7 @@ fn match_key(folded: &str) -> String {
 /// agricoles" → conducteur engins agricoles). A name of one word must be in a title as
 /// it is (by stem): "Voiturier" does not come from "voitures".
 fn name_keys(name: &str) -> Vec<String> {
-    let words = |t: &str| -> Vec<String> {
-        super::analyzer::folded_words(t)
-            .into_iter()
-            .filter(|w| !MINOR.contains(&w.as_str()))
-            .collect()
-    };
-    let masculine: Vec<String> = match name.split_once(" / ") {
-        Some((left, right)) => {
-            let (l, r) = (words(left), words(right));
-            let skip = l.len().min(r.len());
-            l.into_iter().chain(r.into_iter().skip(skip)).collect()
-        }
-        None => words(name),
-    };
+    let masculine = forms(name).swap_remove(0);
     let mut keys: Vec<String> = if masculine.len() == 1 {
         super::analyzer::stems(&masculine[0])
     } else {
@@ -137,6 +127,37 @@ fn name_keys(name: &str) -> Vec<String> {
     keys.sort();
     keys.dedup();
     keys
+}
+
+/// The significant words of a job name in its masculine form, then its feminine form
+/// when it has one ("Conducteur / Conductrice de travaux": conducteur travaux,
+/// conductrice travaux).
+fn forms(name: &str) -> Vec<Vec<String>> {
+    let words = |t: &str| -> Vec<String> {
+        super::analyzer::folded_words(t)
+            .into_iter()
+            .filter(|w| !MINOR.contains(&w.as_str()))
+            .collect()
+    };
+    match name.split_once(" / ") {
+        Some((left, right)) => {
+            let (l, r) = (words(left), words(right));
+            let skip = l.len().min(r.len());
+            let masculine = l
+                .iter()
+                .cloned()
+                .chain(r.iter().skip(skip).cloned())
+                .collect();
+            // The right side is the feminine name, its words beyond the left's included.
+            let feminine = if r.len() >= l.len() {
+                r
+            } else {
+                r.into_iter().chain(l.into_iter().skip(skip)).collect()
+            };
+            vec![masculine, feminine]
+        }
+        None => vec![words(name)],
+    }
 }
 
 /// The keys of a title's words: stem and family key; a process noun ("formation",
@@ -184,23 +205,52 @@ impl Table {
                 continue;
             };
             rome.words.insert(code.clone(), std::sync::OnceLock::new());
+            rome.names.insert(code.clone(), std::sync::OnceLock::new());
             rome.codes.insert(code.clone(), (parent.clone(), names));
             rome.children.entry(parent).or_default().push(code);
         }
         Ok(rome)
     }
 
+    /// The keys of the names of `code` in their masculine and feminine forms, made once.
+    fn names_of(&self, code: &str) -> Option<&Vec<String>> {
+        self.once(&self.names, code, |names| {
+            let mut keys = BTreeSet::new();
+            for form in names.iter().flat_map(|n| forms(n)) {
+                let stems: Vec<String> = form
+                    .iter()
+                    .flat_map(|w| super::analyzer::stems(w))
+                    .collect();
+                keys.extend(super::analyzer::name_key(stems.iter().map(String::as_str)));
+            }
+            keys.into_iter().collect()
+        })
+    }
+
     /// The distinct folded words of the names of `code`, folded once.
     fn words_of(&self, code: &str) -> Option<&Vec<String>> {
-        let cell = self.words.get(code)?;
-        Some(cell.get_or_init(|| {
-            let names = self
-                .codes
-                .get(code)
-                .map(|(_, n)| &n[..])
-                .unwrap_or_default();
+        self.once(&self.words, code, |names| {
             let folded: BTreeSet<String> = names.iter().flat_map(|n| words(n)).collect();
             folded.into_iter().collect()
+        })
+    }
+
+    /// What `make` gives of the names of `code`, made the first time it is asked for
+    /// (`None` for a code the table does not have).
+    fn once<'a>(
+        &'a self,
+        cells: &'a std::collections::HashMap<String, std::sync::OnceLock<Vec<String>>>,
+        code: &str,
+        make: impl FnOnce(&[String]) -> Vec<String>,
+    ) -> Option<&'a Vec<String>> {
+        let cell = cells.get(code)?;
+        Some(cell.get_or_init(|| {
+            make(
+                self.codes
+                    .get(code)
+                    .map(|(_, n)| &n[..])
+                    .unwrap_or_default(),
+            )
         }))
     }
 
@@ -279,14 +329,28 @@ impl Rome {
     /// The distinct folded job words of some ROME codes. A code that is a ROME v3 fiche
     /// also brings the 4.0 codes derived from it (v3 fiches were broader).
     pub fn words(&self, codes: &[String]) -> BTreeSet<&str> {
+        self.of_codes(codes, Table::words_of)
+    }
+
+    /// The keys of the job names of some ROME codes (as [`Rome::words`] takes the codes).
+    pub fn name_keys(&self, codes: &[String]) -> BTreeSet<&str> {
+        self.of_codes(codes, Table::names_of)
+    }
+
+    /// What `of` gives for each code and the 4.0 codes derived from it.
+    fn of_codes<'a>(
+        &'a self,
+        codes: &[String],
+        of: impl Fn(&'a Table, &str) -> Option<&'a Vec<String>>,
+    ) -> BTreeSet<&'a str> {
         let table = self.table();
         let mut out = BTreeSet::new();
         for code in codes {
             let code = code.trim().to_uppercase();
             let kids = table.children.get(&code).into_iter().flatten();
             for c in std::iter::once(&code).chain(kids) {
-                if let Some(words) = table.words_of(c) {
-                    out.extend(words.iter().map(String::as_str));
+                if let Some(found) = of(table, c) {
+                    out.extend(found.iter().map(String::as_str));
                 }
             }
         }

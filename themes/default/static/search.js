@@ -1041,6 +1041,7 @@ function varint(bytes, pos) {
   return v;
 }
 
+const popcount = (x) => { let c = 0; for (let v = x >>> 0; v; v >>>= 1) c += v & 1; return c; };
 const zigzag = (v) => (v % 2 ? -(v + 1) / 2 : v / 2);
 
 class StaticIndex {
@@ -1136,16 +1137,21 @@ class StaticIndex {
   async plan(words) {
     const found = new Map();
     const fam = this.m.family;
+    // No word stands for a whole job name (query.rs Lexicon::of leaves them out).
+    const wordly = (e) => { const x = e?.filter((c) => c.field !== this.m.names.field); return x?.length ? x : undefined; };
+    const withPrefix = async (p) => (await this.withPrefix(p)).map(([t, e]) => [t, wordly(e)]).filter(([, e]) => e);
     return Promise.all(words.map(async (w, i) => {
       const last = i === words.length - 1;
       const letters = Array.from(w.folded).length;
       let terms = [];
-      const own = await this.entry(w.stem);
+      const own = wordly(await this.entry(w.stem));
       if (own) { terms.push(w.stem); found.set(w.stem, own); }
       // Two letters that are a term themselves (an acronym: "bts am") are not completed
       // (query.rs word_terms).
       if (last && (letters >= 3 || (letters === 2 && !own))) {
-        const [a, b] = await Promise.all([this.withPrefix(w.stem), this.withPrefix(w.folded)]);
+        // From the stem only when it is long enough ("gea" stems to "ge").
+        const fromStem = Array.from(w.stem).length >= this.m.stemPrefix;
+        const [a, b] = await Promise.all([fromStem ? withPrefix(w.stem) : [], withPrefix(w.folded)]);
         for (const [t, e] of a.concat(b)) {
           if (!terms.includes(t)) terms.push(t);
           found.set(t, e);
@@ -1153,7 +1159,7 @@ class StaticIndex {
       }
       if (!terms.length && letters >= this.m.typo) {
         const first = Array.from(w.stem)[0] ?? '';
-        for (const [t, e] of await this.withPrefix(first)) {
+        for (const [t, e] of await withPrefix(first)) {
           const max = letters >= this.m.typo2 ? 2 : 1;
           if ((last ? prefixDistance(w.stem, t) : editDistance(w.stem, t)) <= max
             || (Array.from(t).length >= 5 && suffixTolerant(t, w.folded))) { terms.push(t); found.set(t, e); }
@@ -1169,6 +1175,32 @@ class StaticIndex {
       const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
       return clauses.sort((a, b) => cmp(a.term, b.term) || (a.field - b.field));
     }));
+  }
+  // Per offer, the words of its job bag that make a whole job name of it (query.rs
+  // name_jobs): per run of two or more neighbouring words, the offers of that name.
+  async nameJobs(words, bag) {
+    const paired = new Uint32Array(this.n);
+    const k = Math.min(words.length, 32);
+    for (let i = 0; i < k; i++) {
+      for (let j = i + 1; j < k; j++) {
+        const stems = [...new Set(words.slice(i, j + 1).map((w) => w.stem))].sort();
+        if (stems.length < 2 || stems.length > this.m.names.max) continue;
+        const e = (await this.entry(`~${stems.join('_')}`))?.find((x) => x.field === this.m.names.field);
+        if (!e) continue;
+        const bits = (0xffffffff >>> (31 - j)) & (0xffffffff << i);
+        const bytes = await this.postings(e);
+        const pos = { i: 0 };
+        let ord = 0;
+        for (let d = 0; d < e.df; d++) {
+          const v = varint(bytes, pos);
+          ord += Math.floor(v / 2);
+          pos.i++;
+          if (v & 1) varint(bytes, pos);
+          paired[ord] |= bag[ord] & bits;
+        }
+      }
+    }
+    return paired;
   }
   cap(terms, own, found) {
     const max = this.m.expansions;
@@ -1291,6 +1323,14 @@ class StaticIndex {
   // a facet must have (0: any, -1: none can).
   async rank(s, valueIndex) {
     const understood = await this.understand(s.q ?? '');
+    // A diploma the catalogue lists under its other name (query.rs `diploma_listed`).
+    const asked = understood.diploma;
+    if (asked && valueIndex('diplome', asked) < 0) {
+      for (const [old, nu] of this.m.renamed) {
+        const other = asked === old ? nu : asked === nu ? old : null;
+        if (other && valueIndex('diplome', other) > 0) { understood.diploma = other; break; }
+      }
+    }
     const out = { understood, ords: [], dist: new Map(), matched: null, radius: null, approx: false, elsewhere: false };
     const ville = (s.ville ?? '').trim();
     const near = ville ? await this.nearTown(ville) : understood.place;
@@ -1309,8 +1349,9 @@ class StaticIndex {
     // names the offer and in the CFA's names (query.rs `rank`).
     const matched = new Uint8Array(n), total = new Float32Array(n);
     const topics = new Uint8Array(n), titles = new Uint8Array(n), names = new Uint8Array(n);
-    // Words an offer is about only through its bag of ROME job words (query.rs Tally).
-    const bagged = new Uint8Array(n);
+    // Words an offer is about only through its bag of ROME job words (query.rs Tally),
+    // and which (by position in the query, the first 32).
+    const bagged = new Uint8Array(n), bag = new Uint32Array(n);
     const topicFields = new Set(this.m.topic), titleFields = new Set(this.m.title);
     let any = null;
     if (words.length) {
@@ -1356,14 +1397,18 @@ class StaticIndex {
           topics[o] += topical[o];
           titles[o] += titled[o];
           names[o] += named[o];
-          if (topical[o] && !vouched[o]) bagged[o]++;
+          if (topical[o] && !vouched[o]) { bagged[o]++; if (k < 32) bag[o] |= 1 << k; }
         }
       }
       // Two words found only in the bag may come from two job names: together they
-      // count as one (query.rs Tally::vouched).
+      // count as one, unless they make one job name (query.rs Tally::vouched).
       if (words.length > 1) {
+        const paired = await this.nameJobs(words, bag);
         for (let o = 0; o < n; o++) {
-          if (bagged[o] > 1) { matched[o] -= bagged[o] - 1; topics[o] -= bagged[o] - 1; }
+          if (bagged[o] > 1) {
+            const off = bagged[o] - Math.max(1, popcount(paired[o]));
+            matched[o] -= off; topics[o] -= off;
+          }
         }
       }
     } else any = true;
