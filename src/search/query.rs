@@ -25,7 +25,7 @@ use super::schema::{
 };
 use chrono::Datelike;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use tantivy::query::{BoostQuery, EnableScoring, Query as _, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, DocSet, Searcher, TERMINATED, TantivyDocument, Term};
@@ -37,8 +37,10 @@ pub const TYPO_MIN_CHARS: usize = 5;
 /// Two typos are forgiven in words of at least this many letters ("pattisier").
 pub const TYPO2_MIN_CHARS: usize = 8;
 /// Words left out of a query unless it has nothing else (folded forms): little words,
-/// and words every offer could say ("métiers de la vente" is about selling).
-pub const STOP_WORDS: [&str; 31] = [
+/// and words every offer could say ("métiers de la vente" is about selling; every offer
+/// of the catalogue is one of apprenticeship, so "bts en alternance rennes" is about a
+/// BTS in Rennes, not about the few descriptions that say "alternance").
+pub const STOP_WORDS: &[&str] = &[
     "a",
     "au",
     "aux",
@@ -70,6 +72,14 @@ pub const STOP_WORDS: [&str; 31] = [
     "metiers",
     "formation",
     "formations",
+    "alternance",
+    "alternant",
+    "alternante",
+    "apprentissage",
+    "apprenti",
+    "apprentie",
+    "apprentis",
+    "apprenties",
 ];
 
 /// Boost factor of the terms a word stands for besides its own stem (completions of the
@@ -642,7 +652,9 @@ struct Found {
 
 /// Marks the words of the job bag that make a whole job name of the offer: per run of
 /// two or more neighbouring words of the query (the first 32), by their stems, the
-/// offers having that name.
+/// offers having that name. Only the offers with two words or more in the bag alone can
+/// change, so only the runs holding some of their bag words are looked up (in the
+/// browser, each lookup may fetch a dictionary shard).
 fn name_jobs(
     searcher: &Searcher,
     fields: &Fields,
@@ -650,13 +662,28 @@ fn name_jobs(
     scored: &mut HashMap<DocAddress, Tally>,
 ) -> tantivy::Result<()> {
     let field = fields.text[NAMES as usize];
+    let wanted = scored
+        .values()
+        .filter(|t| t.bagged > 1)
+        .fold(0u32, |bits, t| bits | t.bag);
+    if wanted == 0 {
+        return Ok(());
+    }
     let n = words.len().min(32);
     for i in 0..n {
         for j in i + 1..n {
-            let Some(key) = analyzer::name_key(words[i..=j].iter().map(|w| w.stem.as_str())) else {
+            let bits = (u32::MAX >> (31 - j)) & (u32::MAX << i);
+            let stems: BTreeSet<&str> = words[i..=j].iter().map(|w| w.stem.as_str()).collect();
+            // A longer run only adds stems: none of its names is indexed.
+            if stems.len() > analyzer::NAME_MAX_WORDS {
+                break;
+            }
+            if wanted & bits == 0 {
+                continue;
+            }
+            let Some(key) = analyzer::name_key(stems) else {
                 continue;
             };
-            let bits = (u32::MAX >> (31 - j)) & (u32::MAX << i);
             let term = Term::from_field_text(field, &key);
             for (s, reader) in searcher.segment_readers().iter().enumerate() {
                 let Some(mut postings) = reader

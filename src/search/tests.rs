@@ -1211,6 +1211,39 @@ fn a_completion_of_the_word_to_a_synonym_does_not_name_the_offer() {
 }
 
 #[test]
+fn words_every_apprenticeship_could_say_do_not_narrow_the_query() {
+    // One description says "alternance": it must not make its offer the only one about
+    // "coiffure en alternance", nor the others approaching.
+    let mut offers = catalogue(40);
+    for o in &mut offers {
+        o.description = None;
+    }
+    let i = offers
+        .iter()
+        .rposition(|o| o.title.contains("coiffure"))
+        .unwrap();
+    offers[i].description = Some("Coiffure en alternance, deux jours par semaine.".into());
+    let (_tmp, dir, _) = built_of(&offers);
+    let opened = index::Opened::open(&dir).unwrap();
+    let ids = |q: &str| {
+        let a = opened.answer(q, &Filters::new(), 50).unwrap();
+        let ids: Vec<String> = a.hits.iter().map(|h| h.id.clone()).collect();
+        (a.count, a.approx, ids)
+    };
+    let coiffure = ids("coiffure");
+    assert!(coiffure.0 > 1 && !coiffure.1);
+    for q in [
+        "coiffure en alternance",
+        "apprentissage coiffure",
+        "coiffure apprentie",
+    ] {
+        assert_eq!(ids(q), coiffure, "{q}");
+    }
+    // Alone, the word is still looked for.
+    assert_eq!(ids("alternance").2, vec![offers[i].id.clone()]);
+}
+
+#[test]
 fn two_words_typed_without_a_space_are_read_as_both() {
     let (_tmp, dir, _) = built(120);
     let opened = index::Opened::open(&dir).unwrap();

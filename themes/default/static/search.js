@@ -1178,16 +1178,21 @@ class StaticIndex {
   }
   // Per offer, the words of its job bag that make a whole job name of it (query.rs
   // name_jobs): per run of two or more neighbouring words, the offers of that name.
-  async nameJobs(words, bag) {
+  // Only runs holding bag words of an offer with two or more are looked up.
+  async nameJobs(words, bag, bagged) {
     const paired = new Uint32Array(this.n);
+    let wanted = 0;
+    for (let o = 0; o < this.n; o++) if (bagged[o] > 1) wanted |= bag[o];
+    if (!wanted) return paired;
     const k = Math.min(words.length, 32);
     for (let i = 0; i < k; i++) {
       for (let j = i + 1; j < k; j++) {
+        const bits = (0xffffffff >>> (31 - j)) & (0xffffffff << i);
         const stems = [...new Set(words.slice(i, j + 1).map((w) => w.stem))].sort();
-        if (stems.length < 2 || stems.length > this.m.names.max) continue;
+        if (stems.length > this.m.names.max) break;
+        if (stems.length < 2 || !(wanted & bits)) continue;
         const e = (await this.entry(`~${stems.join('_')}`))?.find((x) => x.field === this.m.names.field);
         if (!e) continue;
-        const bits = (0xffffffff >>> (31 - j)) & (0xffffffff << i);
         const bytes = await this.postings(e);
         const pos = { i: 0 };
         let ord = 0;
@@ -1403,7 +1408,7 @@ class StaticIndex {
       // Two words found only in the bag may come from two job names: together they
       // count as one, unless they make one job name (query.rs Tally::vouched).
       if (words.length > 1) {
-        const paired = await this.nameJobs(words, bag);
+        const paired = await this.nameJobs(words, bag, bagged);
         for (let o = 0; o < n; o++) {
           if (bagged[o] > 1) {
             const off = bagged[o] - Math.max(1, popcount(paired[o]));
