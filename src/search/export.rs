@@ -22,8 +22,9 @@ use super::facets::{self, Facets};
 use super::places::Places;
 use super::postings::Inverted;
 use super::query::{
-    DIPLOMA_WORDS, EXPANSION_BOOST, FEW, MAX_EXPANSIONS, NEAR_WORDS, RADII, RENAMED_DIPLOMAS,
-    SPLIT_MIN_CHARS, STEM_PREFIX_MIN_CHARS, STOP_WORDS, TYPO_MIN_CHARS, TYPO2_MIN_CHARS,
+    DIPLOMA_WORDS, EXPANSION_BOOST, FEW, KNOWN_ENDING_CHARS, MAX_EXPANSIONS, NEAR_WORDS, RADII,
+    RENAMED_DIPLOMAS, SPLIT_MIN_CHARS, STEM_PREFIX_MIN_CHARS, STOP_WORDS, TYPO_MIN_CHARS,
+    TYPO2_MIN_CHARS,
 };
 use super::schema::{
     FAMILY, JOBS, NAMES, ORGANISATION, SUBJECT_FIELDS, SYNONYMS, SearchDoc, TEXT_FIELDS,
@@ -317,6 +318,7 @@ pub fn export(
         "splitMin": SPLIT_MIN_CHARS,
         "stemPrefix": STEM_PREFIX_MIN_CHARS,
         "typo2": TYPO2_MIN_CHARS,
+        "knownEnding": KNOWN_ENDING_CHARS,
         "stop": STOP_WORDS,
         "places": {"dir": places_dir, "count": shard_count},
         "departments": departments,

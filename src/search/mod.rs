@@ -135,6 +135,10 @@ struct Made {
 /// Beside the index folder (`index.made`): the index itself is written later.
 const MADE: &str = "made";
 
+/// Beside the index folder (`index.known`): the known words no offer has, a line each
+/// ([`query::Lexicon`]).
+pub(crate) const KNOWN: &str = "known";
+
 /// In the index folder: the key of the documents it was written from.
 const INDEXED: &str = "vitrine-documents";
 
@@ -179,7 +183,12 @@ pub fn build_reusing(
     }
     let docs = schema::in_order(made);
     let facets = schema::facets(&docs);
-    let inverted = postings::Inverted::of(&docs);
+    let mut inverted = postings::Inverted::of(&docs);
+    let known = inverted.add_known(&vocabulary.rome.stems());
+    // For `vitrine search`, which reads its lexicon from the tantivy index.
+    let _ = crate::output::write_replacing(&dir.with_extension(KNOWN), |out| {
+        std::io::Write::write_all(out, known.join("\n").as_bytes())
+    });
     let export = export::export(&inverted, &docs, &facets, communes, places);
     let assets = SearchAssets {
         files: export.files,

@@ -13,6 +13,7 @@ use super::schema::{FAMILY, NAMES, SearchDoc, TEXT_FIELDS};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::cell::RefCell;
+use std::collections::BTreeSet;
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::tokenizer::{MAX_TOKEN_LEN, TextAnalyzer};
 
@@ -91,6 +92,24 @@ impl Inverted {
             tokens,
             docs: docs.len() as u32,
         }
+    }
+
+    /// Adds, with no list, the words of `known` that no document has (the browser reads
+    /// such a term as a word that is not a typo); returns them, in order.
+    pub fn add_known(&mut self, known: &BTreeSet<String>) -> Vec<String> {
+        let absent: Vec<String> = known
+            .iter()
+            .filter(|k| {
+                self.terms
+                    .binary_search_by(|(t, _)| t.as_str().cmp(k.as_str()))
+                    .is_err()
+            })
+            .cloned()
+            .collect();
+        self.terms
+            .extend(absent.iter().map(|k| (k.clone(), Vec::new())));
+        self.terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        absent
     }
 }
 

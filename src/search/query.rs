@@ -86,7 +86,10 @@ pub const STOP_WORDS: &[&str] = &[
 /// word being typed, typo corrections): the word as typed ranks first.
 pub const EXPANSION_BOOST: f32 = 0.5;
 
-/// Every term of the index with, per text field, its document frequency.
+/// Every term of the index with, per text field, its document frequency; and, with no
+/// field, the known words no offer has: the stems of the job names of the ROME table
+/// that the catalogue lacks (a family asking for a job the region does not train for
+/// is told nothing matches, not shown another job one or two letters away).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Lexicon {
     pub terms: BTreeMap<String, Vec<(u8, u32)>>,
@@ -126,14 +129,25 @@ impl Lexicon {
             .unwrap_or(0)
     }
 
+    /// The terms starting with `prefix` that some offer has (not the known words no
+    /// offer has).
     fn with_prefix<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a str> + 'a {
         self.terms
             .range::<str, _>((
                 std::ops::Bound::Included(prefix),
                 std::ops::Bound::Unbounded,
             ))
+            .take_while(move |(t, _)| t.starts_with(prefix))
+            .filter(|(_, fields)| !fields.is_empty())
             .map(|(t, _)| t.as_str())
-            .take_while(move |t| t.starts_with(prefix))
+    }
+
+    /// Adds known words (stems) that no offer has, with no field.
+    pub fn with_known(mut self, known: impl IntoIterator<Item = String>) -> Lexicon {
+        for stem in known {
+            self.terms.entry(stem).or_default();
+        }
+        self
     }
 }
 
@@ -233,6 +247,10 @@ fn unglued(words: Vec<Word>, lexicon: &Lexicon, places: &Places) -> Vec<Word> {
 /// letters (from the word as typed in any case).
 pub const STEM_PREFIX_MIN_CHARS: usize = 3;
 
+/// A known word no offer has ([`Lexicon`]) is corrected in at most this many last
+/// letters of its stem.
+pub const KNOWN_ENDING_CHARS: usize = 2;
+
 /// A word split in two has halves of at least this many letters ("web|designer").
 pub const SPLIT_MIN_CHARS: usize = 3;
 
@@ -260,7 +278,8 @@ fn split(w: &Word, lexicon: &Lexicon) -> Option<[Word; 2]> {
 fn word_terms(w: &Word, last: bool, lexicon: &Lexicon) -> Vec<String> {
     let letters = w.folded.chars().count();
     let mut terms: Vec<String> = Vec::new();
-    if lexicon.terms.contains_key(&w.stem) {
+    let own = lexicon.terms.get(&w.stem);
+    if own.is_some_and(|fields| !fields.is_empty()) {
         terms.push(w.stem.clone());
     }
     // The last word is completed (the query may be typed still), unless it is two
@@ -283,7 +302,22 @@ fn word_terms(w: &Word, last: bool, lexicon: &Lexicon) -> Vec<String> {
     }
     if terms.is_empty() && letters >= TYPO_MIN_CHARS {
         let first: String = w.stem.chars().take(1).collect();
+        let known = own.is_some().then(|| w.stem.chars().count());
         for t in lexicon.with_prefix(&first) {
+            // A job word no offer has is not another word mistyped ("infirmier" is not
+            // "informatique"): it is corrected within its ending only ("notaire" →
+            // notariat, "électricité" → électricien).
+            if known.is_some_and(|n| {
+                w.stem
+                    .chars()
+                    .zip(t.chars())
+                    .take_while(|(a, b)| a == b)
+                    .count()
+                    + KNOWN_ENDING_CHARS
+                    < n
+            }) {
+                continue;
+            }
             let d = if last {
                 prefix_distance(&w.stem, t)
             } else {

@@ -263,7 +263,8 @@ fn decode(assets: &SearchAssets) -> Decoded {
                 .filter(|(f, _, _)| *f != schema::NAMES)
                 .map(|(f, df, _)| (*f, *df))
                 .collect();
-            if !wordly.is_empty() {
+            // A known word no offer has: no list at all.
+            if fields.is_empty() || !wordly.is_empty() {
                 lexicon.terms.insert(term.clone(), wordly);
             }
             prev = term.clone().into_bytes();
@@ -1241,6 +1242,31 @@ fn words_every_apprenticeship_could_say_do_not_narrow_the_query() {
     }
     // Alone, the word is still looked for.
     assert_eq!(ids("alternance").2, vec![offers[i].id.clone()]);
+}
+
+#[test]
+fn a_job_no_offer_trains_for_is_not_read_as_a_typo_of_another() {
+    // "infirmier" (stem "infirmi") is two edits from "inform…": a job word of the ROME
+    // table that no offer has, it finds nothing rather than the computing offers; a
+    // word no job has is still corrected.
+    let mut offers = catalogue(10);
+    offers[0].title = "BTS Services informatiques aux organisations".into();
+    offers[1].title = "BTS Notariat".into();
+    let (_tmp, dir, assets) = built_of(&offers);
+    let opened = index::Opened::open(&dir).unwrap();
+    let stems = vocabulary::Rome::builtin().stems();
+    assert!(stems.contains("infirmi") && stems.contains("notair"));
+    assert_eq!(ask(&opened, "infirmier", &Filters::new(), 10).0, 0);
+    assert_eq!(ask(&opened, "infirmière", &Filters::new(), 10).0, 0);
+    let (n, hits) = ask(&opened, "infomatique", &Filters::new(), 10);
+    assert!(n >= 1 && hits[0].title == offers[0].title);
+    // Within its ending, a known word is still corrected: the notary's training.
+    let (n, hits) = ask(&opened, "notaire", &Filters::new(), 10);
+    assert!(n >= 1 && hits[0].title == "BTS Notariat");
+    // The browser reads it the same way: a term of the export with no list.
+    let decoded = decode(&assets);
+    assert_eq!(decoded.lexicon.terms.get("infirmi"), Some(&Vec::new()));
+    assert!(opened.lexicon.terms["infirmi"].is_empty());
 }
 
 #[test]

@@ -357,6 +357,16 @@ impl Rome {
         out
     }
 
+    /// The stems of every word of the table's job names, as the job bag indexes them:
+    /// the job words a family may type.
+    pub fn stems(&self) -> BTreeSet<String> {
+        let folded: BTreeSet<String> = self.names().flat_map(words).collect();
+        folded
+            .par_iter()
+            .flat_map_iter(|w| super::analyzer::stems(w))
+            .collect()
+    }
+
     /// Every job name of the table, as written.
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.table()

@@ -1144,7 +1144,8 @@ class StaticIndex {
       const last = i === words.length - 1;
       const letters = Array.from(w.folded).length;
       let terms = [];
-      const own = wordly(await this.entry(w.stem));
+      const entry = await this.entry(w.stem);
+      const own = wordly(entry);
       if (own) { terms.push(w.stem); found.set(w.stem, own); }
       // Two letters that are a term themselves (an acronym: "bts am") are not completed
       // (query.rs word_terms).
@@ -1159,7 +1160,18 @@ class StaticIndex {
       }
       if (!terms.length && letters >= this.m.typo) {
         const first = Array.from(w.stem)[0] ?? '';
+        // A term with no field is a known job word no offer has: corrected within its
+        // ending only (query.rs word_terms).
+        const stemChars = Array.from(w.stem);
+        const within = (t) => {
+          if (!entry) return true;
+          const tc = Array.from(t);
+          let k = 0;
+          while (k < stemChars.length && k < tc.length && stemChars[k] === tc[k]) k++;
+          return k + this.m.knownEnding >= stemChars.length;
+        };
         for (const [t, e] of await withPrefix(first)) {
+          if (!within(t)) continue;
           const max = letters >= this.m.typo2 ? 2 : 1;
           if ((last ? prefixDistance(w.stem, t) : editDistance(w.stem, t)) <= max
             || (Array.from(t).length >= 5 && suffixTolerant(t, w.folded))) { terms.push(t); found.set(t, e); }
