@@ -18,7 +18,7 @@ use super::places::Places;
 use super::schema::SearchDoc;
 use crate::kept::{Reader, TABLE_MAX_BYTES, point, read_within, summed, text, write_summed};
 use crate::output::Key;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::io::{Read, Write as _};
 use std::path::Path;
 
@@ -617,6 +617,26 @@ pub fn keep_place_files(path: &Path, tables: Key, files: &PlaceFiles) -> std::io
     write_summed(path, PLACE_FILES_MAGIC, tables, &body)
 }
 
+const KNOWN_MAGIC: &[u8] = b"vitrine search known words 1\n";
+
+/// The stems of the ROME table's job words kept for `tables` by [`keep_known`]
+/// (folding the table's 11,000 names is 20 ms); `None` otherwise.
+pub fn known(path: &Path, tables: Key) -> Option<BTreeSet<String>> {
+    let bytes = read_within(path, TABLE_MAX_BYTES)?;
+    let mut r = Reader(summed(&bytes, KNOWN_MAGIC, tables)?);
+    let known = (0..r.u32()?).map(|_| r.text()).collect::<Option<_>>()?;
+    r.0.is_empty().then_some(known)
+}
+
+/// Keeps the stems of the job words for the next build with the same tables.
+pub fn keep_known(path: &Path, tables: Key, known: &BTreeSet<String>) -> std::io::Result<()> {
+    let mut body = (known.len() as u32).to_le_bytes().to_vec();
+    for stem in known {
+        text(&mut body, stem);
+    }
+    write_summed(path, KNOWN_MAGIC, tables, &body)
+}
+
 /// Keeps the places of the communes table for the next build (as bytes: read back an
 /// order of magnitude faster than JSON, like the documents).
 pub fn keep_places(path: &Path, tables: Key, places: &Places) -> std::io::Result<()> {
@@ -733,6 +753,16 @@ mod tests {
             assert!(kept(&docs_path, 7, &keys).0.iter().all(Option::is_some));
             assert_eq!(super::places(&places_path, 7).as_ref(), Some(&places));
         }
+    }
+
+    #[test]
+    fn the_known_words_read_back_for_the_same_tables_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("index.stems");
+        let stems = crate::search::vocabulary::Rome::builtin().stems();
+        keep_known(&path, 7, &stems).unwrap();
+        assert_eq!(known(&path, 7), Some(stems));
+        assert_eq!(known(&path, 8), None);
     }
 
     #[test]

@@ -73,6 +73,8 @@ pub struct Prepared {
     places: export::PlaceFiles,
     /// The documents of the previous build (none after `--clean`).
     kept: cache::Kept,
+    /// The stems of the job words of the ROME table ([`query::Lexicon`]).
+    known: std::collections::BTreeSet<String>,
 }
 
 /// The [`Prepared`] part of a build: the places are those kept in `build/` for the same
@@ -114,10 +116,20 @@ pub fn prepare(
         true => cache::load(&dir.with_extension("docs"), tables),
         false => cache::Kept::default(),
     };
+    let path = dir.with_extension("stems");
+    let known = reuse
+        .then(|| cache::known(&path, tables))
+        .flatten()
+        .unwrap_or_else(|| {
+            let known = vocabulary.rome.stems();
+            let _ = cache::keep_known(&path, tables, &known);
+            known
+        });
     Prepared {
         tables,
         places,
         kept,
+        known,
     }
 }
 
@@ -160,6 +172,7 @@ pub fn build_reusing(
         tables,
         places,
         kept,
+        known,
     } = prepared;
     // What a document depends on: the tables, then each offer's key.
     let key = documents_key(tables, offer_keys);
@@ -184,7 +197,7 @@ pub fn build_reusing(
     let docs = schema::in_order(made);
     let facets = schema::facets(&docs);
     let mut inverted = postings::Inverted::of(&docs);
-    let known = inverted.add_known(&vocabulary.rome.stems());
+    let known = inverted.add_known(&known);
     // For `vitrine search`, which reads its lexicon from the tantivy index.
     let _ = crate::output::write_replacing(&dir.with_extension(KNOWN), |out| {
         std::io::Write::write_all(out, known.join("\n").as_bytes())
