@@ -101,10 +101,15 @@ impl Opened {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .map_err(|e| err(&e))?;
-        let known = std::fs::read_to_string(dir.with_extension(super::KNOWN)).unwrap_or_default();
+        // Like every table kept in build/, read within a bound.
+        let known = crate::kept::read_within(
+            &dir.with_extension(super::KNOWN),
+            crate::kept::TABLE_MAX_BYTES,
+        )
+        .unwrap_or_default();
         let lexicon = Lexicon::of(&reader.searcher(), &fields)
             .map_err(|e| err(&e))?
-            .with_known(known.lines().map(str::to_string));
+            .with_known(String::from_utf8_lossy(&known).lines().map(str::to_string));
         let columns = Columns::of(&reader.searcher(), &fields).map_err(|e| err(&e))?;
         let places = std::fs::read(dir.join(PLACES))
             .map_err(|e| err(&e))

@@ -95,20 +95,26 @@ impl Inverted {
     }
 
     /// Adds, with no list, the words of `known` that no document has (the browser reads
-    /// such a term as a word that is not a typo); returns them, in order.
+    /// such a term as a word that is not a typo); returns them, in order. Both lists are
+    /// in byte order: merged, not sorted again.
     pub fn add_known(&mut self, known: &BTreeSet<String>) -> Vec<String> {
-        let absent: Vec<String> = known
-            .iter()
-            .filter(|k| {
-                self.terms
-                    .binary_search_by(|(t, _)| t.as_str().cmp(k.as_str()))
-                    .is_err()
-            })
-            .cloned()
-            .collect();
-        self.terms
-            .extend(absent.iter().map(|k| (k.clone(), Vec::new())));
-        self.terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let terms = std::mem::take(&mut self.terms);
+        let mut merged = Vec::with_capacity(terms.len() + known.len());
+        let mut absent = Vec::new();
+        let mut known = known.iter().peekable();
+        for (term, lists) in terms {
+            while let Some(k) = known.next_if(|k| k.as_str() < term.as_str()) {
+                absent.push(k.clone());
+                merged.push((k.clone(), Vec::new()));
+            }
+            known.next_if(|k| **k == term);
+            merged.push((term, lists));
+        }
+        for k in known {
+            absent.push(k.clone());
+            merged.push((k.clone(), Vec::new()));
+        }
+        self.terms = merged;
         absent
     }
 }
@@ -248,6 +254,45 @@ mod tests {
     use tantivy::postings::Postings;
     use tantivy::schema::IndexRecordOption;
     use tantivy::{DocSet, TERMINATED, Term};
+
+    #[test]
+    fn known_words_no_document_has_are_merged_in_byte_order_with_no_list() {
+        let terms = ["coiffur", "infirmi", "mecan"]
+            .map(|t| {
+                let list = List {
+                    field: 0,
+                    df: 1,
+                    bytes: vec![2, 10],
+                    last: 1,
+                };
+                (t.to_string(), vec![list])
+            })
+            .into();
+        let mut inverted = Inverted {
+            terms,
+            ..Inverted::default()
+        };
+        let known: BTreeSet<String> = ["aid", "infirmi", "notair", "zzz"]
+            .map(str::to_string)
+            .into();
+        assert_eq!(inverted.add_known(&known), ["aid", "notair", "zzz"]);
+        let terms: Vec<(&str, usize)> = inverted
+            .terms
+            .iter()
+            .map(|(t, l)| (t.as_str(), l.len()))
+            .collect();
+        assert_eq!(
+            terms,
+            [
+                ("aid", 0),
+                ("coiffur", 1),
+                ("infirmi", 1),
+                ("mecan", 1),
+                ("notair", 0),
+                ("zzz", 0)
+            ]
+        );
+    }
 
     /// (term, field) → (ord, tf, field norm id) of every document, in ord order.
     type Lists = BTreeMap<(String, u8), Vec<(u32, u32, u8)>>;

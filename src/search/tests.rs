@@ -613,19 +613,28 @@ fn an_old_acronym_finds_the_diploma_that_replaced_it_not_words_it_begins() {
     assert!(a.count > 0 && a.hits.iter().all(|h| h.title.contains("Aménagement")));
 }
 
-#[test]
-fn a_short_acronym_is_not_completed_from_a_shorter_stem() {
-    let mut offers = catalogue(7);
+/// `n` offers of the [`catalogue`], each given the title and diploma type `of(i)` and no
+/// ROME codes.
+fn retitled(n: usize, of: impl Fn(usize) -> (&'static str, &'static str)) -> Vec<Offer> {
+    let mut offers = catalogue(n);
     for (i, o) in offers.iter_mut().enumerate() {
-        let (title, dtype) = match i {
-            0..3 => ("DUT Gestion des entreprises et des administrations", "DUT"),
-            3..5 => ("BTSA Génie des équipements agricoles", "BTSA"),
-            _ => ("DUT Génie électrique et informatique industrielle", "DUT"),
-        };
+        let (title, dtype) = of(i);
         o.title = title.into();
         o.diploma_type = dtype.into();
         o.diploma = Diploma::parse(dtype);
         o.rome = Vec::new();
+    }
+    offers
+}
+
+#[test]
+fn a_short_acronym_is_not_completed_from_a_shorter_stem() {
+    let mut offers = retitled(7, |i| match i {
+        0..3 => ("DUT Gestion des entreprises et des administrations", "DUT"),
+        3..5 => ("BTSA Génie des équipements agricoles", "BTSA"),
+        _ => ("DUT Génie électrique et informatique industrielle", "DUT"),
+    });
+    for o in &mut offers {
         o.description = None;
     }
     let (_tmp, dir, _) = built_of(&offers);
@@ -647,17 +656,10 @@ fn a_short_acronym_is_not_completed_from_a_shorter_stem() {
 
 #[test]
 fn a_diploma_asked_for_by_its_other_name_is_the_one_the_catalogue_lists() {
-    let mut offers = catalogue(6);
-    for (i, o) in offers.iter_mut().enumerate() {
-        let (title, dtype) = match i {
-            0..3 => ("DUT Gestion des entreprises et des administrations", "DUT"),
-            _ => ("BTSA Génie des équipements agricoles", "BTSA"),
-        };
-        o.title = title.into();
-        o.diploma_type = dtype.into();
-        o.diploma = Diploma::parse(dtype);
-        o.rome = Vec::new();
-    }
+    let offers = retitled(6, |i| match i {
+        0..3 => ("DUT Gestion des entreprises et des administrations", "DUT"),
+        _ => ("BTSA Génie des équipements agricoles", "BTSA"),
+    });
     let (_tmp, dir, _) = built_of(&offers);
     let opened = index::Opened::open(&dir).unwrap();
     // The BUT replaced the DUT: a catalogue of DUTs answers "but" with them.
